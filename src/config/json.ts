@@ -1,0 +1,299 @@
+// The same configuration as ios.ts reads, written as JSON. The shape is checked with zod (every
+// object strict, so a misspelt field is an error rather than silently ignored); the rules zod
+// cannot express field by field (session-expires not below min-se, the midcall-signaling
+// prerequisite, dial-peer consistency) are checked afterwards. Errors name the field path, the
+// value given and what is allowed.
+
+import { z } from 'zod';
+import { InputError } from '../errors.ts';
+import {
+  ALLOW_CONNECTIONS_PREREQUISITE,
+  DIAL_PEER_TAG_RANGE,
+  MIN_SE_RANGE,
+  OPTIONS_PING_RANGE,
+  PER_DIAL_PEER_REFUSAL,
+  closestMatch,
+  parseIosConfig,
+} from './ios.ts';
+import {
+  allowsSipToSip,
+  defaultBorderElementConfig,
+  type BorderElementConfig,
+  type CommandUse,
+  type DialPeerConfig,
+  type GatedCommand,
+  type MidcallMode,
+} from './types.ts';
+
+const protocolSchema = z.enum(['sip', 'h323']);
+
+function secondsSchema(range: { min: number; max: number }) {
+  return z.number().int().min(range.min).max(range.max);
+}
+
+const allowConnectionSchema = z.strictObject({ from: protocolSchema, to: protocolSchema });
+
+const dialPeerSchema = z.strictObject({
+  tag: z.number().int().min(DIAL_PEER_TAG_RANGE.min).max(DIAL_PEER_TAG_RANGE.max),
+  kind: z.enum(['voip', 'pots']).optional(),
+  protocol: protocolSchema.optional(),
+  sessionTarget: z.string().min(1).optional(),
+  destinationPattern: z.string().min(1).optional(),
+  incomingCalledNumber: z.string().min(1).optional(),
+  sessionRefresh: z.boolean().optional(),
+  // 'passthru' is accepted by the schema only so that it can be refused with the reason.
+  midcallSignaling: z.enum(['passthru', 'passthru-media-change', 'block']).optional(),
+});
+
+const configSchema = z.strictObject({
+  allowConnections: z.array(allowConnectionSchema),
+  midcallSignaling: z.enum(['none', 'passthru', 'passthru-media-change', 'block']).optional(),
+  minSe: secondsSchema(MIN_SE_RANGE).optional(),
+  sessionExpires: secondsSchema(MIN_SE_RANGE).nullable().optional(),
+  sessionRefresh: z.boolean().optional(),
+  optionsPing: secondsSchema(OPTIONS_PING_RANGE).nullable().optional(),
+  dialPeers: z.array(dialPeerSchema).optional(),
+});
+
+type JsonConfig = z.infer<typeof configSchema>;
+
+/** Field lists of each object, by path pattern (array indices written as `*`). */
+const OBJECT_FIELDS: Record<string, readonly string[]> = {
+  '': Object.keys(configSchema.shape),
+  'allowConnections.*': Object.keys(allowConnectionSchema.shape),
+  'dialPeers.*': Object.keys(dialPeerSchema.shape),
+};
+
+const seconds = (range: { min: number; max: number }) => `a whole number of seconds ${range.min}-${range.max}`;
+const PROTOCOL = '"sip" or "h323"';
+const TEXT = 'a non-empty string';
+
+/** What each field accepts, by path pattern, for the error messages. */
+const ALLOWED: Record<string, string> = {
+  '': `an object with the fields ${OBJECT_FIELDS['']?.join(', ')} (only allowConnections is required)`,
+  allowConnections: 'a list of {"from": "sip"|"h323", "to": "sip"|"h323"} (may be empty)',
+  'allowConnections.*': '{"from": "sip"|"h323", "to": "sip"|"h323"}',
+  'allowConnections.*.from': PROTOCOL,
+  'allowConnections.*.to': PROTOCOL,
+  midcallSignaling: '"none", "passthru", "passthru-media-change" or "block"',
+  minSe: seconds(MIN_SE_RANGE),
+  sessionExpires: `null or ${seconds(MIN_SE_RANGE)}, not below minSe`,
+  sessionRefresh: 'true or false',
+  optionsPing: `null or ${seconds(OPTIONS_PING_RANGE)}`,
+  dialPeers: 'a list of dial-peer objects',
+  'dialPeers.*': `an object with the fields ${OBJECT_FIELDS['dialPeers.*']?.join(', ')} (only tag is required)`,
+  'dialPeers.*.tag': `a whole number ${DIAL_PEER_TAG_RANGE.min}-${DIAL_PEER_TAG_RANGE.max}`,
+  'dialPeers.*.kind': '"voip" or "pots" (default "voip")',
+  'dialPeers.*.protocol': `${PROTOCOL} (default "h323", as on IOS without "session protocol sipv2")`,
+  'dialPeers.*.sessionTarget': TEXT,
+  'dialPeers.*.destinationPattern': TEXT,
+  'dialPeers.*.incomingCalledNumber': TEXT,
+  'dialPeers.*.sessionRefresh': 'true or false',
+  'dialPeers.*.midcallSignaling': '"passthru-media-change" or "block"',
+};
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.map((p) => String(p)).join('.');
+}
+
+function pathPattern(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? '*' : String(p))).join('.');
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current = root;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function show(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) return String(value);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'a whole number' : 'a fractional number';
+  return `a ${typeof value}`;
+}
+
+function where(path: readonly PropertyKey[]): string | undefined {
+  return path.length === 0 ? undefined : `field ${pathText(path)}`;
+}
+
+/** Turns the first zod issue into an InputError in this project's words. */
+function issueToError(issue: z.core.$ZodIssue, root: unknown, file: string): InputError {
+  const path = issue.path;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    const fields = OBJECT_FIELDS[pathPattern(path)] ?? [];
+    const guess = closestMatch(key, fields);
+    const more = issue.keys.length > 1 ? ` (and ${issue.keys.length - 1} more unknown)` : '';
+    const suggestion = guess === undefined ? '' : `; did you mean "${guess}"?`;
+    return new InputError(
+      file,
+      where([...path, key]),
+      `unknown field "${key}"${more}; allowed fields: ${fields.join(', ')}${suggestion}`,
+    );
+  }
+  const allowed = ALLOWED[pathPattern(path)] ?? 'see the documented configuration shape';
+  const value = valueAt(root, path);
+  if (value === undefined) return new InputError(file, where(path), `required field is missing; allowed: ${allowed}`);
+  const given = issue.code === 'invalid_type' ? `${show(value)} (${kindOf(value)})` : show(value);
+  return new InputError(file, where(path), `got ${given}; allowed: ${allowed}`);
+}
+
+const GLOBAL_MIDCALL_COMMAND: Record<Exclude<MidcallMode, 'none'>, GatedCommand> = {
+  passthru: 'midcall-signaling passthru',
+  'passthru-media-change': 'midcall-signaling passthru media-change',
+  block: 'midcall-signaling block',
+};
+
+const VOIP_ONLY_FIELDS = ['protocol', 'sessionTarget', 'sessionRefresh', 'midcallSignaling'] as const;
+
+/**
+ * Validates a parsed JSON value as a border element configuration. `file` names the source in
+ * errors and in the `at` references (which carry field paths instead of lines).
+ */
+export function parseJsonConfig(value: unknown, file: string): BorderElementConfig {
+  const parsed = configSchema.safeParse(value);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    if (first === undefined) throw new InputError(file, undefined, 'configuration is not valid');
+    throw issueToError(first, value, file);
+  }
+  return buildConfig(parsed.data, file);
+}
+
+function buildConfig(json: JsonConfig, file: string): BorderElementConfig {
+  const config = defaultBorderElementConfig();
+  const uses: CommandUse[] = config.uses;
+  const use = (command: GatedCommand, path: string) => uses.push({ command, at: { file, path } });
+  const fail = (path: string, message: string): never => {
+    throw new InputError(file, `field ${path}`, message);
+  };
+
+  json.allowConnections.forEach((entry, i) => {
+    use('allow-connections', `allowConnections.${i}`);
+    if (!config.allowConnections.some((c) => c.from === entry.from && c.to === entry.to)) {
+      config.allowConnections.push({ from: entry.from, to: entry.to });
+    }
+  });
+
+  if (json.midcallSignaling !== undefined) {
+    config.midcallSignaling = json.midcallSignaling;
+    if (json.midcallSignaling !== 'none') use(GLOBAL_MIDCALL_COMMAND[json.midcallSignaling], 'midcallSignaling');
+  }
+
+  // `session-expires` only exists as a keyword of `min-se`, so it uses the min-se command too.
+  if (json.minSe !== undefined) {
+    config.minSe = json.minSe;
+    use('min-se', 'minSe');
+  } else if (json.sessionExpires !== undefined && json.sessionExpires !== null) {
+    use('min-se', 'sessionExpires');
+  }
+  if (json.sessionExpires !== undefined && json.sessionExpires !== null) {
+    if (json.sessionExpires < config.minSe) {
+      const origin = json.minSe === undefined ? ' (the default)' : '';
+      fail(
+        'sessionExpires',
+        `sessionExpires ${json.sessionExpires} is below minSe ${config.minSe}${origin}: sessionExpires must be at least minSe`,
+      );
+    }
+    config.sessionExpires = json.sessionExpires;
+    use('min-se session-expires', 'sessionExpires');
+  }
+
+  if (json.sessionRefresh !== undefined) {
+    config.sessionRefresh = json.sessionRefresh;
+    if (json.sessionRefresh) use('session refresh', 'sessionRefresh');
+  }
+
+  if (json.optionsPing !== undefined && json.optionsPing !== null) {
+    config.optionsPing = json.optionsPing;
+    use('options-ping', 'optionsPing');
+  }
+
+  const seenTags = new Map<number, number>();
+  (json.dialPeers ?? []).forEach((entry, i) => {
+    const base = `dialPeers.${i}`;
+    const earlier = seenTags.get(entry.tag);
+    if (earlier !== undefined) fail(`${base}.tag`, `dial-peer tag ${entry.tag} is already used by dialPeers.${earlier}`);
+    seenTags.set(entry.tag, i);
+
+    const kind = entry.kind ?? 'voip';
+    if (kind === 'pots') {
+      for (const field of VOIP_ONLY_FIELDS) {
+        if (entry[field] !== undefined) {
+          fail(`${base}.${field}`, `got ${show(entry[field])}; allowed: nothing, ${field} applies to voip dial-peers only and this one is pots`);
+        }
+      }
+    }
+    const peer: DialPeerConfig = { tag: entry.tag, kind, protocol: entry.protocol ?? 'h323', at: { file, path: base } };
+    if (entry.sessionTarget !== undefined) peer.sessionTarget = entry.sessionTarget;
+    if (entry.destinationPattern !== undefined) peer.destinationPattern = entry.destinationPattern;
+    if (entry.incomingCalledNumber !== undefined) peer.incomingCalledNumber = entry.incomingCalledNumber;
+    if (entry.sessionRefresh !== undefined) {
+      peer.sessionRefresh = entry.sessionRefresh;
+      use('voice-class sip session refresh', `${base}.sessionRefresh`);
+    }
+    if (entry.midcallSignaling !== undefined) {
+      if (entry.midcallSignaling === 'passthru') {
+        fail(`${base}.midcallSignaling`, `got "passthru"; refused: ${PER_DIAL_PEER_REFUSAL}; per dial-peer allowed: "passthru-media-change" or "block"`);
+      }
+      peer.midcallSignaling = entry.midcallSignaling === 'block' ? 'block' : 'passthru-media-change';
+      use('voice-class sip midcall-signaling', `${base}.midcallSignaling`);
+    }
+    config.dialPeers.push(peer);
+  });
+
+  if (!allowsSipToSip(config)) {
+    const peerIndex = config.dialPeers.findIndex((p) => p.midcallSignaling !== undefined);
+    const path =
+      config.midcallSignaling !== 'none' ? 'midcallSignaling' : peerIndex >= 0 ? `dialPeers.${peerIndex}.midcallSignaling` : undefined;
+    if (path !== undefined) {
+      const setting = path === 'midcallSignaling' ? config.midcallSignaling : config.dialPeers[peerIndex]?.midcallSignaling;
+      fail(
+        path,
+        `midcallSignaling "${setting ?? ''}" is set but allowConnections has no {"from": "sip", "to": "sip"}: ${ALLOW_CONNECTIONS_PREREQUISITE}`,
+      );
+    }
+  }
+  return config;
+}
+
+/** Where V8 says a JSON syntax error is: `(line L column C)` or `at position P`. */
+function jsonErrorLine(message: string, text: string): number | undefined {
+  const line = /line (\d+)/.exec(message);
+  if (line?.[1] !== undefined) return Number(line[1]);
+  const position = /position (\d+)/.exec(message);
+  if (position?.[1] === undefined) return undefined;
+  return text.slice(0, Number(position[1])).split('\n').length;
+}
+
+/**
+ * Reads a configuration file's text: JSON when it starts with `{` (after leading whitespace),
+ * IOS CLI text otherwise.
+ */
+export function loadConfigText(text: string, file: string): BorderElementConfig {
+  if (!text.trimStart().startsWith('{')) return parseIosConfig(text, file);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const line = jsonErrorLine(message, text);
+    throw new InputError(
+      file,
+      line === undefined ? undefined : `line ${line}`,
+      `not valid JSON (${message}); allowed: a JSON object, or IOS configuration text not starting with "{"`,
+    );
+  }
+  return parseJsonConfig(value, file);
+}

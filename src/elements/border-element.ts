@@ -1,0 +1,457 @@
+// The border element: a back-to-back user agent. Each call is two dialogs, the inbound leg
+// toward the caller and the outbound leg toward the callee, each with its own Call-ID, CSeq and
+// session-timer state. What crosses from one leg to the other is decided by the configuration
+// (allow-connections, midcall-signaling, min-se, options-ping) and by the release's behaviour
+// table in models/border-element.json, never by release-specific code paths here.
+
+import { NO_EVENT, type EventHandle, type EventTarget, type Simulator } from '../kernel/simulator.ts';
+import { allowsSipToSip, type BorderElementConfig } from '../config/types.ts';
+import type { Platform } from '../config/platform.ts';
+import { Dialog, type DialogOwner, type RefreshFailure, type RequestOwner, type TimerBehaviour } from '../sip/dialog.ts';
+import type { Sdp, SipMessage } from '../sip/message.ts';
+import type { PortCore, SipPort } from '../sip/port.ts';
+import { effectiveMinSe, MIN_SE_FLOOR } from '../sip/session-timer.ts';
+import type { ClientTransaction, InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
+import type { Call, LegCounts } from './call.ts';
+import type { BorderElementModel, MidcallPurpose, MidcallTable } from './models.ts';
+import type { Processor } from './network.ts';
+
+export interface BorderElementCounters {
+  reinvitesReceived: number;
+  reinvitesRelayed: number;
+  reinvitesAnsweredLocally: number;
+  reinvitesRejected: number;
+  reinvitesGlare: number;
+  optionsPingsSent: number;
+  admissionRejects: number;
+}
+
+/** Status CUBE answers when SIP-to-SIP calls are not allowed. */
+const NOT_ALLOWED_STATUS = 403;
+
+/** Run-wide state of the border element shared by all calls: its limits and its processor. */
+export class BorderElement {
+  /** Sessions admitted and not yet over (setup in progress included). */
+  active = 0;
+  private readonly recentSetups: number[] = [];
+  readonly midcall: MidcallTable;
+  readonly legBehaviour: TimerBehaviour;
+
+  constructor(
+    readonly sim: Simulator,
+    readonly config: BorderElementConfig,
+    readonly platform: Platform,
+    readonly model: BorderElementModel,
+    readonly processor: Processor,
+    readonly counters: BorderElementCounters,
+  ) {
+    const table = model.midcall[platform.release.midcallBehaviour] as Record<string, { requests: MidcallTable } | undefined>;
+    const mode = table[config.midcallSignaling];
+    if (mode === undefined) {
+      throw new Error(`models/border-element.json has no midcall behaviour for "${config.midcallSignaling}" on ${platform.release.midcallBehaviour} releases`);
+    }
+    this.midcall = mode.requests;
+    this.legBehaviour = {
+      supportsTimer: true,
+      runsTimers: model.sessionTimer.originatesRefresh.value,
+      sessionExpires: 0,
+      minSe: config.minSe,
+      requestRefresher: '',
+      preferredRefresher: 'uac',
+      refreshMethod: 'invite',
+      expiryRule: 'rfc',
+      reading: 'transaction',
+      retry422: true,
+      max422Retries: 2,
+      skipRefreshWhenBusy: false,
+      byeOnRefreshRejected: false,
+      aloneIfSilent: false,
+      omitSeWhenNoRefresher: false,
+      ignoreMinSeWithoutSe: false,
+      neverRefreshes: false,
+      allowUpdate: model.sessionTimer.allowUpdate.value,
+    };
+  }
+
+  /** Admission of a new setup: '' when admitted, else the refusal (call admission control). */
+  admit(now: number): { refusal: string; status: number } {
+    if (!allowsSipToSip(this.config)) return { refusal: 'sip-to-sip-not-allowed', status: NOT_ALLOWED_STATUS };
+    const cap = this.platform.capacity;
+    if (this.active >= cap.maxSessions.value) return { refusal: 'admission-sessions', status: 503 };
+    const recent = this.recentSetups;
+    while (recent.length > 0 && recent[0]! <= now - 1) recent.shift();
+    if (recent.length >= cap.callsPerSecond.value) return { refusal: 'admission-cps', status: 503 };
+    if (100 * this.processor.utilisation(now) >= cap.cpuAdmissionPercent.value) return { refusal: 'admission-cpu', status: 503 };
+    recent.push(now);
+    return { refusal: '', status: 0 };
+  }
+}
+
+/** A mid-call request relayed from one leg to the other, waiting for the far side's answer. */
+interface Relay {
+  from: Dialog;
+  txn: ServerTransaction;
+  counts: LegCounts;
+}
+
+const OPTIONS_PING = 1;
+
+/** The border element's part in one call. */
+export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, EventTarget {
+  inDialog: Dialog | null = null;
+  outDialog: Dialog | null = null;
+  private holdsSlot = false;
+  private readonly relays = new Map<ClientTransaction, Relay>();
+  private pingHandle: EventHandle = NO_EVENT;
+  private tagCounter = 0;
+
+  constructor(
+    readonly be: BorderElement,
+    readonly call: Call,
+    readonly inPort: SipPort,
+    readonly outPort: SipPort,
+  ) {
+    inPort.core = this;
+    outPort.core = this;
+  }
+
+  get sim() {
+    return this.be.sim;
+  }
+
+  private newTag(): string {
+    return `c${this.call.index.toString(36)}.${++this.tagCounter}`;
+  }
+
+  private countsOf(d: Dialog): LegCounts {
+    return d === this.inDialog ? this.call.inbound : this.call.outbound;
+  }
+
+  private other(d: Dialog): Dialog | null {
+    return d === this.inDialog ? this.outDialog : this.inDialog;
+  }
+
+  // ---- setup -----------------------------------------------------------------------------
+
+  private onInitialInvite(req: SipMessage, txn: InviteServerTransaction): void {
+    const be = this.be;
+    const now = this.sim.now;
+    const inSdp = req.sdp ?? { version: 1, audio: 'sendrecv' as const, video: false, t38: false };
+    const d = new Dialog(this.inPort, this.call, this, be.legBehaviour, req.callId, this.newTag(), false, { ...inSdp, version: 1 });
+    this.inDialog = d;
+    d.acceptInitial(req, txn);
+    const adm = be.admit(now);
+    if (adm.refusal !== '') {
+      be.counters.admissionRejects++;
+      this.call.setupRefusal = adm.refusal;
+      d.respond(txn, txn.makeResponse(adm.status, d.localTag));
+      return;
+    }
+    const cfg = be.config;
+    let se = req.sessionExpires;
+    if (se > 0 && se < cfg.minSe) {
+      if (req.supportedTimer && be.model.sessionTimer.rejectBelowMinSe.value) {
+        // RFC 4028 §8.1 / §9: the interval is below this element's minimum.
+        const r = txn.makeResponse(422, d.localTag);
+        r.minSe = cfg.minSe;
+        d.respond(txn, r);
+        return;
+      }
+      se = cfg.minSe; // §8.1: a UAC without timer support cannot retry; raise it instead
+    }
+    this.holdsSlot = true;
+    be.active++;
+    const tag = this.newTag();
+    let out = this.outDialog;
+    if (out === null) {
+      out = new Dialog(this.outPort, this.call, this, be.legBehaviour, `${req.callId}-out`, tag, true, { ...inSdp, version: 1 });
+      this.outDialog = out;
+    } else {
+      out.restartAttempt(tag);
+    }
+    const outbound = out;
+    const insertMinSe = be.model.sessionTimer.insertMinSe.value;
+    outbound.send('INVITE', 'setup', this, (m) => {
+      m.sdp = outbound.localSdp;
+      m.supportedTimer = true;
+      m.sessionExpires = se;
+      m.refresher = req.refresher; // §8.1: the refresher parameter is never inserted or changed
+      m.minSe = insertMinSe ? Math.max(effectiveMinSe(req.minSe), cfg.minSe) : req.minSe;
+    });
+    this.relays.set(outbound.ict!, { from: d, txn, counts: this.call.inbound });
+  }
+
+  // ---- PortCore ----------------------------------------------------------------------------
+
+  onRequest(port: SipPort, req: SipMessage, txn: ServerTransaction): void {
+    if (port === this.inPort && req.method === 'INVITE' && req.toTag === '') {
+      this.onInitialInvite(req, txn as InviteServerTransaction);
+      return;
+    }
+    const d = port === this.inPort ? this.inDialog : this.outDialog;
+    if (d === null || req.callId !== d.callId) {
+      txn.respond(txn.makeResponse(481, ''));
+      return;
+    }
+    if (!d.receive(req, txn)) {
+      if (txn.response?.status === 491) this.countGlare(d);
+      return;
+    }
+    if (req.method === 'OPTIONS') {
+      d.respond(txn, txn.makeResponse(200, d.localTag));
+      return;
+    }
+    this.midcall(d, req, txn);
+  }
+
+  onAck(port: SipPort, ack: SipMessage): void {
+    const d = port === this.inPort ? this.inDialog : this.outDialog;
+    d?.receiveAck(ack);
+  }
+
+  // ---- mid-call requests ------------------------------------------------------------------
+
+  /** What a mid-call request is for, judged from what it carries, as the border element must. */
+  static classify(req: SipMessage, previous: Sdp | null): MidcallPurpose {
+    if (req.method === 'REFER') return 'transfer';
+    const s = req.sdp;
+    if (s === null || previous === null) return 'refresh';
+    if (s.t38 && !previous.t38) return 'fax';
+    if (s.video !== previous.video) return 'video';
+    if (s.audio !== previous.audio) return s.audio === 'sendrecv' ? 'resume' : 'hold';
+    return s.version === previous.version ? 'refresh' : 'video';
+  }
+
+  private midcall(d: Dialog, req: SipMessage, txn: ServerTransaction): void {
+    const purpose = BorderElementCall.classify(req, d.remoteSdp);
+    const counts = this.countsOf(d);
+    const c = this.be.counters;
+    const isReinvite = req.method === 'INVITE' || req.method === 'UPDATE';
+    if (isReinvite) {
+      counts.received++;
+      c.reinvitesReceived++;
+    }
+    const rule = this.be.midcall[purpose];
+    switch (rule.action) {
+      case 'reject':
+        if (isReinvite) {
+          counts.rejected++;
+          c.reinvitesRejected++;
+        }
+        d.respond(txn, txn.makeResponse(rule.status, d.localTag));
+        return;
+      case 'answer-locally':
+        if (isReinvite) {
+          counts.answeredLocally++;
+          c.reinvitesAnsweredLocally++;
+        }
+        if (!rule.fulfils) this.call.unfulfilled.set(purpose, rule.reason ?? 'answered by the border element');
+        this.answerLocally(d, req, txn, purpose);
+        return;
+      case 'relay':
+        this.relay(d, req, txn, counts, isReinvite);
+        return;
+    }
+  }
+
+  /** Answers on the leg it arrived on, as a UAS with the border element's own settings (RFC 4028 §9). */
+  private answerLocally(d: Dialog, req: SipMessage, txn: ServerTransaction, purpose: MidcallPurpose): void {
+    if (req.method === 'REFER') {
+      d.respond(txn, txn.makeResponse(202, d.localTag));
+      return;
+    }
+    const decision = d.negotiate(req);
+    if (decision !== null && decision.kind === 'reject') {
+      const r = txn.makeResponse(422, d.localTag);
+      Dialog.fillTimerAnswer(r, decision);
+      d.respond(txn, r);
+      return;
+    }
+    const ok = txn.makeResponse(200, d.localTag);
+    Dialog.fillTimerAnswer(ok, decision);
+    if (req.sdp !== null) {
+      const o = req.sdp;
+      // The local answer keeps the media the other leg has: no video, hold only mirrored.
+      const audio = o.audio === 'sendonly' ? 'recvonly' : o.audio === 'recvonly' ? 'sendonly' : o.audio;
+      ok.sdp = reversion({ version: 0, audio, video: purpose === 'video' ? false : o.video, t38: o.t38 }, d.localSdp);
+    }
+    d.respond(txn, ok);
+  }
+
+  private relay(d: Dialog, req: SipMessage, txn: ServerTransaction, counts: LegCounts, isReinvite: boolean): void {
+    const other = this.other(d);
+    if (other === null || !other.confirmed) {
+      d.respond(txn, txn.makeResponse(481, d.localTag));
+      return;
+    }
+    if (req.method === 'INVITE' && other.inviteBusy) {
+      // An INVITE is already in progress on the other leg: §14.2 glare, seen at the border element.
+      this.countGlare(d);
+      d.respond(txn, txn.makeResponse(491, d.localTag));
+      return;
+    }
+    if (isReinvite) {
+      counts.relayed++;
+      this.be.counters.reinvitesRelayed++;
+    }
+    const sent = other.send(req.method, req.purpose, this, (m) => {
+      copyTimerHeaders(req, m);
+      if (req.sdp !== null) m.sdp = reversion(req.sdp, other.localSdp);
+    });
+    this.relays.set(sent, { from: d, txn, counts });
+  }
+
+  private countGlare(d: Dialog): void {
+    this.countsOf(d).glare++;
+    this.be.counters.reinvitesGlare++;
+  }
+
+  // ---- RequestOwner: answers from the far leg ------------------------------------------------
+
+  onRequestProvisional(_d: Dialog, txn: ClientTransaction, resp: SipMessage): void {
+    const relay = this.relays.get(txn);
+    if (relay === undefined || resp.status === 100) return;
+    relay.from.respond(relay.txn, relay.txn.makeResponse(resp.status, relay.from.localTag));
+  }
+
+  onRequestFinal(d: Dialog, txn: ClientTransaction, resp: SipMessage): void {
+    if (txn.request.method === 'OPTIONS') {
+      if (resp.status === 408 || resp.status === 481) this.pingFailed(d);
+      return;
+    }
+    const relay = this.relays.get(txn);
+    if (relay === undefined) return;
+    this.relays.delete(txn);
+    const from = relay.from;
+    if (resp.status === 491) this.countGlare(d);
+    const r = relay.txn.makeResponse(resp.status, from.localTag);
+    copyTimerHeaders(resp, r);
+    r.retryAfter = resp.retryAfter;
+    if (resp.sdp !== null) r.sdp = reversion(resp.sdp, from.localSdp);
+    from.respond(relay.txn, r);
+    if (txn.request.purpose === 'setup') {
+      if (resp.status < 300) this.startOptionsPing();
+      else this.attemptOver(d);
+    }
+  }
+
+  onRequestTimeout(d: Dialog, txn: ClientTransaction): void {
+    if (txn.request.method === 'OPTIONS') {
+      this.pingFailed(d);
+      return;
+    }
+    const relay = this.relays.get(txn);
+    if (relay === undefined) return;
+    this.relays.delete(txn);
+    relay.from.respond(relay.txn, relay.txn.makeResponse(408, relay.from.localTag));
+    if (txn.request.purpose === 'setup') {
+      d.terminate();
+      this.attemptOver(d);
+    }
+  }
+
+  /** A setup attempt failed on the outbound leg: the slot is free until a retry comes. */
+  private attemptOver(out: Dialog): void {
+    if (out.state !== 'terminated') out.terminate();
+    this.releaseSlot();
+  }
+
+  private releaseSlot(): void {
+    if (!this.holdsSlot) return;
+    this.holdsSlot = false;
+    this.be.active--;
+  }
+
+  // ---- options-ping (C6): in-dialog OPTIONS when no session timer runs ------------------
+
+  private startOptionsPing(): void {
+    const interval = this.be.config.optionsPing;
+    if (interval === null) return;
+    this.pingHandle = this.sim.after(interval, this, OPTIONS_PING);
+  }
+
+  private sendPings(): void {
+    this.pingHandle = NO_EVENT;
+    const a = this.inDialog, b = this.outDialog;
+    if (a === null || b === null || !a.confirmed || !b.confirmed) return;
+    // C6: options-ping is not used when a session timer has been negotiated on the call.
+    if (a.sessionExpires === 0 && b.sessionExpires === 0) {
+      for (const d of [a, b]) {
+        this.be.counters.optionsPingsSent++;
+        d.send('OPTIONS', 'keepalive', this);
+      }
+    }
+    this.pingHandle = this.sim.after(this.be.config.optionsPing!, this, OPTIONS_PING);
+  }
+
+  private pingFailed(d: Dialog): void {
+    if (!this.be.model.optionsPing.failureEndsCall.value) return;
+    this.endBoth('options-ping-failed', d);
+  }
+
+  onEvent(kind: number): void {
+    if (kind === OPTIONS_PING) this.sendPings();
+  }
+
+  // ---- DialogOwner ------------------------------------------------------------------------
+
+  onSessionExpired(d: Dialog): void {
+    this.endBoth('session-expired', d);
+  }
+
+  onRefreshFailed(d: Dialog, cause: RefreshFailure, status: number): void {
+    this.endBoth(`refresh-${cause}`, d, status);
+  }
+
+  onAckMissing(d: Dialog): void {
+    this.endBoth('ack-timeout', d);
+  }
+
+  onByeReceived(d: Dialog): void {
+    // The B2BUA answers BYE on one leg and sends its own BYE on the other.
+    this.other(d)?.bye();
+    this.maybeIdle();
+  }
+
+  /** The border element itself ends the call on both legs. */
+  private endBoth(cause: string, d: Dialog, status = 0): void {
+    const leg = d === this.inDialog ? 'inbound' : 'outbound';
+    this.call.drop(this.sim.now, cause, leg, 'border-element', status);
+    this.inDialog?.bye();
+    this.outDialog?.bye();
+    this.maybeIdle();
+  }
+
+  /** Called when the call is over everywhere; frees the admission slot and the ping timer. */
+  finish(): void {
+    this.sim.cancel(this.pingHandle);
+    this.pingHandle = NO_EVENT;
+    this.releaseSlot();
+  }
+
+  private maybeIdle(): void {
+    const a = this.inDialog, b = this.outDialog;
+    if ((a === null || a.state === 'terminating' || a.state === 'terminated') && (b === null || b.state === 'terminating' || b.state === 'terminated')) {
+      this.sim.cancel(this.pingHandle);
+      this.pingHandle = NO_EVENT;
+    }
+  }
+}
+
+/** Session-timer headers pass across unchanged (RFC 4028 §8.2: forwarded unmodified). */
+function copyTimerHeaders(from: SipMessage, to: SipMessage): void {
+  to.supportedTimer = from.supportedTimer;
+  to.requireTimer = from.requireTimer;
+  to.sessionExpires = from.sessionExpires;
+  to.refresher = from.refresher;
+  to.minSe = from.minSe > 0 ? Math.max(from.minSe, MIN_SE_FLOOR) : 0;
+}
+
+/**
+ * The border element's own description toward a leg: the same media as `content`, with the
+ * o= version it keeps for that leg, raised only when the media changed (RFC 3264 §8).
+ */
+function reversion(content: Sdp, current: Sdp): Sdp {
+  const same = content.audio === current.audio && content.video === current.video && content.t38 === current.t38;
+  return same ? current : { version: current.version + 1, audio: content.audio, video: content.video, t38: content.t38 };
+}

@@ -1,0 +1,182 @@
+// One call from arrival to its single outcome, with everything recorded about it. The call is
+// also the context its dialogs run in: it hands out branches, its own random stream for
+// back-off draws, and it notices when the last of its dialogs has ended.
+
+import type { RandomStream } from '../kernel/random.ts';
+import type { Dialog, DialogContext, DialogCounters, TimerNote } from '../sip/dialog.ts';
+import { label, type SipMessage } from '../sip/message.ts';
+import type { MidcallPurpose } from './models.ts';
+
+export type Outcome = 'completed' | 'rejected' | 'dropped' | 'active';
+export type Leg = 'inbound' | 'outbound';
+export type Side = 'caller' | 'callee' | 'border-element';
+export type Feature = 'video' | 'hold' | 'fax' | 'transfer';
+export const FEATURES: readonly Feature[] = ['video', 'hold', 'fax', 'transfer'];
+
+export interface FeatureResult {
+  feature: Feature;
+  status: 'succeeded' | 'failed';
+  /** Why it failed: a status code, "timeout", or the border element's reason. */
+  reason: string;
+}
+
+/** What the border element did with mid-call requests on one leg. */
+export interface LegCounts {
+  received: number;
+  relayed: number;
+  answeredLocally: number;
+  rejected: number;
+  glare: number;
+  /** Session interval and refresher side last negotiated on this leg (0 / '' if none). */
+  sessionExpires: number;
+  refresher: '' | Side;
+}
+
+export function newLegCounts(): LegCounts {
+  return { received: 0, relayed: 0, answeredLocally: 0, rejected: 0, glare: 0, sessionExpires: 0, refresher: '' };
+}
+
+export type TraceEntry =
+  | {
+      t: number; kind: 'message'; from: string; to: string; label: string; purpose: string;
+      method: string; status: number; cseq: number; callId: string;
+      sessionExpires: number; refresher: string; minSe: number; sdpVersion: number;
+      retransmission: boolean; lost: boolean; arrivesAt: number;
+    }
+  | { t: number; kind: 'timer'; party: string; note: TimerNote }
+  | { t: number; kind: 'outcome'; outcome: Outcome; cause: string; leg: string; side: string };
+
+/** Run-wide pieces a call needs from its simulation. */
+export interface CallEnvironment {
+  newBranch(): number;
+  counters: DialogCounters;
+  backoffStream(call: number): RandomStream;
+  /** The call has ended and all its dialogs are over. */
+  onCallFinished(call: Call): void;
+  /** The call's outcome is known (it may still be tearing down). */
+  onOutcome(call: Call): void;
+}
+
+export class Call implements DialogContext {
+  outcome: Outcome = 'active';
+  cause = '';
+  leg: '' | Leg = '';
+  side: '' | Side = '';
+  /** Final status of the failed setup, or of the refresh that failed. */
+  status = 0;
+  answeredAt = -1;
+  endedAt = -1;
+  /** Attempts at setup (1 + retries after 422). */
+  attempts = 0;
+  /** Why the border element refused the setup, when it did (admission, policy). */
+  setupRefusal = '';
+  readonly features: FeatureResult[] = [];
+  readonly inbound = newLegCounts();
+  readonly outbound = newLegCounts();
+  /** Requests re-sent after a 491 or 500 back-off, by the endpoints. */
+  retried = 0;
+  refreshesSent = 0;
+  /** Set by the border element when it answered a feature itself without fulfilling it. */
+  readonly unfulfilled = new Map<MidcallPurpose, string>();
+  trace: TraceEntry[] | null = null;
+  note: ((d: Dialog, n: TimerNote) => void) | null = null;
+
+  private openDialogs = 0;
+  private backoffStream: RandomStream | null = null;
+  private finished = false;
+
+  constructor(
+    readonly env: CallEnvironment,
+    readonly index: number,
+    readonly arrivalAt: number,
+    readonly holding: number,
+    readonly callerProfile: string,
+    readonly calleeProfile: string,
+    readonly hangupBy: 'caller' | 'callee',
+    /** Feature, and its offset from answer (s); drawn at arrival so policy cannot change them. */
+    readonly plannedFeatures: ReadonlyArray<{ feature: Feature; offset: number }>,
+  ) {}
+
+  get counters(): DialogCounters {
+    return this.env.counters;
+  }
+
+  newBranch(): number {
+    return this.env.newBranch();
+  }
+
+  backoff(): RandomStream {
+    return (this.backoffStream ??= this.env.backoffStream(this.index));
+  }
+
+  get callId(): string {
+    return `call-${this.index}`;
+  }
+
+  get ended(): boolean {
+    return this.outcome !== 'active';
+  }
+
+  enableTrace(party: (d: Dialog) => string): void {
+    const trace: TraceEntry[] = [];
+    this.trace = trace;
+    this.note = (d, n) => trace.push({ t: d.sim.now, kind: 'timer', party: party(d), note: n });
+  }
+
+  traceMessage(t: number, from: string, to: string, m: SipMessage, lost: boolean, arrivesAt: number): void {
+    this.trace!.push({
+      t, kind: 'message', from, to, label: label(m), purpose: m.purpose, method: m.method, status: m.status,
+      cseq: m.cseq, callId: m.callId, sessionExpires: m.sessionExpires, refresher: m.refresher, minSe: m.minSe,
+      sdpVersion: m.sdp === null ? -1 : m.sdp.version, retransmission: m.retransmission, lost, arrivesAt,
+    });
+  }
+
+  // ---- the single outcome ----------------------------------------------------------------
+
+  private settle(now: number, outcome: Exclude<Outcome, 'active'>, cause: string, leg: '' | Leg, side: '' | Side, status: number): boolean {
+    if (this.outcome !== 'active') return false;
+    this.outcome = outcome;
+    this.cause = cause;
+    this.leg = leg;
+    this.side = side;
+    this.status = status;
+    this.endedAt = now;
+    this.trace?.push({ t: now, kind: 'outcome', outcome, cause, leg, side });
+    this.env.onOutcome(this);
+    this.maybeFinish();
+    return true;
+  }
+
+  complete(now: number, side: Side): boolean {
+    return this.settle(now, 'completed', 'normal-clearing', '', side, 0);
+  }
+
+  reject(now: number, cause: string, status: number): boolean {
+    return this.settle(now, 'rejected', cause, '', '', status);
+  }
+
+  drop(now: number, cause: string, leg: Leg, side: Side, status = 0): boolean {
+    return this.settle(now, 'dropped', cause, leg, side, status);
+  }
+
+  recordFeature(feature: Feature, ok: boolean, reason: string): void {
+    this.features.push({ feature, status: ok ? 'succeeded' : 'failed', reason });
+  }
+
+  // ---- DialogContext: lifetime of dialogs -------------------------------------------------
+
+  dialogOpened(): void {
+    this.openDialogs++;
+  }
+
+  dialogClosed(): void {
+    this.openDialogs--;
+    this.maybeFinish();
+  }
+
+  private maybeFinish(): void {
+    if (this.finished || this.outcome === 'active' || this.openDialogs > 0) return;
+    this.finished = true;
+    this.env.onCallFinished(this);
+  }
+}

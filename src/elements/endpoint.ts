@@ -1,0 +1,396 @@
+// An endpoint at either end of a call (the caller on the inbound leg, the callee on the
+// outbound leg), behaving as its profile says: how it negotiates session timers, refreshes,
+// answers re-INVITEs and UPDATEs, and which mid-call features it starts.
+
+import { NO_EVENT, type EventHandle, type EventTarget } from '../kernel/simulator.ts';
+import { Dialog, type DialogOwner, type RefreshFailure, type RequestOwner, type TimerBehaviour } from '../sip/dialog.ts';
+import type { Sdp, SipMessage } from '../sip/message.ts';
+import type { PortCore, SipPort } from '../sip/port.ts';
+import { retryAfter422 } from '../sip/session-timer.ts';
+import type { ClientTransaction, InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
+import type { Call, Feature, Leg, Side } from './call.ts';
+import type { EndpointProfile } from './models.ts';
+
+/** How a mid-call feature is carried out; timings in seconds. */
+export interface FeatureSettings {
+  /** How long a call stays on hold before the resume re-INVITE. */
+  holdSeconds: number;
+  /** Attempts for a feature re-INVITE that meets glare (491/500) before giving up. */
+  maxGlareRetries: number;
+}
+
+const RING_DONE = 1, HANGUP = 2, FEATURE_BASE = 16;
+
+type Pending = { feature: Feature; step: 'start' | 'resume'; tries: number };
+
+export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarget {
+  dialog: Dialog | null = null;
+  private setupTxn: InviteServerTransaction | null = null;
+  private pendingAnswer: SipMessage | null = null;
+  private hangupHandle: EventHandle = NO_EVENT;
+  private attempt422 = 0;
+  private readonly side: Side;
+  private readonly leg: Leg;
+  /** Features in progress, by event kind slot. */
+  private readonly pending: Pending[] = [];
+  private tagCounter = 0;
+
+  constructor(
+    readonly role: 'caller' | 'callee',
+    readonly port: SipPort,
+    readonly call: Call,
+    readonly profile: EndpointProfile,
+    readonly behaviour: TimerBehaviour,
+    readonly features: FeatureSettings,
+    readonly ringSeconds: number,
+  ) {
+    port.core = this;
+    this.side = role;
+    this.leg = role === 'caller' ? 'inbound' : 'outbound';
+  }
+
+  get sim() {
+    return this.port.sim;
+  }
+
+  private newTag(): string {
+    return `${this.role === 'caller' ? 'a' : 'b'}${this.call.index.toString(36)}.${++this.tagCounter}`;
+  }
+
+  // ---- caller: setup -------------------------------------------------------------------
+
+  /** Sends the initial INVITE (RFC 4028 §7.1 headers from the profile). */
+  start(): void {
+    const sdp: Sdp = { version: 1, audio: 'sendrecv', video: false, t38: false };
+    const d = new Dialog(this.port, this.call, this, this.behaviour, this.call.callId, this.newTag(), true, sdp);
+    this.dialog = d;
+    this.sendInitialInvite(this.behaviour.sessionExpires, this.behaviour.minSe);
+  }
+
+  private sendInitialInvite(sessionExpires: number, minSe: number): void {
+    const d = this.dialog!;
+    const b = this.behaviour;
+    this.call.attempts++;
+    d.send('INVITE', 'setup', this, (m) => {
+      m.sdp = d.localSdp;
+      if (!b.supportsTimer) return;
+      m.minSe = minSe;
+      if (sessionExpires > 0) {
+        m.sessionExpires = sessionExpires;
+        m.refresher = b.requestRefresher;
+      }
+    });
+  }
+
+  private onSetupFinal(resp: SipMessage): void {
+    const call = this.call;
+    const now = this.sim.now;
+    const st = resp.status;
+    if (st < 300) {
+      if (call.answeredAt < 0) call.answeredAt = now;
+      this.established();
+      return;
+    }
+    const b = this.behaviour;
+    const d = this.dialog!;
+    if (st === 422 && b.supportsTimer && b.retry422 && this.attempt422 < b.max422Retries) {
+      this.attempt422++;
+      const next = retryAfter422(b.sessionExpires, d.largestMinSe, resp.minSe);
+      d.restartAttempt(this.newTag());
+      this.sendInitialInvite(next.sessionExpires, next.minSe);
+      return;
+    }
+    d.terminate();
+    const cause = call.setupRefusal !== '' ? call.setupRefusal : st === 422 ? '422-unresolved' : `setup-${st}`;
+    call.reject(now, cause, st);
+  }
+
+  // ---- both: the established call -----------------------------------------------------
+
+  /** Called by the simulation when the call is answered: hang-up and features. */
+  established(): void {
+    const call = this.call;
+    if (call.hangupBy === this.role) {
+      this.hangupHandle = this.sim.at(call.answeredAt + call.holding, this, HANGUP);
+    }
+    if (this.role !== 'caller') return;
+    const now = this.sim.now;
+    for (const f of call.plannedFeatures) {
+      this.pending.push({ feature: f.feature, step: 'start', tries: 0 });
+      this.sim.at(Math.max(now, call.answeredAt + f.offset), this, FEATURE_BASE + this.pending.length - 1);
+    }
+  }
+
+  hangup(): void {
+    const d = this.dialog;
+    if (d === null) return;
+    this.sim.cancel(this.hangupHandle);
+    if (d.confirmed) this.call.complete(this.sim.now, this.side);
+    d.bye();
+  }
+
+  private runFeature(slot: number): void {
+    const p = this.pending[slot]!;
+    const d = this.dialog;
+    if (d === null || !d.confirmed) return;
+    const isInvite = p.feature !== 'transfer';
+    if (isInvite && d.inviteBusy) {
+      // §14.1: no second INVITE transaction; look again shortly.
+      this.sim.after(0.5, this, FEATURE_BASE + slot);
+      return;
+    }
+    const change = (s: Sdp): Sdp => {
+      switch (p.feature) {
+        case 'video': return { ...s, version: s.version + 1, video: true };
+        case 'fax': return { ...s, version: s.version + 1, t38: true };
+        case 'hold': return { ...s, version: s.version + 1, audio: p.step === 'start' ? 'sendonly' : 'sendrecv' };
+        case 'transfer': return s;
+      }
+    };
+    const purpose = p.feature === 'hold' ? (p.step === 'start' ? 'hold' : 'resume') : p.feature;
+    const txn = d.send(isInvite ? 'INVITE' : 'REFER', purpose, this, (m) => {
+      if (!isInvite) return;
+      m.sdp = change(d.localSdp);
+      d.addTimerHeaders(m);
+    });
+    this.featureOf.set(txn, slot);
+  }
+
+  private readonly featureOf = new Map<ClientTransaction, number>();
+
+  private onFeatureFinal(slot: number, resp: SipMessage | null): void {
+    const p = this.pending[slot]!;
+    const call = this.call;
+    const d = this.dialog!;
+    const st = resp === null ? 408 : resp.status;
+    if ((st === 491 || (st === 500 && resp !== null && resp.retryAfter >= 0)) && p.tries < this.features.maxGlareRetries && d.confirmed) {
+      p.tries++;
+      call.retried++;
+      const delay = st === 491 ? d.glareBackoff() : resp!.retryAfter;
+      this.sim.after(delay, this, FEATURE_BASE + slot);
+      return;
+    }
+    const purpose = p.feature === 'hold' ? (p.step === 'start' ? 'hold' : 'resume') : p.feature;
+    if (st >= 300 || resp === null) {
+      call.recordFeature(p.feature, false, resp === null ? 'timeout' : String(st));
+      if ((st === 408 || st === 481) && d.confirmed) this.endOnFailure('midcall-failure', st);
+      return;
+    }
+    const unfulfilled = call.unfulfilled.get(purpose);
+    if (unfulfilled !== undefined) {
+      call.recordFeature(p.feature, false, unfulfilled);
+      return;
+    }
+    const answer = resp.sdp;
+    let ok = true;
+    let reason = '';
+    if (p.feature === 'video' && (answer === null || !answer.video)) { ok = false; reason = 'video declined'; }
+    if (p.feature === 'fax' && (answer === null || !answer.t38)) { ok = false; reason = 't38 declined'; }
+    if (p.feature === 'hold' && p.step === 'start') {
+      if (answer === null || (answer.audio !== 'recvonly' && answer.audio !== 'inactive')) {
+        call.recordFeature('hold', false, 'hold not accepted');
+        return;
+      }
+      p.step = 'resume';
+      p.tries = 0;
+      this.sim.after(this.features.holdSeconds, this, FEATURE_BASE + slot);
+      return;
+    }
+    call.recordFeature(p.feature, ok, reason);
+  }
+
+  // ---- RequestOwner ------------------------------------------------------------------------
+
+  onRequestFinal(_d: Dialog, txn: ClientTransaction, resp: SipMessage): void {
+    if (txn.request.purpose === 'setup') {
+      this.onSetupFinal(resp);
+      return;
+    }
+    const slot = this.featureOf.get(txn);
+    if (slot !== undefined) {
+      this.featureOf.delete(txn);
+      this.onFeatureFinal(slot, resp);
+    }
+  }
+
+  onRequestTimeout(_d: Dialog, txn: ClientTransaction): void {
+    if (txn.request.purpose === 'setup') {
+      this.dialog?.terminate();
+      this.call.reject(this.sim.now, 'setup-timeout', 408);
+      return;
+    }
+    const slot = this.featureOf.get(txn);
+    if (slot !== undefined) {
+      this.featureOf.delete(txn);
+      this.onFeatureFinal(slot, null);
+    }
+  }
+
+  // ---- PortCore: requests that arrive -------------------------------------------------------
+
+  onRequest(_port: SipPort, req: SipMessage, txn: ServerTransaction): void {
+    const d = this.dialog;
+    if (req.method === 'INVITE' && req.toTag === '') {
+      this.onInitialInvite(req, txn as InviteServerTransaction);
+      return;
+    }
+    if (d === null || req.callId !== d.callId) {
+      txn.respond(txn.makeResponse(481, ''));
+      return;
+    }
+    if (!d.receive(req, txn)) return;
+    switch (req.method) {
+      case 'INVITE': this.answerReinvite(d, req, txn); return;
+      case 'UPDATE': this.answerUpdate(d, req, txn); return;
+      case 'REFER': {
+        const r = txn.makeResponse(this.profile.media.refer ? 202 : 501, d.localTag);
+        d.respond(txn, r);
+        return;
+      }
+      default: d.respond(txn, txn.makeResponse(200, d.localTag));
+    }
+  }
+
+  onAck(_port: SipPort, ack: SipMessage): void {
+    this.dialog?.receiveAck(ack);
+  }
+
+  /** Callee: RFC 4028 §9 on the initial INVITE, then ringing and the answer. */
+  private onInitialInvite(req: SipMessage, txn: InviteServerTransaction): void {
+    if (this.dialog !== null && this.dialog.state !== 'terminated' && this.dialog.callId === req.callId) {
+      // A second attempt while the first is still alive: not expected from a well-behaved UAC.
+      txn.respond(txn.makeResponse(491, ''));
+      return;
+    }
+    const offer = req.sdp ?? { version: 1, audio: 'sendrecv' as const, video: false, t38: false };
+    const d = new Dialog(this.port, this.call, this, this.behaviour, req.callId, this.newTag(), false, this.answerSdp(offer, { version: 0, audio: 'sendrecv', video: false, t38: false }));
+    this.dialog = d;
+    d.acceptInitial(req, txn);
+    if (req.requireTimer && !this.behaviour.supportsTimer) {
+      d.respond(txn, txn.makeResponse(420, d.localTag)); // RFC 3261 §8.2.2.3: Require names an unknown extension
+      return;
+    }
+    const decision = d.negotiate(req);
+    if (decision !== null && decision.kind === 'reject') {
+      const r = txn.makeResponse(422, d.localTag);
+      Dialog.fillTimerAnswer(r, decision);
+      d.respond(txn, r);
+      return;
+    }
+    const ok = txn.makeResponse(200, d.localTag);
+    Dialog.fillTimerAnswer(ok, decision);
+    ok.sdp = d.localSdp;
+    if (this.ringSeconds > 0) {
+      d.respond(txn, txn.makeResponse(180, d.localTag));
+      this.setupTxn = txn;
+      this.pendingAnswer = ok;
+      this.sim.after(this.ringSeconds, this, RING_DONE);
+      return;
+    }
+    this.answer(d, txn, ok);
+  }
+
+  private answer(d: Dialog, txn: InviteServerTransaction, ok: SipMessage): void {
+    d.respond(txn, ok);
+    if (this.call.answeredAt < 0) this.call.answeredAt = this.sim.now;
+    this.established();
+  }
+
+  /** The SDP answer to an offer: what this endpoint accepts of it (RFC 3264). */
+  private answerSdp(offer: Sdp, current: Sdp): Sdp {
+    const m = this.profile.media;
+    const audio = offer.audio === 'sendonly' ? 'recvonly' : offer.audio === 'recvonly' ? 'sendonly' : offer.audio;
+    const next: Sdp = { version: current.version, audio, video: offer.video && m.video, t38: offer.t38 && m.t38 };
+    const changed = next.audio !== current.audio || next.video !== current.video || next.t38 !== current.t38;
+    return changed || current.version === 0 ? { ...next, version: current.version + 1 } : current;
+  }
+
+  private answerReinvite(d: Dialog, req: SipMessage, txn: ServerTransaction): void {
+    if (!this.profile.answersReinvite) {
+      d.respond(txn, txn.makeResponse(488, d.localTag));
+      return;
+    }
+    const decision = d.negotiate(req);
+    if (decision !== null && decision.kind === 'reject') {
+      const r = txn.makeResponse(422, d.localTag);
+      Dialog.fillTimerAnswer(r, decision);
+      d.respond(txn, r);
+      return;
+    }
+    if (req.sdp !== null && req.sdp.t38 && !this.profile.media.t38) {
+      d.respond(txn, txn.makeResponse(488, d.localTag));
+      return;
+    }
+    const ok = txn.makeResponse(200, d.localTag);
+    Dialog.fillTimerAnswer(ok, decision);
+    ok.sdp = req.sdp === null ? d.localSdp : this.answerSdp(req.sdp, d.localSdp);
+    d.respond(txn, ok);
+  }
+
+  private answerUpdate(d: Dialog, req: SipMessage, txn: ServerTransaction): void {
+    switch (this.profile.answersUpdate) {
+      case 'never': return; // defect F7: the UPDATE is left unanswered
+      case '405': d.respond(txn, txn.makeResponse(405, d.localTag)); return;
+      case '501': d.respond(txn, txn.makeResponse(501, d.localTag)); return;
+      case 'ok': {
+        const decision = d.negotiate(req);
+        if (decision !== null && decision.kind === 'reject') {
+          const r = txn.makeResponse(422, d.localTag);
+          Dialog.fillTimerAnswer(r, decision);
+          d.respond(txn, r);
+          return;
+        }
+        const ok = txn.makeResponse(200, d.localTag);
+        Dialog.fillTimerAnswer(ok, decision);
+        if (req.sdp !== null) ok.sdp = this.answerSdp(req.sdp, d.localSdp);
+        d.respond(txn, ok);
+      }
+    }
+  }
+
+  // ---- DialogOwner ---------------------------------------------------------------------------
+
+  onSessionExpired(d: Dialog): void {
+    this.call.drop(this.sim.now, 'session-expired', this.leg, this.side);
+    d.bye();
+  }
+
+  onRefreshFailed(d: Dialog, cause: RefreshFailure, status: number): void {
+    this.call.drop(this.sim.now, `refresh-${cause}`, this.leg, this.side, status);
+    d.bye();
+  }
+
+  onAckMissing(d: Dialog): void {
+    this.call.drop(this.sim.now, 'ack-timeout', this.leg, this.side);
+    d.bye();
+  }
+
+  onByeReceived(_d: Dialog): void {
+    this.sim.cancel(this.hangupHandle);
+    // The peer ended the call; if nothing was recorded yet, it was a normal clearing by the far end.
+    this.call.complete(this.sim.now, this.role === 'caller' ? 'callee' : 'caller');
+  }
+
+  private endOnFailure(cause: string, status: number): void {
+    this.call.drop(this.sim.now, cause, this.leg, this.side, status);
+    this.dialog?.bye();
+  }
+
+  // ---- EventTarget ----------------------------------------------------------------------------
+
+  onEvent(kind: number): void {
+    if (kind === RING_DONE) {
+      const txn = this.setupTxn, ok = this.pendingAnswer;
+      this.setupTxn = null;
+      this.pendingAnswer = null;
+      if (txn !== null && ok !== null && this.dialog !== null && this.dialog.state === 'early') this.answer(this.dialog, txn, ok);
+      return;
+    }
+    if (kind === HANGUP) {
+      this.hangupHandle = NO_EVENT;
+      this.hangup();
+      return;
+    }
+    if (kind >= FEATURE_BASE) this.runFeature(kind - FEATURE_BASE);
+  }
+}

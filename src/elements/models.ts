@@ -1,0 +1,151 @@
+// Schemas of the behaviour data under models/: endpoint profiles, switchable defects, and the
+// border element's treatment of session-timer headers and mid-call requests. Pure: files are
+// read elsewhere (experiment/), so the same models load in a browser.
+import { z } from 'zod';
+import type { TimerBehaviour } from '../sip/dialog.ts';
+import type { RefresherToken } from '../sip/message.ts';
+
+const sourced = <T extends z.ZodType>(value: T) =>
+  z
+    .object({ value, source: z.string().min(1).optional(), assumed: z.string().min(1).optional() })
+    .strict()
+    .refine((v) => (v.source === undefined) !== (v.assumed === undefined), { message: 'give exactly one of "source" or "assumed"' });
+
+export const endpointProfileSchema = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    notes: z.string(),
+    timer: z
+      .object({
+        supported: z.boolean(),
+        sessionExpires: z.number().int().min(0).max(86400),
+        minSe: z.number().int().min(90).max(86400),
+        requestRefresher: z.enum(['none', 'uac', 'uas']),
+        preferredRefresher: z.enum(['uac', 'uas']),
+        refreshMethod: z.enum(['invite', 'update', 'update-if-allowed', 'update-fallback-invite']),
+        expiryRule: z.enum(['rfc', 'factor-1.1', 'se', 'se-plus-32']),
+        reading: z.enum(['transaction', 'dialog']),
+        retry422: z.boolean(),
+        max422Retries: z.number().int().min(0).max(10),
+        byeOnRefreshRejected: z.boolean(),
+        aloneIfSilent: z.boolean(),
+        skipRefreshWhenBusy: z.boolean().default(false),
+        omitSeWhenNoRefresher: z.boolean().default(false),
+        ignoreMinSeWithoutSe: z.boolean().default(false),
+        neverRefreshes: z.boolean().default(false),
+      })
+      .strict(),
+    assumed: z.array(z.string()),
+    allowUpdate: z.boolean(),
+    /** What it answers to an UPDATE: 200, 405, 501, or nothing at all (defect F7). */
+    answersUpdate: z.enum(['ok', '405', '501', 'never']),
+    answersReinvite: z.boolean(),
+    media: z.object({ video: z.boolean(), t38: z.boolean(), refer: z.boolean() }).strict(),
+    defects: z.array(z.string()),
+  })
+  .strict();
+
+export type EndpointProfile = z.infer<typeof endpointProfileSchema>;
+
+export const defectTableSchema = z
+  .object({
+    description: z.string(),
+    defects: z.record(
+      z.string(),
+      z.object({ failureMode: z.string(), description: z.string(), set: z.record(z.string(), z.unknown()) }).strict(),
+    ),
+  })
+  .strict();
+
+export type DefectTable = z.infer<typeof defectTableSchema>;
+
+export const MIDCALL_PURPOSES = ['refresh', 'video', 'hold', 'resume', 'fax', 'transfer'] as const;
+export type MidcallPurpose = (typeof MIDCALL_PURPOSES)[number];
+
+const midcallRule = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('relay') }).strict(),
+  z.object({ action: z.literal('reject'), status: z.number().int().min(400).max(699) }).strict(),
+  z.object({ action: z.literal('answer-locally'), fulfils: z.boolean(), reason: z.string().optional() }).strict(),
+]);
+export type MidcallRule = z.infer<typeof midcallRule>;
+
+const midcallMode = z
+  .object({
+    source: z.string().min(1).optional(),
+    assumed: z.string().min(1).optional(),
+    requests: z.object(Object.fromEntries(MIDCALL_PURPOSES.map((p) => [p, midcallRule])) as Record<MidcallPurpose, typeof midcallRule>).strict(),
+  })
+  .strict()
+  .refine((v) => (v.source === undefined) !== (v.assumed === undefined), { message: 'give exactly one of "source" or "assumed"' });
+
+export const borderElementModelSchema = z
+  .object({
+    description: z.string(),
+    sessionTimer: z
+      .object({
+        rejectBelowMinSe: sourced(z.boolean()),
+        insertMinSe: sourced(z.boolean()),
+        originatesRefresh: sourced(z.boolean()),
+        allowUpdate: sourced(z.boolean()),
+      })
+      .strict(),
+    optionsPing: z.object({ failureEndsCall: sourced(z.boolean()) }).strict(),
+    midcall: z
+      .object({
+        'post-xz': z.partialRecord(z.enum(['none', 'passthru', 'passthru-media-change', 'block']), midcallMode),
+        'pre-xz': z.partialRecord(z.enum(['none']), midcallMode),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type BorderElementModel = z.infer<typeof borderElementModelSchema>;
+export type MidcallTable = Record<MidcallPurpose, MidcallRule>;
+
+/** Applies dotted-path overrides ("timer.reading": "dialog") to a copy of a profile. */
+export function withOverrides(profile: EndpointProfile, set: Record<string, unknown>): EndpointProfile {
+  const copy = structuredClone(profile) as unknown as Record<string, unknown>;
+  for (const [path, value] of Object.entries(set).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const keys = path.split('.');
+    let node = copy;
+    for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
+    node[keys[keys.length - 1]!] = value;
+  }
+  return endpointProfileSchema.parse(copy);
+}
+
+/** The profile with its switched-on defects applied. */
+export function effectiveProfile(profile: EndpointProfile, defects: DefectTable): EndpointProfile {
+  let p = profile;
+  for (const id of profile.defects) {
+    const d = defects.defects[id];
+    if (d === undefined) throw new Error(`unknown defect "${id}"`);
+    p = withOverrides(p, d.set);
+  }
+  return p;
+}
+
+export function timerBehaviourOf(p: EndpointProfile): TimerBehaviour {
+  const t = p.timer;
+  return {
+    supportsTimer: t.supported,
+    runsTimers: t.supported,
+    sessionExpires: t.sessionExpires,
+    minSe: t.minSe,
+    requestRefresher: (t.requestRefresher === 'none' ? '' : t.requestRefresher) as RefresherToken,
+    preferredRefresher: t.preferredRefresher,
+    refreshMethod: t.refreshMethod,
+    expiryRule: t.expiryRule,
+    reading: t.reading,
+    retry422: t.retry422,
+    max422Retries: t.max422Retries,
+    skipRefreshWhenBusy: t.skipRefreshWhenBusy,
+    byeOnRefreshRejected: t.byeOnRefreshRejected,
+    aloneIfSilent: t.aloneIfSilent,
+    omitSeWhenNoRefresher: t.omitSeWhenNoRefresher,
+    ignoreMinSeWithoutSe: t.ignoreMinSeWithoutSe,
+    neverRefreshes: t.neverRefreshes,
+    allowUpdate: p.allowUpdate,
+  };
+}

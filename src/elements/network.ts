@@ -1,0 +1,143 @@
+// The UDP path of one call leg, and the border element's processor. A message crosses a leg
+// after the one-way latency plus jitter, or is lost; a message reaching the border element
+// then waits for its route processor, a single FIFO server with a fixed cost per message
+// (platform model), which is where queueing delay and CPU utilisation come from.
+
+import { Priority, type EventTarget, type Simulator } from '../kernel/simulator.ts';
+import type { RandomStream } from '../kernel/random.ts';
+import type { SipMessage } from '../sip/message.ts';
+import type { SipPort, Wire } from '../sip/port.ts';
+
+export interface LinkSettings {
+  /** One-way latency, seconds. */
+  latency: number;
+  /** Extra delay drawn uniformly in [0, jitter] per message, seconds (so UDP may reorder). */
+  jitter: number;
+  /** Probability that a message is lost. */
+  loss: number;
+}
+
+/** Shared by all calls: the border element's route processor (domain-facts §4.4). */
+export class Processor {
+  private busyUntil = 0;
+  /** Busy seconds since the start of the run. */
+  busySeconds = 0;
+  /** Busy seconds per whole simulated second, the last `window` of them, for CPU admission. */
+  private readonly buckets: Float64Array;
+  private bucketSecond = 0;
+  messages = 0;
+  /** Longest wait a message had before being processed, seconds. */
+  maxQueueDelay = 0;
+  totalQueueDelay = 0;
+
+  constructor(
+    readonly sim: Simulator,
+    /** Seconds of CPU per SIP message handled. */
+    readonly costPerMessage: number,
+    readonly window = 5,
+  ) {
+    this.buckets = new Float64Array(window);
+  }
+
+  /** Takes a message that arrived now; returns when its processing completes. */
+  admit(now: number): number {
+    const start = this.busyUntil > now ? this.busyUntil : now;
+    const done = start + this.costPerMessage;
+    const wait = start - now;
+    this.totalQueueDelay += wait;
+    if (wait > this.maxQueueDelay) this.maxQueueDelay = wait;
+    this.busyUntil = done;
+    this.busySeconds += this.costPerMessage;
+    this.messages++;
+    this.account(start, this.costPerMessage);
+    return done;
+  }
+
+  private account(at: number, cost: number): void {
+    const sec = Math.floor(at);
+    if (sec > this.bucketSecond) {
+      for (let s = this.bucketSecond + 1; s <= sec && s <= this.bucketSecond + this.window; s++) this.buckets[s % this.window] = 0;
+      this.bucketSecond = sec;
+    }
+    this.buckets[sec % this.window] = this.buckets[sec % this.window]! + cost;
+  }
+
+  /** Average utilisation (0..1) over the last `window` whole seconds before now. */
+  utilisation(now: number): number {
+    const sec = Math.floor(now);
+    let busy = 0;
+    let n = 0;
+    for (let s = sec - this.window; s < sec; s++) {
+      if (s < 0) continue;
+      n++;
+      if (s > this.bucketSecond - this.window && s <= this.bucketSecond) busy += this.buckets[s % this.window]!;
+    }
+    return n === 0 ? 0 : busy / n;
+  }
+}
+
+/** Anything that wants to see the messages of a call crossing its legs (traces). */
+export interface LinkObserver {
+  onCarry(t: number, from: SipPort, to: SipPort, msg: SipMessage, lost: boolean, arrivesAt: number): void;
+}
+
+export interface NetworkCounters {
+  messagesSent: number;
+  messagesLost: number;
+  retransmissions: number;
+}
+
+/** A message in flight; after arrival at the border element it also waits for the processor. */
+class Delivery implements EventTarget {
+  constructor(readonly link: Link, readonly to: SipPort, readonly msg: SipMessage) {}
+
+  onEvent(kind: number): void {
+    const link = this.link;
+    if (kind === 0 && link.processor !== null && this.to === link.processed) {
+      link.sim.at(link.processor.admit(link.sim.now), this, 1, Priority.delivery);
+      return;
+    }
+    this.to.receive(this.msg);
+  }
+}
+
+export class Link implements Wire {
+  observer: LinkObserver | null = null;
+
+  constructor(
+    readonly sim: Simulator,
+    readonly a: SipPort,
+    readonly b: SipPort,
+    readonly settings: LinkSettings,
+    /** Draws for loss and jitter; null when the leg has neither. */
+    private readonly random: RandomStream | null,
+    readonly counters: NetworkCounters,
+    /** Messages arriving at this port pass through the processor first (the border element's side). */
+    readonly processed: SipPort | null,
+    readonly processor: Processor | null,
+  ) {
+    a.wire = this;
+    b.wire = this;
+  }
+
+  carry(from: SipPort, msg: SipMessage): void {
+    const to = from === this.a ? this.b : this.a;
+    const s = this.settings;
+    const c = this.counters;
+    c.messagesSent++;
+    if (msg.retransmission) c.retransmissions++;
+    let lost = false;
+    let delay = s.latency;
+    if (this.random !== null) {
+      if (s.loss > 0 && this.random.uniform() < s.loss) lost = true;
+      if (s.jitter > 0) delay += this.random.uniform() * s.jitter;
+    }
+    const now = this.sim.now;
+    this.observer?.onCarry(now, from, to, msg, lost, now + delay);
+    if (lost) {
+      c.messagesLost++;
+      return;
+    }
+    this.sim.at(now + delay, new Delivery(this, to, msg), 0, Priority.delivery);
+  }
+}

@@ -1,0 +1,189 @@
+// One run of the model: the border element, the arrival process, and for every call its four
+// parties (caller, the border element's inbound and outbound sides, callee) joined by two
+// network legs. Pure: no files, no wall clock; results leave through the `onCall` sink and
+// the counters, so the same code runs in the CLI, a browser page and the tests.
+
+import { Priority, Simulator, type EventTarget } from '../kernel/simulator.ts';
+import { RandomStream, Streams } from '../kernel/random.ts';
+import type { BorderElementConfig } from '../config/types.ts';
+import type { Platform } from '../config/platform.ts';
+import type { DialogCounters } from '../sip/dialog.ts';
+import { SipPort } from '../sip/port.ts';
+import type { SipTimerSettings } from '../sip/transaction.ts';
+import { BorderElement, BorderElementCall, type BorderElementCounters } from './border-element.ts';
+import { Call, type CallEnvironment } from './call.ts';
+import { Endpoint, type FeatureSettings } from './endpoint.ts';
+import { timerBehaviourOf, type BorderElementModel, type EndpointProfile } from './models.ts';
+import { Link, Processor, type LinkObserver, type LinkSettings, type NetworkCounters } from './network.ts';
+import { Population, type WorkloadSpec } from './workload.ts';
+import type { TimerBehaviour } from '../sip/dialog.ts';
+
+export interface SimulationSpec {
+  seed: string | number;
+  platform: Platform;
+  config: BorderElementConfig;
+  borderElement: BorderElementModel;
+  /** Endpoint profiles by id, defects already applied. */
+  profiles: Record<string, EndpointProfile>;
+  workload: WorkloadSpec;
+  network: { inbound: LinkSettings; outbound: LinkSettings };
+  sip: SipTimerSettings;
+  features: FeatureSettings;
+}
+
+export interface StopRule {
+  /** Number of calls offered (arrivals). */
+  calls?: number;
+  /** No arrivals after this simulated time, and the run stops there. */
+  until?: number;
+}
+
+export interface RunCounters extends DialogCounters, BorderElementCounters, NetworkCounters {}
+
+function newCounters(): RunCounters {
+  return {
+    refreshesSent: 0, refreshesSucceeded: 0, refreshesFailed: 0, refreshesSkipped: 0, refreshesPostponed: 0, retriesAfterGlare: 0,
+    reinvitesReceived: 0, reinvitesRelayed: 0, reinvitesAnsweredLocally: 0, reinvitesRejected: 0, reinvitesGlare: 0,
+    optionsPingsSent: 0, admissionRejects: 0, messagesSent: 0, messagesLost: 0, retransmissions: 0,
+  };
+}
+
+const ARRIVAL = 1;
+
+export class CubeSimulation implements CallEnvironment, EventTarget {
+  readonly sim = new Simulator();
+  readonly counters: RunCounters = newCounters();
+  readonly processor: Processor;
+  readonly borderElement: BorderElement;
+  private readonly population: Population;
+  private readonly behaviours = new Map<string, TimerBehaviour>();
+  /** Calls not yet finished, by index (insertion order = index order). */
+  private readonly live = new Map<number, { call: Call; cube: BorderElementCall }>();
+  private branch = 0;
+  private offered = 0;
+  private maxCalls = Infinity;
+  private until = Infinity;
+  private arrivalsOver = false;
+  /** Calls whose messages and timers are recorded (for traces). */
+  readonly traced = new Set<number>();
+
+  /** Receives each call once, when it is over (or, at the end of the run, as it stands). */
+  onCall: (call: Call) => void = () => {};
+  /** Receives each call when its outcome becomes known. */
+  onCallOutcome: (call: Call) => void = () => {};
+
+  constructor(readonly spec: SimulationSpec) {
+    const seed = spec.seed;
+    this.processor = new Processor(this.sim, spec.platform.capacity.cpuMsPerMessage.value / 1000);
+    this.borderElement = new BorderElement(this.sim, spec.config, spec.platform, spec.borderElement, this.processor, this.counters);
+    this.population = new Population(
+      spec.workload,
+      new RandomStream(seed, Streams.arrivals),
+      new RandomStream(seed, Streams.holding),
+      new RandomStream(seed, Streams.mix),
+      new RandomStream(seed, Streams.features),
+    );
+    for (const [id, p] of Object.entries(spec.profiles)) this.behaviours.set(id, timerBehaviourOf(p));
+  }
+
+  get offeredCalls(): number {
+    return this.offered;
+  }
+
+  get activeCalls(): number {
+    return this.live.size;
+  }
+
+  // ---- CallEnvironment -------------------------------------------------------------------
+
+  newBranch(): number {
+    return ++this.branch;
+  }
+
+  backoffStream(call: number): RandomStream {
+    return new RandomStream(this.spec.seed, Streams.backoff(call));
+  }
+
+  onOutcome(call: Call): void {
+    this.onCallOutcome(call);
+  }
+
+  onCallFinished(call: Call): void {
+    const entry = this.live.get(call.index);
+    if (entry === undefined) return;
+    this.live.delete(call.index);
+    entry.cube.finish();
+    this.onCall(call);
+  }
+
+  // ---- arrivals ----------------------------------------------------------------------------
+
+  onEvent(kind: number): void {
+    if (kind !== ARRIVAL) return;
+    this.startCall(this.offered++);
+    this.scheduleArrival();
+  }
+
+  private scheduleArrival(): void {
+    if (this.offered >= this.maxCalls) {
+      this.arrivalsOver = true;
+      return;
+    }
+    const t = this.population.nextArrival(this.sim.now);
+    if (t > this.until) {
+      this.arrivalsOver = true;
+      return;
+    }
+    this.sim.at(t, this, ARRIVAL, Priority.arrival);
+  }
+
+  private startCall(index: number): void {
+    const spec = this.spec;
+    const draw = this.population.drawCall();
+    const call = new Call(this, index, this.sim.now, draw.holding, draw.callerProfile, draw.calleeProfile, draw.hangupBy, draw.features);
+    const sim = this.sim;
+    const callerPort = new SipPort(sim, spec.sip, 'caller');
+    const cubeIn = new SipPort(sim, spec.sip, 'cube-in');
+    const cubeOut = new SipPort(sim, spec.sip, 'cube-out');
+    const calleePort = new SipPort(sim, spec.sip, 'callee');
+    const net = spec.network;
+    const noisy = net.inbound.loss > 0 || net.inbound.jitter > 0 || net.outbound.loss > 0 || net.outbound.jitter > 0;
+    const random = noisy ? new RandomStream(spec.seed, Streams.network(index)) : null;
+    const inLink = new Link(sim, callerPort, cubeIn, net.inbound, random, this.counters, cubeIn, this.processor);
+    const outLink = new Link(sim, cubeOut, calleePort, net.outbound, random, this.counters, cubeOut, this.processor);
+    const cube = new BorderElementCall(this.borderElement, call, cubeIn, cubeOut);
+    const caller = new Endpoint('caller', callerPort, call, spec.profiles[draw.callerProfile]!, this.behaviours.get(draw.callerProfile)!, spec.features, 0);
+    new Endpoint('callee', calleePort, call, spec.profiles[draw.calleeProfile]!, this.behaviours.get(draw.calleeProfile)!, spec.features, spec.workload.ringSeconds);
+    if (this.traced.has(index)) {
+      call.enableTrace((d) => d.port.name);
+      const observer: LinkObserver = { onCarry: (t, from, to, m, lost, at) => call.traceMessage(t, from.name, to.name, m, lost, at) };
+      inLink.observer = observer;
+      outLink.observer = observer;
+    }
+    this.live.set(index, { call, cube });
+    caller.start();
+  }
+
+  // ---- running -------------------------------------------------------------------------------
+
+  /**
+   * Runs until the stop rule: with `calls`, that many arrivals and then until every call is
+   * over; with `until`, up to that simulated time. `stopWhen` can end it early (interrupts).
+   */
+  run(stop: StopRule, stopWhen?: () => boolean): { stoppedEarly: boolean } {
+    this.maxCalls = stop.calls ?? Infinity;
+    this.until = stop.until ?? Infinity;
+    if (this.maxCalls === Infinity && this.until === Infinity) throw new Error('a run needs a number of calls or an end time');
+    if (this.offered === 0 && !this.arrivalsOver) this.scheduleArrival();
+    const reason = this.sim.run(stopWhen === undefined ? { until: this.until } : { until: this.until, stopWhen });
+    const stoppedEarly = reason === 'condition' || reason === 'stopped';
+    this.flushLive();
+    return { stoppedEarly };
+  }
+
+  /** Calls still going at the end are reported as they stand, in index order. */
+  private flushLive(): void {
+    for (const { call } of this.live.values()) this.onCall(call);
+    this.live.clear();
+  }
+}

@@ -1,0 +1,74 @@
+// The simulated clock and the loop that advances it. Nothing here knows about SIP: targets are
+// anything with onEvent(kind). The clock only moves forward, to the time of the event being run.
+import { EventQueue, NO_EVENT, type EventHandle, type EventTarget } from './event-queue.ts';
+
+export { NO_EVENT, type EventHandle, type EventTarget };
+
+/** Lower runs first among events due at the same instant (see event-queue.ts for the order). */
+export const Priority = {
+  /** Message deliveries: a message that arrives at t is seen before timers due at t. */
+  delivery: 0,
+  timer: 1,
+  /** New call arrivals run after everything else due at the same instant. */
+  arrival: 2,
+} as const;
+
+export interface RunLimits {
+  /** Stop before the first event later than this simulated time (seconds). */
+  until?: number;
+  /** Checked after every event; stop as soon as it is true. */
+  stopWhen?: () => boolean;
+}
+
+export type StopReason = 'drained' | 'until' | 'condition' | 'stopped';
+
+export class Simulator {
+  now = 0;
+  /** Events run so far. */
+  events = 0;
+  private readonly queue = new EventQueue(4096);
+  private stopRequested = false;
+
+  /** Schedules `target.onEvent(kind)` after `delay` seconds. */
+  after(delay: number, target: EventTarget, kind: number, priority: number = Priority.timer): EventHandle {
+    return this.queue.push(this.now + delay, priority, target, kind);
+  }
+
+  /** Schedules `target.onEvent(kind)` at absolute simulated time `time` (not before now). */
+  at(time: number, target: EventTarget, kind: number, priority: number = Priority.timer): EventHandle {
+    if (time < this.now) throw new Error(`scheduling in the past: ${time} < ${this.now}`);
+    return this.queue.push(time, priority, target, kind);
+  }
+
+  cancel(handle: EventHandle): void {
+    this.queue.cancel(handle);
+  }
+
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** Asks the running loop to return after the current event. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  run(limits: RunLimits = {}): StopReason {
+    const q = this.queue;
+    const until = limits.until ?? Infinity;
+    const stopWhen = limits.stopWhen;
+    this.stopRequested = false;
+    for (;;) {
+      if (q.peekTime() > until) {
+        if (until !== Infinity && q.size > 0) this.now = until;
+        return q.size === 0 ? 'drained' : 'until';
+      }
+      if (!q.pop()) return 'drained';
+      this.now = q.poppedTime;
+      this.events++;
+      q.poppedTarget!.onEvent(q.poppedKind);
+      if (this.stopRequested) return 'stopped';
+      if (stopWhen !== undefined && stopWhen()) return 'condition';
+    }
+  }
+}

@@ -1,0 +1,87 @@
+// A party's attachment to one call leg: its transaction table and the way out to the peer.
+// Incoming messages are matched to transactions here (RFC 3261 §17.1.3, §17.2.3, by branch;
+// branches are unique in a run) and anything that starts something new goes to the core.
+
+import type { Simulator } from '../kernel/simulator.ts';
+import type { SipMessage } from './message.ts';
+import {
+  InviteServerTransaction,
+  NonInviteServerTransaction,
+  type ClientTransaction,
+  type ServerTransaction,
+  type ServerTransactionUser,
+  type SipTimerSettings,
+  type Transaction,
+  type TransactionHost,
+} from './transaction.ts';
+
+/** The element behind a port: it gets the requests that start something and stray ACKs. */
+export interface PortCore extends ServerTransactionUser {
+  /** A request that matched no transaction: a new server transaction was made for it. */
+  onRequest(port: SipPort, req: SipMessage, txn: ServerTransaction): void;
+  /** An ACK that matched no transaction: the ACK for a 2xx (RFC 3261 §13.3.1.4). */
+  onAck(port: SipPort, ack: SipMessage): void;
+}
+
+/** Where a port's messages go: the network link toward the peer on this leg. */
+export interface Wire {
+  carry(from: SipPort, msg: SipMessage): void;
+}
+
+export class SipPort implements TransactionHost {
+  private readonly txns = new Map<number, Transaction>();
+  core: PortCore | null = null;
+  wire: Wire | null = null;
+
+  constructor(
+    readonly sim: Simulator,
+    readonly timers: SipTimerSettings,
+    /** Party name for traces: caller, cube-in, cube-out, callee. */
+    readonly name: string,
+  ) {}
+
+  transmit(msg: SipMessage): void {
+    this.wire!.carry(this, msg);
+  }
+
+  register(txn: Transaction): void {
+    this.txns.set(txn.branch, txn);
+  }
+
+  forget(txn: Transaction): void {
+    if (this.txns.get(txn.branch) === txn) this.txns.delete(txn.branch);
+  }
+
+  /** Drops every transaction (the call is over); their timers will not fire. */
+  close(): void {
+    for (const t of [...this.txns.values()]) t.abort();
+    this.txns.clear();
+  }
+
+  get openTransactions(): number {
+    return this.txns.size;
+  }
+
+  /** A message arriving from the wire. */
+  receive(msg: SipMessage): void {
+    const txn = this.txns.get(msg.branch);
+    if (msg.status !== 0) {
+      if (txn !== undefined && 'receive' in txn) (txn as ClientTransaction).receive(msg);
+      // A response with no client transaction (late retransmission) is dropped (§17.1.3).
+      return;
+    }
+    if (txn !== undefined) {
+      (txn as ServerTransaction).receiveRequest(msg);
+      return;
+    }
+    const core = this.core;
+    if (core === null) return;
+    if (msg.method === 'ACK') {
+      core.onAck(this, msg);
+      return;
+    }
+    const st = msg.method === 'INVITE' ? new InviteServerTransaction(this, msg, core) : new NonInviteServerTransaction(this, msg, core);
+    this.register(st);
+    core.onRequest(this, msg, st);
+  }
+}

@@ -1,0 +1,135 @@
+// RFC 4028 arithmetic and negotiation, as pure functions. Everything that decides a session
+// interval, a refresher or a deadline is here and nowhere else (domain-facts §1).
+
+import type { RefresherToken } from './message.ts';
+
+/** Min-SE floor and the value assumed when Min-SE is absent (RFC 4028 §4, §5). */
+export const MIN_SE_FLOOR = 90;
+
+/** The refresher sends its refresh at half the interval (RFC 4028 §7.2, §9: RECOMMENDED). */
+export function refreshDelay(sessionExpires: number): number {
+  return sessionExpires / 2;
+}
+
+/** How long before expiry the non-refresher sends BYE: min(32, SE/3) (RFC 4028 §10). */
+export function expiryLead(sessionExpires: number): number {
+  return Math.min(32, sessionExpires / 3);
+}
+
+/**
+ * When a non-refresher gives up on a session that was not refreshed, by implementation
+ * (anchors.md table A.12): RFC SE - min(32, SE/3); JsSIP 1.1 x SE; drachtio SE; sofia SE + 32.
+ */
+export type ExpiryRule = 'rfc' | 'factor-1.1' | 'se' | 'se-plus-32';
+
+export function expiryDelay(sessionExpires: number, rule: ExpiryRule): number {
+  switch (rule) {
+    case 'rfc': return sessionExpires - expiryLead(sessionExpires);
+    case 'factor-1.1': return 1.1 * sessionExpires;
+    case 'se': return sessionExpires;
+    case 'se-plus-32': return sessionExpires + 32;
+  }
+}
+
+/** The Min-SE in force for a request: its header, or 90 when absent (RFC 4028 §5). */
+export function effectiveMinSe(minSeHeader: number): number {
+  return minSeHeader > 0 ? minSeHeader : MIN_SE_FLOOR;
+}
+
+/** The session-timer part of a request, as a UAS or proxy sees it. */
+export interface TimerOffer {
+  supportedTimer: boolean;
+  sessionExpires: number; // 0 = absent
+  refresher: RefresherToken;
+  minSe: number; // 0 = absent
+}
+
+/** What a timer-capable UAS is configured to do (endpoint profile or border element). */
+export interface UasTimerPolicy {
+  /** Its own minimum: a smaller Session-Expires is refused with 422 (RFC 4028 §9). */
+  minSe: number;
+  /** The interval it asks for when the request carries none (0: impose none). */
+  sessionExpires: number;
+  /** Refresher it names when the request leaves the choice open (Table 2 row 2). */
+  preferredRefresher: 'uac' | 'uas';
+  /** Defect F11: echoes no Session-Expires in the 2xx when the request named no refresher. */
+  omitWhenNoRefresher?: boolean;
+  /** Defect F9: ignores a request Min-SE when the request has no Session-Expires. */
+  ignoreMinSeWithoutSe?: boolean;
+}
+
+export type UasDecision =
+  | { kind: 'reject'; status: 422; minSe: number }
+  | { kind: 'accept'; sessionExpires: number; refresher: RefresherToken; requireTimer: boolean };
+
+/**
+ * RFC 4028 §9 at a timer-capable UAS: 422 below its minimum when the UAC supports timers,
+ * otherwise the interval for the 2xx and the refresher by Table 2:
+ *   UAC no timer -> uas; refresher given -> honoured; none -> the UAS's choice.
+ * sessionExpires 0 in the decision means the 2xx carries no Session-Expires (timer off).
+ */
+export function negotiateAsUas(offer: TimerOffer, policy: UasTimerPolicy): UasDecision {
+  const requestMin = effectiveMinSe(offer.minSe);
+  let se = offer.sessionExpires;
+  if (se > 0 && se < policy.minSe) {
+    if (offer.supportedTimer) return { kind: 'reject', status: 422, minSe: policy.minSe };
+    // Erratum 1687 / §8.1: a UAC without timer support cannot retry; raise the interval instead.
+    se = policy.minSe;
+  }
+  if (se === 0) {
+    if (policy.sessionExpires === 0) return { kind: 'accept', sessionExpires: 0, refresher: '', requireTimer: false };
+    // §9 (EID 632): the UAS may ask for a timer itself, never below the request's Min-SE.
+    const floor = policy.ignoreMinSeWithoutSe ? MIN_SE_FLOOR : requestMin;
+    se = Math.max(policy.sessionExpires, floor, policy.minSe);
+  }
+  if (policy.omitWhenNoRefresher && offer.refresher === '' && offer.sessionExpires > 0) {
+    return { kind: 'accept', sessionExpires: 0, refresher: '', requireTimer: false };
+  }
+  const refresher: RefresherToken = !offer.supportedTimer ? 'uas' : offer.refresher !== '' ? offer.refresher : policy.preferredRefresher;
+  // §9: Require: timer MUST accompany refresher=uac, SHOULD accompany uas when the UAC supports it.
+  const requireTimer = refresher === 'uac' || offer.supportedTimer;
+  return { kind: 'accept', sessionExpires: se, refresher, requireTimer };
+}
+
+/**
+ * RFC 4028 §7.3/§7.4: after a 422, retry with Min-SE set to the largest Min-SE seen and
+ * Session-Expires at least that.
+ */
+export function retryAfter422(currentSe: number, largestMinSe: number, received422MinSe: number): { sessionExpires: number; minSe: number } {
+  const minSe = Math.max(largestMinSe, received422MinSe);
+  return { sessionExpires: Math.max(currentSe, minSe), minSe };
+}
+
+/**
+ * How a party reads the refresher token of a session refresh. RFC 4028 means the roles of the
+ * transaction that carries it (uac = the sender of this request); some stacks read it as roles
+ * in the dialog (uac = whoever sent the initial INVITE), which flips the role on the first
+ * in-dialog refresh (domain-facts §1.4 U17, §1.12; anchors F2/F3).
+ */
+export type RefresherReading = 'transaction' | 'dialog';
+
+/**
+ * Whether this party is the refresher after a 2xx carrying `token`.
+ * @param weSentRequest this party was the UAC of the transaction the 2xx answers
+ * @param weCreatedDialog this party sent the dialog's initial INVITE
+ */
+export function isLocalRefresher(token: RefresherToken, weSentRequest: boolean, weCreatedDialog: boolean, reading: RefresherReading): boolean {
+  if (token === '') return false;
+  const mine = reading === 'transaction' ? (weSentRequest ? 'uac' : 'uas') : weCreatedDialog ? 'uac' : 'uas';
+  return token === mine;
+}
+
+/** The token a refresher puts in its own in-dialog refresh to keep the role (§7.4). */
+export function tokenForOwnRefresh(weCreatedDialog: boolean, reading: RefresherReading): RefresherToken {
+  if (reading === 'transaction') return 'uac';
+  return weCreatedDialog ? 'uac' : 'uas';
+}
+
+/**
+ * RFC 4028 §7.2 (U7/U8): a UAC that asked for a timer and got a 2xx without Session-Expires.
+ * With `aloneIfSilent` it runs the timer alone as refresher with its own interval; otherwise
+ * the session has no timer.
+ */
+export function intervalWhenAnswerSilent(requestedSe: number, aloneIfSilent: boolean): number {
+  return aloneIfSilent ? requestedSe : 0;
+}

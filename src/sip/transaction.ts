@@ -1,0 +1,376 @@
+// RFC 3261 §17 transactions over an unreliable transport, with the RFC 6026 Accepted state.
+// Each transaction is an event target: `kind` names which of its timers fired. Timer values
+// derive from T1/T2/T4 (RFC 3261 Table 4, domain-facts §2.1).
+
+import { NO_EVENT, Priority, type EventHandle, type EventTarget, type Simulator } from '../kernel/simulator.ts';
+import { newResponse, retransmitted, type SipMessage } from './message.ts';
+
+export interface SipTimerSettings {
+  T1: number;
+  T2: number;
+  T4: number;
+}
+
+export const RFC3261_TIMERS: SipTimerSettings = { T1: 0.5, T2: 4, T4: 5 };
+
+/** What a transaction needs from the element that owns it. */
+export interface TransactionHost {
+  readonly sim: Simulator;
+  readonly timers: SipTimerSettings;
+  /** Hands a message to the transport toward the peer on this transaction's leg. */
+  transmit(msg: SipMessage): void;
+  /** Forgets a terminated transaction (removes it from the matching table). */
+  forget(txn: Transaction): void;
+}
+
+export interface ClientTransactionUser {
+  onResponse(txn: ClientTransaction, resp: SipMessage): void;
+  /** Timer B or F: no final response. The TU treats it as a 408 (RFC 3261 §8.1.3.1). */
+  onTimeout(txn: ClientTransaction): void;
+}
+
+export interface ServerTransactionUser {
+  /** Timer H: the ACK for a non-2xx final never came. */
+  onAckTimeout?(txn: ServerTransaction): void;
+}
+
+const enum State { Calling, Trying, Proceeding, Completed, Accepted, Confirmed, Terminated }
+
+// Timer kinds (event kinds on the transaction target).
+const A = 1, B = 2, D = 3, E = 4, F = 5, K = 6, G = 7, H = 8, I = 9, J = 10, L = 11, M = 12, TRYING = 13;
+
+export abstract class Transaction implements EventTarget {
+  protected state: State;
+  protected retransmitHandle: EventHandle = NO_EVENT;
+  protected timeoutHandle: EventHandle = NO_EVENT;
+  protected retransmitInterval = 0;
+
+  constructor(
+    readonly host: TransactionHost,
+    /** The request that created the transaction. */
+    readonly request: SipMessage,
+    initial: State,
+  ) {
+    this.state = initial;
+  }
+
+  get branch(): number {
+    return this.request.branch;
+  }
+
+  get terminated(): boolean {
+    return this.state === State.Terminated;
+  }
+
+  abstract onEvent(kind: number): void;
+
+  protected schedule(delay: number, kind: number): EventHandle {
+    return this.host.sim.after(delay, this, kind, Priority.timer);
+  }
+
+  protected clearTimers(): void {
+    const sim = this.host.sim;
+    sim.cancel(this.retransmitHandle);
+    sim.cancel(this.timeoutHandle);
+    this.retransmitHandle = NO_EVENT;
+    this.timeoutHandle = NO_EVENT;
+  }
+
+  protected terminate(): void {
+    if (this.state === State.Terminated) return;
+    this.clearTimers();
+    this.state = State.Terminated;
+    this.host.forget(this);
+  }
+
+  /** Ends the transaction at once (its dialog is gone); no further timers fire. */
+  abort(): void {
+    this.terminate();
+  }
+}
+
+export abstract class ClientTransaction extends Transaction {
+  /** Whoever asked for the request (the dialog's requester), for the TU to route the answer. */
+  context: unknown = null;
+
+  constructor(host: TransactionHost, request: SipMessage, readonly user: ClientTransactionUser, initial: State) {
+    super(host, request, initial);
+  }
+
+  /** True until a final response arrived or the transaction timed out. */
+  abstract get pending(): boolean;
+  abstract receive(resp: SipMessage): void;
+}
+
+/** INVITE client transaction (RFC 3261 §17.1.1, RFC 6026 §8.4). */
+export class InviteClientTransaction extends ClientTransaction {
+  private lastFinal: SipMessage | null = null;
+  private ack: SipMessage | null = null;
+
+  constructor(host: TransactionHost, request: SipMessage, user: ClientTransactionUser) {
+    super(host, request, user, State.Calling);
+    const t = host.timers;
+    host.transmit(request);
+    this.retransmitInterval = t.T1;
+    this.retransmitHandle = this.schedule(t.T1, A);
+    this.timeoutHandle = this.schedule(64 * t.T1, B);
+  }
+
+  get pending(): boolean {
+    return this.state === State.Calling || this.state === State.Proceeding;
+  }
+
+  receive(resp: SipMessage): void {
+    const st = resp.status;
+    if (st < 200) {
+      if (this.state === State.Calling || this.state === State.Proceeding) {
+        if (this.state === State.Calling) {
+          this.host.sim.cancel(this.retransmitHandle);
+          this.retransmitHandle = NO_EVENT;
+          this.state = State.Proceeding;
+        }
+        this.user.onResponse(this, resp);
+      }
+      return;
+    }
+    if (st < 300) {
+      if (this.pending) {
+        // RFC 6026: Accepted absorbs 2xx retransmissions for Timer M, still passing them to the TU.
+        this.clearTimers();
+        this.state = State.Accepted;
+        this.timeoutHandle = this.schedule(64 * this.host.timers.T1, M);
+        this.user.onResponse(this, resp);
+      } else if (this.state === State.Accepted) {
+        this.user.onResponse(this, resp);
+      }
+      return;
+    }
+    if (this.pending) {
+      this.clearTimers();
+      this.state = State.Completed;
+      this.lastFinal = resp;
+      this.sendAck(resp);
+      this.timeoutHandle = this.schedule(32, D); // Timer D: at least 32 s on UDP
+      this.user.onResponse(this, resp);
+    } else if (this.state === State.Completed && this.ack !== null) {
+      this.host.transmit(retransmitted(this.ack));
+    }
+  }
+
+  /** The ACK for a non-2xx final belongs to the transaction: same branch (§17.1.1.3). */
+  private sendAck(resp: SipMessage): void {
+    const r = this.request;
+    const ack: SipMessage = { ...r, method: 'ACK', toTag: resp.toTag, sdp: null, retransmission: false };
+    this.ack = ack;
+    this.host.transmit(ack);
+  }
+
+  get finalResponse(): SipMessage | null {
+    return this.lastFinal;
+  }
+
+  onEvent(kind: number): void {
+    switch (kind) {
+      case A:
+        if (this.state !== State.Calling) return;
+        this.host.transmit(retransmitted(this.request));
+        this.retransmitInterval *= 2;
+        this.retransmitHandle = this.schedule(this.retransmitInterval, A);
+        return;
+      case B:
+        if (!this.pending) return;
+        this.terminate();
+        this.user.onTimeout(this);
+        return;
+      case D:
+      case M:
+        this.terminate();
+        return;
+    }
+  }
+}
+
+/** Non-INVITE client transaction (RFC 3261 §17.1.2). */
+export class NonInviteClientTransaction extends ClientTransaction {
+  constructor(host: TransactionHost, request: SipMessage, user: ClientTransactionUser) {
+    super(host, request, user, State.Trying);
+    const t = host.timers;
+    host.transmit(request);
+    this.retransmitInterval = t.T1;
+    this.retransmitHandle = this.schedule(t.T1, E);
+    this.timeoutHandle = this.schedule(64 * t.T1, F);
+  }
+
+  get pending(): boolean {
+    return this.state === State.Trying || this.state === State.Proceeding;
+  }
+
+  receive(resp: SipMessage): void {
+    if (!this.pending) return;
+    if (resp.status < 200) {
+      this.state = State.Proceeding;
+      this.user.onResponse(this, resp);
+      return;
+    }
+    this.clearTimers();
+    this.state = State.Completed;
+    this.timeoutHandle = this.schedule(this.host.timers.T4, K);
+    this.user.onResponse(this, resp);
+  }
+
+  onEvent(kind: number): void {
+    const t = this.host.timers;
+    switch (kind) {
+      case E:
+        if (!this.pending) return;
+        this.host.transmit(retransmitted(this.request));
+        this.retransmitInterval = this.state === State.Proceeding ? t.T2 : Math.min(2 * this.retransmitInterval, t.T2);
+        this.retransmitHandle = this.schedule(this.retransmitInterval, E);
+        return;
+      case F:
+        if (!this.pending) return;
+        this.terminate();
+        this.user.onTimeout(this);
+        return;
+      case K:
+        this.terminate();
+        return;
+    }
+  }
+}
+
+export abstract class ServerTransaction extends Transaction {
+  protected lastResponse: SipMessage | null = null;
+
+  constructor(host: TransactionHost, request: SipMessage, readonly user: ServerTransactionUser, initial: State) {
+    super(host, request, initial);
+  }
+
+  /** True until the TU has sent a final response. */
+  get awaitingFinal(): boolean {
+    return this.state === State.Proceeding || this.state === State.Trying;
+  }
+
+  /** The last response sent on this transaction, if any. */
+  get response(): SipMessage | null {
+    return this.lastResponse;
+  }
+
+  /** A retransmission of the request (same branch) arrived. */
+  abstract receiveRequest(req: SipMessage): void;
+  /** Sends a response built by the TU. */
+  abstract respond(resp: SipMessage): void;
+
+  /** A response to this transaction's request, for the TU to fill in. */
+  makeResponse(status: number, toTag: string): SipMessage {
+    return newResponse(this.request, status, toTag);
+  }
+}
+
+/** INVITE server transaction (RFC 3261 §17.2.1, RFC 6026 §8.7). */
+export class InviteServerTransaction extends ServerTransaction {
+  private tryingHandle: EventHandle;
+
+  constructor(host: TransactionHost, request: SipMessage, user: ServerTransactionUser) {
+    super(host, request, user, State.Proceeding);
+    // §17.2.1: send 100 Trying unless the TU answers within 200 ms.
+    this.tryingHandle = this.schedule(0.2, TRYING);
+  }
+
+  /** True while an INVITE server transaction blocks a new re-INVITE (§14.1: until Confirmed/Terminated). */
+  get blocksInvite(): boolean {
+    return this.state === State.Proceeding || this.state === State.Completed;
+  }
+
+  receiveRequest(req: SipMessage): void {
+    if (req.method === 'ACK') {
+      if (this.state === State.Completed) {
+        this.clearTimers();
+        this.state = State.Confirmed;
+        this.timeoutHandle = this.schedule(this.host.timers.T4, I);
+      }
+      return;
+    }
+    // A retransmitted INVITE: repeat the last response (Proceeding/Completed); absorbed when Accepted.
+    if ((this.state === State.Proceeding || this.state === State.Completed) && this.lastResponse !== null) {
+      this.host.transmit(retransmitted(this.lastResponse));
+    }
+  }
+
+  respond(resp: SipMessage): void {
+    if (this.state !== State.Proceeding) return;
+    const sim = this.host.sim;
+    if (resp.status >= 200) sim.cancel(this.tryingHandle);
+    this.lastResponse = resp;
+    this.host.transmit(resp);
+    if (resp.status < 200) return;
+    const t = this.host.timers;
+    if (resp.status < 300) {
+      // 2xx retransmission is the UAS core's job (§13.3.1.4); the transaction only absorbs.
+      this.state = State.Accepted;
+      this.timeoutHandle = this.schedule(64 * t.T1, L);
+      return;
+    }
+    this.state = State.Completed;
+    this.retransmitInterval = t.T1;
+    this.retransmitHandle = this.schedule(t.T1, G);
+    this.timeoutHandle = this.schedule(64 * t.T1, H);
+  }
+
+  onEvent(kind: number): void {
+    const t = this.host.timers;
+    switch (kind) {
+      case TRYING:
+        if (this.state === State.Proceeding && this.lastResponse === null) {
+          const trying = this.makeResponse(100, '');
+          this.lastResponse = trying;
+          this.host.transmit(trying);
+        }
+        return;
+      case G:
+        if (this.state !== State.Completed || this.lastResponse === null) return;
+        this.host.transmit(retransmitted(this.lastResponse));
+        this.retransmitInterval = Math.min(2 * this.retransmitInterval, t.T2);
+        this.retransmitHandle = this.schedule(this.retransmitInterval, G);
+        return;
+      case H:
+        if (this.state !== State.Completed) return;
+        this.terminate();
+        this.user.onAckTimeout?.(this);
+        return;
+      case I:
+      case L:
+        this.terminate();
+        return;
+    }
+  }
+}
+
+/** Non-INVITE server transaction (RFC 3261 §17.2.2). */
+export class NonInviteServerTransaction extends ServerTransaction {
+  constructor(host: TransactionHost, request: SipMessage, user: ServerTransactionUser) {
+    super(host, request, user, State.Trying);
+  }
+
+  receiveRequest(_req: SipMessage): void {
+    if ((this.state === State.Proceeding || this.state === State.Completed) && this.lastResponse !== null) {
+      this.host.transmit(retransmitted(this.lastResponse));
+    }
+  }
+
+  respond(resp: SipMessage): void {
+    if (this.state !== State.Trying && this.state !== State.Proceeding) return;
+    this.lastResponse = resp;
+    this.host.transmit(resp);
+    if (resp.status < 200) {
+      this.state = State.Proceeding;
+      return;
+    }
+    this.state = State.Completed;
+    this.timeoutHandle = this.schedule(64 * this.host.timers.T1, J);
+  }
+
+  onEvent(kind: number): void {
+    if (kind === J) this.terminate();
+  }
+}
