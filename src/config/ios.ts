@@ -9,6 +9,7 @@
 // mode's opening line has left that mode. A mode whose body is written flat (as typed at a
 // prompt) is left the IOS way: a command the mode does not know is tried in the enclosing modes.
 
+import { closestMatch, editDistance } from '../schema-errors.ts';
 import { InputError } from '../errors.ts';
 import {
   allowsSipToSip,
@@ -32,43 +33,6 @@ export const PER_DIAL_PEER_REFUSAL =
 /** The prerequisite sentence shared by the IOS and JSON readers. */
 export const ALLOW_CONNECTIONS_PREREQUISITE =
   'the Session Refresh with Reinvites feature document makes "allow-connections sip to sip" under voice service voip a prerequisite of midcall-signaling';
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers shared with json.ts
-
-/** Plain Levenshtein distance (insert, delete, substitute all cost 1). */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitute = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      const remove = (previous[j] ?? 0) + 1;
-      const insert = (current[j - 1] ?? 0) + 1;
-      current.push(Math.min(substitute, remove, insert));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-/**
- * The candidate closest to `typed`, if it is close enough to be a plausible typo: at most a
- * quarter of the candidate's length away (and at least one edit is always tolerated).
- */
-export function closestMatch(typed: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const distance = editDistance(typed.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  if (best === undefined) return undefined;
-  return bestDistance <= Math.max(1, Math.floor(best.length / 4)) ? best : undefined;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Modes and command tables

@@ -12,9 +12,9 @@ import {
   MIN_SE_RANGE,
   OPTIONS_PING_RANGE,
   PER_DIAL_PEER_REFUSAL,
-  closestMatch,
   parseIosConfig,
 } from './ios.ts';
+import { closestMatch, issueToError as sharedIssueToError, show } from '../schema-errors.ts';
 import {
   allowsSipToSip,
   defaultBorderElementConfig,
@@ -92,61 +92,11 @@ const ALLOWED: Record<string, string> = {
   'dialPeers.*.midcallSignaling': '"passthru-media-change" or "block"',
 };
 
-function pathText(path: readonly PropertyKey[]): string {
-  return path.map((p) => String(p)).join('.');
-}
-
-function pathPattern(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? '*' : String(p))).join('.');
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let current = root;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-function show(value: unknown): string {
-  const json = JSON.stringify(value);
-  if (json === undefined) return String(value);
-  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'a whole number' : 'a fractional number';
-  return `a ${typeof value}`;
-}
-
-function where(path: readonly PropertyKey[]): string | undefined {
-  return path.length === 0 ? undefined : `field ${pathText(path)}`;
-}
-
-/** Turns the first zod issue into an InputError in this project's words. */
 function issueToError(issue: z.core.$ZodIssue, root: unknown, file: string): InputError {
-  const path = issue.path;
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0] ?? '';
-    const fields = OBJECT_FIELDS[pathPattern(path)] ?? [];
-    const guess = closestMatch(key, fields);
-    const more = issue.keys.length > 1 ? ` (and ${issue.keys.length - 1} more unknown)` : '';
-    const suggestion = guess === undefined ? '' : `; did you mean "${guess}"?`;
-    return new InputError(
-      file,
-      where([...path, key]),
-      `unknown field "${key}"${more}; allowed fields: ${fields.join(', ')}${suggestion}`,
-    );
-  }
-  const allowed = ALLOWED[pathPattern(path)] ?? 'see the documented configuration shape';
-  const value = valueAt(root, path);
-  if (value === undefined) return new InputError(file, where(path), `required field is missing; allowed: ${allowed}`);
-  const given = issue.code === 'invalid_type' ? `${show(value)} (${kindOf(value)})` : show(value);
-  return new InputError(file, where(path), `got ${given}; allowed: ${allowed}`);
+  return sharedIssueToError(issue, root, file, {
+    fields: (pattern) => OBJECT_FIELDS[pattern],
+    allowed: (pattern) => ALLOWED[pattern] ?? 'see the documented configuration shape',
+  });
 }
 
 const GLOBAL_MIDCALL_COMMAND: Record<Exclude<MidcallMode, 'none'>, GatedCommand> = {

@@ -422,6 +422,15 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     this.maybeIdle();
   }
 
+  /** Notes on the call what each leg negotiated last (interval and who refreshes). */
+  recordLegs(): void {
+    for (const [d, counts, far] of [[this.inDialog, this.call.inbound, 'caller'], [this.outDialog, this.call.outbound, 'callee']] as const) {
+      if (d === null) continue;
+      counts.sessionExpires = d.sessionExpires;
+      counts.refresher = d.sessionExpires === 0 ? '' : d.refresherLocal ? 'border-element' : far;
+    }
+  }
+
   /** Called when the call is over everywhere; frees the admission slot and the ping timer. */
   finish(): void {
     this.sim.cancel(this.pingHandle);

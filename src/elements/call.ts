@@ -7,6 +7,19 @@ import type { Dialog, DialogContext, DialogCounters, TimerNote } from '../sip/di
 import { label, type SipMessage } from '../sip/message.ts';
 import type { MidcallPurpose } from './models.ts';
 
+export function newDialogCounters(): DialogCounters {
+  return { refreshesSent: 0, refreshesSucceeded: 0, refreshesFailed: 0, refreshesSkipped: 0, refreshesPostponed: 0, retriesAfterGlare: 0 };
+}
+
+export function addDialogCounters(into: DialogCounters, from: DialogCounters): void {
+  into.refreshesSent += from.refreshesSent;
+  into.refreshesSucceeded += from.refreshesSucceeded;
+  into.refreshesFailed += from.refreshesFailed;
+  into.refreshesSkipped += from.refreshesSkipped;
+  into.refreshesPostponed += from.refreshesPostponed;
+  into.retriesAfterGlare += from.retriesAfterGlare;
+}
+
 export type Outcome = 'completed' | 'rejected' | 'dropped' | 'active';
 export type Leg = 'inbound' | 'outbound';
 export type Side = 'caller' | 'callee' | 'border-element';
@@ -49,7 +62,6 @@ export type TraceEntry =
 /** Run-wide pieces a call needs from its simulation. */
 export interface CallEnvironment {
   newBranch(): number;
-  counters: DialogCounters;
   backoffStream(call: number): RandomStream;
   /** The call has ended and all its dialogs are over. */
   onCallFinished(call: Call): void;
@@ -75,7 +87,6 @@ export class Call implements DialogContext {
   readonly outbound = newLegCounts();
   /** Requests re-sent after a 491 or 500 back-off, by the endpoints. */
   retried = 0;
-  refreshesSent = 0;
   /** Set by the border element when it answered a feature itself without fulfilling it. */
   readonly unfulfilled = new Map<MidcallPurpose, string>();
   trace: TraceEntry[] | null = null;
@@ -97,9 +108,8 @@ export class Call implements DialogContext {
     readonly plannedFeatures: ReadonlyArray<{ feature: Feature; offset: number }>,
   ) {}
 
-  get counters(): DialogCounters {
-    return this.env.counters;
-  }
+  /** This call's refresh counts; the run adds them up when the call is over. */
+  readonly counters: DialogCounters = newDialogCounters();
 
   newBranch(): number {
     return this.env.newBranch();

@@ -21,7 +21,8 @@ export interface FeatureSettings {
 
 const RING_DONE = 1, HANGUP = 2, FEATURE_BASE = 16;
 
-type Pending = { feature: Feature; step: 'start' | 'resume'; tries: number };
+/** A feature in progress; `record` is the index of its result once one was recorded. */
+type Pending = { feature: Feature; step: 'start' | 'resume'; tries: number; record: number };
 
 export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarget {
   dialog: Dialog | null = null;
@@ -116,7 +117,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     if (this.role !== 'caller') return;
     const now = this.sim.now;
     for (const f of call.plannedFeatures) {
-      this.pending.push({ feature: f.feature, step: 'start', tries: 0 });
+      this.pending.push({ feature: f.feature, step: 'start', tries: 0, record: -1 });
       this.sim.at(Math.max(now, call.answeredAt + f.offset), this, FEATURE_BASE + this.pending.length - 1);
     }
   }
@@ -172,31 +173,49 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     }
     const purpose = p.feature === 'hold' ? (p.step === 'start' ? 'hold' : 'resume') : p.feature;
     if (st >= 300 || resp === null) {
-      call.recordFeature(p.feature, false, resp === null ? 'timeout' : String(st));
+      this.result(p, false, `${p.step === 'resume' ? 'resume ' : ''}${resp === null ? 'timeout' : String(st)}`);
       if ((st === 408 || st === 481) && d.confirmed) this.endOnFailure('midcall-failure', st);
       return;
     }
     const unfulfilled = call.unfulfilled.get(purpose);
     if (unfulfilled !== undefined) {
-      call.recordFeature(p.feature, false, unfulfilled);
+      this.result(p, false, unfulfilled);
       return;
     }
     const answer = resp.sdp;
+    if (p.step === 'resume' && (answer === null || answer.audio !== 'sendrecv')) {
+      this.result(p, false, 'resume not accepted');
+      return;
+    }
     let ok = true;
     let reason = '';
     if (p.feature === 'video' && (answer === null || !answer.video)) { ok = false; reason = 'video declined'; }
     if (p.feature === 'fax' && (answer === null || !answer.t38)) { ok = false; reason = 't38 declined'; }
     if (p.feature === 'hold' && p.step === 'start') {
       if (answer === null || (answer.audio !== 'recvonly' && answer.audio !== 'inactive')) {
-        call.recordFeature('hold', false, 'hold not accepted');
+        this.result(p, false, 'hold not accepted');
         return;
       }
+      // Hold worked; it stays a success unless the resume then fails.
+      this.result(p, true, '');
       p.step = 'resume';
       p.tries = 0;
       this.sim.after(this.features.holdSeconds, this, FEATURE_BASE + slot);
       return;
     }
-    call.recordFeature(p.feature, ok, reason);
+    if (p.step === 'resume') return;
+    this.result(p, ok, reason);
+  }
+
+  /** Records a feature's result once; a failed resume turns the recorded hold into a failure. */
+  private result(p: Pending, ok: boolean, reason: string): void {
+    const call = this.call;
+    if (p.record < 0) {
+      p.record = call.features.length;
+      call.recordFeature(p.feature, ok, reason);
+    } else if (!ok) {
+      call.features[p.record] = { feature: p.feature, status: 'failed', reason };
+    }
   }
 
   // ---- RequestOwner ------------------------------------------------------------------------

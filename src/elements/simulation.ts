@@ -11,7 +11,7 @@ import type { DialogCounters } from '../sip/dialog.ts';
 import { SipPort } from '../sip/port.ts';
 import type { SipTimerSettings } from '../sip/transaction.ts';
 import { BorderElement, BorderElementCall, type BorderElementCounters } from './border-element.ts';
-import { Call, type CallEnvironment } from './call.ts';
+import { addDialogCounters, Call, newDialogCounters, type CallEnvironment } from './call.ts';
 import { Endpoint, type FeatureSettings } from './endpoint.ts';
 import { timerBehaviourOf, type BorderElementModel, type EndpointProfile } from './models.ts';
 import { Link, Processor, type LinkObserver, type LinkSettings, type NetworkCounters } from './network.ts';
@@ -42,7 +42,7 @@ export interface RunCounters extends DialogCounters, BorderElementCounters, Netw
 
 function newCounters(): RunCounters {
   return {
-    refreshesSent: 0, refreshesSucceeded: 0, refreshesFailed: 0, refreshesSkipped: 0, refreshesPostponed: 0, retriesAfterGlare: 0,
+    ...newDialogCounters(),
     reinvitesReceived: 0, reinvitesRelayed: 0, reinvitesAnsweredLocally: 0, reinvitesRejected: 0, reinvitesGlare: 0,
     optionsPingsSent: 0, admissionRejects: 0, messagesSent: 0, messagesLost: 0, retransmissions: 0,
   };
@@ -113,6 +113,12 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
     if (entry === undefined) return;
     this.live.delete(call.index);
     entry.cube.finish();
+    this.report(call, entry.cube);
+  }
+
+  private report(call: Call, cube: BorderElementCall): void {
+    cube.recordLegs();
+    addDialogCounters(this.counters, call.counters);
     this.onCall(call);
   }
 
@@ -166,24 +172,39 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
 
   // ---- running -------------------------------------------------------------------------------
 
-  /**
-   * Runs until the stop rule: with `calls`, that many arrivals and then until every call is
-   * over; with `until`, up to that simulated time. `stopWhen` can end it early (interrupts).
-   */
-  run(stop: StopRule, stopWhen?: () => boolean): { stoppedEarly: boolean } {
+  /** Sets the stop rule and schedules the first arrival. */
+  begin(stop: StopRule): void {
     this.maxCalls = stop.calls ?? Infinity;
     this.until = stop.until ?? Infinity;
     if (this.maxCalls === Infinity && this.until === Infinity) throw new Error('a run needs a number of calls or an end time');
     if (this.offered === 0 && !this.arrivalsOver) this.scheduleArrival();
-    const reason = this.sim.run(stopWhen === undefined ? { until: this.until } : { until: this.until, stopWhen });
-    const stoppedEarly = reason === 'condition' || reason === 'stopped';
+  }
+
+  /** Runs up to `sliceSeconds` more of simulated time; 'done' when the stop rule is met. */
+  advance(sliceSeconds = Infinity): 'more' | 'done' {
+    const target = Math.min(this.until, this.sim.now + sliceSeconds);
+    const reason = this.sim.run({ until: target });
+    return reason === 'drained' || target >= this.until ? 'done' : 'more';
+  }
+
+  /** Ends the run: calls still in progress are reported as they stand, in index order. */
+  end(): void {
     this.flushLive();
-    return { stoppedEarly };
+  }
+
+  /**
+   * Runs to the stop rule: with `calls`, that many arrivals and then until every call is over;
+   * with `until`, up to that simulated time.
+   */
+  run(stop: StopRule): void {
+    this.begin(stop);
+    this.advance();
+    this.end();
   }
 
   /** Calls still going at the end are reported as they stand, in index order. */
   private flushLive(): void {
-    for (const { call } of this.live.values()) this.onCall(call);
+    for (const { call, cube } of this.live.values()) this.report(call, cube);
     this.live.clear();
   }
 }

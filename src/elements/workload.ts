@@ -47,8 +47,6 @@ export interface WorkloadSpec {
   hangup: 'caller' | 'callee' | 'either';
   /** Time from 180 Ringing to 200 OK (0: answered at once, no 180). */
   ringSeconds: number;
-  /** Time on hold before the resume. */
-  holdSeconds: number;
 }
 
 export interface CallDraw {

@@ -1,0 +1,241 @@
+// Reads an experiment file and everything it names (platform, configuration, endpoint
+// profiles, behaviour tables) into one validated SimulationSpec. Every problem is an
+// InputError naming the file and the field or line; nothing is run or written before all of
+// it has been checked.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { loadConfigText } from '../config/json.ts';
+import { platformSchema, type Platform } from '../config/platform.ts';
+import { checkAgainstPlatform } from '../config/validate.ts';
+import type { BorderElementConfig } from '../config/types.ts';
+import { InputError } from '../errors.ts';
+import {
+  borderElementModelSchema,
+  defectTableSchema,
+  effectiveProfile,
+  endpointProfileSchema,
+  withOverrides,
+  type EndpointProfile,
+} from '../elements/models.ts';
+import type { SimulationSpec } from '../elements/simulation.ts';
+import { closestMatch, issueToError, objectFields, show } from '../schema-errors.ts';
+import { experimentSchema, type Experiment } from './schema.ts';
+
+/** The project's models/ folder (next to src/). */
+export const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
+
+/** Shown in errors: paths relative to the working directory when that is shorter. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.length > 0 && !rel.startsWith('..') ? rel : path;
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(displayPath(path), undefined, code === 'ENOENT' ? `${what} not found` : `${what} cannot be read (${code ?? String(e)})`);
+  }
+}
+
+/** Parses JSON text; a syntax error names the line and column. */
+export function parseJsonText(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    if (pos !== null) {
+      const offset = Number(pos[1]);
+      const before = text.slice(0, offset);
+      const line = before.split('\n').length;
+      const column = offset - before.lastIndexOf('\n');
+      throw new InputError(file, `line ${line}`, `not valid JSON at column ${column}: ${msg.replace(/ in JSON at position \d+.*$/, '')}`);
+    }
+    throw new InputError(file, undefined, `not valid JSON: ${msg}`);
+  }
+}
+
+/** Validates `value` with `schema`; the first issue becomes a one-line InputError. */
+export function validate<S extends z.ZodType>(schema: S, value: unknown, file: string): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const fields = objectFields(schema);
+  throw issueToError(r.error.issues[0]!, value, file, { fields: (p) => fields.get(p) });
+}
+
+function readModel<S extends z.ZodType>(schema: S, path: string): z.infer<S> {
+  const file = displayPath(path);
+  return validate(schema, parseJsonText(readText(path, 'model file'), file), file);
+}
+
+function modelIds(sub: string): string[] {
+  return readdirSync(resolve(MODELS_DIR, sub))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
+}
+
+export function platformIds(): string[] {
+  return modelIds('platforms');
+}
+
+export function endpointIds(): string[] {
+  return modelIds('endpoints');
+}
+
+/** A platform model by id; an unknown id lists the known ones. */
+export function loadPlatform(id: string, file: string, field: string): Platform {
+  const ids = platformIds();
+  if (!ids.includes(id)) {
+    const guess = closestMatch(id, ids);
+    throw new InputError(file, field, `unknown platform ${show(id)}; allowed: ${ids.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`);
+  }
+  return readModel(platformSchema, resolve(MODELS_DIR, 'platforms', `${id}.json`));
+}
+
+/** Reads a configuration (IOS text or JSON) and checks it against the platform's release. */
+export function loadConfig(path: string, platform: Platform): BorderElementConfig {
+  const file = displayPath(path);
+  const config = loadConfigText(readText(path, 'configuration file'), file);
+  checkAgainstPlatform(config, platform, file);
+  return config;
+}
+
+/** Sets `path` (dotted, list indices as numbers) in a plain JSON object, creating objects on the way. */
+export function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node: Record<string, unknown> = root;
+  for (const k of keys.slice(0, -1)) {
+    const next = node[k];
+    if (next === undefined || next === null || typeof next !== 'object') node[k] = {};
+    node = node[k] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+/** `path=value` from the command line: the value is JSON when it parses as JSON, else a string. */
+export function parseAssignment(text: string): { path: string; value: unknown } {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new InputError('--set', undefined, `got ${show(text)}; allowed: path=value, e.g. workload.holding.mean=600`);
+  const path = text.slice(0, eq).trim();
+  const raw = text.slice(eq + 1);
+  if (!/^[A-Za-z_$][\w$]*(\.[\w$-]+)*$/.test(path)) throw new InputError('--set', undefined, `got path ${show(path)}; allowed: dotted field names, e.g. network.inbound.loss`);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // not JSON: the text itself
+  }
+  return { path, value };
+}
+
+export interface ExperimentOverrides {
+  /** `path=value` assignments applied to the experiment before validation. */
+  set?: string[];
+  calls?: number;
+  seed?: string | number;
+  platform?: string;
+  /** Configuration file given on the command line (relative to the working directory). */
+  config?: string;
+}
+
+export interface LoadedExperiment {
+  file: string;
+  experiment: Experiment;
+  /** Absolute path of the configuration used. */
+  configPath: string;
+  /** The configuration text as read (kept in the manifest). */
+  configText: string;
+  spec: SimulationSpec;
+}
+
+/** Reads the experiment with its overrides and resolves everything it refers to. */
+export function loadExperiment(path: string, overrides: ExperimentOverrides = {}): LoadedExperiment {
+  const abs = resolve(path);
+  const file = displayPath(abs);
+  const raw = parseJsonText(readText(abs, 'experiment file'), file);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(file, undefined, 'an experiment must be a JSON object');
+  const obj = structuredClone(raw) as Record<string, unknown>;
+  for (const s of overrides.set ?? []) {
+    const { path: p, value } = parseAssignment(s);
+    setPath(obj, p, value);
+  }
+  if (overrides.calls !== undefined) obj['calls'] = overrides.calls;
+  if (overrides.seed !== undefined) obj['seed'] = overrides.seed;
+  if (overrides.platform !== undefined) obj['platform'] = overrides.platform;
+  const experiment = validate(experimentSchema, obj, file);
+
+  const platform = loadPlatform(experiment.platform, file, 'field platform');
+  const configPath = overrides.config !== undefined ? resolve(overrides.config) : resolve(dirname(abs), experiment.config);
+  const configText = readText(configPath, 'configuration file');
+  const config = loadConfig(configPath, platform);
+
+  const borderElement = readModel(borderElementModelSchema, resolve(MODELS_DIR, 'border-element.json'));
+  const mode = (borderElement.midcall[platform.release.midcallBehaviour] as Record<string, unknown>)[config.midcallSignaling];
+  if (mode === undefined) {
+    throw new InputError(displayPath(configPath), undefined, `midcall-signaling ${config.midcallSignaling} is not modelled for ${platform.name}`);
+  }
+  const defects = readModel(defectTableSchema, resolve(MODELS_DIR, 'defects.json'));
+
+  const known = endpointIds();
+  const profiles: Record<string, EndpointProfile> = {};
+  const wanted = [...experiment.workload.callers.map((c, i) => ({ id: c.profile, field: `workload.callers.${i}.profile` })),
+    ...experiment.workload.callees.map((c, i) => ({ id: c.profile, field: `workload.callees.${i}.profile` }))];
+  for (const { id, field } of wanted) {
+    if (profiles[id] !== undefined) continue;
+    if (!known.includes(id)) {
+      const guess = closestMatch(id, known);
+      throw new InputError(file, `field ${field}`, `unknown endpoint profile ${show(id)}; allowed: ${known.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`);
+    }
+    let p = readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`));
+    const o = experiment.endpoints[id];
+    if (o !== undefined) {
+      const set: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(o.timer)) if (v !== undefined) set[`timer.${k}`] = v;
+      if (o.allowUpdate !== undefined) set['allowUpdate'] = o.allowUpdate;
+      if (o.answersUpdate !== undefined) set['answersUpdate'] = o.answersUpdate;
+      p = withOverrides(p, set);
+      p = { ...p, defects: [...p.defects, ...o.defects] };
+    }
+    for (const [i, d] of p.defects.entries()) {
+      if (defects.defects[d] === undefined) {
+        const ids = Object.keys(defects.defects).sort();
+        const guess = closestMatch(d, ids);
+        throw new InputError(file, `field endpoints.${id}.defects.${i}`, `unknown defect ${show(d)}; allowed: ${ids.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`);
+      }
+    }
+    profiles[id] = effectiveProfile(p, defects);
+  }
+  for (const id of Object.keys(experiment.endpoints)) {
+    if (profiles[id] === undefined) {
+      throw new InputError(file, `field endpoints.${id}`, `profile "${id}" is not used by any caller or callee of this experiment`);
+    }
+  }
+
+  const w = experiment.workload;
+  const spec: SimulationSpec = {
+    seed: experiment.seed,
+    platform,
+    config,
+    borderElement,
+    profiles,
+    workload: {
+      arrivals: { rate: w.arrivals.rate, ...(w.arrivals.profile ? { profile: w.arrivals.profile } : {}), ...(w.arrivals.periodSeconds ? { periodSeconds: w.arrivals.periodSeconds } : {}) },
+      holding: w.holding,
+      callers: w.callers,
+      callees: w.callees,
+      features: w.features,
+      hangup: w.hangup,
+      ringSeconds: w.ringSeconds,
+    },
+    network: experiment.network,
+    sip: experiment.sip,
+    features: { holdSeconds: w.holdSeconds, maxGlareRetries: experiment.maxGlareRetries },
+  };
+  return { file, experiment, configPath, configText, spec };
+}

@@ -1,0 +1,111 @@
+// The experiment file: everything a run needs, by name (platform, profiles) or by path
+// (configuration, relative to the experiment file). Validated strictly: an unknown field is
+// an error, and every number has the range the RFCs or the release allow.
+import { z } from 'zod';
+
+const seconds = z.number().finite().nonnegative();
+const positive = z.number().finite().positive();
+
+const link = z
+  .object({
+    latency: seconds.max(10).default(0.02),
+    jitter: seconds.max(10).default(0),
+    loss: z.number().min(0).max(1).default(0),
+  })
+  .strict();
+
+const holding = z.discriminatedUnion('distribution', [
+  z.object({ distribution: z.literal('exponential'), mean: positive }).strict(),
+  z.object({ distribution: z.literal('lognormal'), mean: positive, sd: positive }).strict(),
+  z.object({ distribution: z.literal('fixed'), value: positive }).strict(),
+]);
+
+const weighted = z.array(z.object({ profile: z.string().min(1), weight: positive.default(1) }).strict()).min(1);
+
+const feature = z.object({ probability: z.number().min(0).max(1).default(0) }).strict().default({ probability: 0 });
+
+/** Session-Expires values: 0 (none) or at least the RFC 4028 floor of 90 s. */
+const sessionInterval = z
+  .number()
+  .int()
+  .refine((v) => v === 0 || (v >= 90 && v <= 86400), { message: 'must be 0 (no timer) or 90-86400 seconds (RFC 4028 §4, §5)' });
+
+const endpointOverride = z
+  .object({
+    /** Defect ids from models/defects.json switched on for this profile. */
+    defects: z.array(z.string()).default([]),
+    timer: z
+      .object({
+        sessionExpires: sessionInterval.optional(),
+        minSe: z.number().int().min(90).max(86400).optional(),
+        requestRefresher: z.enum(['none', 'uac', 'uas']).optional(),
+        preferredRefresher: z.enum(['uac', 'uas']).optional(),
+        refreshMethod: z.enum(['invite', 'update', 'update-if-allowed', 'update-fallback-invite']).optional(),
+        expiryRule: z.enum(['rfc', 'factor-1.1', 'se', 'se-plus-32']).optional(),
+        retry422: z.boolean().optional(),
+        max422Retries: z.number().int().min(0).max(10).optional(),
+      })
+      .strict()
+      .default({}),
+    allowUpdate: z.boolean().optional(),
+    answersUpdate: z.enum(['ok', '405', '501', 'never']).optional(),
+  })
+  .strict();
+
+export const experimentSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
+    description: z.string().default(''),
+    /** What to look at in the results (teaching experiments). */
+    lookAt: z.string().optional(),
+    seed: z.union([z.number().int(), z.string().min(1)]).default(1),
+    platform: z.string().min(1),
+    /** Path to IOS CLI text or JSON configuration, relative to this file. */
+    config: z.string().min(1),
+    calls: z.number().int().positive().optional(),
+    until: positive.optional(),
+    workload: z
+      .object({
+        arrivals: z
+          .object({
+            rate: positive,
+            profile: z
+              .array(z.object({ from: seconds, rate: z.number().finite().nonnegative() }).strict())
+              .min(1)
+              .refine((p) => p[0]!.from === 0, { message: 'the first segment must start at 0' })
+              .refine((p) => p.every((s, i) => i === 0 || s.from > p[i - 1]!.from), { message: 'segments must be in increasing "from" order' })
+              .optional(),
+            periodSeconds: positive.optional(),
+          })
+          .strict(),
+        holding,
+        callers: weighted,
+        callees: weighted,
+        features: z
+          .object({ video: feature, hold: feature, fax: feature, transfer: feature })
+          .strict()
+          .default({ video: { probability: 0 }, hold: { probability: 0 }, fax: { probability: 0 }, transfer: { probability: 0 } }),
+        hangup: z.enum(['caller', 'callee', 'either']).default('either'),
+        ringSeconds: seconds.max(300).default(0),
+        holdSeconds: positive.max(3600).default(30),
+      })
+      .strict(),
+    network: z
+      .object({ inbound: link.default({ latency: 0.02, jitter: 0, loss: 0 }), outbound: link.default({ latency: 0.02, jitter: 0, loss: 0 }) })
+      .strict()
+      .default({ inbound: { latency: 0.02, jitter: 0, loss: 0 }, outbound: { latency: 0.02, jitter: 0, loss: 0 } }),
+    sip: z
+      .object({ T1: positive.max(10).default(0.5), T2: positive.max(60).default(4), T4: positive.max(60).default(5) })
+      .strict()
+      .default({ T1: 0.5, T2: 4, T4: 5 }),
+    /** Attempts for a feature re-INVITE that meets 491/500 before it is given up. */
+    maxGlareRetries: z.number().int().min(0).max(20).default(3),
+    /** Per-profile changes for this experiment: defects switched on, timer settings. */
+    endpoints: z.record(z.string(), endpointOverride).default({}),
+  })
+  .strict()
+  .refine((e) => e.calls !== undefined || e.until !== undefined, { message: 'give "calls" or "until" (or both)', path: ['calls'] });
+
+export type Experiment = z.infer<typeof experimentSchema>;
+export type ExperimentInput = z.input<typeof experimentSchema>;

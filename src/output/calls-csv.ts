@@ -1,0 +1,63 @@
+// calls.csv: one row per call, written as a stream while the run goes (csv-stringify), so
+// memory does not depend on the number of calls.
+import { stringify, type Stringifier } from 'csv-stringify';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Call } from '../elements/call.ts';
+
+export const CALL_COLUMNS = [
+  'call', 'arrival_s', 'answered_s', 'ended_s', 'holding_s', 'caller_profile', 'callee_profile',
+  'outcome', 'cause', 'leg', 'side', 'status', 'attempts', 'features',
+  'in_session_expires', 'in_refresher', 'out_session_expires', 'out_refresher',
+  'in_reinvites_received', 'in_relayed', 'in_answered_locally', 'in_rejected', 'in_glare',
+  'out_reinvites_received', 'out_relayed', 'out_answered_locally', 'out_rejected', 'out_glare',
+  'refreshes_sent', 'refreshes_succeeded', 'refreshes_failed', 'retried',
+] as const;
+
+const t = (x: number): string => (x < 0 ? '' : x.toFixed(6));
+
+/** A call as a CSV row, in CALL_COLUMNS order. */
+export function callRow(c: Call): (string | number)[] {
+  const i = c.inbound, o = c.outbound, n = c.counters;
+  return [
+    c.index, t(c.arrivalAt), t(c.answeredAt), t(c.endedAt), t(c.holding), c.callerProfile, c.calleeProfile,
+    c.outcome, c.cause, c.leg, c.side, c.status || '', c.attempts,
+    c.features.map((f) => (f.reason === '' ? `${f.feature}:${f.status}` : `${f.feature}:${f.status}:${f.reason}`)).join('|'),
+    i.sessionExpires || '', i.refresher, o.sessionExpires || '', o.refresher,
+    i.received, i.relayed, i.answeredLocally, i.rejected, i.glare,
+    o.received, o.relayed, o.answeredLocally, o.rejected, o.glare,
+    n.refreshesSent, n.refreshesSucceeded, n.refreshesFailed, c.retried,
+  ];
+}
+
+export class CallsCsvWriter {
+  private readonly csv: Stringifier;
+  private readonly file: WriteStream;
+  private readonly done: Promise<void>;
+
+  constructor(path: string) {
+    this.file = createWriteStream(path);
+    // Cells that a spreadsheet would read as a formula are escaped (csv-stringify's `escape_formulas`).
+    this.csv = stringify({ header: true, columns: [...CALL_COLUMNS], escape_formulas: true });
+    this.csv.pipe(this.file);
+    this.done = new Promise((resolve, reject) => {
+      this.file.on('finish', resolve);
+      this.file.on('error', reject);
+      this.csv.on('error', reject);
+    });
+  }
+
+  /** Writes a row; returns false when the stream wants the producer to wait (backpressure). */
+  write(c: Call): boolean {
+    return this.csv.write(callRow(c));
+  }
+
+  /** Resolves when the buffered rows have been handed to the file. */
+  drained(): Promise<void> {
+    return new Promise((resolve) => this.csv.once('drain', () => resolve()));
+  }
+
+  async close(): Promise<void> {
+    this.csv.end();
+    await this.done;
+  }
+}
