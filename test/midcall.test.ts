@@ -99,3 +99,28 @@ describe('the shipped experiments (issue 2)', () => {
     expect(long).toBeGreaterThan(100);
   });
 });
+
+describe('a call with an H.323 leg is not affected by midcall-signaling (C1, C3)', () => {
+  it.each(['quickstart', 'no-midcall'])('%s: every feature succeeds, interworked by the border element', (experiment) => {
+    const r = run(load(experiment, ['calls=300', 'workload.h323Share=1']));
+    const s = r.summary;
+    for (const f of ['video', 'hold', 'fax', 'transfer'] as const) {
+      expect(s.features[f].attempted).toBeGreaterThan(0);
+      expect(s.features[f].failed).toBe(0);
+    }
+    expect(s.reinvites.received).toBe(0); // nothing crosses between two SIP legs
+    expect(s.calls.completed).toBe(300);
+  });
+
+  it('is refused without allow-connections h323 to sip', () => {
+    const s = run(load('pre-xz', ['calls=20', 'workload.h323Share=1'])).summary;
+    expect(s.rejects.byCause).toEqual({ 'h323-to-sip-not-allowed': 20 });
+  });
+
+  it('the border element refreshes the SIP leg itself when the callee makes it the refresher (C8)', () => {
+    const r = run(load('no-midcall', ['calls=20', 'workload.h323Share=1', 'workload.holding={"distribution":"fixed","value":2000}', ...['video', 'hold', 'fax', 'transfer'].map((f) => `workload.features.${f}.probability=0`)]));
+    expect(r.summary.refreshes.sent).toBe(40);
+    expect(r.summary.calls.completed).toBe(20);
+    expect(r.calls.every((c) => c.outbound.refresher === 'border-element' && c.inbound.sessionExpires === 0)).toBe(true);
+  });
+});

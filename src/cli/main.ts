@@ -108,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
     .version(false)
     .fail((msg, err) => {
       if (err) throw err;
-      throw new InputError('cubesim', undefined, msg);
+      throw new InputError('command line', undefined, `${msg}; see cubesim --help`);
     });
   await parser.parseAsync();
   return exitCode;

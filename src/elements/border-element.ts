@@ -5,7 +5,7 @@
 // table in models/border-element.json, never by release-specific code paths here.
 
 import { NO_EVENT, type EventHandle, type EventTarget, type Simulator } from '../kernel/simulator.ts';
-import { allowsSipToSip, type BorderElementConfig } from '../config/types.ts';
+import type { BorderElementConfig } from '../config/types.ts';
 import type { Platform } from '../config/platform.ts';
 import { Dialog, type DialogOwner, type RefreshFailure, type RequestOwner, type TimerBehaviour } from '../sip/dialog.ts';
 import type { Sdp, SipMessage } from '../sip/message.ts';
@@ -13,7 +13,7 @@ import type { PortCore, SipPort } from '../sip/port.ts';
 import { effectiveMinSe, MIN_SE_FLOOR } from '../sip/session-timer.ts';
 import type { ClientTransaction, InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
 import type { Call, LegCounts } from './call.ts';
-import type { BorderElementModel, MidcallPurpose, MidcallTable } from './models.ts';
+import type { BorderElementModel, EndpointProfile, MidcallPurpose, MidcallTable } from './models.ts';
 import type { Processor } from './network.ts';
 
 export interface BorderElementCounters {
@@ -73,9 +73,38 @@ export class BorderElement {
     };
   }
 
+  /**
+   * The border element as the SIP user agent of a call whose caller is on H.323: it asks for no
+   * timer itself but takes part in one the callee asks for (C8), and interworks the H.323 side's
+   * media changes into its own re-INVITEs. midcall-signaling plays no part (C1, C3).
+   */
+  gatewayProfile(): EndpointProfile {
+    const cfg = this.config;
+    const st = this.model.sessionTimer;
+    return {
+      id: 'border-element-gateway',
+      name: `${this.platform.name} as H.323-SIP gateway`,
+      notes: 'built from the configuration and models/border-element.json',
+      timer: {
+        supported: true, sessionExpires: 0, minSe: cfg.minSe, requestRefresher: 'none', preferredRefresher: 'uac',
+        refreshMethod: 'invite', expiryRule: 'rfc', reading: 'transaction', retry422: true, max422Retries: 2,
+        byeOnRefreshRejected: false, aloneIfSilent: false, skipRefreshWhenBusy: false, omitSeWhenNoRefresher: false,
+        ignoreMinSeWithoutSe: false, neverRefreshes: !st.gatewayHonoursTimers.value,
+      },
+      assumed: [],
+      allowUpdate: st.allowUpdate.value,
+      answersUpdate: 'ok',
+      answersReinvite: true,
+      media: { video: true, t38: true, refer: true },
+      defects: [],
+    };
+  }
+
   /** Admission of a new setup: '' when admitted, else the refusal (call admission control). */
-  admit(now: number): { refusal: string; status: number } {
-    if (!allowsSipToSip(this.config)) return { refusal: 'sip-to-sip-not-allowed', status: NOT_ALLOWED_STATUS };
+  admit(now: number, from: 'sip' | 'h323' = 'sip'): { refusal: string; status: number } {
+    if (!this.config.allowConnections.some((c) => c.from === from && c.to === 'sip')) {
+      return { refusal: `${from === 'sip' ? 'sip' : 'h323'}-to-sip-not-allowed`, status: NOT_ALLOWED_STATUS };
+    }
     const cap = this.platform.capacity;
     if (this.active >= cap.maxSessions.value) return { refusal: 'admission-sessions', status: 503 };
     const recent = this.recentSetups;
@@ -100,6 +129,8 @@ const OPTIONS_PING = 1;
 export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, EventTarget {
   inDialog: Dialog | null = null;
   outDialog: Dialog | null = null;
+  /** On a call with an H.323 caller, the border element's SIP user agent on the outbound leg. */
+  gateway: { readonly dialog: Dialog | null } | null = null;
   private holdsSlot = false;
   private readonly relays = new Map<ClientTransaction, Relay>();
   private pingHandle: EventHandle = NO_EVENT;
@@ -422,9 +453,27 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     this.maybeIdle();
   }
 
+  /**
+   * An H.323 caller: admitted here, then the SIP side is played by `gateway` on the outbound port.
+   * Returns false (and rejects the call) when admission refuses it.
+   */
+  admitH323(): boolean {
+    const adm = this.be.admit(this.sim.now, 'h323');
+    if (adm.refusal !== '') {
+      this.be.counters.admissionRejects++;
+      this.call.setupRefusal = adm.refusal;
+      this.call.reject(this.sim.now, adm.refusal, adm.status);
+      return false;
+    }
+    this.holdsSlot = true;
+    this.be.active++;
+    return true;
+  }
+
   /** Notes on the call what each leg negotiated last (interval and who refreshes). */
   recordLegs(): void {
-    for (const [d, counts, far] of [[this.inDialog, this.call.inbound, 'caller'], [this.outDialog, this.call.outbound, 'callee']] as const) {
+    const out = this.gateway?.dialog ?? this.outDialog;
+    for (const [d, counts, far] of [[this.inDialog, this.call.inbound, 'caller'], [out, this.call.outbound, 'callee']] as const) {
       if (d === null) continue;
       counts.sessionExpires = d.sessionExpires;
       counts.refresher = d.sessionExpires === 0 ? '' : d.refresherLocal ? 'border-element' : far;

@@ -104,6 +104,8 @@ export class Call implements DialogContext {
     readonly callerProfile: string,
     readonly calleeProfile: string,
     readonly hangupBy: 'caller' | 'callee',
+    /** The caller is on H.323: only the outbound leg is SIP. */
+    readonly h323: boolean,
     /** Feature, and its offset from answer (s); drawn at arrival so policy cannot change them. */
     readonly plannedFeatures: ReadonlyArray<{ feature: Feature; offset: number }>,
   ) {}

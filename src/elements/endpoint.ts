@@ -30,8 +30,11 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
   private pendingAnswer: SipMessage | null = null;
   private hangupHandle: EventHandle = NO_EVENT;
   private attempt422 = 0;
-  private readonly side: Side;
-  private readonly leg: Leg;
+  /** Who this endpoint is in outcomes: the caller, the callee, or the border element as gateway. */
+  readonly side: Side;
+  readonly leg: Leg;
+  /** The party at the other end, named in outcomes when it hangs up. */
+  peerSide: Side;
   /** Features in progress, by event kind slot. */
   private readonly pending: Pending[] = [];
   private tagCounter = 0;
@@ -44,10 +47,13 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     readonly behaviour: TimerBehaviour,
     readonly features: FeatureSettings,
     readonly ringSeconds: number,
+    /** Where it sits: by default the caller on the inbound leg, the callee on the outbound leg. */
+    placement?: { side: Side; leg: Leg },
   ) {
     port.core = this;
-    this.side = role;
-    this.leg = role === 'caller' ? 'inbound' : 'outbound';
+    this.side = placement?.side ?? role;
+    this.leg = placement?.leg ?? (role === 'caller' ? 'inbound' : 'outbound');
+    this.peerSide = role === 'caller' ? 'callee' : 'caller';
   }
 
   get sim() {
@@ -387,7 +393,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
   onByeReceived(_d: Dialog): void {
     this.sim.cancel(this.hangupHandle);
     // The peer ended the call; if nothing was recorded yet, it was a normal clearing by the far end.
-    this.call.complete(this.sim.now, this.role === 'caller' ? 'callee' : 'caller');
+    this.call.complete(this.sim.now, this.peerSide);
   }
 
   private endOnFailure(cause: string, status: number): void {

@@ -87,6 +87,7 @@ export const borderElementModelSchema = z
         rejectBelowMinSe: sourced(z.boolean()),
         insertMinSe: sourced(z.boolean()),
         originatesRefresh: sourced(z.boolean()),
+        gatewayHonoursTimers: sourced(z.boolean()),
         allowUpdate: sourced(z.boolean()),
       })
       .strict(),

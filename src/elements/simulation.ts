@@ -146,27 +146,36 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
   private startCall(index: number): void {
     const spec = this.spec;
     const draw = this.population.drawCall();
-    const call = new Call(this, index, this.sim.now, draw.holding, draw.callerProfile, draw.calleeProfile, draw.hangupBy, draw.features);
+    const call = new Call(this, index, this.sim.now, draw.holding, draw.callerProfile, draw.calleeProfile, draw.hangupBy, draw.h323, draw.features);
     const sim = this.sim;
-    const callerPort = new SipPort(sim, spec.sip, 'caller');
     const cubeIn = new SipPort(sim, spec.sip, 'cube-in');
     const cubeOut = new SipPort(sim, spec.sip, 'cube-out');
     const calleePort = new SipPort(sim, spec.sip, 'callee');
     const net = spec.network;
     const noisy = net.inbound.loss > 0 || net.inbound.jitter > 0 || net.outbound.loss > 0 || net.outbound.jitter > 0;
     const random = noisy ? new RandomStream(spec.seed, Streams.network(index)) : null;
-    const inLink = new Link(sim, callerPort, cubeIn, net.inbound, random, this.counters, cubeIn, this.processor);
     const outLink = new Link(sim, cubeOut, calleePort, net.outbound, random, this.counters, cubeOut, this.processor);
+    const links = [outLink];
     const cube = new BorderElementCall(this.borderElement, call, cubeIn, cubeOut);
-    const caller = new Endpoint('caller', callerPort, call, spec.profiles[draw.callerProfile]!, this.behaviours.get(draw.callerProfile)!, spec.features, 0);
     new Endpoint('callee', calleePort, call, spec.profiles[draw.calleeProfile]!, this.behaviours.get(draw.calleeProfile)!, spec.features, spec.workload.ringSeconds);
+    let caller: Endpoint;
+    if (draw.h323) {
+      // H.323 caller: no SIP on the inbound leg; the border element is the SIP caller (gateway).
+      const profile = this.borderElement.gatewayProfile();
+      caller = new Endpoint('caller', cubeOut, call, profile, timerBehaviourOf(profile), spec.features, 0, { side: 'border-element', leg: 'outbound' });
+      cube.gateway = caller;
+    } else {
+      const callerPort = new SipPort(sim, spec.sip, 'caller');
+      links.push(new Link(sim, callerPort, cubeIn, net.inbound, random, this.counters, cubeIn, this.processor));
+      caller = new Endpoint('caller', callerPort, call, spec.profiles[draw.callerProfile]!, this.behaviours.get(draw.callerProfile)!, spec.features, 0);
+    }
     if (this.traced.has(index)) {
       call.enableTrace((d) => d.port.name);
       const observer: LinkObserver = { onCarry: (t, from, to, m, lost, at) => call.traceMessage(t, from.name, to.name, m, lost, at) };
-      inLink.observer = observer;
-      outLink.observer = observer;
+      for (const l of links) l.observer = observer;
     }
     this.live.set(index, { call, cube });
+    if (draw.h323 && !cube.admitH323()) return;
     caller.start();
   }
 

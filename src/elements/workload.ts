@@ -47,6 +47,8 @@ export interface WorkloadSpec {
   hangup: 'caller' | 'callee' | 'either';
   /** Time from 180 Ringing to 200 OK (0: answered at once, no 180). */
   ringSeconds: number;
+  /** Share of calls whose caller reaches the border element over H.323 instead of SIP. */
+  h323Share: number;
 }
 
 export interface CallDraw {
@@ -54,6 +56,8 @@ export interface CallDraw {
   callerProfile: string;
   calleeProfile: string;
   hangupBy: 'caller' | 'callee';
+  /** The inbound leg is H.323 (the border element interworks it to SIP). */
+  h323: boolean;
   features: Array<{ feature: Feature; offset: number }>;
 }
 
@@ -117,6 +121,7 @@ export class Population {
     const callee = s.callees[this.mix.weighted(this.calleeWeights, this.calleeTotal)]!.profile;
     const coin = this.mix.uniform();
     const hangupBy = s.hangup === 'either' ? (coin < 0.5 ? 'caller' : 'callee') : s.hangup;
+    const h323 = this.mix.uniform() < s.h323Share;
     const features: Array<{ feature: Feature; offset: number }> = [];
     for (const f of FEATURES) {
       const use = this.features.uniform() < s.features[f].probability;
@@ -124,6 +129,6 @@ export class Population {
       if (use) features.push({ feature: f, offset: at * holding });
     }
     features.sort((x, y) => x.offset - y.offset);
-    return { holding, callerProfile: caller, calleeProfile: callee, hangupBy, features };
+    return { holding, callerProfile: caller, calleeProfile: callee, hangupBy, h323, features };
   }
 }

@@ -88,6 +88,8 @@ export const experimentSchema = z
           .default({ video: { probability: 0 }, hold: { probability: 0 }, fax: { probability: 0 }, transfer: { probability: 0 } }),
         hangup: z.enum(['caller', 'callee', 'either']).default('either'),
         ringSeconds: seconds.max(300).default(0),
+        /** Share of calls arriving over H.323 (interworked to SIP by the border element). */
+        h323Share: z.number().min(0).max(1).default(0),
         holdSeconds: positive.max(3600).default(30),
       })
       .strict(),
