@@ -69,6 +69,7 @@ export class BorderElement {
       omitSeWhenNoRefresher: false,
       ignoreMinSeWithoutSe: false,
       neverRefreshes: false,
+      hangUpOnGlare: false,
       allowUpdate: model.sessionTimer.allowUpdate.value,
     };
   }
@@ -89,7 +90,7 @@ export class BorderElement {
         supported: true, sessionExpires: 0, minSe: cfg.minSe, requestRefresher: 'none', preferredRefresher: 'uac',
         refreshMethod: 'invite', expiryRule: 'rfc', reading: 'transaction', retry422: true, max422Retries: 2,
         byeOnRefreshRejected: false, aloneIfSilent: false, skipRefreshWhenBusy: false, omitSeWhenNoRefresher: false,
-        ignoreMinSeWithoutSe: false, neverRefreshes: !st.gatewayHonoursTimers.value,
+        ignoreMinSeWithoutSe: false, neverRefreshes: !st.gatewayHonoursTimers.value, hangUpOnGlare: false,
       },
       assumed: [],
       allowUpdate: st.allowUpdate.value,

@@ -34,6 +34,7 @@ export const endpointProfileSchema = z
         omitSeWhenNoRefresher: z.boolean().default(false),
         ignoreMinSeWithoutSe: z.boolean().default(false),
         neverRefreshes: z.boolean().default(false),
+        hangUpOnGlare: z.boolean().default(false),
       })
       .strict(),
     assumed: z.array(z.string()),
@@ -147,6 +148,7 @@ export function timerBehaviourOf(p: EndpointProfile): TimerBehaviour {
     omitSeWhenNoRefresher: t.omitSeWhenNoRefresher,
     ignoreMinSeWithoutSe: t.ignoreMinSeWithoutSe,
     neverRefreshes: t.neverRefreshes,
+    hangUpOnGlare: t.hangUpOnGlare,
     allowUpdate: p.allowUpdate,
   };
 }

@@ -64,10 +64,12 @@ export interface TimerBehaviour {
   ignoreMinSeWithoutSe: boolean;
   /** Defect F1/F2 family: never sends the refresh it is due to send. */
   neverRefreshes: boolean;
+  /** Defect F3: a 491 to its refresh ends the call instead of the §14.1 back-off. */
+  hangUpOnGlare: boolean;
   allowUpdate: boolean;
 }
 
-export type RefreshFailure = 'timeout' | '408' | '481' | 'rejected';
+export type RefreshFailure = 'timeout' | '408' | '481' | 'glare' | 'rejected';
 
 /** The party that owns the dialog: told of what ends it. */
 export interface DialogOwner {
@@ -486,7 +488,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
     }
     if (this.state !== 'confirmed') return;
     const b = this.behaviour;
-    if (st === 491 || (st === 500 && resp.retryAfter >= 0)) {
+    if ((st === 491 && !b.hangUpOnGlare) || (st === 500 && resp.retryAfter >= 0)) {
       // §14.1 back-off: 2.1-4.0 s for the Call-ID owner, 0-2.0 s otherwise, in 10 ms steps.
       const delay = st === 500 ? resp.retryAfter : this.glareBackoff();
       this.ctx.counters.retriesAfterGlare++;
@@ -508,6 +510,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
     this.ctx.counters.refreshesFailed++;
     if (st === 408) this.owner.onRefreshFailed(this, '408', st);
     else if (st === 481) this.owner.onRefreshFailed(this, '481', st);
+    else if (st === 491) this.owner.onRefreshFailed(this, 'glare', st);
     else if (b.byeOnRefreshRejected) this.owner.onRefreshFailed(this, 'rejected', st);
   }
 
