@@ -5,6 +5,7 @@
 
 import { Priority, type EventTarget, type Simulator } from '../kernel/simulator.ts';
 import type { RandomStream } from '../kernel/random.ts';
+import type { Fingerprint } from '../kernel/fingerprint.ts';
 import type { SipMessage } from '../sip/message.ts';
 import type { SipPort, Wire } from '../sip/port.ts';
 
@@ -85,7 +86,12 @@ export interface NetworkCounters {
   messagesSent: number;
   messagesLost: number;
   retransmissions: number;
+  /** Session refresh requests (first transmissions) that crossed each leg. */
+  refreshRequestsInbound: number;
+  refreshRequestsOutbound: number;
 }
+
+const METHOD_CODE: Readonly<Record<string, number>> = { INVITE: 1, ACK: 2, BYE: 3, UPDATE: 4, OPTIONS: 5, REFER: 6 };
 
 /** A message in flight; after arrival at the border element it also waits for the processor. */
 class Delivery implements EventTarget {
@@ -115,6 +121,9 @@ export class Link implements Wire {
     /** Messages arriving at this port pass through the processor first (the border element's side). */
     readonly processed: SipPort | null,
     readonly processor: Processor | null,
+    readonly leg: 'inbound' | 'outbound',
+    /** Folds every message carried into the run's trajectory hash. */
+    private readonly fingerprint: Fingerprint,
   ) {
     a.wire = this;
     b.wire = this;
@@ -133,6 +142,14 @@ export class Link implements Wire {
       if (s.jitter > 0) delay += this.random.uniform() * s.jitter;
     }
     const now = this.sim.now;
+    if (msg.purpose === 'refresh' && msg.status === 0 && !msg.retransmission && msg.method !== 'ACK') {
+      if (this.leg === 'inbound') c.refreshRequestsInbound++;
+      else c.refreshRequestsOutbound++;
+    }
+    const f = this.fingerprint;
+    f.time(now);
+    f.int((METHOD_CODE[msg.method]! << 24) | (msg.status << 8) | (from === this.a ? 1 : 0) | (lost ? 2 : 0) | (msg.retransmission ? 4 : 0) | (this.leg === 'inbound' ? 8 : 0));
+    f.int(msg.cseq);
     this.observer?.onCarry(now, from, to, msg, lost, now + delay);
     if (lost) {
       c.messagesLost++;

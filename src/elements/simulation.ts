@@ -4,6 +4,7 @@
 // the counters, so the same code runs in the CLI, a browser page and the tests.
 
 import { Priority, Simulator, type EventTarget } from '../kernel/simulator.ts';
+import { Fingerprint } from '../kernel/fingerprint.ts';
 import { RandomStream, Streams } from '../kernel/random.ts';
 import type { BorderElementConfig } from '../config/types.ts';
 import type { Platform } from '../config/platform.ts';
@@ -45,6 +46,7 @@ function newCounters(): RunCounters {
     ...newDialogCounters(),
     reinvitesReceived: 0, reinvitesRelayed: 0, reinvitesAnsweredLocally: 0, reinvitesRejected: 0, reinvitesGlare: 0,
     optionsPingsSent: 0, admissionRejects: 0, messagesSent: 0, messagesLost: 0, retransmissions: 0,
+    refreshRequestsInbound: 0, refreshRequestsOutbound: 0,
   };
 }
 
@@ -53,6 +55,8 @@ const ARRIVAL = 1;
 export class CubeSimulation implements CallEnvironment, EventTarget {
   readonly sim = new Simulator();
   readonly counters: RunCounters = newCounters();
+  /** Hash of everything that crossed the network and every outcome, in order. */
+  readonly fingerprint = new Fingerprint();
   readonly processor: Processor;
   readonly borderElement: BorderElement;
   private readonly population: Population;
@@ -66,6 +70,9 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
   private arrivalsOver = false;
   /** Calls whose messages and timers are recorded (for traces). */
   readonly traced = new Set<number>();
+  /** When set, the run stops as soon as this call is over (tracing one call). */
+  stopAfterCall = -1;
+  private stopped = false;
 
   /** Receives each call once, when it is over (or, at the end of the run, as it stands). */
   onCall: (call: Call) => void = () => {};
@@ -105,6 +112,10 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
   }
 
   onOutcome(call: Call): void {
+    const f = this.fingerprint;
+    f.int(call.index);
+    f.text(call.outcome);
+    f.text(call.cause);
     this.onCallOutcome(call);
   }
 
@@ -120,6 +131,10 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
     cube.recordLegs();
     addDialogCounters(this.counters, call.counters);
     this.onCall(call);
+    if (call.index === this.stopAfterCall) {
+      this.stopped = true;
+      this.sim.stop();
+    }
   }
 
   // ---- arrivals ----------------------------------------------------------------------------
@@ -154,7 +169,7 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
     const net = spec.network;
     const noisy = net.inbound.loss > 0 || net.inbound.jitter > 0 || net.outbound.loss > 0 || net.outbound.jitter > 0;
     const random = noisy ? new RandomStream(spec.seed, Streams.network(index)) : null;
-    const outLink = new Link(sim, cubeOut, calleePort, net.outbound, random, this.counters, cubeOut, this.processor);
+    const outLink = new Link(sim, cubeOut, calleePort, net.outbound, random, this.counters, cubeOut, this.processor, 'outbound', this.fingerprint);
     const links = [outLink];
     const cube = new BorderElementCall(this.borderElement, call, cubeIn, cubeOut);
     new Endpoint('callee', calleePort, call, spec.profiles[draw.calleeProfile]!, this.behaviours.get(draw.calleeProfile)!, spec.features, spec.workload.ringSeconds);
@@ -166,7 +181,7 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
       cube.gateway = caller;
     } else {
       const callerPort = new SipPort(sim, spec.sip, 'caller');
-      links.push(new Link(sim, callerPort, cubeIn, net.inbound, random, this.counters, cubeIn, this.processor));
+      links.push(new Link(sim, callerPort, cubeIn, net.inbound, random, this.counters, cubeIn, this.processor, 'inbound', this.fingerprint));
       caller = new Endpoint('caller', callerPort, call, spec.profiles[draw.callerProfile]!, this.behaviours.get(draw.callerProfile)!, spec.features, 0);
     }
     if (this.traced.has(index)) {
@@ -193,7 +208,7 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
   advance(sliceSeconds = Infinity): 'more' | 'done' {
     const target = Math.min(this.until, this.sim.now + sliceSeconds);
     const reason = this.sim.run({ until: target });
-    return reason === 'drained' || target >= this.until ? 'done' : 'more';
+    return reason === 'drained' || this.stopped || target >= this.until ? 'done' : 'more';
   }
 
   /** Ends the run: calls still in progress are reported as they stand, in index order. */

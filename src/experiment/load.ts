@@ -148,6 +148,9 @@ export interface ExperimentOverrides {
   /** `path=value` assignments applied to the experiment before validation. */
   set?: string[];
   calls?: number;
+  until?: number;
+  replications?: number;
+  warmup?: number;
   seed?: string | number;
   platform?: string;
   /** Configuration file given on the command line (relative to the working directory). */
@@ -176,6 +179,9 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
     setPath(obj, p, value);
   }
   if (overrides.calls !== undefined) obj['calls'] = overrides.calls;
+  if (overrides.until !== undefined) obj['until'] = overrides.until;
+  if (overrides.replications !== undefined) obj['replications'] = overrides.replications;
+  if (overrides.warmup !== undefined) obj['warmup'] = overrides.warmup;
   if (overrides.seed !== undefined) obj['seed'] = overrides.seed;
   if (overrides.platform !== undefined) obj['platform'] = overrides.platform;
   const experiment = validate(experimentSchema, obj, file);

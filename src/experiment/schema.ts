@@ -65,6 +65,10 @@ export const experimentSchema = z
     config: z.string().min(1),
     calls: z.number().int().positive().optional(),
     until: positive.optional(),
+    /** Independent replications, seeds derived from `seed`; summary figures get 95 % intervals. */
+    replications: z.number().int().min(1).max(1000).default(1),
+    /** Statistics start after this much simulated time. */
+    warmup: seconds.default(0),
     workload: z
       .object({
         arrivals: z

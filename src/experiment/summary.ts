@@ -1,9 +1,11 @@
-// The run's headline figures, accumulated call by call as calls end (memory does not grow with
-// the number of calls). Keys of every map are written sorted, so the same run gives the same
-// bytes. README.md documents each field.
+// The run's headline figures. Call figures (outcomes, re-INVITE handling, refreshes, features)
+// are accumulated call by call as calls end, counting only calls that arrived after the warm-up;
+// time figures (messages, CPU) are the difference of two snapshots, at the end of the warm-up and
+// at the end of the run. Memory does not grow with the number of calls. Keys of every map are
+// written sorted, so the same run gives the same bytes. README.md documents each field.
 
 import { FEATURES, type Call, type Feature } from '../elements/call.ts';
-import type { RunCounters } from '../elements/simulation.ts';
+import type { CubeSimulation, RunCounters } from '../elements/simulation.ts';
 
 type Count = Record<string, number>;
 
@@ -13,6 +15,7 @@ export interface Summary {
   platform: string;
   config: string;
   partial: boolean;
+  warmupSeconds: number;
   calls: { offered: number; completed: number; rejected: number; dropped: number; active: number };
   rejects: { byCause: Count };
   drops: { byCause: Count; byLeg: Count; bySide: Count };
@@ -20,9 +23,37 @@ export interface Summary {
   refreshes: { sent: number; succeeded: number; failed: number; skipped: number; postponed: number };
   features: Record<Feature, { attempted: number; succeeded: number; failed: number }>;
   messages: { sent: number; lost: number; retransmissions: number };
-  borderElement: { cpuUtilisation: number; meanQueueDelayMs: number; maxQueueDelayMs: number; admissionRejects: number; optionsPingsSent: number };
+  borderElement: {
+    cpuUtilisation: number;
+    meanQueueDelayMs: number;
+    maxQueueDelayMs: number;
+    optionsPingsSent: number;
+    refreshTransactionsPerSecond: { inbound: number; outbound: number };
+  };
   events: number;
   simulatedSeconds: number;
+}
+
+/** The run-wide counters at one instant (time figures are differences of two of these). */
+export interface Snapshot {
+  time: number;
+  events: number;
+  counters: RunCounters;
+  cpuBusySeconds: number;
+  processedMessages: number;
+  totalQueueDelay: number;
+}
+
+export function snapshot(sim: CubeSimulation): Snapshot {
+  const p = sim.processor;
+  return {
+    time: sim.sim.now,
+    events: sim.sim.events,
+    counters: { ...sim.counters },
+    cpuBusySeconds: p.busySeconds,
+    processedMessages: p.messages,
+    totalQueueDelay: p.totalQueueDelay,
+  };
 }
 
 function sorted(c: Count): Count {
@@ -35,16 +66,26 @@ function bump(c: Count, key: string): void {
   c[key] = (c[key] ?? 0) + 1;
 }
 
+function round(x: number, digits = 6): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
 export class SummaryBuilder {
   private readonly calls = { offered: 0, completed: 0, rejected: 0, dropped: 0, active: 0 };
   private readonly rejects: Count = {};
   private readonly dropCause: Count = {};
   private readonly dropLeg: Count = {};
   private readonly dropSide: Count = {};
-  private retried = 0;
+  private readonly reinvites = { received: 0, relayed: 0, answeredLocally: 0, rejected: 0, glare: 0, retried: 0 };
+  private readonly refreshes = { sent: 0, succeeded: 0, failed: 0, skipped: 0, postponed: 0 };
   private readonly features = Object.fromEntries(FEATURES.map((f) => [f, { attempted: 0, succeeded: 0, failed: 0 }])) as Summary['features'];
 
+  /** Calls that arrive before `warmup` (simulated seconds) are left out. */
+  constructor(readonly warmup = 0) {}
+
   add(call: Call): void {
+    if (call.arrivalAt < this.warmup) return;
     this.calls.offered++;
     switch (call.outcome) {
       case 'completed': this.calls.completed++; break;
@@ -57,51 +98,64 @@ export class SummaryBuilder {
         break;
       case 'active': this.calls.active++; break;
     }
-    this.retried += call.retried;
-    for (const f of call.features) {
-      const s = this.features[f.feature];
+    const r = this.reinvites;
+    for (const leg of [call.inbound, call.outbound]) {
+      r.received += leg.received;
+      r.relayed += leg.relayed;
+      r.answeredLocally += leg.answeredLocally;
+      r.rejected += leg.rejected;
+      r.glare += leg.glare;
+    }
+    const n = call.counters;
+    r.retried += call.retried + n.retriesAfterGlare;
+    const f = this.refreshes;
+    f.sent += n.refreshesSent;
+    f.succeeded += n.refreshesSucceeded;
+    f.failed += n.refreshesFailed;
+    f.skipped += n.refreshesSkipped;
+    f.postponed += n.refreshesPostponed;
+    for (const x of call.features) {
+      const s = this.features[x.feature];
       s.attempted++;
-      if (f.status === 'succeeded') s.succeeded++;
+      if (x.status === 'succeeded') s.succeeded++;
       else s.failed++;
     }
   }
 
-  build(meta: { experiment: string; seed: string | number; platform: string; config: string; partial: boolean; events: number; simulatedSeconds: number; cpuBusySeconds: number; processedMessages: number; maxQueueDelay: number; totalQueueDelay: number }, c: RunCounters): Summary {
-    const t = meta.simulatedSeconds;
+  build(meta: { experiment: string; seed: string | number; platform: string; config: string; partial: boolean; maxQueueDelay: number }, from: Snapshot, to: Snapshot): Summary {
+    const t = to.time - from.time;
+    const c = to.counters, c0 = from.counters;
+    const msgs = to.processedMessages - from.processedMessages;
     return {
       experiment: meta.experiment,
       seed: meta.seed,
       platform: meta.platform,
       config: meta.config,
       partial: meta.partial,
+      warmupSeconds: this.warmup,
       calls: { ...this.calls },
       rejects: { byCause: sorted(this.rejects) },
       drops: { byCause: sorted(this.dropCause), byLeg: sorted(this.dropLeg), bySide: sorted(this.dropSide) },
-      reinvites: {
-        received: c.reinvitesReceived,
-        relayed: c.reinvitesRelayed,
-        answeredLocally: c.reinvitesAnsweredLocally,
-        rejected: c.reinvitesRejected,
-        glare: c.reinvitesGlare,
-        retried: this.retried + c.retriesAfterGlare,
-      },
-      refreshes: { sent: c.refreshesSent, succeeded: c.refreshesSucceeded, failed: c.refreshesFailed, skipped: c.refreshesSkipped, postponed: c.refreshesPostponed },
+      reinvites: { ...this.reinvites },
+      refreshes: { ...this.refreshes },
       features: this.features,
-      messages: { sent: c.messagesSent, lost: c.messagesLost, retransmissions: c.retransmissions },
-      borderElement: {
-        cpuUtilisation: t > 0 ? round(meta.cpuBusySeconds / t, 6) : 0,
-        meanQueueDelayMs: meta.processedMessages > 0 ? round((1000 * meta.totalQueueDelay) / meta.processedMessages, 6) : 0,
-        maxQueueDelayMs: round(1000 * meta.maxQueueDelay, 6),
-        admissionRejects: c.admissionRejects,
-        optionsPingsSent: c.optionsPingsSent,
+      messages: {
+        sent: c.messagesSent - c0.messagesSent,
+        lost: c.messagesLost - c0.messagesLost,
+        retransmissions: c.retransmissions - c0.retransmissions,
       },
-      events: meta.events,
-      simulatedSeconds: round(t, 6),
+      borderElement: {
+        cpuUtilisation: t > 0 ? round((to.cpuBusySeconds - from.cpuBusySeconds) / t) : 0,
+        meanQueueDelayMs: msgs > 0 ? round((1000 * (to.totalQueueDelay - from.totalQueueDelay)) / msgs) : 0,
+        maxQueueDelayMs: round(1000 * meta.maxQueueDelay),
+        optionsPingsSent: c.optionsPingsSent - c0.optionsPingsSent,
+        refreshTransactionsPerSecond: {
+          inbound: t > 0 ? round((c.refreshRequestsInbound - c0.refreshRequestsInbound) / t) : 0,
+          outbound: t > 0 ? round((c.refreshRequestsOutbound - c0.refreshRequestsOutbound) / t) : 0,
+        },
+      },
+      events: to.events - from.events,
+      simulatedSeconds: round(to.time),
     };
   }
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

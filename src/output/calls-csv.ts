@@ -5,7 +5,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Call } from '../elements/call.ts';
 
 export const CALL_COLUMNS = [
-  'call', 'arrival_s', 'answered_s', 'ended_s', 'holding_s', 'caller_profile', 'callee_profile',
+  'replication', 'call', 'arrival_s', 'answered_s', 'ended_s', 'holding_s', 'caller_profile', 'callee_profile',
   'outcome', 'cause', 'leg', 'side', 'status', 'attempts', 'features',
   'in_session_expires', 'in_refresher', 'out_session_expires', 'out_refresher',
   'in_reinvites_received', 'in_relayed', 'in_answered_locally', 'in_rejected', 'in_glare',
@@ -16,10 +16,10 @@ export const CALL_COLUMNS = [
 const t = (x: number): string => (x < 0 ? '' : x.toFixed(6));
 
 /** A call as a CSV row, in CALL_COLUMNS order. */
-export function callRow(c: Call): (string | number)[] {
+export function callRow(c: Call, replication = 0): (string | number)[] {
   const i = c.inbound, o = c.outbound, n = c.counters;
   return [
-    c.index, t(c.arrivalAt), t(c.answeredAt), t(c.endedAt), t(c.holding), c.callerProfile, c.calleeProfile,
+    replication, c.index, t(c.arrivalAt), t(c.answeredAt), t(c.endedAt), t(c.holding), c.callerProfile, c.calleeProfile,
     c.outcome, c.cause, c.leg, c.side, c.status || '', c.attempts,
     c.features.map((f) => (f.reason === '' ? `${f.feature}:${f.status}` : `${f.feature}:${f.status}:${f.reason}`)).join('|'),
     i.sessionExpires || '', i.refresher, o.sessionExpires || '', o.refresher,
@@ -47,8 +47,8 @@ export class CallsCsvWriter {
   }
 
   /** Writes a row; returns false when the stream wants the producer to wait (backpressure). */
-  write(c: Call): boolean {
-    return this.csv.write(callRow(c));
+  write(c: Call, replication = 0): boolean {
+    return this.csv.write(callRow(c, replication));
   }
 
   /** Resolves when the buffered rows have been handed to the file. */
