@@ -5,6 +5,11 @@ import { hideBin } from 'yargs/helpers';
 import { InputError, isInputError } from '../errors.ts';
 import { loadExperiment } from '../experiment/load.ts';
 import { runExperiment, type Progress } from '../experiment/run.ts';
+import { parseParam, runSweep } from '../experiment/sweep.ts';
+import { compare, loadSide, parseSide, transitions, writeComparison, type Comparison } from '../experiment/compare.ts';
+import { endpointIds, loadBorderElementModel, loadConfig, loadDefects, loadEndpointProfile, loadPlatform, type LoadedExperiment } from '../experiment/load.ts';
+import { formatFindings, lintConfiguration } from '../experiment/lint.ts';
+import { availableParallelism } from 'node:os';
 import { FEATURES } from '../elements/call.ts';
 
 /** The figure as printed: a number, or "mean ±half-width" over replications. */
@@ -65,6 +70,38 @@ function positiveNumber(flag: string, zeroOk = false) {
     if (!Number.isFinite(n) || n < 0 || (!zeroOk && n === 0)) throw new InputError(`--${flag}`, undefined, `got ${JSON.stringify(v)}; allowed: a number of seconds ${zeroOk ? '>= 0' : '> 0'}`);
     return n;
   };
+}
+
+function formatComparison(cmp: Comparison, dir: string): string {
+  const side = (l: LoadedExperiment) => `${l.configPath.split(/[\\/]/).pop()} on ${l.spec.platform.id}`;
+  const n = cmp.calls[0] ?? 0;
+  const first = cmp.changed.filter((c) => c.replication === 0);
+  const lines = [
+    `cubesim compare ${cmp.a.experiment.name}: A = ${side(cmp.a)}, B = ${side(cmp.b)}, seed ${cmp.a.experiment.seed}, ${cmp.replications} replication${cmp.replications === 1 ? '' : 's'}`,
+    `  calls       ${n} in each run; ${first.length} changed fate (${n > 0 ? ((100 * first.length) / n).toFixed(1) : '0'} %)`,
+  ];
+  for (const t of transitions(first).slice(0, 8)) {
+    lines.push(`  ${String(t.count).padStart(6)} x  A: ${t.from}`, `             B: ${t.to}`);
+    const d = t.example.divergence;
+    if (d !== null) lines.push(`             e.g. call ${t.example.call}, first difference at ${d.at.toFixed(3)} s:`, `               A: ${d.a}`, `               B: ${d.b}`);
+  }
+  const moved = Object.entries(cmp.deltas).filter(([k, v]) => v.delta !== 0 && !k.startsWith('events') && !k.startsWith('simulatedSeconds') && !k.startsWith('messages'));
+  if (moved.length > 0) lines.push('  figures     A -> B (delta, 95 % CI with replications)');
+  for (const [k, v] of moved.slice(0, 16)) {
+    const ci = v.ci95 === null ? '' : ` [${v.ci95[0]}, ${v.ci95[1]}]`;
+    lines.push(`    ${k}: ${v.a} -> ${v.b} (${v.delta > 0 ? '+' : ''}${v.delta}${ci})`);
+  }
+  if (moved.length > 16) lines.push(`    ... ${moved.length - 16} more in compare.json`);
+  lines.push(`  results in  ${dir}`);
+  return lines.join('\n');
+}
+
+/** `i/n` with 1 <= i <= n. */
+function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m === null ? NaN : Number(m[1]), count = m === null ? NaN : Number(m[2]);
+  if (!(index >= 1 && count >= 1 && index <= count)) throw new InputError('--shard', undefined, `got ${JSON.stringify(text)}; allowed: i/n with 1 <= i <= n, e.g. 2/4`);
+  return { index, count };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -133,7 +170,92 @@ async function main(argv: string[]): Promise<number> {
         }
       },
     )
-    .demandCommand(1, 'give a command: run')
+    .command(
+      'sweep <experiment>',
+      'Run the grid of every combination of --param values (on worker threads); one row per point in sweep.csv',
+      (y) =>
+        y
+          .positional('experiment', { type: 'string', demandOption: true, describe: 'experiment file (JSON)' })
+          .option('param', { type: 'string', array: true, demandOption: true, describe: 'path=v1,v2,... (repeat for more dimensions)' })
+          .option('workers', { type: 'string', describe: `worker threads (default: the core count, ${availableParallelism()})` })
+          .option('replications', { type: 'string', describe: 'replications per point (overrides the file)' })
+          .option('calls', { type: 'string', describe: 'calls per replication (overrides the file)' })
+          .option('set', { type: 'string', array: true, describe: 'override any field for every point: path=value' })
+          .option('shard', { type: 'string', describe: 'i/n: run only every n-th point starting at the i-th (for a job array)' })
+          .option('out', { type: 'string', describe: 'results folder (default results/<name>-sweep)' })
+          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder' })
+          .example('$0 sweep experiments/quickstart.json --param endpoints.cucm.timer.sessionExpires=90,600,1800 --param workload.arrivals.rate=0.2,0.5', 'refresh load against Session-Expires and load'),
+      async (args) => {
+        const set = [...(args.set ?? []).map(String)];
+        if (args.calls !== undefined) set.push(`calls=${wholeNumber('calls', 1)(args.calls)}`);
+        if (args.replications !== undefined) set.push(`replications=${wholeNumber('replications', 1)(args.replications)}`);
+        const workers = args.workers === undefined ? availableParallelism() : wholeNumber('workers', 1)(args.workers)!;
+        const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+        const tty = process.stderr.isTTY === true;
+        const result = await runSweep(args.experiment, {
+          params: args.param.map((p) => parseParam(String(p))),
+          set,
+          workers,
+          ...(shard !== undefined ? { shard } : {}),
+          ...(args.out !== undefined ? { out: args.out } : {}),
+          force: args.force,
+          progress: (done, total) => {
+            if (tty) process.stderr.write(`\r\x1b[K  ${done}/${total} points done`);
+          },
+        });
+        if (tty) process.stderr.write('\r\x1b[K');
+        process.stdout.write(`cubesim sweep: ${result.rows.length} points${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`} on ${workers} worker${workers === 1 ? '' : 's'}\n  results in  ${result.dir}\n`);
+      },
+    )
+    .command(
+      'compare <experiment>',
+      'Run the same seeded calls through two configurations and show which calls changed fate, and why',
+      (y) =>
+        y
+          .positional('experiment', { type: 'string', demandOption: true, describe: 'experiment file (JSON)' })
+          .option('a', { type: 'string', array: true, demandOption: true, describe: 'side A: a configuration file and/or path=value overrides' })
+          .option('b', { type: 'string', array: true, demandOption: true, describe: 'side B: a configuration file and/or path=value overrides' })
+          .option('calls', { type: 'string', describe: 'calls per run (overrides the file)' })
+          .option('replications', { type: 'string', describe: 'replications (paired: the same seeds on both sides)' })
+          .option('set', { type: 'string', array: true, describe: 'override any field on both sides: path=value' })
+          .option('out', { type: 'string', describe: 'results folder (default results/<name>-compare)' })
+          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder' })
+          .example('$0 compare experiments/regression-passthru-vs-none.json --a experiments/configs/passthru.ios --b experiments/configs/no-midcall.ios', 'remove midcall-signaling passthru')
+          .example('$0 compare experiments/quickstart.json --a platform=isr-12.4-20T --b platform=isr-12.4-11T --b experiments/configs/pre-xz.ios', 'a release downgrade'),
+      async (args) => {
+        const common = {
+          set: (args.set ?? []).map(String),
+          ...(args.calls !== undefined ? { calls: wholeNumber('calls', 1)(args.calls)! } : {}),
+          ...(args.replications !== undefined ? { replications: wholeNumber('replications', 1)(args.replications)! } : {}),
+        };
+        const sides = { a: parseSide('A', args.a.map(String)), b: parseSide('B', args.b.map(String)) };
+        const a = loadSide(args.experiment, sides.a, common);
+        const b = loadSide(args.experiment, sides.b, common);
+        const cmp = compare(a, b);
+        const dir = await writeComparison(cmp, sides, args.out, args.force);
+        process.stdout.write(formatComparison(cmp, dir) + '\n');
+      },
+    )
+    .command(
+      'lint <config>',
+      'Check a border element configuration against a release and peer endpoint profiles before anything runs',
+      (y) =>
+        y
+          .positional('config', { type: 'string', demandOption: true, describe: 'IOS CLI text or JSON configuration' })
+          .option('platform', { type: 'string', default: 'isr-12.4-20T', describe: 'platform model id' })
+          .option('endpoints', { type: 'string', describe: `peer profiles, comma-separated (default: all of ${endpointIds().join(', ')})` })
+          .example('$0 lint experiments/configs/passthru.ios --endpoints cucm,jssip', 'JsSIP offers 90 s and never retries after 422')
+          .example('$0 lint experiments/configs/pre-xz.ios --platform isr-12.4-11T --endpoints cucm', 'calls that outlive the interval'),
+      (args) => {
+        const platform = loadPlatform(args.platform, '--platform');
+        const config = loadConfig(args.config, platform);
+        const ids = args.endpoints === undefined ? endpointIds() : args.endpoints.split(',').map((x) => x.trim()).filter((x) => x !== '');
+        const profiles = ids.map((id) => loadEndpointProfile(id, '--endpoints'));
+        const findings = lintConfiguration({ config, platform, model: loadBorderElementModel(), profiles, defects: loadDefects() });
+        process.stdout.write(formatFindings(findings, args.config) + '\n');
+      },
+    )
+    .demandCommand(1, 'give a command: run, sweep, compare, trace or lint')
     .strict()
     .help()
     .alias('h', 'help')

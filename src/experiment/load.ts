@@ -18,6 +18,8 @@ import {
   effectiveProfile,
   endpointProfileSchema,
   withOverrides,
+  type BorderElementModel,
+  type DefectTable,
   type EndpointProfile,
 } from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
@@ -89,13 +91,31 @@ export function endpointIds(): string[] {
 }
 
 /** A platform model by id; an unknown id lists the known ones. */
-export function loadPlatform(id: string, file: string, field: string): Platform {
+export function loadPlatform(id: string, file: string, field?: string): Platform {
   const ids = platformIds();
   if (!ids.includes(id)) {
     const guess = closestMatch(id, ids);
     throw new InputError(file, field, `unknown platform ${show(id)}; allowed: ${ids.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`);
   }
   return readModel(platformSchema, resolve(MODELS_DIR, 'platforms', `${id}.json`));
+}
+
+export function loadBorderElementModel(): BorderElementModel {
+  return readModel(borderElementModelSchema, resolve(MODELS_DIR, 'border-element.json'));
+}
+
+export function loadDefects(): DefectTable {
+  return readModel(defectTableSchema, resolve(MODELS_DIR, 'defects.json'));
+}
+
+/** An endpoint profile by id with its own defects applied; an unknown id lists the known ones. */
+export function loadEndpointProfile(id: string, file: string, field?: string): EndpointProfile {
+  const known = endpointIds();
+  if (!known.includes(id)) {
+    const guess = closestMatch(id, known);
+    throw new InputError(file, field, `unknown endpoint profile ${show(id)}; allowed: ${known.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`);
+  }
+  return effectiveProfile(readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`)), loadDefects());
 }
 
 /** Commands a release may accept whose behaviour the model does not carry yet. */
@@ -191,12 +211,12 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
   const configText = readText(configPath, 'configuration file');
   const config = loadConfig(configPath, platform);
 
-  const borderElement = readModel(borderElementModelSchema, resolve(MODELS_DIR, 'border-element.json'));
+  const borderElement = loadBorderElementModel();
   const mode = (borderElement.midcall[platform.release.midcallBehaviour] as Record<string, unknown>)[config.midcallSignaling];
   if (mode === undefined) {
     throw new InputError(displayPath(configPath), undefined, `midcall-signaling ${config.midcallSignaling} is not modelled for ${platform.name}`);
   }
-  const defects = readModel(defectTableSchema, resolve(MODELS_DIR, 'defects.json'));
+  const defects = loadDefects();
 
   const known = endpointIds();
   const profiles: Record<string, EndpointProfile> = {};

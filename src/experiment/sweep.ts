@@ -1,0 +1,146 @@
+// Parameter sweeps: the grid of every combination of the values given, each point run with its
+// replications on worker threads, one row per point in sweep.csv. Points are numbered in grid
+// order (the first parameter varies slowest) and the file is written in that order, so the
+// result is the same whatever the number of workers or shards.
+
+import { writeFileSync } from 'node:fs';
+import { Piscina } from 'piscina';
+import { InputError } from '../errors.ts';
+import { ResultsDir } from '../output/results-dir.ts';
+import { show } from '../schema-errors.ts';
+import { loadExperiment, parseAssignment } from './load.ts';
+import { estimate, unionKeys } from './statistics.ts';
+import runPoint, { type PointResult, type PointTask } from './sweep-worker.ts';
+
+export interface SweepParam {
+  path: string;
+  values: unknown[];
+}
+
+/** Splits on commas that are not inside brackets, braces or quotes. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0, quoted = false, start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"' && text[i - 1] !== '\\') quoted = !quoted;
+    else if (!quoted && (ch === '[' || ch === '{')) depth++;
+    else if (!quoted && (ch === ']' || ch === '}')) depth--;
+    else if (!quoted && depth === 0 && ch === ',') {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/** `path=v1,v2,...`: each value JSON when it parses as JSON, else text. */
+export function parseParam(text: string): SweepParam {
+  const { path, value } = parseAssignment(text);
+  const raw = typeof value === 'string' ? value : JSON.stringify(value);
+  const values = splitTopLevel(Array.isArray(value) ? raw.slice(1, -1) : raw).map((v) => parseAssignment(`${path}=${v.trim()}`).value);
+  if (values.length === 0 || values.some((v) => v === '')) throw new InputError('--param', undefined, `got ${show(text)}; allowed: path=v1,v2,... with at least one value`);
+  return { path, values };
+}
+
+/** Every combination, first parameter slowest. */
+export function grid(params: readonly SweepParam[]): Array<Record<string, unknown>> {
+  let points: Array<Record<string, unknown>> = [{}];
+  for (const p of params) points = points.flatMap((pt) => p.values.map((v) => ({ ...pt, [p.path]: v })));
+  return points;
+}
+
+/** The points shard i of n runs (1-based i): every n-th point, so shards are balanced and disjoint. */
+export function shardOf<T>(points: readonly T[], shard: { index: number; count: number }): Array<{ point: number; value: T }> {
+  return points.flatMap((value, point) => ((point % shard.count) + 1 === shard.index ? [{ point, value }] : []));
+}
+
+export interface SweepOptions {
+  params: SweepParam[];
+  /** Overrides applied to every point before its own values. */
+  set?: string[];
+  workers: number;
+  out?: string;
+  force?: boolean;
+  shard?: { index: number; count: number };
+  progress?: (done: number, total: number) => void;
+}
+
+export interface SweepRow {
+  point: number;
+  values: Record<string, unknown>;
+  result: PointResult;
+}
+
+/** Runs the points on `workers` threads (in this thread when 1), returning them in point order. */
+export async function runPoints(tasks: ReadonlyArray<{ point: number; task: PointTask }>, workers: number, progress?: (done: number, total: number) => void): Promise<PointResult[]> {
+  let done = 0;
+  const tick = (r: PointResult): PointResult => {
+    progress?.(++done, tasks.length);
+    return r;
+  };
+  if (workers <= 1 || tasks.length <= 1) return tasks.map((t) => tick(runPoint(t.task)));
+  const pool = new Piscina({
+    filename: new URL('./sweep-worker.ts', import.meta.url).href,
+    execArgv: ['--import', import.meta.resolve('tsx')],
+    minThreads: Math.min(workers, tasks.length),
+    maxThreads: Math.min(workers, tasks.length),
+  });
+  try {
+    return await Promise.all(tasks.map((t) => pool.run(t.task).then((r: PointResult) => tick(r))));
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** The sweep table: parameters, then each figure's mean (and 95 % half-width with replications). */
+export function sweepCsv(params: readonly SweepParam[], rows: readonly SweepRow[]): string {
+  const keys = unionKeys(rows.flatMap((r) => r.result.replications)).filter((k) => k !== 'warmupSeconds' && k !== 'seed');
+  const withCi = rows.some((r) => r.result.replications.length > 1);
+  const header = ['point', ...params.map((p) => p.path)];
+  for (const k of keys) header.push(k, ...(withCi ? [`${k}.ci95`] : []));
+  header.push('fingerprint');
+  const cell = (v: unknown) => {
+    const s = typeof v === 'string' ? v : JSON.stringify(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [header.join(',')];
+  for (const r of rows) {
+    const line: unknown[] = [r.point, ...params.map((p) => r.values[p.path])];
+    for (const k of keys) {
+      const est = estimate(r.result.replications.map((x) => x[k] ?? 0));
+      line.push(+est.mean.toFixed(6));
+      if (withCi) line.push(est.halfWidth === null ? '' : +est.halfWidth.toFixed(6));
+    }
+    line.push(r.result.fingerprints.join(':'));
+    lines.push(line.map(cell).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function runSweep(experiment: string, opts: SweepOptions): Promise<{ dir: string; rows: SweepRow[] }> {
+  if (opts.params.length === 0) throw new InputError('--param', undefined, 'give at least one --param path=v1,v2,...');
+  const base = opts.set ?? [];
+  const points = grid(opts.params);
+  const mine = opts.shard === undefined ? points.map((value, point) => ({ point, value })) : shardOf(points, opts.shard);
+  // Every point is loaded (and so validated) before anything runs: a bad value stops the sweep at once.
+  const tasks = mine.map(({ point, value }) => {
+    const set = [...base, ...Object.entries(value).map(([p, v]) => `${p}=${JSON.stringify(v)}`)];
+    loadExperiment(experiment, { set });
+    return { point, task: { experiment, set } };
+  });
+  const name = loadExperiment(experiment, { set: base }).experiment.name;
+  const dir = ResultsDir.prepare(opts.out, `${name}-sweep${opts.shard === undefined ? '' : `-shard${opts.shard.index}of${opts.shard.count}`}`, opts.force ?? false);
+  try {
+    const results = await runPoints(tasks, opts.workers, opts.progress);
+    const rows = tasks.map((t, i) => ({ point: t.point, values: points[t.point]!, result: results[i]! }));
+    writeFileSync(dir.file('sweep.csv'), sweepCsv(opts.params, rows));
+    writeFileSync(dir.file('sweep.json'), JSON.stringify({ experiment: name, params: opts.params, set: base, shard: opts.shard ?? null, points: points.length, rows }, null, 2) + '\n');
+    dir.commit();
+    return { dir: dir.final, rows };
+  } catch (err) {
+    dir.discard();
+    throw err;
+  }
+}
