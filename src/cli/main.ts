@@ -4,7 +4,9 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError, isInputError } from '../errors.ts';
 import { loadExperiment } from '../experiment/load.ts';
-import { runExperiment, type Progress } from '../experiment/run.ts';
+import { runExperiment, runReplicationSync, type Progress } from '../experiment/run.ts';
+import { renderLadder, traceToJson } from '../output/ladder-text.ts';
+import type { Call } from '../elements/call.ts';
 import { parseParam, runSweep } from '../experiment/sweep.ts';
 import { compare, loadSide, parseSide, transitions, writeComparison, type Comparison } from '../experiment/compare.ts';
 import { endpointIds, loadBorderElementModel, loadConfig, loadDefects, loadEndpointProfile, loadPlatform, type LoadedExperiment } from '../experiment/load.ts';
@@ -253,6 +255,43 @@ async function main(argv: string[]): Promise<number> {
         const profiles = ids.map((id) => loadEndpointProfile(id, '--endpoints'));
         const findings = lintConfiguration({ config, platform, model: loadBorderElementModel(), profiles, defects: loadDefects() });
         process.stdout.write(formatFindings(findings, args.config) + '\n');
+      },
+    )
+    .command(
+      'trace <experiment>',
+      'Draw the full message ladder of one call across caller, border element (both legs) and callee, with its session timers',
+      (y) =>
+        y
+          .positional('experiment', { type: 'string', demandOption: true, describe: 'experiment file (JSON)' })
+          .option('call', { type: 'string', demandOption: true, describe: 'call index (0 is the first call to arrive)' })
+          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'a ladder drawn in the terminal, or JSON' })
+          .option('replication', { type: 'string', default: '0', describe: 'which replication (seed) to trace' })
+          .option('config', { type: 'string', describe: 'border element configuration (overrides the file)' })
+          .option('platform', { type: 'string', describe: 'platform model id (overrides the file)' })
+          .option('set', { type: 'string', array: true, describe: 'override any field: path=value' })
+          .option('width', { type: 'string', describe: 'columns for the text ladder (default: the terminal width, or 110)' })
+          .example('$0 trace experiments/pre-xz.json --call 3', 'a call dropped at 1768 s')
+          .example('$0 trace experiments/quickstart.json --call 0 --format json', 'the same as JSON'),
+      (args) => {
+        const loaded = loadExperiment(args.experiment, {
+          ...(args.set !== undefined ? { set: args.set.map(String) } : {}),
+          ...(args.config !== undefined ? { config: args.config } : {}),
+          ...(args.platform !== undefined ? { platform: args.platform } : {}),
+        });
+        const k = wholeNumber('call', 0)(args.call)!;
+        const total = loaded.experiment.calls;
+        if (total !== undefined && k >= total) throw new InputError('--call', undefined, `got ${k}; allowed: 0-${total - 1} (the experiment offers ${total} calls)`);
+        const replication = wholeNumber('replication', 0)(args.replication)!;
+        if (replication >= loaded.experiment.replications) throw new InputError('--replication', undefined, `got ${replication}; allowed: 0-${loaded.experiment.replications - 1}`);
+        let traced: Call | null = null;
+        runReplicationSync(loaded, replication, { traced: [k], stopAfterCall: k, onCall: (c) => { if (c.index === k) traced = c; } });
+        if (traced === null) throw new InputError('--call', undefined, `call ${k} did not arrive before the experiment stopped (until ${loaded.experiment.until ?? '-'} s)`);
+        if (args.format === 'json') {
+          process.stdout.write(JSON.stringify(traceToJson(traced), null, 2) + '\n');
+        } else {
+          const width = args.width !== undefined ? wholeNumber('width', 60)(args.width)! : process.stdout.isTTY === true ? process.stdout.columns : 110;
+          process.stdout.write(renderLadder(traced, { width, color: process.stdout.isTTY === true }) + '\n');
+        }
       },
     )
     .demandCommand(1, 'give a command: run, sweep, compare, trace or lint')
