@@ -99,3 +99,11 @@ describe('a lossy network', () => {
     expect(s.calls.completed).toBeGreaterThan(450);
   });
 });
+
+describe('very short calls', () => {
+  it('a call that is due to end before the caller hears the answer still ends once, normally', () => {
+    const r = run(load('quickstart', ['calls=50', 'workload.holding={"distribution":"fixed","value":0.01}', 'workload.hangup="caller"', 'workload.ringSeconds=0']));
+    expect(r.summary.calls.completed).toBe(50);
+    for (const c of r.calls) expect(c.endedAt).toBeGreaterThanOrEqual(c.answeredAt);
+  });
+});

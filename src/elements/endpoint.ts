@@ -118,7 +118,8 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
   established(): void {
     const call = this.call;
     if (call.hangupBy === this.role) {
-      this.hangupHandle = this.sim.at(call.answeredAt + call.holding, this, HANGUP);
+      // The caller learns of the answer one trip after the callee: a very short call may be due already.
+      this.hangupHandle = this.sim.at(Math.max(this.sim.now, call.answeredAt + call.holding), this, HANGUP);
     }
     if (this.role !== 'caller') return;
     const now = this.sim.now;

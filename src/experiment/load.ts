@@ -164,6 +164,15 @@ export function parseAssignment(text: string): { path: string; value: unknown } 
   return { path, value };
 }
 
+/** The platform with the experiment's capacity figures in place of the model's. */
+function withCapacity(platform: Platform, capacity: Experiment['capacity'], file: string): Platform {
+  const cap = { ...platform.capacity };
+  for (const [k, v] of Object.entries(capacity) as Array<[keyof Platform['capacity'], number | undefined]>) {
+    if (v !== undefined) cap[k] = { value: v, assumed: `set by the experiment ${file}` };
+  }
+  return { ...platform, capacity: cap };
+}
+
 export interface ExperimentOverrides {
   /** `path=value` assignments applied to the experiment before validation. */
   set?: string[];
@@ -206,7 +215,7 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
   if (overrides.platform !== undefined) obj['platform'] = overrides.platform;
   const experiment = validate(experimentSchema, obj, file);
 
-  const platform = loadPlatform(experiment.platform, file, 'field platform');
+  const platform = withCapacity(loadPlatform(experiment.platform, file, 'field platform'), experiment.capacity, file);
   const configPath = overrides.config !== undefined ? resolve(overrides.config) : resolve(dirname(abs), experiment.config);
   const configText = readText(configPath, 'configuration file');
   const config = loadConfig(configPath, platform);

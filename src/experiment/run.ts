@@ -214,9 +214,9 @@ export interface RunResult {
 /** Runs every replication and writes the results folder. */
 export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions = {}): Promise<RunResult> {
   const dir = ResultsDir.prepare(opts.out, loaded.experiment.name, opts.force ?? false);
+  const csv = new CallsCsvWriter(dir.file('calls.csv'));
+  const ts = new TimeseriesCsvWriter(dir.file('timeseries.csv'));
   try {
-    const csv = new CallsCsvWriter(dir.file('calls.csv'));
-    const ts = new TimeseriesCsvWriter(dir.file('timeseries.csv'));
     const results: ReplicationResult[] = [];
     const R = loaded.experiment.replications;
     for (let r = 0; r < R; r++) {
@@ -251,6 +251,8 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
     dir.commit();
     return { dir: dir.final, summary, replications: results };
   } catch (err) {
+    csv.abort();
+    ts.abort();
     dir.discard();
     throw err;
   }

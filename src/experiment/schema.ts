@@ -105,6 +105,19 @@ export const experimentSchema = z
       .object({ T1: positive.max(10).default(0.5), T2: positive.max(60).default(4), T4: positive.max(60).default(5) })
       .strict()
       .default({ T1: 0.5, T2: 4, T4: 5 }),
+    /**
+     * Replaces the platform model's capacity figures for this experiment (what-if sizing); the
+     * manifest records them as set by the experiment.
+     */
+    capacity: z
+      .object({
+        maxSessions: z.number().int().positive().optional(),
+        callsPerSecond: positive.optional(),
+        cpuMsPerMessage: seconds.max(1000).optional(),
+        cpuAdmissionPercent: z.number().min(1).max(100).optional(),
+      })
+      .strict()
+      .default({}),
     /** Attempts for a feature re-INVITE that meets 491/500 before it is given up. */
     maxGlareRetries: z.number().int().min(0).max(20).default(3),
     /** Per-profile changes for this experiment: defects switched on, timer settings. */

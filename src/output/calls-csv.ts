@@ -56,6 +56,12 @@ export class CallsCsvWriter {
     return new Promise((resolve) => this.csv.once('drain', () => resolve()));
   }
 
+  /** Stops writing at once (the run failed); errors from the half-written file are dropped. */
+  abort(): void {
+    this.done.catch(() => {});
+    this.csv.destroy();
+  }
+
   async close(): Promise<void> {
     this.csv.end();
     await this.done;

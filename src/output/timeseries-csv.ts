@@ -48,6 +48,12 @@ export class TimeseriesCsvWriter {
       r.reinvitesRelayed, r.reinvitesAnsweredLocally, f(r.cpuUtilisation), r.drops, r.rejects]);
   }
 
+  /** Stops writing at once (the run failed); errors from the half-written file are dropped. */
+  abort(): void {
+    this.done.catch(() => {});
+    this.csv.destroy();
+  }
+
   async close(): Promise<void> {
     this.csv.end();
     await this.done;
