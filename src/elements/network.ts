@@ -99,7 +99,7 @@ class Delivery implements EventTarget {
 
   onEvent(kind: number): void {
     const link = this.link;
-    if (kind === 0 && link.processor !== null && this.to === link.processed) {
+    if (kind === 0 && link.processor !== null && this.to === link.processed && link.processor.costPerMessage > 0) {
       link.sim.at(link.processor.admit(link.sim.now), this, 1, Priority.delivery);
       return;
     }

@@ -64,7 +64,8 @@ export class SipPort implements TransactionHost {
 
   /** A message arriving from the wire. */
   receive(msg: SipMessage): void {
-    const txn = this.txns.get(msg.branch);
+    let txn = this.txns.get(msg.branch);
+    if (txn !== undefined && txn.expireIfDue(this.sim.now)) txn = undefined;
     if (msg.status !== 0) {
       if (txn !== undefined && 'receive' in txn) (txn as ClientTransaction).receive(msg);
       // A response with no client transaction (late retransmission) is dropped (§17.1.3).

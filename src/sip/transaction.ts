@@ -37,13 +37,20 @@ export interface ServerTransactionUser {
 const enum State { Calling, Trying, Proceeding, Completed, Accepted, Confirmed, Terminated }
 
 // Timer kinds (event kinds on the transaction target).
-const A = 1, B = 2, D = 3, E = 4, F = 5, K = 6, G = 7, H = 8, I = 9, J = 10, L = 11, M = 12, TRYING = 13;
+// D, I, J, K, L and M are lingers (Transaction.lingerUntil), not events.
+const A = 1, B = 2, E = 4, F = 5, G = 7, H = 8, TRYING = 13;
 
 export abstract class Transaction implements EventTarget {
   protected state: State;
   protected retransmitHandle: EventHandle = NO_EVENT;
   protected timeoutHandle: EventHandle = NO_EVENT;
   protected retransmitInterval = 0;
+  /**
+   * A transaction that only waits to absorb retransmissions (Timers D, I, J, K, L, M) does so
+   * until this instant. The wait is checked when a message looks the transaction up, rather
+   * than by a timer event: the same behaviour, without an event per transaction.
+   */
+  private lingerUntil = Infinity;
 
   constructor(
     readonly host: TransactionHost,
@@ -81,6 +88,18 @@ export abstract class Transaction implements EventTarget {
     this.clearTimers();
     this.state = State.Terminated;
     this.host.forget(this);
+  }
+
+  /** Waits `seconds` for retransmissions, then is over (see lingerUntil). */
+  protected linger(seconds: number): void {
+    this.lingerUntil = this.host.sim.now + seconds;
+  }
+
+  /** True, and the transaction terminated, when its linger time has passed by `now`. */
+  expireIfDue(now: number): boolean {
+    if (this.lingerUntil >= now) return false;
+    this.terminate();
+    return true;
   }
 
   /** Ends the transaction at once (its dialog is gone); no further timers fire. */
@@ -138,7 +157,7 @@ export class InviteClientTransaction extends ClientTransaction {
         // RFC 6026: Accepted absorbs 2xx retransmissions for Timer M, still passing them to the TU.
         this.clearTimers();
         this.state = State.Accepted;
-        this.timeoutHandle = this.schedule(64 * this.host.timers.T1, M);
+        this.linger(64 * this.host.timers.T1); // Timer M
         this.user.onResponse(this, resp);
       } else if (this.state === State.Accepted) {
         this.user.onResponse(this, resp);
@@ -150,7 +169,7 @@ export class InviteClientTransaction extends ClientTransaction {
       this.state = State.Completed;
       this.lastFinal = resp;
       this.sendAck(resp);
-      this.timeoutHandle = this.schedule(32, D); // Timer D: at least 32 s on UDP
+      this.linger(32); // Timer D: at least 32 s on UDP
       this.user.onResponse(this, resp);
     } else if (this.state === State.Completed && this.ack !== null) {
       this.host.transmit(retransmitted(this.ack));
@@ -182,10 +201,6 @@ export class InviteClientTransaction extends ClientTransaction {
         this.terminate();
         this.user.onTimeout(this);
         return;
-      case D:
-      case M:
-        this.terminate();
-        return;
     }
   }
 }
@@ -214,7 +229,7 @@ export class NonInviteClientTransaction extends ClientTransaction {
     }
     this.clearTimers();
     this.state = State.Completed;
-    this.timeoutHandle = this.schedule(this.host.timers.T4, K);
+    this.linger(this.host.timers.T4); // Timer K
     this.user.onResponse(this, resp);
   }
 
@@ -231,9 +246,6 @@ export class NonInviteClientTransaction extends ClientTransaction {
         if (!this.pending) return;
         this.terminate();
         this.user.onTimeout(this);
-        return;
-      case K:
-        this.terminate();
         return;
     }
   }
@@ -287,7 +299,7 @@ export class InviteServerTransaction extends ServerTransaction {
       if (this.state === State.Completed) {
         this.clearTimers();
         this.state = State.Confirmed;
-        this.timeoutHandle = this.schedule(this.host.timers.T4, I);
+        this.linger(this.host.timers.T4); // Timer I
       }
       return;
     }
@@ -308,7 +320,7 @@ export class InviteServerTransaction extends ServerTransaction {
     if (resp.status < 300) {
       // 2xx retransmission is the UAS core's job (§13.3.1.4); the transaction only absorbs.
       this.state = State.Accepted;
-      this.timeoutHandle = this.schedule(64 * t.T1, L);
+      this.linger(64 * t.T1); // Timer L
       return;
     }
     this.state = State.Completed;
@@ -338,10 +350,6 @@ export class InviteServerTransaction extends ServerTransaction {
         this.terminate();
         this.user.onAckTimeout?.(this);
         return;
-      case I:
-      case L:
-        this.terminate();
-        return;
     }
   }
 }
@@ -367,10 +375,10 @@ export class NonInviteServerTransaction extends ServerTransaction {
       return;
     }
     this.state = State.Completed;
-    this.timeoutHandle = this.schedule(64 * this.host.timers.T1, J);
+    this.linger(64 * this.host.timers.T1); // Timer J
   }
 
-  onEvent(kind: number): void {
-    if (kind === J) this.terminate();
+  onEvent(_kind: number): void {
+    // No timer of its own fires: Timer J is a linger (see Transaction.lingerUntil).
   }
 }
