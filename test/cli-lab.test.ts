@@ -63,7 +63,7 @@ describe('cubesim compare', () => {
     const r = cubesim(['compare', 'experiments/quickstart.json', '--a', 'experiments/configs/passthru.ios', '--b', 'experiments/configs/no-midcall.ios', '--calls', '300', '--out', dir]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/300 in each run; \d+ changed fate/);
-    expect(r.out).toContain('B: completed normal-clearing [hold:failed:488]');
+    expect(r.out).toContain('x  completed normal-clearing in both; hold succeeded -> failed 488');
     expect(r.out).toContain('488 Not Acceptable Here (hold)');
     const j = JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'));
     expect(j.a.midcallSignaling).toBe('passthru');

@@ -82,11 +82,13 @@ function formatComparison(cmp: Comparison, dir: string): string {
     `cubesim compare ${cmp.a.experiment.name}: A = ${side(cmp.a)}, B = ${side(cmp.b)}, seed ${cmp.a.experiment.seed}, ${cmp.replications} replication${cmp.replications === 1 ? '' : 's'}`,
     `  calls       ${n} in each run; ${first.length} changed fate (${n > 0 ? ((100 * first.length) / n).toFixed(1) : '0'} %)`,
   ];
-  for (const t of transitions(first).slice(0, 8)) {
-    lines.push(`  ${String(t.count).padStart(6)} x  A: ${t.from}`, `             B: ${t.to}`);
+  const groups = transitions(first);
+  for (const t of groups.slice(0, 8)) {
+    lines.push(`  ${String(t.count).padStart(6)} x  ${t.change}`);
     const d = t.example.divergence;
     if (d !== null) lines.push(`             e.g. call ${t.example.call}, first difference at ${d.at.toFixed(3)} s:`, `               A: ${d.a}`, `               B: ${d.b}`);
   }
+  if (groups.length > 8) lines.push(`         ... ${groups.length - 8} more kinds of change in changed-calls.csv`);
   const moved = Object.entries(cmp.deltas).filter(([k, v]) => v.delta !== 0 && !k.startsWith('events') && !k.startsWith('simulatedSeconds') && !k.startsWith('messages'));
   if (moved.length > 0) lines.push('  figures     A -> B (delta, 95 % CI with replications)');
   for (const [k, v] of moved.slice(0, 16)) {

@@ -10,7 +10,7 @@ import type { Platform } from '../config/platform.ts';
 import { Dialog, type DialogOwner, type RefreshFailure, type RequestOwner, type TimerBehaviour } from '../sip/dialog.ts';
 import type { Sdp, SipMessage } from '../sip/message.ts';
 import type { PortCore, SipPort } from '../sip/port.ts';
-import { effectiveMinSe, MIN_SE_FLOOR } from '../sip/session-timer.ts';
+import { effectiveMinSe, MIN_SE_FLOOR, type TimerOffer } from '../sip/session-timer.ts';
 import type { ClientTransaction, InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
 import type { Call, LegCounts } from './call.ts';
 import type { BorderElementModel, EndpointProfile, MidcallPurpose, MidcallTable } from './models.ts';
@@ -24,6 +24,26 @@ export interface BorderElementCounters {
   reinvitesGlare: number;
   optionsPingsSent: number;
   admissionRejects: number;
+}
+
+/** What the border element does with the session-timer headers of an initial INVITE. */
+export type InitialRelay = { kind: 'reject'; minSe: number } | { kind: 'forward'; offer: TimerOffer };
+
+/**
+ * The timer headers of an initial INVITE as the border element passes them on (12.4(15)XZ and
+ * later pass session-refresh parameters transparently, C1): a Session-Expires below `min-se` is
+ * refused with 422 when the caller supports timers (assumed, Q3; RFC 4028 §8.1) or raised when it
+ * cannot retry; `Supported: timer` and the refresher pass unchanged (§8.1 forbids changing the
+ * refresher); Min-SE is raised to the configured minimum (as IOS traces show, anchors A.1).
+ */
+export function relayInitialOffer(inbound: TimerOffer, minSe: number, model: BorderElementModel): InitialRelay {
+  let se = inbound.sessionExpires;
+  if (se > 0 && se < minSe) {
+    if (inbound.supportedTimer && model.sessionTimer.rejectBelowMinSe.value) return { kind: 'reject', minSe };
+    se = minSe;
+  }
+  const outMinSe = model.sessionTimer.insertMinSe.value ? Math.max(effectiveMinSe(inbound.minSe), minSe) : inbound.minSe;
+  return { kind: 'forward', offer: { supportedTimer: inbound.supportedTimer, sessionExpires: se, refresher: inbound.refresher, minSe: outMinSe } };
 }
 
 /** Status CUBE answers when SIP-to-SIP calls are not allowed. */
@@ -179,18 +199,14 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       d.respond(txn, txn.makeResponse(adm.status, d.localTag));
       return;
     }
-    const cfg = be.config;
-    let se = req.sessionExpires;
-    if (se > 0 && se < cfg.minSe) {
-      if (req.supportedTimer && be.model.sessionTimer.rejectBelowMinSe.value) {
-        // RFC 4028 §8.1 / §9: the interval is below this element's minimum.
-        const r = txn.makeResponse(422, d.localTag);
-        r.minSe = cfg.minSe;
-        d.respond(txn, r);
-        return;
-      }
-      se = cfg.minSe; // §8.1: a UAC without timer support cannot retry; raise it instead
+    const relay = relayInitialOffer(req, be.config.minSe, be.model);
+    if (relay.kind === 'reject') {
+      const r = txn.makeResponse(422, d.localTag);
+      r.minSe = relay.minSe;
+      d.respond(txn, r);
+      return;
     }
+    const offer = relay.offer;
     this.holdsSlot = true;
     be.active++;
     const tag = this.newTag();
@@ -202,13 +218,12 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       out.restartAttempt(tag);
     }
     const outbound = out;
-    const insertMinSe = be.model.sessionTimer.insertMinSe.value;
     outbound.send('INVITE', 'setup', this, (m) => {
       m.sdp = outbound.localSdp;
-      m.supportedTimer = true;
-      m.sessionExpires = se;
-      m.refresher = req.refresher; // §8.1: the refresher parameter is never inserted or changed
-      m.minSe = insertMinSe ? Math.max(effectiveMinSe(req.minSe), cfg.minSe) : req.minSe;
+      m.supportedTimer = offer.supportedTimer;
+      m.sessionExpires = offer.sessionExpires;
+      m.refresher = offer.refresher;
+      m.minSe = offer.minSe;
     });
     this.relays.set(outbound.ict!, { from: d, txn, counts: this.call.inbound });
   }

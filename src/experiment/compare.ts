@@ -168,18 +168,39 @@ export function compare(a: LoadedExperiment, b: LoadedExperiment, traceLimit = 2
   return { a, b, replications: R, calls, changed, deltas, fingerprints };
 }
 
-/** Changed calls grouped by the change of fate, most frequent first. */
-export function transitions(changed: readonly ChangedCall[]): Array<{ from: string; to: string; count: number; example: ChangedCall }> {
-  const groups = new Map<string, { from: string; to: string; count: number; example: ChangedCall }>();
+/** Each feature's result in a fate, by feature name. */
+function featureResults(f: Fate): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const part of f.features === '' ? [] : f.features.split('|')) {
+    const [name, ...rest] = part.split(':');
+    m.set(name!, rest.join(' '));
+  }
+  return m;
+}
+
+/** What changed for a call, in words: its fate, then each feature whose result differs. */
+export function changeText(c: ChangedCall): string {
+  const parts: string[] = [];
+  const fa = fateText(c.a), fb = fateText(c.b);
+  parts.push(fa === fb ? `${fa} in both` : `${fa} -> ${fb}`);
+  const ra = featureResults(c.a), rb = featureResults(c.b);
+  for (const name of [...new Set([...ra.keys(), ...rb.keys()])].sort()) {
+    const x = ra.get(name) ?? 'not attempted', y = rb.get(name) ?? 'not attempted';
+    if (x !== y) parts.push(`${name} ${x} -> ${y}`);
+  }
+  return parts.join('; ');
+}
+
+/** Changed calls grouped by what changed, most frequent first. */
+export function transitions(changed: readonly ChangedCall[]): Array<{ change: string; count: number; example: ChangedCall }> {
+  const groups = new Map<string, { change: string; count: number; example: ChangedCall }>();
   for (const c of changed) {
-    const from = `${fateText(c.a)}${c.a.features ? ` [${c.a.features}]` : ''}`;
-    const to = `${fateText(c.b)}${c.b.features ? ` [${c.b.features}]` : ''}`;
-    const key = `${from}\u0000${to}`;
-    const g = groups.get(key);
-    if (g === undefined) groups.set(key, { from, to, count: 1, example: c });
+    const change = changeText(c);
+    const g = groups.get(change);
+    if (g === undefined) groups.set(change, { change, count: 1, example: c });
     else g.count++;
   }
-  return [...groups.values()].sort((x, y) => y.count - x.count || (x.from < y.from ? -1 : x.from > y.from ? 1 : x.to < y.to ? -1 : 1));
+  return [...groups.values()].sort((x, y) => y.count - x.count || (x.change < y.change ? -1 : 1));
 }
 
 function csvCell(v: unknown): string {
@@ -209,7 +230,7 @@ export function compareJson(cmp: Comparison, sides: { a: Side; b: Side }): unkno
     b: describe(cmp.b, sides.b),
     calls: cmp.calls,
     changedCalls: cmp.calls.map((_, r) => cmp.changed.filter((c) => c.replication === r).length),
-    transitions: transitions(cmp.changed.filter((c) => c.replication === 0)).map((t) => ({ from: t.from, to: t.to, count: t.count, exampleCall: t.example.call, firstDifference: t.example.divergence })),
+    transitions: transitions(cmp.changed.filter((c) => c.replication === 0)).map((t) => ({ change: t.change, count: t.count, exampleCall: t.example.call, firstDifference: t.example.divergence })),
     deltas: cmp.deltas,
     fingerprints: cmp.fingerprints,
   };

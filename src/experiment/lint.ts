@@ -9,6 +9,7 @@
 // (caller, callee) pair of profiles, replayed through the border element the way the simulator
 // carries it (422 at the border element, Min-SE insertion, 422 at the callee, the caller's retry).
 
+import { relayInitialOffer } from '../elements/border-element.ts';
 import type { Platform } from '../config/platform.ts';
 import { DEFAULT_MIN_SE, type BorderElementConfig, type GatedCommand } from '../config/types.ts';
 import {
@@ -142,21 +143,16 @@ function setupThrough(caller: EndpointProfile, callee: EndpointProfile, config: 
   const fail = (): PairOutcome => ({ caller, callee, rejections, answered: false, sessionExpires: 0, refresher: 'none', refresherActive: false });
   for (;;) {
     let rejected: Rejection | undefined;
-    let outSe = se;
-    if (se > 0 && se < config.minSe) {
-      if (ct.supported && st.rejectBelowMinSe.value) rejected = { by: 'border-element', minSe: config.minSe, sessionExpires: se, requestMinSe: minSe };
-      else outSe = config.minSe;
-    }
-    if (rejected === undefined) {
-      const outMinSe = st.insertMinSe.value ? Math.max(effectiveMinSe(minSe), config.minSe) : minSe;
+    const relay = relayInitialOffer({ supportedTimer: ct.supported, sessionExpires: se, refresher: token, minSe }, config.minSe, model);
+    if (relay.kind === 'reject') {
+      rejected = { by: 'border-element', minSe: relay.minSe, sessionExpires: se, requestMinSe: minSe };
+    } else {
+      const out = relay.offer;
       if (!callee.timer.supported) return answeredWithout(caller, callee, rejections, se);
       const q = callee.timer;
-      const decision = negotiateAsUas(
-        { supportedTimer: true, sessionExpires: outSe, refresher: token, minSe: outMinSe },
-        { minSe: q.minSe, sessionExpires: q.sessionExpires, preferredRefresher: q.preferredRefresher, omitWhenNoRefresher: q.omitSeWhenNoRefresher, ignoreMinSeWithoutSe: q.ignoreMinSeWithoutSe },
-      );
+      const decision = negotiateAsUas(out, { minSe: q.minSe, sessionExpires: q.sessionExpires, preferredRefresher: q.preferredRefresher, omitWhenNoRefresher: q.omitSeWhenNoRefresher, ignoreMinSeWithoutSe: q.ignoreMinSeWithoutSe });
       if (decision.kind === 'reject') {
-        rejected = { by: 'callee', minSe: decision.minSe, sessionExpires: outSe, requestMinSe: outMinSe };
+        rejected = { by: 'callee', minSe: decision.minSe, sessionExpires: out.sessionExpires, requestMinSe: out.minSe };
       } else if (decision.sessionExpires === 0) {
         return answeredWithout(caller, callee, rejections, se);
       } else {
