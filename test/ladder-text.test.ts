@@ -99,6 +99,7 @@ describe('quickstart call 0 (features off, holding 1000 s)', () => {
   it('draws every message of the trace as an arrow, in order, between the right lanes', () => {
     expect(drawn.map((a) => `${a.from} -> ${a.to}: ${a.label}`)).toEqual([
       'caller -> CUBE in: INVITE (setup)',
+      'CUBE in -> caller: 100 Trying',
       'CUBE out -> callee: INVITE (setup)',
       'callee -> CUBE out: 180 Ringing',
       'CUBE in -> caller: 180 Ringing',

@@ -192,6 +192,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     const d = new Dialog(this.inPort, this.call, this, be.legBehaviour, req.callId, this.newTag(), false, { ...inSdp, version: 1 });
     this.inDialog = d;
     d.acceptInitial(req, txn);
+    if (be.model.tryingAtOnce.value) d.respond(txn, txn.makeResponse(100, ''));
     const adm = be.admit(now);
     if (adm.refusal !== '') {
       be.counters.admissionRejects++;

@@ -37,6 +37,8 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
   peerSide: Side;
   /** Features in progress, by event kind slot. */
   private readonly pending: Pending[] = [];
+  /** Feature events still to come, cancelled when the call ends here. */
+  private readonly featureHandles: EventHandle[] = [];
   private tagCounter = 0;
 
   constructor(
@@ -125,14 +127,26 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     const now = this.sim.now;
     for (const f of call.plannedFeatures) {
       this.pending.push({ feature: f.feature, step: 'start', tries: 0, record: -1 });
-      this.sim.at(Math.max(now, call.answeredAt + f.offset), this, FEATURE_BASE + this.pending.length - 1);
+      this.schedule(Math.max(now, call.answeredAt + f.offset) - now, FEATURE_BASE + this.pending.length - 1);
     }
+  }
+
+  private schedule(delay: number, kind: number): void {
+    this.featureHandles.push(this.sim.after(delay, this, kind));
+  }
+
+  /** The call is over for this endpoint: its planned hang-up and features will not come. */
+  private stopPlans(): void {
+    this.sim.cancel(this.hangupHandle);
+    this.hangupHandle = NO_EVENT;
+    for (const h of this.featureHandles) this.sim.cancel(h);
+    this.featureHandles.length = 0;
   }
 
   hangup(): void {
     const d = this.dialog;
     if (d === null) return;
-    this.sim.cancel(this.hangupHandle);
+    this.stopPlans();
     if (d.confirmed) this.call.complete(this.sim.now, this.side);
     d.bye();
   }
@@ -144,7 +158,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     const isInvite = p.feature !== 'transfer';
     if (isInvite && d.inviteBusy) {
       // §14.1: no second INVITE transaction; look again shortly.
-      this.sim.after(0.5, this, FEATURE_BASE + slot);
+      this.schedule(0.5, FEATURE_BASE + slot);
       return;
     }
     const change = (s: Sdp): Sdp => {
@@ -175,7 +189,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       p.tries++;
       call.retried++;
       const delay = st === 491 ? d.glareBackoff() : resp!.retryAfter;
-      this.sim.after(delay, this, FEATURE_BASE + slot);
+      this.schedule(delay, FEATURE_BASE + slot);
       return;
     }
     const purpose = p.feature === 'hold' ? (p.step === 'start' ? 'hold' : 'resume') : p.feature;
@@ -207,7 +221,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       this.result(p, true, '');
       p.step = 'resume';
       p.tries = 0;
-      this.sim.after(this.features.holdSeconds, this, FEATURE_BASE + slot);
+      this.schedule(this.features.holdSeconds, FEATURE_BASE + slot);
       return;
     }
     if (p.step === 'resume') return;
@@ -377,27 +391,31 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
   // ---- DialogOwner ---------------------------------------------------------------------------
 
   onSessionExpired(d: Dialog): void {
+    this.stopPlans();
     this.call.drop(this.sim.now, 'session-expired', this.leg, this.side);
     d.bye();
   }
 
   onRefreshFailed(d: Dialog, cause: RefreshFailure, status: number): void {
+    this.stopPlans();
     this.call.drop(this.sim.now, `refresh-${cause}`, this.leg, this.side, status);
     d.bye();
   }
 
   onAckMissing(d: Dialog): void {
+    this.stopPlans();
     this.call.drop(this.sim.now, 'ack-timeout', this.leg, this.side);
     d.bye();
   }
 
   onByeReceived(_d: Dialog): void {
-    this.sim.cancel(this.hangupHandle);
+    this.stopPlans();
     // The peer ended the call; if nothing was recorded yet, it was a normal clearing by the far end.
     this.call.complete(this.sim.now, this.peerSide);
   }
 
   private endOnFailure(cause: string, status: number): void {
+    this.stopPlans();
     this.call.drop(this.sim.now, cause, this.leg, this.side, status);
     this.dialog?.bye();
   }

@@ -93,6 +93,7 @@ export const borderElementModelSchema = z
       })
       .strict(),
     optionsPing: z.object({ failureEndsCall: sourced(z.boolean()) }).strict(),
+    tryingAtOnce: sourced(z.boolean()),
     midcall: z
       .object({
         'post-xz': z.partialRecord(z.enum(['none', 'passthru', 'passthru-media-change', 'block']), midcallMode),

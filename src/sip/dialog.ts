@@ -244,7 +244,9 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
     this.ist = txn;
     this.remoteAllowsUpdate = req.allowUpdate;
     if (req.sdp !== null) this.remoteSdp = req.sdp;
-    if (req.minSe > this.largestMinSe) this.largestMinSe = req.minSe;
+    // Defect F9: a Min-SE without Session-Expires is not remembered, so later refreshes go below it.
+    const ignored = this.behaviour.ignoreMinSeWithoutSe && req.sessionExpires === 0;
+    if (!ignored && req.minSe > this.largestMinSe) this.largestMinSe = req.minSe;
   }
 
   /**

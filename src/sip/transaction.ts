@@ -3,7 +3,7 @@
 // derive from T1/T2/T4 (RFC 3261 Table 4, domain-facts §2.1).
 
 import { NO_EVENT, Priority, type EventHandle, type EventTarget, type Simulator } from '../kernel/simulator.ts';
-import { newResponse, retransmitted, type SipMessage } from './message.ts';
+import { newRequest, newResponse, retransmitted, type SipMessage } from './message.ts';
 
 export interface SipTimerSettings {
   T1: number;
@@ -179,7 +179,7 @@ export class InviteClientTransaction extends ClientTransaction {
   /** The ACK for a non-2xx final belongs to the transaction: same branch (§17.1.1.3). */
   private sendAck(resp: SipMessage): void {
     const r = this.request;
-    const ack: SipMessage = { ...r, method: 'ACK', toTag: resp.toTag, sdp: null, retransmission: false };
+    const ack = newRequest('ACK', r.purpose, r.callId, r.fromTag, resp.toTag, r.cseq, r.branch);
     this.ack = ack;
     this.host.transmit(ack);
   }
