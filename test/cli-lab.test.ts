@@ -101,3 +101,15 @@ describe('cubesim run with replications', () => {
     expect(m.fingerprint).toMatch(/^[0-9a-f]{16}(:[0-9a-f]{16}){2}$/);
   });
 });
+
+describe('cubesim run --until', () => {
+  it('stops at that simulated time and reports the calls still active', () => {
+    const dir = out();
+    const r = cubesim(['run', 'experiments/quickstart.json', '--until', '600', '--out', dir]);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(s.simulatedSeconds).toBe(600);
+    expect(s.calls.active).toBeGreaterThan(0);
+    expect(s.calls.offered).toBe(s.calls.completed + s.calls.rejected + s.calls.dropped + s.calls.active);
+  });
+});

@@ -61,6 +61,8 @@ describe('cubesim run', () => {
     [['run', 'experiments/quickstart.json', '--set', 'endpoints.cucm.timer.sessionExpires=60'], 'cubesim: experiments/quickstart.json: field endpoints.cucm.timer.sessionExpires: got 60; must be 0 (no timer) or 90-86400 seconds (RFC 4028 §4, §5)'],
     [['run', 'experiments/quickstart.json', '--calls', 'many'], 'cubesim: --calls: got "many"; allowed: a whole number >= 1'],
     [['run', 'experiments/quickstart.json', '--set', 'novalue'], 'cubesim: --set: got "novalue"; allowed: path=value, e.g. workload.holding.mean=600'],
+ [['run', 'experiments/quickstart.json', '--set', 'workload.arrivals.rate="fast"'], 'cubesim: experiments/quickstart.json: field workload.arrivals.rate: got "fast" (a string); allowed: number'],
+    [['run', 'experiments/quickstart.json', '--until', '-5'], 'cubesim: --until: got "-5"; allowed: a number of seconds > 0'],
     [['walk'], 'cubesim: command line: Unknown argument: walk; see cubesim --help'],
   ])('bad input %j: one line, exit 2, nothing written', (args, message) => {
     const cwd = mkdtempSync(join(tmpdir(), 'cubesim-cwd-'));
