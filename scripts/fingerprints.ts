@@ -1,10 +1,12 @@
-// Prints the trajectory fingerprint of every shipped experiment (first replication, at most 3000
-// calls), as JSON: the golden values that speed work must leave unchanged (npm run fingerprints).
-import { readdirSync } from 'node:fs';
+// The trajectory fingerprint of every shipped experiment (first replication, at most GOLDEN_CALLS
+// calls). `npm run fingerprints` writes them to test/golden/fingerprints.json; the test compares.
+// Regenerate only for a change of behaviour you mean to make, and say so in the commit.
+import { readdirSync, writeFileSync } from 'node:fs';
 import { loadExperiment } from '../src/experiment/load.ts';
 import { runReplicationSync } from '../src/experiment/run.ts';
 
-export const GOLDEN_CALLS = 3000;
+export const GOLDEN_CALLS = 1000;
+export const GOLDEN_FILE = new URL('../test/golden/fingerprints.json', import.meta.url);
 
 export function fingerprints(): Record<string, string> {
   const out: Record<string, string> = {};
@@ -17,4 +19,7 @@ export function fingerprints(): Record<string, string> {
   return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(fingerprints(), null, 2));
+if (import.meta.url === `file://${process.argv[1]}`) {
+  writeFileSync(GOLDEN_FILE, JSON.stringify(fingerprints(), null, 2) + '\n');
+  console.log('wrote test/golden/fingerprints.json');
+}

@@ -67,6 +67,8 @@ export interface CallEnvironment {
   onCallFinished(call: Call): void;
   /** The call's outcome is known (it may still be tearing down). */
   onOutcome(call: Call): void;
+  /** A refresh was answered `delay` seconds after it fell due. */
+  onRefreshAnswered(delay: number): void;
 }
 
 export class Call implements DialogContext {
@@ -184,6 +186,10 @@ export class Call implements DialogContext {
   dialogClosed(): void {
     this.openDialogs--;
     this.maybeFinish();
+  }
+
+  refreshAnswered(delay: number): void {
+    this.env.onRefreshAnswered(delay);
   }
 
   private maybeFinish(): void {

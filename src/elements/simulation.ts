@@ -78,6 +78,8 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
   onCall: (call: Call) => void = () => {};
   /** Receives each call when its outcome becomes known. */
   onCallOutcome: (call: Call) => void = () => {};
+  /** Receives the time from each refresh falling due to its 2xx. */
+  onRefreshAnswered: (delay: number) => void = () => {};
 
   constructor(readonly spec: SimulationSpec) {
     const seed = spec.seed;

@@ -196,6 +196,51 @@ export interface LoadedExperiment {
   spec: SimulationSpec;
 }
 
+/** The simulation spec of a validated experiment and the models it resolved to. */
+export function specFor(experiment: Experiment, platform: Platform, config: BorderElementConfig, borderElement: BorderElementModel, profiles: Record<string, EndpointProfile>): SimulationSpec {
+  const w = experiment.workload;
+  return {
+    seed: experiment.seed,
+    platform,
+    config,
+    borderElement,
+    profiles,
+    workload: {
+      arrivals: { rate: w.arrivals.rate, ...(w.arrivals.profile ? { profile: w.arrivals.profile } : {}), ...(w.arrivals.periodSeconds ? { periodSeconds: w.arrivals.periodSeconds } : {}) },
+      holding: w.holding,
+      callers: w.callers,
+      callees: w.callees,
+      features: w.features,
+      hangup: w.hangup,
+      ringSeconds: w.ringSeconds,
+      h323Share: w.h323Share,
+    },
+    network: experiment.network,
+    sip: experiment.sip,
+    features: { holdSeconds: w.holdSeconds, maxGlareRetries: experiment.maxGlareRetries },
+  };
+}
+
+/**
+ * The run a results folder came from, rebuilt from its manifest.json (the resolved experiment,
+ * the platform, the configuration text, the profiles): replaying it gives the same calls.
+ */
+export function loadFromManifest(dir: string): LoadedExperiment {
+  const path = resolve(dir, 'manifest.json');
+  const file = displayPath(path);
+  const m = parseJsonText(readText(path, 'manifest'), file) as Record<string, unknown>;
+  const experiment = validate(experimentSchema, m['experiment'], file);
+  const platform = validate(platformSchema, m['platform'], file);
+  const configFile = typeof m['configFile'] === 'string' ? m['configFile'] : 'config';
+  const configText = typeof m['configText'] === 'string' ? m['configText'] : '';
+  const config = loadConfigText(configText, `${file} (configText)`);
+  checkAgainstPlatform(config, platform, `${file} (configText)`);
+  const profiles: Record<string, EndpointProfile> = {};
+  for (const [id, p] of Object.entries((m['profiles'] ?? {}) as Record<string, unknown>)) profiles[id] = validate(endpointProfileSchema, p, file);
+  const spec = specFor(experiment, platform, config, loadBorderElementModel(), profiles);
+  return { file, experiment, configPath: resolve(dir, configFile), configText, spec };
+}
+
 /** Reads the experiment with its overrides and resolves everything it refers to. */
 export function loadExperiment(path: string, overrides: ExperimentOverrides = {}): LoadedExperiment {
   const abs = resolve(path);
@@ -262,26 +307,6 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
     }
   }
 
-  const w = experiment.workload;
-  const spec: SimulationSpec = {
-    seed: experiment.seed,
-    platform,
-    config,
-    borderElement,
-    profiles,
-    workload: {
-      arrivals: { rate: w.arrivals.rate, ...(w.arrivals.profile ? { profile: w.arrivals.profile } : {}), ...(w.arrivals.periodSeconds ? { periodSeconds: w.arrivals.periodSeconds } : {}) },
-      holding: w.holding,
-      callers: w.callers,
-      callees: w.callees,
-      features: w.features,
-      hangup: w.hangup,
-      ringSeconds: w.ringSeconds,
-      h323Share: w.h323Share,
-    },
-    network: experiment.network,
-    sip: experiment.sip,
-    features: { holdSeconds: w.holdSeconds, maxGlareRetries: experiment.maxGlareRetries },
-  };
+  const spec = specFor(experiment, platform, config, borderElement, profiles);
   return { file, experiment, configPath, configText, spec };
 }

@@ -13,6 +13,7 @@ import { CallsCsvWriter } from '../output/calls-csv.ts';
 import { ResultsDir } from '../output/results-dir.ts';
 import { TimeseriesCsvWriter, type TimeseriesRow } from '../output/timeseries-csv.ts';
 import type { LoadedExperiment } from './load.ts';
+import { HistogramBuilder } from './histogram.ts';
 import { estimate, flatten, unionKeys } from './statistics.ts';
 import { snapshot, SummaryBuilder, type Snapshot, type Summary } from './summary.ts';
 
@@ -38,6 +39,8 @@ export interface ReplicationOptions {
   /** Seconds between time-series rows (default 60). */
   interval?: number;
   onCall?: (c: Call) => void;
+  /** Time from each refresh falling due to its 2xx. */
+  onRefreshAnswered?: (delay: number) => void;
   onSample?: (row: TimeseriesRow) => void;
   /** Calls to record a message ladder for. */
   traced?: readonly number[];
@@ -77,6 +80,7 @@ export function* replicationSteps(loaded: LoadedExperiment, replication: number,
     if (c.outcome === 'dropped') drops++;
     else if (c.outcome === 'rejected') rejects++;
   };
+  if (opts.onRefreshAnswered !== undefined) sim.onRefreshAnswered = opts.onRefreshAnswered;
   for (const t of opts.traced ?? []) sim.traced.add(t);
   if (opts.stopAfterCall !== undefined) sim.stopAfterCall = opts.stopAfterCall;
 
@@ -219,6 +223,7 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
   try {
     const results: ReplicationResult[] = [];
     const R = loaded.experiment.replications;
+    const hist = histogramsFor(loaded);
     for (let r = 0; r < R; r++) {
       let backlog = false;
       const steps = replicationSteps(loaded, r, {
@@ -226,7 +231,9 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
         ...(opts.interval !== undefined ? { interval: opts.interval } : {}),
         onCall: (c) => {
           if (!csv.write(c, r)) backlog = true;
+          if (r === 0) hist.addCall(c);
         },
+        ...(r === 0 ? { onRefreshAnswered: (d: number) => hist.refreshLatency.add(d) } : {}),
         onSample: (row) => ts.write(row),
       });
       let step = steps.next();
@@ -247,6 +254,7 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
     const summary = combine(results);
     writeFileSync(dir.file('summary.json'), JSON.stringify(summary, null, 2) + '\n');
     if (results.length > 1) writeFileSync(dir.file('replications.csv'), replicationsCsv(results));
+    writeFileSync(dir.file('histograms.json'), JSON.stringify(hist.toJSON(), null, 2) + '\n');
     writeFileSync(dir.file('manifest.json'), JSON.stringify(manifest(loaded, results), null, 2) + '\n');
     dir.commit();
     return { dir: dir.final, summary, replications: results };
@@ -256,6 +264,39 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
     dir.discard();
     throw err;
   }
+}
+
+/**
+ * The first replication's distributions: call length (answer to end), time from a refresh
+ * falling due to its 2xx, and when dropped calls ended (from answer), on bins sized to the
+ * experiment's holding time so that a pile-up at one instant (1768 s) shows as one tall bin.
+ */
+export function histogramsFor(loaded: LoadedExperiment) {
+  const h = loaded.experiment.workload.holding;
+  const typical = h.distribution === 'fixed' ? h.value : h.mean;
+  const span = Math.max(120, 4 * typical);
+  const width = niceWidth(span / 100);
+  const bins = Math.ceil(span / width);
+  const callLength = new HistogramBuilder(0, width, bins, 's', 'call length (answer to end)');
+  const dropMoments = new HistogramBuilder(0, width, bins, 's', 'dropped calls: time from answer to the drop');
+  const refreshLatency = new HistogramBuilder(0, 0.01, 200, 's', 'time from refresh due to refresh answered');
+  return {
+    refreshLatency,
+    addCall(c: Call): void {
+      if (c.answeredAt < 0 || c.endedAt < 0) return;
+      const length = c.endedAt - c.answeredAt;
+      callLength.add(length);
+      if (c.outcome === 'dropped') dropMoments.add(length);
+    },
+    toJSON: () => ({ callLength: callLength.toJSON(), refreshLatency: refreshLatency.toJSON(), dropMoments: dropMoments.toJSON() }),
+  };
+}
+
+/** 1, 2 or 5 times a power of ten, at least x. */
+function niceWidth(x: number): number {
+  const p = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 5, 10]) if (m * p >= x) return m * p;
+  return 10 * p;
 }
 
 /** One row per replication, every figure of its summary as a column. */

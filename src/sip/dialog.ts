@@ -117,6 +117,8 @@ export interface DialogContext {
   dialogOpened(): void;
   /** The dialog has terminated; the context may release what it holds for it. */
   dialogClosed(): void;
+  /** A refresh this party sent was answered with a 2xx, `delay` seconds after it fell due. */
+  refreshAnswered(delay: number): void;
 }
 
 export type DialogState = 'early' | 'confirmed' | 'terminating' | 'terminated';
@@ -152,6 +154,8 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
   private refresh422Count = 0;
   /** Method of the refresh in progress, so a 405/501 can fall back to re-INVITE. */
   private refreshInFlight: Method | null = null;
+  /** When the refresh in progress first fell due (postponements and retries keep it). */
+  private refreshDueAt = -1;
 
   constructor(
     readonly port: SipPort,
@@ -459,6 +463,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
   private refreshDue(): void {
     this.refreshHandle = NO_EVENT;
     if (this.state !== 'confirmed' || !this.refresherLocal) return;
+    if (this.refreshDueAt < 0) this.refreshDueAt = this.sim.now;
     this.ctx.note?.(this, { what: 'refresh-due' });
     const method = this.chooseRefreshMethod();
     if (this.refreshInFlight !== null || (method === 'INVITE' && this.inviteBusy)) {
@@ -486,6 +491,8 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
     const st = resp.status;
     if (st < 300) {
       this.ctx.counters.refreshesSucceeded++;
+      if (this.refreshDueAt >= 0) this.ctx.refreshAnswered(this.sim.now - this.refreshDueAt);
+      this.refreshDueAt = -1;
       return;
     }
     if (this.state !== 'confirmed') return;
@@ -510,6 +517,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
       return;
     }
     this.ctx.counters.refreshesFailed++;
+    this.refreshDueAt = -1;
     if (st === 408) this.owner.onRefreshFailed(this, '408', st);
     else if (st === 481) this.owner.onRefreshFailed(this, '481', st);
     else if (st === 491) this.owner.onRefreshFailed(this, 'glare', st);

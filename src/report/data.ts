@@ -1,0 +1,108 @@
+// What a report page is given: one JSON object embedded in report.html. Built by collect.ts from
+// a results folder (run, sweep or compare); drawn by page.ts in the browser. Plain data only:
+// the page shows every string as text, never as markup.
+
+/** A histogram with fixed-width bins starting at `start`; `over` counts values past the last bin. */
+export interface Histogram {
+  start: number;
+  binWidth: number;
+  counts: number[];
+  over: number;
+  unit: string;
+  /** What is counted, for the axis title. */
+  label: string;
+}
+
+export interface TimeseriesPoint {
+  tStart: number;
+  tEnd: number;
+  activeCalls: number;
+  callAttempts: number;
+  refreshTpsInbound: number;
+  refreshTpsOutbound: number;
+  reinvitesRelayed: number;
+  reinvitesAnsweredLocally: number;
+  cpuUtilisation: number;
+  drops: number;
+  rejects: number;
+}
+
+/** One ladder entry, as src/elements/call.ts TraceEntry (message, timer or outcome). */
+export type LadderEntry =
+  | { t: number; kind: 'message'; from: string; to: string; label: string; purpose: string; method: string; status: number; cseq: number; callId: string; sessionExpires: number; refresher: string; minSe: number; sdpVersion: number; retransmission: boolean; lost: boolean; arrivesAt: number }
+  | { t: number; kind: 'timer'; party: string; note: { what: 'timer-armed'; sessionExpires: number; refresherLocal: boolean; refreshAt: number; expiryAt: number } | { what: 'timer-off' } | { what: 'refresh-due' } | { what: 'expired' } }
+  | { t: number; kind: 'outcome'; outcome: string; cause: string; leg: string; side: string };
+
+/** A sample call of one outcome, with its full ladder. */
+export interface LadderSample {
+  /** e.g. "completed", "dropped: session-expired". */
+  title: string;
+  call: {
+    index: number; callId: string; arrivalAt: number; answeredAt: number; endedAt: number; holding: number;
+    callerProfile: string; calleeProfile: string; h323: boolean; outcome: string; cause: string; leg: string; side: string; status: number;
+    features: Array<{ feature: string; status: string; reason: string }>;
+  };
+  entries: LadderEntry[];
+}
+
+/** A figure: a plain number, or a mean with its 95 % interval over replications. */
+export type Figure = number | { mean: number; ci95: [number, number] | null };
+
+export interface RunReport {
+  experiment: string;
+  description: string;
+  seed: string | number;
+  replications: number;
+  platform: { id: string; name: string; maxSessions: number; callsPerSecond: number; cpuAdmissionPercent: number };
+  configFile: string;
+  configText: string;
+  fingerprint: string;
+  /** summary.json as written (numbers or {mean, ci95}). */
+  summary: Record<string, unknown>;
+  /** The first replication's time series. */
+  timeseries: TimeseriesPoint[];
+  histograms: { callLength: Histogram; refreshLatency: Histogram; dropMoments: Histogram };
+  ladders: LadderSample[];
+}
+
+export interface SweepReport {
+  experiment: string;
+  params: Array<{ path: string; values: unknown[] }>;
+  /** One row per point: the parameter values, and each figure's mean and 95 % half-width (null without replications). */
+  rows: Array<{ point: number; values: Record<string, unknown>; figures: Record<string, { mean: number; halfWidth: number | null }> }>;
+}
+
+export interface CompareReport {
+  experiment: string;
+  seed: string | number;
+  replications: number;
+  a: { set: string[]; config: string; platform: string; midcallSignaling: string; minSe: number };
+  b: { set: string[]; config: string; platform: string; midcallSignaling: string; minSe: number };
+  calls: number[];
+  changedCalls: number[];
+  transitions: Array<{ change: string; count: number; exampleCall: number; firstDifference: { at: number; a: string; b: string } | null }>;
+  deltas: Record<string, { a: number; b: number; delta: number; ci95: [number, number] | null }>;
+  /** Up to 500 changed calls of the first replication, as in changed-calls.csv. */
+  changed: Array<{ call: number; a: string; b: string; divergedAt: number | null; firstA: string; firstB: string }>;
+}
+
+export type ReportData =
+  | { kind: 'run'; cubesim: string; run: RunReport }
+  | { kind: 'sweep'; cubesim: string; sweep: SweepReport }
+  | { kind: 'compare'; cubesim: string; compare: CompareReport };
+
+/** Element ids and classes the page draws, for tests and for users' own styling. */
+export const REPORT_DOM = {
+  data: 'report-data',
+  headline: 'headline',
+  outcomes: 'outcomes',
+  timeseries: 'timeseries',
+  histograms: 'histograms',
+  ladders: 'ladders',
+  /** One <svg class="ladder"> per sample; each arrow is a <g class="message">; each timer mark a <g class="timer">. */
+  ladderClass: 'ladder',
+  messageClass: 'message',
+  timerClass: 'timer',
+  sweep: 'sweep',
+  compare: 'compare',
+} as const;
