@@ -122,3 +122,14 @@ describe('fingerprint', () => {
   void flatten;
   void writeFileSync;
 });
+
+describe('manifest.json', () => {
+  it('holds enough to replay the run: the same fingerprint', async () => {
+    const { runExperiment } = await import('../src/experiment/run.ts');
+    const { loadFromManifest } = await import('../src/experiment/load.ts');
+    const dir = join(tmp(), 'r');
+    const res = await runExperiment(load('teach-f3-glare-hangup', ['calls=150']), { out: dir });
+    const manifest = JSON.parse(readFileSync(join(res.dir, 'manifest.json'), 'utf8'));
+    expect(runReplicationSync(loadFromManifest(res.dir), 0).fingerprint).toBe(manifest.fingerprint);
+  });
+});
