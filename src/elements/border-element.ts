@@ -293,7 +293,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
           counts.answeredLocally++;
           c.reinvitesAnsweredLocally++;
         }
-        if (!rule.fulfils) this.call.unfulfilled.set(purpose, rule.reason ?? 'answered by the border element');
+        if (!rule.fulfils) this.call.markUnfulfilled(purpose, rule.reason ?? 'answered by the border element');
         this.answerLocally(d, req, txn, purpose);
         return;
       case 'relay':

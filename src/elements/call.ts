@@ -89,8 +89,16 @@ export class Call implements DialogContext {
   readonly outbound = newLegCounts();
   /** Requests re-sent after a 491 or 500 back-off, by the endpoints. */
   retried = 0;
-  /** Set by the border element when it answered a feature itself without fulfilling it. */
-  readonly unfulfilled = new Map<MidcallPurpose, string>();
+  /** Set by the border element when it answered a feature itself without fulfilling it (rare: made on first use). */
+  private unfulfilledFeatures: Map<MidcallPurpose, string> | null = null;
+
+  markUnfulfilled(purpose: MidcallPurpose, reason: string): void {
+    (this.unfulfilledFeatures ??= new Map()).set(purpose, reason);
+  }
+
+  unfulfilled(purpose: MidcallPurpose): string | undefined {
+    return this.unfulfilledFeatures?.get(purpose);
+  }
   trace: TraceEntry[] | null = null;
   note: ((d: Dialog, n: TimerNote) => void) | null = null;
 

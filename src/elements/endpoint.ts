@@ -198,7 +198,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       if ((st === 408 || st === 481) && d.confirmed) this.endOnFailure('midcall-failure', st);
       return;
     }
-    const unfulfilled = call.unfulfilled.get(purpose);
+    const unfulfilled = call.unfulfilled(purpose);
     if (unfulfilled !== undefined) {
       this.result(p, false, unfulfilled);
       return;

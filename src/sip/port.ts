@@ -29,7 +29,8 @@ export interface Wire {
 }
 
 export class SipPort implements TransactionHost {
-  private readonly txns = new Map<number, Transaction>();
+  /** Open transactions: a handful at most, so a small array beats a map. */
+  private readonly txns: Transaction[] = [];
   core: PortCore | null = null;
   wire: Wire | null = null;
 
@@ -45,26 +46,36 @@ export class SipPort implements TransactionHost {
   }
 
   register(txn: Transaction): void {
-    this.txns.set(txn.branch, txn);
+    // Transactions whose linger time has passed leave now, so a long call does not keep them all.
+    const now = this.sim.now;
+    for (let i = this.txns.length - 1; i >= 0; i--) this.txns[i]!.expireIfDue(now);
+    this.txns.push(txn);
   }
 
   forget(txn: Transaction): void {
-    if (this.txns.get(txn.branch) === txn) this.txns.delete(txn.branch);
+    const i = this.txns.indexOf(txn);
+    if (i >= 0) this.txns.splice(i, 1);
+  }
+
+  private find(branch: number): Transaction | undefined {
+    const t = this.txns;
+    for (let i = 0; i < t.length; i++) if (t[i]!.branch === branch) return t[i];
+    return undefined;
   }
 
   /** Drops every transaction (the call is over); their timers will not fire. */
   close(): void {
-    for (const t of [...this.txns.values()]) t.abort();
-    this.txns.clear();
+    for (const t of [...this.txns]) t.abort();
+    this.txns.length = 0;
   }
 
   get openTransactions(): number {
-    return this.txns.size;
+    return this.txns.length;
   }
 
   /** A message arriving from the wire. */
   receive(msg: SipMessage): void {
-    let txn = this.txns.get(msg.branch);
+    let txn = this.find(msg.branch);
     if (txn !== undefined && txn.expireIfDue(this.sim.now)) txn = undefined;
     if (msg.status !== 0) {
       if (txn !== undefined && 'receive' in txn) (txn as ClientTransaction).receive(msg);

@@ -1,0 +1,76 @@
+// npm run bench [-- --calls N] [-- --mode speed|memory|sweep|all]
+//   speed  (default): W1 with the full model at N calls (200,000), then the skeleton floor
+//          ../shared/anchors/floor-typed.mjs with the same N, in the same invocation; one JSON
+//          line per program and a last line with the ratio of calls per second (cubesim / floor),
+//          the events per call, and cubesim's peak resident memory.
+//   memory: W1 at 100,000 and at 1,000,000 calls, and the ratio of their peak memory.
+//   sweep:  a 4-point sweep of W1 with 1 and with 2 workers, and the speed-up.
+// Figures are ratios taken in one run on one machine; absolute times drift between runs.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseParam, runSweep } from '../src/experiment/sweep.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const FLOOR = join(root, '../shared/anchors/floor-typed.mjs');
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+function runCubesim(calls: number): Record<string, number> {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench-run.ts'), String(calls)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  console.log(out.trim());
+  return JSON.parse(out) as Record<string, number>;
+}
+
+function runFloor(calls: number): Record<string, number> | null {
+  if (!existsSync(FLOOR)) {
+    console.log(JSON.stringify({ impl: 'js-floor-typed', skipped: `not found: ${FLOOR}` }));
+    return null;
+  }
+  const out = execFileSync(process.execPath, [FLOOR, String(calls)], { encoding: 'utf8' });
+  console.log(out.trim());
+  return JSON.parse(out) as Record<string, number>;
+}
+
+async function speed(calls: number): Promise<void> {
+  const c = runCubesim(calls);
+  const f = runFloor(calls);
+  console.log(JSON.stringify({
+    mode: 'speed', calls,
+    callsPerSecRatio: f === null ? null : +(c['callsPerSec']! / f['callsPerSec']!).toFixed(3),
+    eventsPerCall: +(c['events']! / calls).toFixed(1),
+    floorEventsPerCall: f === null ? null : +(f['events']! / calls).toFixed(1),
+    peakRssMB: c['peakRssMB'],
+  }));
+}
+
+function memory(): void {
+  const small = runCubesim(100_000);
+  const large = runCubesim(1_000_000);
+  console.log(JSON.stringify({ mode: 'memory', peakRssMB100k: small['peakRssMB'], peakRssMB1M: large['peakRssMB'], peakMemoryRatio: +(large['peakRssMB']! / small['peakRssMB']!).toFixed(3) }));
+}
+
+async function sweep(calls: number): Promise<void> {
+  const params = [parseParam('workload.arrivals.rate=40,50'), parseParam('endpoints.cucm.timer.sessionExpires=180,360')];
+  const times: number[] = [];
+  for (const workers of [1, 2]) {
+    const dir = mkdtempSync(join(tmpdir(), 'cubesim-bench-'));
+    const t0 = process.hrtime.bigint();
+    await runSweep(join(root, 'experiments/bench-w1.json'), { params, set: [`calls=${calls}`], workers, out: join(dir, 's') });
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    rmSync(dir, { recursive: true, force: true });
+    console.log(JSON.stringify({ impl: 'cubesim-sweep', points: 4, callsPerPoint: calls, workers, secs: +times[times.length - 1]!.toFixed(3) }));
+  }
+  console.log(JSON.stringify({ mode: 'sweep', points: 4, callsPerPoint: calls, speedUp2Workers: +(times[0]! / times[1]!).toFixed(3) }));
+}
+
+const mode = arg('mode', 'speed');
+const calls = Number(arg('calls', '200000'));
+if (mode === 'speed' || mode === 'all') await speed(calls);
+if (mode === 'memory' || mode === 'all') memory();
+if (mode === 'sweep' || mode === 'all') await sweep(Math.min(calls, 50_000));
