@@ -133,3 +133,19 @@ describe('manifest.json', () => {
     expect(runReplicationSync(loadFromManifest(res.dir), 0).fingerprint).toBe(manifest.fingerprint);
   });
 });
+
+describe('sharded sweeps', () => {
+  it('merged shards give the same results as one run', async () => {
+    const { mergeSweeps } = await import('../src/experiment/sweep.ts');
+    const params = [parseParam('workload.arrivals.rate=0.2,0.5,1'), parseParam('endpoints.cucm.timer.sessionExpires=1800,3600')];
+    const set = ['calls=80'];
+    const whole = await runSweep('experiments/quickstart.json', { params, set, workers: 1, out: join(tmp(), 'w') });
+    const base = tmp();
+    const shards = [];
+    for (const index of [1, 2, 3]) shards.push((await runSweep('experiments/quickstart.json', { params, set, workers: 1, shard: { index, count: 3 }, out: join(base, `s${index}`) })).dir);
+    const merged = mergeSweeps([shards[2]!, shards[0]!, shards[1]!], join(tmp(), 'm'), false);
+    expect(merged.rows).toBe(6);
+    for (const f of ['sweep.csv', 'sweep.json']) expect(readFileSync(join(merged.dir, f), 'utf8')).toBe(readFileSync(join(whole.dir, f), 'utf8'));
+    expect(() => mergeSweeps([shards[0]!, shards[1]!], join(tmp(), 'm'), false)).toThrow(/points 2, 5 are in none of the folders/);
+  });
+});

@@ -3,7 +3,8 @@
 // order (the first parameter varies slowest) and the file is written in that order, so the
 // result is the same whatever the number of workers or shards.
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { InputError } from '../errors.ts';
 import { ResultsDir } from '../output/results-dir.ts';
@@ -119,6 +120,59 @@ export function sweepCsv(params: readonly SweepParam[], rows: readonly SweepRow[
   return lines.join('\n') + '\n';
 }
 
+/** What sweep.json holds. */
+interface SweepFile {
+  experiment: string;
+  params: SweepParam[];
+  set: string[];
+  shard: { index: number; count: number } | null;
+  points: number;
+  rows: SweepRow[];
+}
+
+function writeSweep(dir: ResultsDir, file: SweepFile): void {
+  writeFileSync(dir.file('sweep.csv'), sweepCsv(file.params, file.rows));
+  writeFileSync(dir.file('sweep.json'), JSON.stringify(file, null, 2) + '\n');
+}
+
+/**
+ * Joins the folders of a sharded sweep (`--shard i/n`, every i from 1 to n) into the results a
+ * single run gives: the same sweep.csv and sweep.json, byte for byte.
+ */
+export function mergeSweeps(dirs: readonly string[], out: string | undefined, force: boolean): { dir: string; rows: number } {
+  if (dirs.length === 0) throw new InputError('merge', undefined, 'give the shard folders to merge');
+  const files = dirs.map((d) => {
+    const path = join(d, 'sweep.json');
+    if (!existsSync(path)) throw new InputError(path, undefined, 'not found: merge takes folders written by cubesim sweep --shard i/n');
+    return { path, file: JSON.parse(readFileSync(path, 'utf8')) as SweepFile };
+  });
+  const first = files[0]!.file;
+  const same = (f: SweepFile) => f.experiment === first.experiment && JSON.stringify(f.params) === JSON.stringify(first.params) && JSON.stringify(f.set) === JSON.stringify(first.set) && f.points === first.points;
+  const counts = new Set(files.map((f) => f.file.shard?.count ?? 1));
+  for (const f of files) {
+    if (!same(f.file)) throw new InputError(f.path, undefined, `belongs to another sweep than ${files[0]!.path} (experiment, parameters, overrides or number of points differ)`);
+  }
+  if (counts.size !== 1) throw new InputError(files[0]!.path, undefined, `the shards were cut differently (${[...counts].join(' and ')} shards)`);
+  const rows = new Map<number, SweepRow>();
+  for (const f of files) {
+    for (const r of f.file.rows) {
+      if (rows.has(r.point)) throw new InputError(f.path, undefined, `point ${r.point} is also in another shard folder`);
+      rows.set(r.point, r);
+    }
+  }
+  const missing = [...Array(first.points).keys()].filter((p) => !rows.has(p));
+  if (missing.length > 0) throw new InputError('merge', undefined, `points ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''} are in none of the folders; give every shard`);
+  const dir = ResultsDir.prepare(out, `${first.experiment}-sweep`, force);
+  try {
+    writeSweep(dir, { ...first, shard: null, rows: [...rows.values()].sort((a, b) => a.point - b.point) });
+    dir.commit();
+    return { dir: dir.final, rows: rows.size };
+  } catch (err) {
+    dir.discard();
+    throw err;
+  }
+}
+
 export async function runSweep(experiment: string, opts: SweepOptions): Promise<{ dir: string; rows: SweepRow[] }> {
   if (opts.params.length === 0) throw new InputError('--param', undefined, 'give at least one --param path=v1,v2,...');
   const base = opts.set ?? [];
@@ -135,8 +189,7 @@ export async function runSweep(experiment: string, opts: SweepOptions): Promise<
   try {
     const results = await runPoints(tasks, opts.workers, opts.progress);
     const rows = tasks.map((t, i) => ({ point: t.point, values: points[t.point]!, result: results[i]! }));
-    writeFileSync(dir.file('sweep.csv'), sweepCsv(opts.params, rows));
-    writeFileSync(dir.file('sweep.json'), JSON.stringify({ experiment: name, params: opts.params, set: base, shard: opts.shard ?? null, points: points.length, rows }, null, 2) + '\n');
+    writeSweep(dir, { experiment: name, params: opts.params, set: base, shard: opts.shard ?? null, points: points.length, rows });
     dir.commit();
     return { dir: dir.final, rows };
   } catch (err) {
