@@ -7,5 +7,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 120_000,
+    // Every run in the tests, in process or in a child, checks the model's invariants (--check).
+    env: { CUBESIM_CHECK: '1' },
   },
 });

@@ -141,7 +141,7 @@ describe('sharded sweeps', () => {
     const set = ['calls=80'];
     const whole = await runSweep('experiments/quickstart.json', { params, set, workers: 1, out: join(tmp(), 'w') });
     const base = tmp();
-    const shards = [];
+    const shards: string[] = [];
     for (const index of [1, 2, 3]) shards.push((await runSweep('experiments/quickstart.json', { params, set, workers: 1, shard: { index, count: 3 }, out: join(base, `s${index}`) })).dir);
     const merged = mergeSweeps([shards[2]!, shards[0]!, shards[1]!], join(tmp(), 'm'), false);
     expect(merged.rows).toBe(6);

@@ -2,6 +2,7 @@
 // also the context its dialogs run in: it hands out branches, its own random stream for
 // back-off draws, and it notices when the last of its dialogs has ended.
 
+import type { Invariants } from '../kernel/invariants.ts';
 import type { RandomStream } from '../kernel/random.ts';
 import type { Dialog, DialogContext, DialogCounters, TimerNote } from '../sip/dialog.ts';
 import { label, type SipMessage } from '../sip/message.ts';
@@ -61,6 +62,7 @@ export type TraceEntry =
 
 /** Run-wide pieces a call needs from its simulation. */
 export interface CallEnvironment {
+  readonly invariants: Invariants;
   newBranch(): number;
   backoffStream(call: number): RandomStream;
   /** The call has ended and all its dialogs are over. */
@@ -129,6 +131,10 @@ export class Call implements DialogContext {
 
   backoff(): RandomStream {
     return (this.backoffStream ??= this.env.backoffStream(this.index));
+  }
+
+  get invariants(): Invariants {
+    return this.env.invariants;
   }
 
   get callId(): string {
@@ -200,7 +206,13 @@ export class Call implements DialogContext {
     this.env.onRefreshAnswered(delay);
   }
 
+  /** Dialogs of this call not yet over (for the end-of-run check). */
+  get dialogsOpen(): number {
+    return this.openDialogs;
+  }
+
   private maybeFinish(): void {
+    if (this.openDialogs < 0 && this.env.invariants.enabled) this.env.invariants.fail(this.index, this.endedAt, 'a dialog of the call ended twice');
     if (this.finished || this.outcome === 'active' || this.openDialogs > 0) return;
     this.finished = true;
     this.env.onCallFinished(this);

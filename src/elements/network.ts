@@ -6,6 +6,7 @@
 import { Priority, type EventTarget, type Simulator } from '../kernel/simulator.ts';
 import type { RandomStream } from '../kernel/random.ts';
 import type { Fingerprint } from '../kernel/fingerprint.ts';
+import { NO_CHECKS, type Invariants } from '../kernel/invariants.ts';
 import type { SipMessage } from '../sip/message.ts';
 import type { SipPort, Wire } from '../sip/port.ts';
 
@@ -108,6 +109,15 @@ class Delivery implements EventTarget {
 }
 
 export class Link implements Wire {
+  private checkCseq(from: SipPort, msg: SipMessage): void {
+    const key = `${from === this.a ? 'a' : 'b'} ${msg.callId}`;
+    const last = (this.lastCseq ??= new Map()).get(key);
+    if (last !== undefined && msg.cseq <= last) {
+      this.invariants.fail(this.call, this.sim.now, `CSeq went from ${last} to ${msg.cseq} on ${msg.method} from ${from.name} (${msg.callId}); it must increase per dialog and direction`);
+    }
+    this.lastCseq.set(key, msg.cseq);
+  }
+
   observer: LinkObserver | null = null;
 
   constructor(
@@ -124,13 +134,20 @@ export class Link implements Wire {
     readonly leg: 'inbound' | 'outbound',
     /** Folds every message carried into the run's trajectory hash. */
     private readonly fingerprint: Fingerprint,
+    private readonly invariants: Invariants = NO_CHECKS,
+    /** Index of the call on this leg, for invariant reports. */
+    private readonly call = -1,
   ) {
     a.wire = this;
     b.wire = this;
   }
 
+  /** Last CSeq of a new request from each end, per Call-ID (for the invariant check). */
+  private lastCseq: Map<string, number> | null = null;
+
   carry(from: SipPort, msg: SipMessage): void {
     const to = from === this.a ? this.b : this.a;
+    if (this.invariants.enabled && msg.status === 0 && !msg.retransmission && msg.method !== 'ACK') this.checkCseq(from, msg);
     const s = this.settings;
     const c = this.counters;
     c.messagesSent++;

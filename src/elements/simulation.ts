@@ -18,6 +18,7 @@ import { timerBehaviourOf, type BorderElementModel, type EndpointProfile } from 
 import { Link, Processor, type LinkObserver, type LinkSettings, type NetworkCounters } from './network.ts';
 import { Population, type WorkloadSpec } from './workload.ts';
 import type { TimerBehaviour } from '../sip/dialog.ts';
+import { Invariants } from '../kernel/invariants.ts';
 
 export interface SimulationSpec {
   seed: string | number;
@@ -30,6 +31,8 @@ export interface SimulationSpec {
   network: { inbound: LinkSettings; outbound: LinkSettings };
   sip: SipTimerSettings;
   features: FeatureSettings;
+  /** Check protocol and bookkeeping invariants while running (--check). */
+  check?: boolean;
 }
 
 export interface StopRule {
@@ -57,6 +60,9 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
   readonly counters: RunCounters = newCounters();
   /** Hash of everything that crossed the network and every outcome, in order. */
   readonly fingerprint = new Fingerprint();
+  readonly invariants: Invariants;
+  private reported = 0;
+  private outcomes = { completed: 0, rejected: 0, dropped: 0 };
   readonly processor: Processor;
   readonly borderElement: BorderElement;
   private readonly population: Population;
@@ -83,6 +89,7 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
 
   constructor(readonly spec: SimulationSpec) {
     const seed = spec.seed;
+    this.invariants = new Invariants(spec.check === true);
     this.processor = new Processor(this.sim, spec.platform.capacity.cpuMsPerMessage.value / 1000);
     this.borderElement = new BorderElement(this.sim, spec.config, spec.platform, spec.borderElement, this.processor, this.counters);
     this.population = new Population(
@@ -114,6 +121,7 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
   }
 
   onOutcome(call: Call): void {
+    if (call.outcome !== 'active') this.outcomes[call.outcome]++;
     const f = this.fingerprint;
     f.int(call.index);
     f.text(call.outcome);
@@ -130,6 +138,7 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
   }
 
   private report(call: Call, cube: BorderElementCall): void {
+    this.reported++;
     cube.recordLegs();
     addDialogCounters(this.counters, call.counters);
     this.onCall(call);
@@ -171,7 +180,7 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
     const net = spec.network;
     const noisy = net.inbound.loss > 0 || net.inbound.jitter > 0 || net.outbound.loss > 0 || net.outbound.jitter > 0;
     const random = noisy ? new RandomStream(spec.seed, Streams.network(index)) : null;
-    const outLink = new Link(sim, cubeOut, calleePort, net.outbound, random, this.counters, cubeOut, this.processor, 'outbound', this.fingerprint);
+    const outLink = new Link(sim, cubeOut, calleePort, net.outbound, random, this.counters, cubeOut, this.processor, 'outbound', this.fingerprint, this.invariants, index);
     const links = [outLink];
     const cube = new BorderElementCall(this.borderElement, call, cubeIn, cubeOut);
     new Endpoint('callee', calleePort, call, spec.profiles[draw.calleeProfile]!, this.behaviours.get(draw.calleeProfile)!, spec.features, spec.workload.ringSeconds);
@@ -183,7 +192,7 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
       cube.gateway = caller;
     } else {
       const callerPort = new SipPort(sim, spec.sip, 'caller');
-      links.push(new Link(sim, callerPort, cubeIn, net.inbound, random, this.counters, cubeIn, this.processor, 'inbound', this.fingerprint));
+      links.push(new Link(sim, callerPort, cubeIn, net.inbound, random, this.counters, cubeIn, this.processor, 'inbound', this.fingerprint, this.invariants, index));
       caller = new Endpoint('caller', callerPort, call, spec.profiles[draw.callerProfile]!, this.behaviours.get(draw.callerProfile)!, spec.features, 0);
     }
     if (this.traced.has(index)) {
@@ -215,7 +224,24 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
 
   /** Ends the run: calls still in progress are reported as they stand, in index order. */
   end(): void {
+    if (this.invariants.enabled) this.checkEnd();
     this.flushLive();
+  }
+
+  /** At the end: every call reported once, and the counts add up. */
+  private checkEnd(): void {
+    const inv = this.invariants;
+    const drained = this.sim.pending === 0 && this.arrivalsOver;
+    for (const { call } of this.live.values()) {
+      // With nothing left to happen, a call still open is one that will never end.
+      if (drained) inv.fail(call.index, this.sim.now, `the call never ended: outcome ${call.outcome}${call.endedAt >= 0 ? ` at ${call.endedAt.toFixed(3)} s` : ''} but ${call.dialogsOpen} dialog(s) still open and nothing left to happen`);
+    }
+    const o = this.outcomes;
+    const active = [...this.live.values()].filter((x) => x.call.outcome === 'active').length;
+    if (o.completed + o.rejected + o.dropped + active !== this.offered) {
+      inv.fail(-1, this.sim.now, `counts do not add up: offered ${this.offered} != completed ${o.completed} + rejected ${o.rejected} + dropped ${o.dropped} + active ${active}`);
+    }
+    if (this.reported + this.live.size !== this.offered) inv.fail(-1, this.sim.now, `calls reported ${this.reported} + still live ${this.live.size} != offered ${this.offered}`);
   }
 
   /**

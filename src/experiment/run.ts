@@ -46,6 +46,8 @@ export interface ReplicationOptions {
   traced?: readonly number[];
   /** Stop as soon as this call is over. */
   stopAfterCall?: number;
+  /** Check invariants while running (default: the CUBESIM_CHECK=1 environment variable, set by --check and in tests). */
+  check?: boolean;
   replications?: number;
 }
 
@@ -65,7 +67,7 @@ export interface ReplicationResult {
 export function* replicationSteps(loaded: LoadedExperiment, replication: number, opts: ReplicationOptions = {}): Generator<Progress, ReplicationResult, boolean | undefined> {
   const e = loaded.experiment;
   const seed = replicationSeed(e.seed, replication);
-  const sim = new CubeSimulation({ ...loaded.spec, seed });
+  const sim = new CubeSimulation({ ...loaded.spec, seed, check: opts.check ?? process.env['CUBESIM_CHECK'] === '1' });
   const warmup = e.warmup;
   const builder = new SummaryBuilder(warmup);
   const interval = opts.interval ?? 60;

@@ -64,6 +64,7 @@ export class Simulator {
         return q.size === 0 ? 'drained' : 'until';
       }
       if (!q.pop()) return 'drained';
+      if (q.poppedTime < this.now) throw new Error(`invariant violated: the clock went back from ${this.now} to ${q.poppedTime}`);
       this.now = q.poppedTime;
       this.events++;
       q.poppedTarget!.onEvent(q.poppedKind);

@@ -8,6 +8,7 @@
 // that every party shares are here.
 
 import { NO_EVENT, type EventHandle, type EventTarget } from '../kernel/simulator.ts';
+import type { Invariants } from '../kernel/invariants.ts';
 import type { RandomStream } from '../kernel/random.ts';
 import { newRequest, type Method, type Purpose, type RefresherToken, type Sdp, type SipMessage } from './message.ts';
 import type { SipPort } from './port.ts';
@@ -108,6 +109,9 @@ export type TimerNote =
   | { what: 'expired' };
 
 export interface DialogContext {
+  /** Index of the call, for invariant reports. */
+  readonly index: number;
+  readonly invariants: Invariants;
   newBranch(): number;
   /** Per-call stream for back-off and Retry-After draws. */
   backoff(): RandomStream;
@@ -189,6 +193,11 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
 
   /** Starts a request in this dialog; `prepare` fills in headers and body before it is sent. */
   send(method: Method, purpose: Purpose, owner: RequestOwner, prepare?: (m: SipMessage) => void): ClientTransaction {
+    const inv = this.ctx.invariants;
+    if (inv.enabled) {
+      if (this.state === 'terminated') inv.fail(this.ctx.index, this.sim.now, `${method} (${purpose}) sent on the terminated dialog ${this.port.name}`);
+      if (method === 'INVITE' && this.inviteBusy) inv.fail(this.ctx.index, this.sim.now, `a second INVITE transaction started on the dialog ${this.port.name} while one is in progress (RFC 3261 §14.1)`);
+    }
     const msg = newRequest(method, purpose, this.callId, this.localTag, this.remoteTag, ++this.localCseq, this.ctx.newBranch());
     msg.supportedTimer = this.behaviour.supportsTimer; // U1: in every request but ACK
     msg.allowUpdate = this.behaviour.allowUpdate;
@@ -562,6 +571,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
   // ---- events and end ------------------------------------------------------------------
 
   onEvent(kind: number): void {
+    if (this.state === 'terminated' && this.ctx.invariants.enabled) this.ctx.invariants.fail(this.ctx.index, this.sim.now, `a timer (${kind}) of the terminated dialog ${this.port.name} fired`);
     switch (kind) {
       case REFRESH_DUE:
         this.refreshDue();
