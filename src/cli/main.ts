@@ -3,11 +3,13 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError, isInputError } from '../errors.ts';
+import { InvariantViolation } from '../kernel/invariants.ts';
 import { loadExperiment } from '../experiment/load.ts';
 import { runExperiment, runReplicationSync, type Progress } from '../experiment/run.ts';
 import { renderLadder, traceToJson } from '../output/ladder-text.ts';
+import { writeReport } from '../report/render.ts';
 import type { Call } from '../elements/call.ts';
-import { parseParam, runSweep } from '../experiment/sweep.ts';
+import { mergeSweeps, parseParam, runSweep } from '../experiment/sweep.ts';
 import { compare, loadSide, parseSide, transitions, writeComparison, type Comparison } from '../experiment/compare.ts';
 import { endpointIds, loadBorderElementModel, loadConfig, loadDefects, loadEndpointProfile, loadPlatform, type LoadedExperiment } from '../experiment/load.ts';
 import { formatFindings, lintConfiguration } from '../experiment/lint.ts';
@@ -129,7 +131,8 @@ async function main(argv: string[]): Promise<number> {
           .option('out', { type: 'string', describe: 'results folder (default results/<experiment name>)' })
           .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder' })
           .option('set', { type: 'string', array: true, describe: 'override any field: path=value (JSON value or text)' })
-          .example('$0 run experiments/quickstart.json', 'the default experiment')
+          .option('report', { type: 'boolean', default: false, describe: 'also write report.html (d3 pictures, opens from disk)' })
+          .example('$0 run experiments/quickstart.json --report', 'the default experiment, with its report')
           .example('$0 run experiments/quickstart.json --config experiments/configs/no-midcall.ios --out results/no-midcall', 'the same calls without midcall-signaling')
           .example('$0 run experiments/quickstart.json --set workload.holding.mean=1200 --calls 2000', 'longer calls'),
       async (args) => {
@@ -167,6 +170,7 @@ async function main(argv: string[]): Promise<number> {
           });
           if (tty) process.stderr.write('\r\x1b[K');
           process.stdout.write(formatSummary(result.summary, result.dir) + '\n');
+          if (args.report) process.stdout.write(`  report      ${await writeReport(result.dir)}\n`);
           exitCode = result.summary['partial'] === true ? 130 : 0;
         } finally {
           process.off('SIGINT', onSignal);
@@ -188,6 +192,7 @@ async function main(argv: string[]): Promise<number> {
           .option('shard', { type: 'string', describe: 'i/n: run only every n-th point starting at the i-th (for a job array)' })
           .option('out', { type: 'string', describe: 'results folder (default results/<name>-sweep)' })
           .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder' })
+          .option('report', { type: 'boolean', default: false, describe: 'also write report.html' })
           .example('$0 sweep experiments/quickstart.json --param endpoints.cucm.timer.sessionExpires=90,600,1800 --param workload.arrivals.rate=0.2,0.5', 'refresh load against Session-Expires and load'),
       async (args) => {
         const set = [...(args.set ?? []).map(String)];
@@ -209,6 +214,7 @@ async function main(argv: string[]): Promise<number> {
         });
         if (tty) process.stderr.write('\r\x1b[K');
         process.stdout.write(`cubesim sweep: ${result.rows.length} points${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`} on ${workers} worker${workers === 1 ? '' : 's'}\n  results in  ${result.dir}\n`);
+        if (args.report) process.stdout.write(`  report      ${await writeReport(result.dir)}\n`);
       },
     )
     .command(
@@ -224,6 +230,7 @@ async function main(argv: string[]): Promise<number> {
           .option('set', { type: 'string', array: true, describe: 'override any field on both sides: path=value' })
           .option('out', { type: 'string', describe: 'results folder (default results/<name>-compare)' })
           .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder' })
+          .option('report', { type: 'boolean', default: false, describe: 'also write report.html' })
           .example('$0 compare experiments/regression-passthru-vs-none.json --a experiments/configs/passthru.ios --b experiments/configs/no-midcall.ios', 'remove midcall-signaling passthru')
           .example('$0 compare experiments/quickstart.json --a platform=isr-12.4-20T --b platform=isr-12.4-11T --b experiments/configs/pre-xz.ios', 'a release downgrade'),
       async (args) => {
@@ -238,6 +245,7 @@ async function main(argv: string[]): Promise<number> {
         const cmp = compare(a, b);
         const dir = await writeComparison(cmp, sides, args.out, args.force);
         process.stdout.write(formatComparison(cmp, dir) + '\n');
+        if (args.report) process.stdout.write(`  report      ${await writeReport(dir)}\n`);
       },
     )
     .command(
@@ -296,7 +304,33 @@ async function main(argv: string[]): Promise<number> {
         }
       },
     )
-    .demandCommand(1, 'give a command: run, sweep, compare, trace or lint')
+    .command(
+      'merge <dirs..>',
+      'Join the folders of a sharded sweep (sweep --shard i/n, every i) into the results one run gives',
+      (y) =>
+        y
+          .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'the shard folders' })
+          .option('out', { type: 'string', describe: 'results folder (default results/<name>-sweep)' })
+          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder' })
+          .example('$0 merge results/w1-shard1of4 results/w1-shard2of4 results/w1-shard3of4 results/w1-shard4of4', 'after a job array'),
+      (args) => {
+        const r = mergeSweeps(args.dirs.map(String), args.out, args.force);
+        process.stdout.write(`cubesim merge: ${r.rows} points from ${args.dirs.length} folders\n  results in  ${r.dir}\n`);
+      },
+    )
+    .command(
+      'report <dir>',
+      'Write DIR/report.html for a results folder of run, sweep or compare: one self-contained file with d3 pictures',
+      (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'results folder' }).example('$0 report results/quickstart', 'headline figures, time series, histograms and sample ladders'),
+      async (args) => {
+        process.stdout.write(`cubesim report: ${await writeReport(args.dir)}\n`);
+      },
+    )
+    .option('check', { type: 'boolean', default: false, describe: 'check protocol and bookkeeping invariants while running (slower); a violation stops the run' })
+    .middleware((a) => {
+      if (a['check'] === true) process.env['CUBESIM_CHECK'] = '1';
+    })
+    .demandCommand(1, 'give a command: run, sweep, merge, compare, trace, lint or report')
     .strict()
     .help()
     .alias('h', 'help')
@@ -317,6 +351,11 @@ main(hideBin(process.argv)).then(
     if (isInputError(err)) {
       process.stderr.write(`cubesim: ${err.message}\n`);
       process.exitCode = 2;
+      return;
+    }
+    if (err instanceof InvariantViolation) {
+      process.stderr.write(`cubesim: ${err.message}\n`);
+      process.exitCode = 1;
       return;
     }
     process.stderr.write(`cubesim: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

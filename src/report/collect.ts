@@ -85,6 +85,7 @@ async function collectRun(dir: string): Promise<RunReport> {
   return {
     experiment: loaded.experiment.name,
     description: loaded.experiment.description,
+    lookAt: loaded.experiment.lookAt ?? '',
     seed: loaded.experiment.seed,
     replications: loaded.experiment.replications,
     platform: { id: p.id, name: p.name, maxSessions: p.capacity.maxSessions.value, callsPerSecond: p.capacity.callsPerSecond.value, cpuAdmissionPercent: p.capacity.cpuAdmissionPercent.value },

@@ -51,6 +51,8 @@ export type Figure = number | { mean: number; ci95: [number, number] | null };
 export interface RunReport {
   experiment: string;
   description: string;
+  /** What to read in the results (the experiment's lookAt), or ''. */
+  lookAt: string;
   seed: string | number;
   replications: number;
   platform: { id: string; name: string; maxSessions: number; callsPerSecond: number; cpuAdmissionPercent: number };
