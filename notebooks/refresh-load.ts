@@ -3,14 +3,10 @@
 // calls up and the border element's CPU utilisation. Runs the model in the page.
 
 import { axisBottom, axisLeft, line, max, scaleLinear, select, type Selection } from 'd3';
+import { byId, rerunOnChange } from './common.ts';
 import { buildExperiment, iosConfigText, platforms, simulate } from '../src/browser/spec.ts';
 import type { TimeseriesPoint } from '../src/report/data.ts';
 
-const byId = <T extends HTMLElement>(id: string): T => {
-  const el = document.getElementById(id);
-  if (el === null) throw new Error(`the page has no #${id}`);
-  return el as T;
-};
 
 const platformSelect = byId<HTMLSelectElement>('platform');
 const callsInput = byId<HTMLInputElement>('calls');
@@ -237,23 +233,4 @@ function legend(g: G, x: number, items: Array<{ color: string; width: number; da
   });
 }
 
-// Re-run on every change, once per burst of input events.
-let pending = false;
-function schedule(): void {
-  if (pending) return;
-  pending = true;
-  document.body.dataset['state'] = 'running';
-  setTimeout(() => {
-    pending = false;
-    try {
-      run();
-    } finally {
-      document.body.dataset['runs'] = String(Number(document.body.dataset['runs'] ?? '0') + 1);
-      document.body.dataset['state'] = byId('error').textContent === '' ? 'ready' : 'error';
-    }
-  }, 0);
-}
-form.addEventListener('input', schedule);
-form.addEventListener('change', schedule);
-form.addEventListener('submit', (e) => e.preventDefault());
-schedule();
+rerunOnChange(form, run);

@@ -3,14 +3,10 @@
 // happened. Runs the model in the page.
 
 import { select } from 'd3';
+import { byId, rerunOnChange } from './common.ts';
 import { buildExperiment, describeCall, iosConfigText, platforms, simulate } from '../src/browser/spec.ts';
 import { drawLadder } from '../src/report/ladder-svg.ts';
 
-const byId = <T extends HTMLElement>(id: string): T => {
-  const el = document.getElementById(id);
-  if (el === null) throw new Error(`the page has no #${id}`);
-  return el as T;
-};
 
 const form = byId<HTMLFormElement>('inputs');
 const release = byId<HTMLSelectElement>('release');
@@ -137,23 +133,4 @@ function clear(): void {
   byId('timing').textContent = '';
 }
 
-// Re-run on every change, once per burst of input events.
-let pending = false;
-function schedule(): void {
-  if (pending) return;
-  pending = true;
-  document.body.dataset['state'] = 'running';
-  setTimeout(() => {
-    pending = false;
-    try {
-      run();
-    } finally {
-      document.body.dataset['runs'] = String(Number(document.body.dataset['runs'] ?? '0') + 1);
-      document.body.dataset['state'] = byId('error').textContent === '' ? 'ready' : 'error';
-    }
-  }, 0);
-}
-form.addEventListener('input', schedule);
-form.addEventListener('change', schedule);
-form.addEventListener('submit', (e) => e.preventDefault());
-schedule();
+rerunOnChange(form, run);

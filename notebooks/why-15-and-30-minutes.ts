@@ -4,14 +4,10 @@
 // first dropped call, and the pattern explained with the numbers of the run.
 
 import { axisBottom, axisLeft, max, scaleLinear, select } from 'd3';
+import { byId, rerunOnChange } from './common.ts';
 import { buildExperiment, describeCall, iosConfigText, simulate, type BuildOptions } from '../src/browser/spec.ts';
 import { drawLadder } from '../src/report/ladder-svg.ts';
 
-const byId = <T extends HTMLElement>(id: string): T => {
-  const el = document.getElementById(id);
-  if (el === null) throw new Error(`the page has no #${id}`);
-  return el as T;
-};
 
 const form = byId<HTMLFormElement>('inputs');
 const situationSelect = byId<HTMLSelectElement>('situation');
@@ -245,23 +241,4 @@ function explain(situation: Situation, ended: Ended[], dropped: Ended[], se: num
   story.append('p').text(why);
 }
 
-// Re-run on every change, once per burst of input events.
-let pending = false;
-function schedule(): void {
-  if (pending) return;
-  pending = true;
-  document.body.dataset['state'] = 'running';
-  setTimeout(() => {
-    pending = false;
-    try {
-      run();
-    } finally {
-      document.body.dataset['runs'] = String(Number(document.body.dataset['runs'] ?? '0') + 1);
-      document.body.dataset['state'] = byId('error').textContent === '' ? 'ready' : 'error';
-    }
-  }, 0);
-}
-form.addEventListener('input', schedule);
-form.addEventListener('change', schedule);
-form.addEventListener('submit', (e) => e.preventDefault());
-schedule();
+rerunOnChange(form, run);

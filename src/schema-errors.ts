@@ -21,19 +21,131 @@ export function closestMatch(typed: string, candidates: readonly string[]): stri
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 4)) ? best : undefined;
 }
 
-/** Levenshtein distance (insert, delete, substitute each cost 1). */
+/**
+ * Edit distance: insert, delete, substitute, or swap two neighbouring characters, each costing 1
+ * (optimal string alignment), so that "valeu" is one edit from "value".
+ */
 export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let diag = row[0]!;
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const up = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
     }
   }
-  return row[b.length]!;
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * Where the first JSON syntax error in `text` is (a character offset), or undefined when there is
+ * none. V8 gives no position for some errors (an unexpected token), so it is found here; shared so that
+ * every reader of JSON can name the line and column.
+ */
+export function jsonErrorOffset(text: string): number | undefined {
+  let i = 0;
+  const fail = (): never => {
+    throw i;
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const literal = (word: string) => {
+    for (const ch of word) {
+      if (text[i] !== ch) fail();
+      i++;
+    }
+  };
+  const digits = () => {
+    const start = i;
+    while (i < text.length && text[i]! >= '0' && text[i]! <= '9') i++;
+    if (i === start) fail();
+  };
+  const string = () => {
+    i++;
+    for (;;) {
+      if (i >= text.length) fail();
+      const c = text.charCodeAt(i);
+      if (c === 0x22) return void i++;
+      if (c < 0x20) fail();
+      if (c === 0x5c) {
+        i++;
+        if (text[i] === 'u') {
+          for (let k = 1; k <= 4; k++) {
+            if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
+              i += k;
+              fail();
+            }
+          }
+          i += 5;
+        } else if (i < text.length && '"\\/bfnrt'.includes(text[i]!)) i++;
+        else fail();
+      } else i++;
+    }
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return literal('true');
+    if (c === 'f') return literal('false');
+    if (c === 'n') return literal('null');
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
+      if (text[i] === '-') i++;
+      if (text[i] === '0') i++;
+      else digits();
+      if (text[i] === '.') {
+        i++;
+        digits();
+      }
+      if (text[i] === 'e' || text[i] === 'E') {
+        i++;
+        if (text[i] === '+' || text[i] === '-') i++;
+        digits();
+      }
+      return;
+    }
+    fail();
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+    return undefined;
+  } catch (offset) {
+    return offset as number;
+  }
 }
 
 export function pathText(path: readonly PropertyKey[]): string {
@@ -81,8 +193,12 @@ function allowedFromIssue(issue: z.core.$ZodIssue): string {
       return issue.values.map((v) => JSON.stringify(v)).join(', ');
     case 'invalid_format':
       return issue.message;
-    case 'invalid_union':
+    case 'invalid_union': {
+      // A discriminated union names the values its discriminator may take.
+      const options = (issue as { options?: unknown[] }).options;
+      if (Array.isArray(options) && options.length > 0) return options.map((o) => JSON.stringify(o)).join(', ');
       return issue.message.startsWith('Invalid input') ? 'one of the documented forms' : issue.message;
+    }
     default:
       return issue.message;
   }
@@ -118,6 +234,36 @@ export function issueToError(issue: z.core.$ZodIssue, root: unknown, file: strin
   return new InputError(file, where(path), `got ${given}; allowed: ${allowed}`);
 }
 
+/**
+ * A `fields` lookup for issueToError over the map objectFields gives: records' keys are free
+ * text (`endpoints.cucm`), so a path pattern also matches a map entry with `*` in their place
+ * (`endpoints.*`).
+ */
+export function fieldsLookup(map: ReadonlyMap<string, readonly string[]>): (pattern: string) => readonly string[] | undefined {
+  return (pattern) => {
+    const exact = map.get(pattern);
+    if (exact !== undefined) return exact;
+    const parts = pattern === '' ? [] : pattern.split('.');
+    for (const [key, fields] of map) {
+      const keyParts = key === '' ? [] : key.split('.');
+      if (keyParts.length === parts.length && keyParts.every((k, i) => k === '*' || k === parts[i])) return fields;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * The issue to report: the first one, except that a missing field whose object also has an
+ * unknown field gives way to the unknown field, which is most often the same field misspelt
+ * (`"valeu": 30` makes `value` missing); its message then suggests the right name.
+ */
+export function mainIssue(issues: readonly z.core.$ZodIssue[], root: unknown): z.core.$ZodIssue | undefined {
+  const first = issues[0];
+  if (first === undefined || first.path.length === 0 || valueAt(root, first.path) !== undefined) return first;
+  const parent = pathText(first.path.slice(0, -1));
+  return issues.find((i) => i.code === 'unrecognized_keys' && pathText(i.path) === parent) ?? first;
+}
+
 /** Field names of every strict object in a zod schema, by path pattern (lists as `*`). */
 export function objectFields(schema: z.ZodType): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -127,7 +273,8 @@ export function objectFields(schema: z.ZodType): Map<string, string[]> {
     switch (def['type']) {
       case 'object': {
         const shape = def['shape'] as Record<string, unknown>;
-        out.set(prefix, Object.keys(shape));
+        // The options of a union share a path: their fields are merged.
+        out.set(prefix, [...new Set([...(out.get(prefix) ?? []), ...Object.keys(shape)])]);
         for (const [k, v] of Object.entries(shape)) visit(v, prefix === '' ? k : `${prefix}.${k}`);
         return;
       }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprints, GOLDEN_FILE } from '../scripts/fingerprints.ts';
 
 describe('fingerprints of the shipped experiments', () => {
-  it('match test/golden/fingerprints.json', () => {
+  it('match test/golden/fingerprints.json', { timeout: 600_000 }, () => {
     const golden = JSON.parse(readFileSync(GOLDEN_FILE, 'utf8')) as Record<string, string>;
     expect(fingerprints()).toEqual(golden);
   });

@@ -38,6 +38,7 @@ import {
 } from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
 import { runReplicationSync } from '../experiment/replication.ts';
+import { specFor } from '../experiment/spec.ts';
 import { InputError } from '../errors.ts';
 import { experimentSchema, type Experiment, type ExperimentInput } from '../experiment/schema.ts';
 import type { Summary } from '../experiment/summary.ts';
@@ -186,27 +187,7 @@ export function buildExperiment(options: BuildOptions): BrowserExperiment {
     if (resolved[id] === undefined) throw new InputError(file, `field endpoints.${id}`, `profile "${id}" is not used by any caller or callee of this experiment`);
   }
 
-  const w = experiment.workload;
-  const spec: SimulationSpec = {
-    seed: experiment.seed,
-    platform,
-    config,
-    borderElement,
-    profiles: resolved,
-    workload: {
-      arrivals: { rate: w.arrivals.rate, ...(w.arrivals.profile ? { profile: w.arrivals.profile } : {}), ...(w.arrivals.periodSeconds ? { periodSeconds: w.arrivals.periodSeconds } : {}) },
-      holding: w.holding,
-      callers: w.callers,
-      callees: w.callees,
-      features: w.features,
-      hangup: w.hangup,
-      ringSeconds: w.ringSeconds,
-      h323Share: w.h323Share,
-    },
-    network: experiment.network,
-    sip: experiment.sip,
-    features: { holdSeconds: w.holdSeconds, maxGlareRetries: experiment.maxGlareRetries },
-  };
+  const spec = specFor(experiment, platform, config, borderElement, resolved);
   return { file, experiment, configPath: configFile, configText, config, spec };
 }
 

@@ -7,7 +7,6 @@ import { InvariantViolation } from '../kernel/invariants.ts';
 import { loadExperiment } from '../experiment/load.ts';
 import { runExperiment, runReplicationSync, type Progress } from '../experiment/run.ts';
 import { renderLadder, traceToJson } from '../output/ladder-text.ts';
-import { writeReport } from '../report/render.ts';
 import type { Call } from '../elements/call.ts';
 import { mergeSweeps, parseParam, runSweep } from '../experiment/sweep.ts';
 import { compare, loadSide, parseSide, transitions, writeComparison, type Comparison } from '../experiment/compare.ts';
@@ -100,6 +99,11 @@ function formatComparison(cmp: Comparison, dir: string): string {
   if (moved.length > 16) lines.push(`    ... ${moved.length - 16} more in compare.json`);
   lines.push(`  results in  ${dir}`);
   return lines.join('\n');
+}
+
+/** The report writer, loaded only when a report is asked for (it brings esbuild and d3). */
+async function writeReport(dir: string): Promise<string> {
+  return (await import('../report/render.ts')).writeReport(dir);
 }
 
 /** `i/n` with 1 <= i <= n. */

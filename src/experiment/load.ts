@@ -3,8 +3,8 @@
 // InputError naming the file and the field or line; nothing is run or written before all of
 // it has been checked.
 
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { loadConfigText } from '../config/json.ts';
@@ -23,11 +23,17 @@ import {
   type EndpointProfile,
 } from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
-import { closestMatch, issueToError, objectFields, show } from '../schema-errors.ts';
+import { closestMatch, fieldsLookup, issueToError, jsonErrorOffset, kindOf, mainIssue, objectFields, show } from '../schema-errors.ts';
 import { experimentSchema, type Experiment } from './schema.ts';
+import { specFor } from './spec.ts';
 
-/** The project's models/ folder (next to src/). */
-export const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
+export { specFor };
+
+/** The project root: the folder holding package.json (and src/, models/). */
+export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+// Models folder: $CUBESIM_MODELS when set (your own platform and endpoint profiles), else the project's models/.
+export const MODELS_DIR = process.env['CUBESIM_MODELS'] ? resolve(process.env['CUBESIM_MODELS']) : resolve(PROJECT_DIR, 'models');
 
 /** Shown in errors: paths relative to the working directory when that is shorter. */
 export function displayPath(path: string): string {
@@ -44,30 +50,52 @@ function readText(path: string, what: string): string {
   }
 }
 
-/** Parses JSON text; a syntax error names the line and column. */
+/** Parses JSON text; a syntax error names the line and column, on one line. */
 export function parseJsonText(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
-    if (pos !== null) {
-      const offset = Number(pos[1]);
-      const before = text.slice(0, offset);
-      const line = before.split('\n').length;
-      const column = offset - before.lastIndexOf('\n');
-      throw new InputError(file, `line ${line}`, `not valid JSON at column ${column}: ${msg.replace(/ in JSON at position \d+.*$/, '')}`);
-    }
-    throw new InputError(file, undefined, `not valid JSON: ${msg}`);
+    const offset = pos !== null ? Number(pos[1]) : jsonErrorOffset(text);
+    // V8's own words without the position, and without the copy of the text some messages carry.
+    const what = msg.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?".*$/s, '');
+    if (offset === undefined) throw new InputError(file, undefined, `not valid JSON: ${what}`);
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    throw new InputError(file, `line ${line}`, `not valid JSON at column ${column}: ${what}`);
   }
 }
 
-/** Validates `value` with `schema`; the first issue becomes a one-line InputError. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, file: string): z.infer<S> {
+/**
+ * Validates `value` with `schema`; the first issue (or the unknown field behind a missing one)
+ * becomes a one-line InputError. `allowed` gives hand-written texts by path pattern.
+ */
+export function validate<S extends z.ZodType>(schema: S, value: unknown, file: string, allowed?: (pattern: string) => string | undefined): z.infer<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const fields = objectFields(schema);
-  throw issueToError(r.error.issues[0]!, value, file, { fields: (p) => fields.get(p) });
+  const issue = mainIssue(r.error.issues, value)!;
+  throw issueToError(issue, value, file, { fields: fieldsLookup(objectFields(schema)), ...(allowed !== undefined ? { allowed } : {}) });
+}
+
+/** What an experiment's fields allow, where the schema alone would say only "string". */
+function experimentAllowed(pattern: string): string | undefined {
+  switch (pattern) {
+    case 'name':
+      return 'a name of letters, digits, ".", "_" and "-"';
+    case 'platform':
+      return `a platform id: ${platformIds().join(', ')}`;
+    case 'config':
+      return 'a path to an IOS or JSON configuration file, relative to the experiment file';
+    case 'workload.callers.*.profile':
+    case 'workload.callees.*.profile':
+      return `an endpoint profile id: ${endpointIds().join(', ')}`;
+    case 'workload.holding':
+      return '{"distribution": "exponential", "mean": S}, {"distribution": "lognormal", "mean": S, "sd": S} or {"distribution": "fixed", "value": S}';
+    default:
+      return undefined;
+  }
 }
 
 function readModel<S extends z.ZodType>(schema: S, path: string): z.infer<S> {
@@ -76,7 +104,16 @@ function readModel<S extends z.ZodType>(schema: S, path: string): z.infer<S> {
 }
 
 function modelIds(sub: string): string[] {
-  return readdirSync(resolve(MODELS_DIR, sub))
+  const dir = resolve(MODELS_DIR, sub);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    const from = process.env['CUBESIM_MODELS'] ? ' (the models folder comes from CUBESIM_MODELS)' : '';
+    throw new InputError(displayPath(dir), undefined, `models folder cannot be read (${code})${from}; allowed: a folder with platforms/, endpoints/, defects.json and border-element.json`);
+  }
+  return names
     .filter((f) => f.endsWith('.json'))
     .map((f) => f.slice(0, -5))
     .sort();
@@ -196,31 +233,6 @@ export interface LoadedExperiment {
   spec: SimulationSpec;
 }
 
-/** The simulation spec of a validated experiment and the models it resolved to. */
-export function specFor(experiment: Experiment, platform: Platform, config: BorderElementConfig, borderElement: BorderElementModel, profiles: Record<string, EndpointProfile>): SimulationSpec {
-  const w = experiment.workload;
-  return {
-    seed: experiment.seed,
-    platform,
-    config,
-    borderElement,
-    profiles,
-    workload: {
-      arrivals: { rate: w.arrivals.rate, ...(w.arrivals.profile ? { profile: w.arrivals.profile } : {}), ...(w.arrivals.periodSeconds ? { periodSeconds: w.arrivals.periodSeconds } : {}) },
-      holding: w.holding,
-      callers: w.callers,
-      callees: w.callees,
-      features: w.features,
-      hangup: w.hangup,
-      ringSeconds: w.ringSeconds,
-      h323Share: w.h323Share,
-    },
-    network: experiment.network,
-    sip: experiment.sip,
-    features: { holdSeconds: w.holdSeconds, maxGlareRetries: experiment.maxGlareRetries },
-  };
-}
-
 /**
  * The run a results folder came from, rebuilt from its manifest.json (the resolved experiment,
  * the platform, the configuration text, the profiles): replaying it gives the same calls.
@@ -241,12 +253,52 @@ export function loadFromManifest(dir: string): LoadedExperiment {
   return { file, experiment, configPath: resolve(dir, configFile), configText, spec };
 }
 
+/** The real path of `path` when it exists (symlinks followed), else `path` itself. */
+function realOrSame(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
+}
+
+/**
+ * The experiment's `config` path, resolved relative to the experiment file. It must stay inside
+ * the experiment's folder or the project (symlinks followed), so that an experiment file from
+ * elsewhere cannot make cubesim read (and echo lines of) any file on the machine; a file
+ * elsewhere is given explicitly with --config.
+ */
+function confinedConfigPath(experimentPath: string, config: string, file: string): string {
+  const resolved = resolve(dirname(experimentPath), config);
+  const real = realOrSame(resolved);
+  const roots = [realOrSame(dirname(experimentPath)), realOrSame(PROJECT_DIR)];
+  if (roots.some((root) => isInside(real, root))) {
+    if (!existsSync(resolved)) {
+      throw new InputError(file, 'field config', `got ${show(config)}: configuration file ${displayPath(resolved)} not found; allowed: an IOS or JSON configuration file, relative to the experiment file`);
+    }
+    return resolved;
+  }
+  const inside = isInside(roots[0]!, roots[1]!) ? roots[1]! : `${roots[0]!} or ${roots[1]!}`;
+  throw new InputError(
+    file,
+    'field config',
+    `got ${show(config)}, which resolves to ${real} and leaves the experiment's folder and the project; allowed: a path inside ${inside}; give a configuration elsewhere explicitly with --config`,
+  );
+}
+
 /** Reads the experiment with its overrides and resolves everything it refers to. */
 export function loadExperiment(path: string, overrides: ExperimentOverrides = {}): LoadedExperiment {
   const abs = resolve(path);
   const file = displayPath(abs);
   const raw = parseJsonText(readText(abs, 'experiment file'), file);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(file, undefined, 'an experiment must be a JSON object');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InputError(file, undefined, `got ${kindOf(raw)} (${show(raw)}); allowed: a JSON object with the experiment's fields (name, platform, config, workload, calls or until, ...)`);
+  }
   const obj = structuredClone(raw) as Record<string, unknown>;
   for (const s of overrides.set ?? []) {
     const { path: p, value } = parseAssignment(s);
@@ -258,10 +310,10 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
   if (overrides.warmup !== undefined) obj['warmup'] = overrides.warmup;
   if (overrides.seed !== undefined) obj['seed'] = overrides.seed;
   if (overrides.platform !== undefined) obj['platform'] = overrides.platform;
-  const experiment = validate(experimentSchema, obj, file);
+  const experiment = validate(experimentSchema, obj, file, experimentAllowed);
 
   const platform = withCapacity(loadPlatform(experiment.platform, file, 'field platform'), experiment.capacity, file);
-  const configPath = overrides.config !== undefined ? resolve(overrides.config) : resolve(dirname(abs), experiment.config);
+  const configPath = overrides.config !== undefined ? resolve(overrides.config) : confinedConfigPath(abs, experiment.config, file);
   const configText = readText(configPath, 'configuration file');
   const config = loadConfig(configPath, platform);
 
@@ -303,7 +355,7 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
   }
   for (const id of Object.keys(experiment.endpoints)) {
     if (profiles[id] === undefined) {
-      throw new InputError(file, `field endpoints.${id}`, `profile "${id}" is not used by any caller or callee of this experiment`);
+      throw new InputError(file, `field endpoints.${id}`, `profile ${show(id)} is not used by any caller or callee of this experiment; allowed: a profile of workload.callers or workload.callees (${Object.keys(profiles).join(', ')})`);
     }
   }
 

@@ -124,7 +124,7 @@ export const experimentSchema = z
     endpoints: z.record(z.string(), endpointOverride).default({}),
   })
   .strict()
-  .refine((e) => e.calls !== undefined || e.until !== undefined, { message: 'give "calls" or "until" (or both)', path: ['calls'] });
+  .refine((e) => e.calls !== undefined || e.until !== undefined, { message: 'a whole number of calls, or "until" in simulated seconds instead (or both)', path: ['calls'] });
 
 export type Experiment = z.infer<typeof experimentSchema>;
 export type ExperimentInput = z.input<typeof experimentSchema>;

@@ -1,7 +1,6 @@
 // calls.csv: one row per call, written as a stream while the run goes (csv-stringify), so
 // memory does not depend on the number of calls.
-import { stringify, type Stringifier } from 'csv-stringify';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { CsvFile } from './csv-file.ts';
 import type { Call } from '../elements/call.ts';
 
 export const CALL_COLUMNS = [
@@ -29,41 +28,14 @@ export function callRow(c: Call, replication = 0): (string | number)[] {
   ];
 }
 
-export class CallsCsvWriter {
-  private readonly csv: Stringifier;
-  private readonly file: WriteStream;
-  private readonly done: Promise<void>;
-
+/** calls.csv, one row per call as calls end. */
+export class CallsCsvWriter extends CsvFile {
   constructor(path: string) {
-    this.file = createWriteStream(path);
-    // Cells that a spreadsheet would read as a formula are escaped (csv-stringify's `escape_formulas`).
-    this.csv = stringify({ header: true, columns: [...CALL_COLUMNS], escape_formulas: true });
-    this.csv.pipe(this.file);
-    this.done = new Promise((resolve, reject) => {
-      this.file.on('finish', resolve);
-      this.file.on('error', reject);
-      this.csv.on('error', reject);
-    });
+    super(path, CALL_COLUMNS);
   }
 
-  /** Writes a row; returns false when the stream wants the producer to wait (backpressure). */
+  /** Writes a call's row; false when the stream wants the producer to wait (backpressure). */
   write(c: Call, replication = 0): boolean {
-    return this.csv.write(callRow(c, replication));
-  }
-
-  /** Resolves when the buffered rows have been handed to the file. */
-  drained(): Promise<void> {
-    return new Promise((resolve) => this.csv.once('drain', () => resolve()));
-  }
-
-  /** Stops writing at once (the run failed); errors from the half-written file are dropped. */
-  abort(): void {
-    this.done.catch(() => {});
-    this.csv.destroy();
-  }
-
-  async close(): Promise<void> {
-    this.csv.end();
-    await this.done;
+    return this.writeCells(callRow(c, replication));
   }
 }

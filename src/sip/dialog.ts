@@ -160,6 +160,8 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
   private refreshInFlight: Method | null = null;
   /** When the refresh in progress first fell due (postponements and retries keep it). */
   private refreshDueAt = -1;
+  /** A BYE is waiting for the ACK of our 2xx (RFC 3261 §15). */
+  private byeWhenAcked = false;
 
   constructor(
     readonly port: SipPort,
@@ -234,11 +236,17 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
     m.minSe = Math.max(b.minSe, this.largestMinSe);
   }
 
-  /** Sends BYE (once) and ends the session timer; the dialog is over when the BYE completes. */
+  /**
+   * Sends BYE (once) and ends the session timer; the dialog is over when the BYE completes. A UAS
+   * whose 2xx is not yet acknowledged waits for the ACK, or for it to time out, first (RFC 3261 §15).
+   */
   bye(): void {
     if (this.state === 'terminating' || this.state === 'terminated') return;
     this.cancelSessionTimers();
-    this.stop2xxRetransmission();
+    if (this.pending2xx !== null) {
+      this.byeWhenAcked = true;
+      return;
+    }
     if (this.state === 'early') {
       // No dialog at the peer yet (no 2xx seen): nothing to send.
       this.terminate();
@@ -354,7 +362,10 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
 
   /** An ACK that matched no transaction: the ACK for our 2xx. */
   receiveAck(ack: SipMessage): void {
-    if (this.pending2xx !== null && ack.cseq === this.pending2xx.cseq) this.stop2xxRetransmission();
+    if (this.pending2xx !== null && ack.cseq === this.pending2xx.cseq) {
+      this.stop2xxRetransmission();
+      if (this.byeWhenAcked) this.bye();
+    }
   }
 
   // ---- ClientTransactionUser -----------------------------------------------------------
@@ -593,6 +604,10 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
       case ACK_TIMEOUT:
         if (this.pending2xx === null) return;
         this.stop2xxRetransmission();
+        if (this.byeWhenAcked) {
+          this.bye(); // the call was already over here: send the BYE that waited
+          return;
+        }
         this.owner.onAckMissing(this);
         return;
     }
