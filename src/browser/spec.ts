@@ -29,22 +29,20 @@ import type { Call } from '../elements/call.ts';
 import {
   borderElementModelSchema,
   defectTableSchema,
-  effectiveProfile,
   endpointProfileSchema,
-  withOverrides,
   type BorderElementModel,
   type DefectTable,
   type EndpointProfile,
 } from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
 import { runReplicationSync } from '../experiment/replication.ts';
-import { specFor } from '../experiment/spec.ts';
+import { checkMidcallModelled, resolveProfiles, specFor, unknownId, withCapacity } from '../experiment/spec.ts';
 import { InputError } from '../errors.ts';
 import { experimentSchema, type Experiment, type ExperimentInput } from '../experiment/schema.ts';
 import type { Summary } from '../experiment/summary.ts';
 import type { LadderSample, TimeseriesPoint } from '../report/data.ts';
 import { traceToJson } from '../output/ladder-text.ts';
-import { closestMatch, issueToError, objectFields, show } from '../schema-errors.ts';
+import { issueToError, objectFields } from '../schema-errors.ts';
 
 // The pages forbid eval in their Content-Security-Policy; zod's compiled fast path would probe
 // for it (and the browser reports the refused probe), so it runs interpreted. Same results.
@@ -117,11 +115,6 @@ function validate<S extends z.ZodType>(schema: S, value: unknown, file: string):
   throw issueToError(r.error.issues[0]!, value, file, { fields: (p) => fields.get(p) });
 }
 
-function unknownId(file: string, field: string | undefined, what: string, id: string, known: readonly string[]): InputError {
-  const guess = closestMatch(id, known);
-  return new InputError(file, field, `unknown ${what} ${show(id)}; allowed: ${known.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`);
-}
-
 /** Reads and checks the configuration text against the platform's release (as load.ts loadConfig). */
 export function parseConfig(text: string, platform: Platform, file = 'configuration'): BorderElementConfig {
   const config = loadConfigText(text, file);
@@ -149,43 +142,11 @@ export function buildExperiment(options: BuildOptions): BrowserExperiment {
   const platformIds = Object.keys(platforms);
   const base = platforms[experiment.platform];
   if (base === undefined) throw unknownId(file, 'field platform', 'platform', experiment.platform, platformIds);
-  const cap = { ...base.capacity };
-  for (const [k, v] of Object.entries(experiment.capacity) as Array<[keyof Platform['capacity'], number | undefined]>) {
-    if (v !== undefined) cap[k] = { value: v, assumed: `set by the ${file}` };
-  }
-  const platform: Platform = { ...base, capacity: cap };
+  const platform = withCapacity(base, experiment.capacity, file);
 
   const config = parseConfig(configText, platform, configFile);
-  const mode = (borderElement.midcall[platform.release.midcallBehaviour] as Record<string, unknown>)[config.midcallSignaling];
-  if (mode === undefined) throw new InputError(configFile, undefined, `midcall-signaling ${config.midcallSignaling} is not modelled for ${platform.name}`);
-
-  const known = Object.keys(profiles);
-  const resolved: Record<string, EndpointProfile> = {};
-  const wanted = [
-    ...experiment.workload.callers.map((c, i) => ({ id: c.profile, field: `workload.callers.${i}.profile` })),
-    ...experiment.workload.callees.map((c, i) => ({ id: c.profile, field: `workload.callees.${i}.profile` })),
-  ];
-  for (const { id, field } of wanted) {
-    if (resolved[id] !== undefined) continue;
-    let p = profiles[id];
-    if (p === undefined) throw unknownId(file, `field ${field}`, 'endpoint profile', id, known);
-    const o = experiment.endpoints[id];
-    if (o !== undefined) {
-      const set: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(o.timer)) if (v !== undefined) set[`timer.${k}`] = v;
-      if (o.allowUpdate !== undefined) set['allowUpdate'] = o.allowUpdate;
-      if (o.answersUpdate !== undefined) set['answersUpdate'] = o.answersUpdate;
-      p = withOverrides(p, set);
-      p = { ...p, defects: [...p.defects, ...o.defects] };
-    }
-    for (const [i, d] of p.defects.entries()) {
-      if (defects.defects[d] === undefined) throw unknownId(file, `field endpoints.${id}.defects.${i}`, 'defect', d, Object.keys(defects.defects).sort());
-    }
-    resolved[id] = effectiveProfile(p, defects);
-  }
-  for (const id of Object.keys(experiment.endpoints)) {
-    if (resolved[id] === undefined) throw new InputError(file, `field endpoints.${id}`, `profile "${id}" is not used by any caller or callee of this experiment`);
-  }
+  checkMidcallModelled(borderElement, platform, config, configFile);
+  const resolved = resolveProfiles(experiment, file, Object.keys(profiles), (id) => profiles[id]!, defects);
 
   const spec = specFor(experiment, platform, config, borderElement, resolved);
   return { file, experiment, configPath: configFile, configText, config, spec };

@@ -14,7 +14,7 @@ import {
   PER_DIAL_PEER_REFUSAL,
   parseIosConfig,
 } from './ios.ts';
-import { closestMatch, issueToError as sharedIssueToError, show } from '../schema-errors.ts';
+import { issueToError as sharedIssueToError, show } from '../schema-errors.ts';
 import {
   allowsSipToSip,
   defaultBorderElementConfig,

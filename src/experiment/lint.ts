@@ -22,7 +22,6 @@ import {
 } from '../elements/models.ts';
 import type { RefresherToken } from '../sip/message.ts';
 import {
-  effectiveMinSe,
   expiryDelay,
   intervalWhenAnswerSilent,
   negotiateAsUas,

@@ -17,15 +17,14 @@ import {
   defectTableSchema,
   effectiveProfile,
   endpointProfileSchema,
-  withOverrides,
   type BorderElementModel,
   type DefectTable,
   type EndpointProfile,
 } from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
-import { closestMatch, fieldsLookup, issueToError, jsonErrorOffset, kindOf, mainIssue, objectFields, show } from '../schema-errors.ts';
+import { fieldsLookup, issueToError, jsonErrorOffset, kindOf, mainIssue, objectFields, show } from '../schema-errors.ts';
 import { experimentSchema, type Experiment } from './schema.ts';
-import { specFor } from './spec.ts';
+import { checkMidcallModelled, resolveProfiles, specFor, unknownId, withCapacity } from './spec.ts';
 
 export { specFor };
 
@@ -131,8 +130,7 @@ export function endpointIds(): string[] {
 export function loadPlatform(id: string, file: string, field?: string): Platform {
   const ids = platformIds();
   if (!ids.includes(id)) {
-    const guess = closestMatch(id, ids);
-    throw new InputError(file, field, `unknown platform ${show(id)}; allowed: ${ids.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`);
+    throw unknownId(file, field, 'platform', id, ids);
   }
   return readModel(platformSchema, resolve(MODELS_DIR, 'platforms', `${id}.json`));
 }
@@ -149,8 +147,7 @@ export function loadDefects(): DefectTable {
 export function loadEndpointProfile(id: string, file: string, field?: string): EndpointProfile {
   const known = endpointIds();
   if (!known.includes(id)) {
-    const guess = closestMatch(id, known);
-    throw new InputError(file, field, `unknown endpoint profile ${show(id)}; allowed: ${known.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`);
+    throw unknownId(file, field, 'endpoint profile', id, known);
   }
   return effectiveProfile(readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`)), loadDefects());
 }
@@ -199,15 +196,6 @@ export function parseAssignment(text: string): { path: string; value: unknown } 
     // not JSON: the text itself
   }
   return { path, value };
-}
-
-/** The platform with the experiment's capacity figures in place of the model's. */
-function withCapacity(platform: Platform, capacity: Experiment['capacity'], file: string): Platform {
-  const cap = { ...platform.capacity };
-  for (const [k, v] of Object.entries(capacity) as Array<[keyof Platform['capacity'], number | undefined]>) {
-    if (v !== undefined) cap[k] = { value: v, assumed: `set by the experiment ${file}` };
-  }
-  return { ...platform, capacity: cap };
 }
 
 export interface ExperimentOverrides {
@@ -318,47 +306,8 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
   const config = loadConfig(configPath, platform);
 
   const borderElement = loadBorderElementModel();
-  const mode = (borderElement.midcall[platform.release.midcallBehaviour] as Record<string, unknown>)[config.midcallSignaling];
-  if (mode === undefined) {
-    throw new InputError(displayPath(configPath), undefined, `midcall-signaling ${config.midcallSignaling} is not modelled for ${platform.name}`);
-  }
-  const defects = loadDefects();
-
-  const known = endpointIds();
-  const profiles: Record<string, EndpointProfile> = {};
-  const wanted = [...experiment.workload.callers.map((c, i) => ({ id: c.profile, field: `workload.callers.${i}.profile` })),
-    ...experiment.workload.callees.map((c, i) => ({ id: c.profile, field: `workload.callees.${i}.profile` }))];
-  for (const { id, field } of wanted) {
-    if (profiles[id] !== undefined) continue;
-    if (!known.includes(id)) {
-      const guess = closestMatch(id, known);
-      throw new InputError(file, `field ${field}`, `unknown endpoint profile ${show(id)}; allowed: ${known.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`);
-    }
-    let p = readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`));
-    const o = experiment.endpoints[id];
-    if (o !== undefined) {
-      const set: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(o.timer)) if (v !== undefined) set[`timer.${k}`] = v;
-      if (o.allowUpdate !== undefined) set['allowUpdate'] = o.allowUpdate;
-      if (o.answersUpdate !== undefined) set['answersUpdate'] = o.answersUpdate;
-      p = withOverrides(p, set);
-      p = { ...p, defects: [...p.defects, ...o.defects] };
-    }
-    for (const [i, d] of p.defects.entries()) {
-      if (defects.defects[d] === undefined) {
-        const ids = Object.keys(defects.defects).sort();
-        const guess = closestMatch(d, ids);
-        throw new InputError(file, `field endpoints.${id}.defects.${i}`, `unknown defect ${show(d)}; allowed: ${ids.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`);
-      }
-    }
-    profiles[id] = effectiveProfile(p, defects);
-  }
-  for (const id of Object.keys(experiment.endpoints)) {
-    if (profiles[id] === undefined) {
-      throw new InputError(file, `field endpoints.${id}`, `profile ${show(id)} is not used by any caller or callee of this experiment; allowed: a profile of workload.callers or workload.callees (${Object.keys(profiles).join(', ')})`);
-    }
-  }
-
+  checkMidcallModelled(borderElement, platform, config, displayPath(configPath));
+  const profiles = resolveProfiles(experiment, file, endpointIds(), (id) => readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`)), loadDefects());
   const spec = specFor(experiment, platform, config, borderElement, profiles);
   return { file, experiment, configPath, configText, spec };
 }

@@ -2,9 +2,66 @@
 // the browser notebooks so both build exactly the same model from the same experiment.
 import type { Platform } from '../config/platform.ts';
 import type { BorderElementConfig } from '../config/types.ts';
-import type { BorderElementModel, EndpointProfile } from '../elements/models.ts';
+import { InputError } from '../errors.ts';
+import { effectiveProfile, withOverrides, type BorderElementModel, type DefectTable, type EndpointProfile } from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
+import { closestMatch, show } from '../schema-errors.ts';
 import type { Experiment } from './schema.ts';
+
+/** An id that names nothing known: the known ones, and the closest as a suggestion. */
+export function unknownId(file: string, field: string | undefined, what: string, id: string, known: readonly string[]): InputError {
+  const guess = closestMatch(id, known);
+  return new InputError(file, field, `unknown ${what} ${show(id)}; allowed: ${known.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`);
+}
+
+/** The platform with the experiment's capacity figures in place of the model's. */
+export function withCapacity(platform: Platform, capacity: Experiment['capacity'], file: string): Platform {
+  const cap = { ...platform.capacity };
+  for (const [k, v] of Object.entries(capacity) as Array<[keyof Platform['capacity'], number | undefined]>) {
+    if (v !== undefined) cap[k] = { value: v, assumed: `set by the experiment ${file}` };
+  }
+  return { ...platform, capacity: cap };
+}
+
+/** The border element's behaviour table must have the configured midcall mode for this release. */
+export function checkMidcallModelled(model: BorderElementModel, platform: Platform, config: BorderElementConfig, configFile: string): void {
+  const mode = (model.midcall[platform.release.midcallBehaviour] as Record<string, unknown>)[config.midcallSignaling];
+  if (mode === undefined) throw new InputError(configFile, undefined, `midcall-signaling ${config.midcallSignaling} is not modelled for ${platform.name}`);
+}
+
+/**
+ * The endpoint profiles an experiment uses (its callers and callees), each with the experiment's
+ * overrides and its defects applied. `read` gives a profile by id from wherever the models are.
+ */
+export function resolveProfiles(experiment: Experiment, file: string, known: readonly string[], read: (id: string) => EndpointProfile, defects: DefectTable): Record<string, EndpointProfile> {
+  const profiles: Record<string, EndpointProfile> = {};
+  const w = experiment.workload;
+  const wanted = [...w.callers.map((c, i) => ({ id: c.profile, field: `workload.callers.${i}.profile` })), ...w.callees.map((c, i) => ({ id: c.profile, field: `workload.callees.${i}.profile` }))];
+  for (const { id, field } of wanted) {
+    if (profiles[id] !== undefined) continue;
+    if (!known.includes(id)) throw unknownId(file, `field ${field}`, 'endpoint profile', id, known);
+    let p = read(id);
+    const o = experiment.endpoints[id];
+    if (o !== undefined) {
+      const set: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(o.timer)) if (v !== undefined) set[`timer.${k}`] = v;
+      if (o.allowUpdate !== undefined) set['allowUpdate'] = o.allowUpdate;
+      if (o.answersUpdate !== undefined) set['answersUpdate'] = o.answersUpdate;
+      p = withOverrides(p, set);
+      p = { ...p, defects: [...p.defects, ...o.defects] };
+    }
+    for (const [i, d] of p.defects.entries()) {
+      if (defects.defects[d] === undefined) throw unknownId(file, `field endpoints.${id}.defects.${i}`, 'defect', d, Object.keys(defects.defects).sort());
+    }
+    profiles[id] = effectiveProfile(p, defects);
+  }
+  for (const id of Object.keys(experiment.endpoints)) {
+    if (profiles[id] === undefined) {
+      throw new InputError(file, `field endpoints.${id}`, `profile ${show(id)} is not used by any caller or callee of this experiment; allowed: a profile of workload.callers or workload.callees (${Object.keys(profiles).join(', ')})`);
+    }
+  }
+  return profiles;
+}
 
 /** The simulation spec of a validated experiment and the models it resolved to. */
 export function specFor(experiment: Experiment, platform: Platform, config: BorderElementConfig, borderElement: BorderElementModel, profiles: Record<string, EndpointProfile>): SimulationSpec {
