@@ -48,6 +48,11 @@ export class Simulator {
     return this.queue.size;
   }
 
+  /** Time of the next event due (Infinity when none): lets a real-time driver sleep until then. */
+  get nextTime(): number {
+    return this.queue.peekTime();
+  }
+
   /** Asks the running loop to return after the current event. */
   stop(): void {
     this.stopRequested = true;
