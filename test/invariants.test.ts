@@ -43,11 +43,11 @@ describe('the invariant checker', () => {
   });
 
   it('catches a second INVITE transaction on a dialog', () => {
-    const send = Dialog.prototype.send;
-    vi.spyOn(Dialog.prototype, 'send').mockImplementation(function (this: Dialog, method, purpose, owner, prepare) {
-      const t = send.call(this, method, purpose, owner, prepare);
+    const start = Dialog.prototype.start;
+    vi.spyOn(Dialog.prototype, 'start').mockImplementation(function (this: Dialog, msg, owner) {
+      const t = start.call(this, msg, owner);
       // Test double: a refresh re-INVITE is sent twice at once.
-      if (method === 'INVITE' && purpose === 'refresh') send.call(this, method, purpose, owner, prepare);
+      if (msg.method === 'INVITE' && msg.purpose === 'refresh') start.call(this, this.request(msg.method, msg.purpose), owner);
       return t;
     });
     expect(() => run(load('quickstart', ['calls=5', 'workload.holding={"distribution":"fixed","value":1000}']))).toThrow(/a second INVITE transaction started/);

@@ -153,7 +153,6 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
   /** On a call with an H.323 caller, the border element's SIP user agent on the outbound leg. */
   gateway: { readonly dialog: Dialog | null } | null = null;
   private holdsSlot = false;
-  private readonly relays = new Map<ClientTransaction, Relay>();
   private pingHandle: EventHandle = NO_EVENT;
   private tagCounter = 0;
 
@@ -219,14 +218,14 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       out.restartAttempt(tag);
     }
     const outbound = out;
-    outbound.send('INVITE', 'setup', this, (m) => {
-      m.sdp = outbound.localSdp;
-      m.supportedTimer = offer.supportedTimer;
-      m.sessionExpires = offer.sessionExpires;
-      m.refresher = offer.refresher;
-      m.minSe = offer.minSe;
-    });
-    this.relays.set(outbound.ict!, { from: d, txn, counts: this.call.inbound });
+    const m = outbound.request('INVITE', 'setup');
+    m.sdp = outbound.localSdp;
+    m.supportedTimer = offer.supportedTimer;
+    m.sessionExpires = offer.sessionExpires;
+    m.refresher = offer.refresher;
+    m.minSe = offer.minSe;
+    outbound.start(m, this);
+    this.relayFor(outbound.ict!, { from: d, txn, counts: this.call.inbound });
   }
 
   // ---- PortCore ----------------------------------------------------------------------------
@@ -342,11 +341,11 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       counts.relayed++;
       this.be.counters.reinvitesRelayed++;
     }
-    const sent = other.send(req.method, req.purpose, this, (m) => {
-      copyTimerHeaders(req, m);
-      if (req.sdp !== null) m.sdp = reversion(req.sdp, other.localSdp);
-    });
-    this.relays.set(sent, { from: d, txn, counts });
+    const m = other.request(req.method, req.purpose);
+    copyTimerHeaders(req, m);
+    if (req.sdp !== null) m.sdp = reversion(req.sdp, other.localSdp);
+    const sent = other.start(m, this);
+    this.relayFor(sent, { from: d, txn, counts });
   }
 
   private countGlare(d: Dialog): void {
@@ -356,8 +355,20 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
 
   // ---- RequestOwner: answers from the far leg ------------------------------------------------
 
+  /** The request `sent` on one leg relays `relay.txn` of the other: its answers go back there. */
+  private relayFor(sent: ClientTransaction, relay: Relay): void {
+    sent.requesterData = relay;
+  }
+
+  /** The relay a request belongs to, taken once its final answer (or time-out) is in. */
+  private static relayOf(txn: ClientTransaction, take: boolean): Relay | undefined {
+    const relay = txn.requesterData as Relay | null;
+    if (take) txn.requesterData = null;
+    return relay ?? undefined;
+  }
+
   onRequestProvisional(_d: Dialog, txn: ClientTransaction, resp: SipMessage): void {
-    const relay = this.relays.get(txn);
+    const relay = BorderElementCall.relayOf(txn, false);
     if (relay === undefined || resp.status === 100) return;
     relay.from.respond(relay.txn, relay.txn.makeResponse(resp.status, relay.from.localTag));
   }
@@ -367,9 +378,8 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       if (resp.status === 408 || resp.status === 481) this.pingFailed(d);
       return;
     }
-    const relay = this.relays.get(txn);
+    const relay = BorderElementCall.relayOf(txn, true);
     if (relay === undefined) return;
-    this.relays.delete(txn);
     const from = relay.from;
     if (resp.status === 491) this.countGlare(d);
     const r = relay.txn.makeResponse(resp.status, from.localTag);
@@ -388,9 +398,8 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       this.pingFailed(d);
       return;
     }
-    const relay = this.relays.get(txn);
+    const relay = BorderElementCall.relayOf(txn, true);
     if (relay === undefined) return;
-    this.relays.delete(txn);
     relay.from.respond(relay.txn, relay.txn.makeResponse(408, relay.from.localTag));
     if (txn.request.purpose === 'setup') {
       d.terminate();

@@ -80,15 +80,16 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     const d = this.dialog!;
     const b = this.behaviour;
     this.call.attempts++;
-    d.send('INVITE', 'setup', this, (m) => {
-      m.sdp = d.localSdp;
-      if (!b.supportsTimer) return;
+    const m = d.request('INVITE', 'setup');
+    m.sdp = d.localSdp;
+    if (b.supportsTimer) {
       m.minSe = minSe;
       if (sessionExpires > 0) {
         m.sessionExpires = sessionExpires;
         m.refresher = b.requestRefresher;
       }
-    });
+    }
+    d.start(m, this);
   }
 
   private onSetupFinal(resp: SipMessage): void {
@@ -170,15 +171,21 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       }
     };
     const purpose = p.feature === 'hold' ? (p.step === 'start' ? 'hold' : 'resume') : p.feature;
-    const txn = d.send(isInvite ? 'INVITE' : 'REFER', purpose, this, (m) => {
-      if (!isInvite) return;
+    const m = d.request(isInvite ? 'INVITE' : 'REFER', purpose);
+    if (isInvite) {
       m.sdp = change(d.localSdp);
       d.addTimerHeaders(m);
-    });
-    this.featureOf.set(txn, slot);
+    }
+    const txn = d.start(m, this);
+    txn.requesterData = slot;
   }
 
-  private readonly featureOf = new Map<ClientTransaction, number>();
+  /** The feature slot a request was sent for (kept on its transaction), taken once answered. */
+  private static featureSlot(txn: ClientTransaction): number | undefined {
+    const slot = txn.requesterData;
+    txn.requesterData = null;
+    return typeof slot === 'number' ? slot : undefined;
+  }
 
   private onFeatureFinal(slot: number, resp: SipMessage | null): void {
     const p = this.pending[slot]!;
@@ -246,9 +253,8 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       this.onSetupFinal(resp);
       return;
     }
-    const slot = this.featureOf.get(txn);
+    const slot = Endpoint.featureSlot(txn);
     if (slot !== undefined) {
-      this.featureOf.delete(txn);
       this.onFeatureFinal(slot, resp);
     }
   }
@@ -259,9 +265,8 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       this.call.reject(this.sim.now, 'setup-timeout', 408);
       return;
     }
-    const slot = this.featureOf.get(txn);
+    const slot = Endpoint.featureSlot(txn);
     if (slot !== undefined) {
-      this.featureOf.delete(txn);
       this.onFeatureFinal(slot, null);
     }
   }

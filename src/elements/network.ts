@@ -94,21 +94,11 @@ export interface NetworkCounters {
 
 const METHOD_CODE: Readonly<Record<string, number>> = { INVITE: 1, ACK: 2, BYE: 3, UPDATE: 4, OPTIONS: 5, REFER: 6 };
 
-/** A message in flight; after arrival at the border element it also waits for the processor. */
-class Delivery implements EventTarget {
-  constructor(readonly link: Link, readonly to: SipPort, readonly msg: SipMessage) {}
+// A message in flight is an event on its link carrying the message as data; the kind says which
+// way it goes and whether it has already waited for the processor, so nothing is made per message.
+const TOWARD_A = 1, PROCESSED = 2;
 
-  onEvent(kind: number): void {
-    const link = this.link;
-    if (kind === 0 && link.processor !== null && this.to === link.processed && link.processor.costPerMessage > 0) {
-      link.sim.at(link.processor.admit(link.sim.now), this, 1, Priority.delivery);
-      return;
-    }
-    this.to.receive(this.msg);
-  }
-}
-
-export class Link implements Wire {
+export class Link implements Wire, EventTarget {
   private checkCseq(from: SipPort, msg: SipMessage): void {
     const key = `${from === this.a ? 'a' : 'b'} ${msg.callId}`;
     const last = (this.lastCseq ??= new Map()).get(key);
@@ -172,6 +162,17 @@ export class Link implements Wire {
       c.messagesLost++;
       return;
     }
-    this.sim.at(now + delay, new Delivery(this, to, msg), 0, Priority.delivery);
+    this.sim.at(now + delay, this, to === this.a ? TOWARD_A : 0, Priority.delivery, msg);
+  }
+
+  /** A message arrives; at the border element's side it first waits for the processor. */
+  onEvent(kind: number, data: unknown): void {
+    const to = (kind & TOWARD_A) !== 0 ? this.a : this.b;
+    const p = this.processor;
+    if ((kind & PROCESSED) === 0 && p !== null && to === this.processed && p.costPerMessage > 0) {
+      this.sim.at(p.admit(this.sim.now), this, kind | PROCESSED, Priority.delivery, data);
+      return;
+    }
+    to.receive(data as SipMessage);
   }
 }

@@ -10,9 +10,12 @@
 // are cancelled long before they would fire, and removing them from the middle of a heap would
 // cost more than letting them drain.
 
-/** Something that receives events: `kind` tells it which of its own timers fired. */
+/**
+ * Something that receives events: `kind` tells it which of its own timers fired; `data` is what
+ * was scheduled with the event (a message in flight, say), so that no object is made per event.
+ */
 export interface EventTarget {
-  onEvent(kind: number): void;
+  onEvent(kind: number, data: unknown): void;
 }
 
 const PRIORITY_SHIFT = 2 ** 44;
@@ -32,6 +35,7 @@ export class EventQueue {
 
   private slotCap: number;
   private targets: (EventTarget | null)[] = [];
+  private data: unknown[] = [];
   private kinds: Int32Array;
   private gens: Int32Array;
   private live: Uint8Array;
@@ -44,6 +48,7 @@ export class EventQueue {
   poppedTime = 0;
   poppedTarget: EventTarget | null = null;
   poppedKind = 0;
+  poppedData: unknown = null;
 
   constructor(initialCapacity = 1024) {
     this.cap = initialCapacity;
@@ -62,9 +67,10 @@ export class EventQueue {
     return this.liveCount;
   }
 
-  push(time: number, priority: number, target: EventTarget, kind: number): EventHandle {
+  push(time: number, priority: number, target: EventTarget, kind: number, data: unknown = null): EventHandle {
     const slot = this.allocSlot();
     this.targets[slot] = target;
+    this.data[slot] = data;
     this.kinds[slot] = kind;
     this.live[slot] = 1;
     this.liveCount++;
@@ -90,6 +96,7 @@ export class EventQueue {
     if (slot >= this.slotsUsed || this.gens[slot] !== gen || this.live[slot] === 0) return;
     this.live[slot] = 0;
     this.targets[slot] = null;
+    this.data[slot] = null;
     this.liveCount--;
   }
 
@@ -114,8 +121,10 @@ export class EventQueue {
         this.poppedTime = t;
         this.poppedTarget = this.targets[slot]!;
         this.poppedKind = this.kinds[slot]!;
+        this.poppedData = this.data[slot];
         this.live[slot] = 0;
         this.targets[slot] = null;
+        this.data[slot] = null;
         this.liveCount--;
         this.releaseSlot(slot);
         return true;
@@ -149,6 +158,7 @@ export class EventQueue {
     if (this.slotsUsed === this.slotCap) this.growSlots();
     if (this.slotsUsed >= SLOT_BITS) throw new Error('event queue: more than 2^24 pending events');
     this.targets.push(null);
+    this.data.push(null);
     return this.slotsUsed++;
   }
 

@@ -29,15 +29,15 @@ export class Simulator {
   private readonly queue = new EventQueue(4096);
   private stopRequested = false;
 
-  /** Schedules `target.onEvent(kind)` after `delay` seconds. */
-  after(delay: number, target: EventTarget, kind: number, priority: number = Priority.timer): EventHandle {
-    return this.queue.push(this.now + delay, priority, target, kind);
+  /** Schedules `target.onEvent(kind, data)` after `delay` seconds. */
+  after(delay: number, target: EventTarget, kind: number, priority: number = Priority.timer, data: unknown = null): EventHandle {
+    return this.queue.push(this.now + delay, priority, target, kind, data);
   }
 
-  /** Schedules `target.onEvent(kind)` at absolute simulated time `time` (not before now). */
-  at(time: number, target: EventTarget, kind: number, priority: number = Priority.timer): EventHandle {
+  /** Schedules `target.onEvent(kind, data)` at absolute simulated time `time` (not before now). */
+  at(time: number, target: EventTarget, kind: number, priority: number = Priority.timer, data: unknown = null): EventHandle {
     if (time < this.now) throw new Error(`scheduling in the past: ${time} < ${this.now}`);
-    return this.queue.push(time, priority, target, kind);
+    return this.queue.push(time, priority, target, kind, data);
   }
 
   cancel(handle: EventHandle): void {
@@ -72,7 +72,7 @@ export class Simulator {
       if (q.poppedTime < this.now) throw new Error(`invariant violated: the clock went back from ${this.now} to ${q.poppedTime}`);
       this.now = q.poppedTime;
       this.events++;
-      q.poppedTarget!.onEvent(q.poppedKind);
+      q.poppedTarget!.onEvent(q.poppedKind, q.poppedData);
       if (this.stopRequested) return 'stopped';
       if (stopWhen !== undefined && stopWhen()) return 'condition';
     }

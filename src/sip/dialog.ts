@@ -193,8 +193,12 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
 
   // ---- sending ---------------------------------------------------------------------------
 
-  /** Starts a request in this dialog; `prepare` fills in headers and body before it is sent. */
-  send(method: Method, purpose: Purpose, owner: RequestOwner, prepare?: (m: SipMessage) => void): ClientTransaction {
+  /**
+   * A new request in this dialog (next CSeq, a new branch) for the sender to fill in with headers
+   * and body, then hand to `start`. Two steps rather than a callback: nothing is made per request
+   * beyond the message and its transaction.
+   */
+  request(method: Method, purpose: Purpose): SipMessage {
     const inv = this.ctx.invariants;
     if (inv.enabled) {
       if (this.state === 'terminated') inv.fail(this.ctx.index, this.sim.now, `${method} (${purpose}) sent on the terminated dialog ${this.port.name}`);
@@ -203,9 +207,13 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
     const msg = newRequest(method, purpose, this.callId, this.localTag, this.remoteTag, ++this.localCseq, this.ctx.newBranch());
     msg.supportedTimer = this.behaviour.supportsTimer; // U1: in every request but ACK
     msg.allowUpdate = this.behaviour.allowUpdate;
-    if (prepare !== undefined) prepare(msg);
+    return msg;
+  }
+
+  /** Sends a request made by `request` in its own client transaction; `owner` hears the outcome. */
+  start(msg: SipMessage, owner: RequestOwner): ClientTransaction {
     let txn: ClientTransaction;
-    if (method === 'INVITE') {
+    if (msg.method === 'INVITE') {
       const ict = new InviteClientTransaction(this.port, msg, this);
       this.ict = ict;
       txn = ict;
@@ -215,6 +223,11 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
     txn.context = owner;
     this.port.register(txn);
     return txn;
+  }
+
+  /** A request with no headers or body beyond the dialog's own (BYE, OPTIONS). */
+  send(method: Method, purpose: Purpose, owner: RequestOwner): ClientTransaction {
+    return this.start(this.request(method, purpose), owner);
   }
 
   /**
@@ -473,11 +486,11 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
   private sendRefresh(method: Method): void {
     this.ctx.counters.refreshesSent++;
     this.refreshInFlight = method;
-    this.send(method, 'refresh', this, (m) => {
-      this.addTimerHeaders(m);
-      // §7.4: a re-INVITE refresh carries the unchanged offer (same o= version); UPDATE none.
-      if (method === 'INVITE') m.sdp = this.localSdp;
-    });
+    const m = this.request(method, 'refresh');
+    this.addTimerHeaders(m);
+    // §7.4: a re-INVITE refresh carries the unchanged offer (same o= version); UPDATE none.
+    if (method === 'INVITE') m.sdp = this.localSdp;
+    this.start(m, this);
   }
 
   private refreshDue(): void {

@@ -53,8 +53,12 @@ export class SipPort implements TransactionHost {
   }
 
   forget(txn: Transaction): void {
-    const i = this.txns.indexOf(txn);
-    if (i >= 0) this.txns.splice(i, 1);
+    // In place (splice would allocate the removed part); order kept, though matching is by branch.
+    const t = this.txns;
+    const i = t.indexOf(txn);
+    if (i < 0) return;
+    for (let j = i + 1; j < t.length; j++) t[j - 1] = t[j]!;
+    t.length--;
   }
 
   private find(branch: number): Transaction | undefined {

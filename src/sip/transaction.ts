@@ -111,6 +111,8 @@ export abstract class Transaction implements EventTarget {
 export abstract class ClientTransaction extends Transaction {
   /** Whoever asked for the request (the dialog's requester), for the TU to route the answer. */
   context: unknown = null;
+  /** What the requester keeps with its request until the answer (a relay's far-side transaction, say); null when nothing. */
+  requesterData: unknown = null;
 
   constructor(host: TransactionHost, request: SipMessage, readonly user: ClientTransactionUser, initial: State) {
     super(host, request, initial);
