@@ -148,6 +148,28 @@ export function jsonErrorOffset(text: string): number | undefined {
   }
 }
 
+/**
+ * Parses JSON text; a syntax error is one InputError line naming the line and column (V8's own
+ * words, without its position and without the copy of the text some of its messages carry).
+ * `allowed`, when given, is added as "; allowed: ...".
+ */
+export function parseJsonText(text: string, file: string, allowed?: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const pos = /position (\d+)/.exec(msg);
+    const offset = pos !== null ? Number(pos[1]) : jsonErrorOffset(text);
+    const what = msg.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?".*$/s, '').replace(/\s+/g, ' ');
+    const also = allowed === undefined ? '' : `; allowed: ${allowed}`;
+    if (offset === undefined) throw new InputError(file, undefined, `not valid JSON: ${what}${also}`);
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    throw new InputError(file, `line ${line}`, `not valid JSON at column ${column}: ${what}${also}`);
+  }
+}
+
 export function pathText(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join('.');
 }

@@ -20,6 +20,8 @@ const PARALLEL = Math.min(4, Math.max(2, availableParallelism()));
 const FIX = realpathSync(mkdtempSync(join(tmpdir(), 'cubesim-bad-')));
 const PLATFORMS = 'asr1000-xe-2.5, isr-12.4-11T, isr-12.4-20T, isr-15.1-2T';
 const PROFILES = 'cucm, freeswitch, itsp-trunk, jssip, legacy-pbx, pjsip';
+/** The commands, as registered (and listed by --help). */
+const COMMANDS = 'run, sweep, compare, lint, trace, emulate, merge, report';
 const DEFECTS = 'dialog-role-refresher-token, hangs-up-on-glare, ignore-min-se-without-se, never-refreshes, no-422-retry, omit-se-when-no-refresher, refuses-reinvite, skip-refresh-when-busy, update-unanswered';
 
 /** A small valid experiment; each case changes one thing. */
@@ -228,6 +230,23 @@ function cases(): Case[] {
     const c = fixture('json-config.json', JSON.stringify({ allowConnections: [{ from: 'sip', to: 'sip' }], midcallSignalling: 'passthru' }));
     add('json configuration: unknown field', ['run', good, '--config', c], `${c}: field midcallSignalling: unknown field "midcallSignalling"; allowed fields: allowConnections, midcallSignaling, minSe, sessionExpires, sessionRefresh, optionsPing, dialPeers; did you mean "midcallSignaling"?`);
   }
+  {
+    const c = fixture('json-config-comma.json', '{\n  "allowConnections": [],\n  "minSe": 90,\n}\n');
+    add('json configuration: not JSON', ['run', good, '--config', c], `${c}: line 4: not valid JSON at column 1: Expected double-quoted property name; allowed: a JSON object, or IOS configuration text not starting with "{"`);
+  }
+  {
+    // V8 gives no position for this one, and its message carries the text, newlines included.
+    const c = fixture('json-config-word.json', '{\n  "allowConnections": [],\n  "midcallSignaling": passthru\n}\n');
+    add('json configuration: not JSON (a bare word)', ['run', good, '--config', c], `${c}: line 3: not valid JSON at column 23: Unexpected token 'p'; allowed: a JSON object, or IOS configuration text not starting with "{"`);
+  }
+  {
+    const c = fixture('json-config-required.json', JSON.stringify({ allowConection: [{ from: 'sip', to: 'sip' }], midcallSignaling: 'passthru' }));
+    add('json configuration: required field misspelt', ['run', good, '--config', c], `${c}: field allowConection: unknown field "allowConection"; allowed fields: allowConnections, midcallSignaling, minSe, sessionExpires, sessionRefresh, optionsPing, dialPeers; did you mean "allowConnections"?`);
+  }
+  {
+    const c = fixture('json-config-tag.json', JSON.stringify({ allowConnections: [{ from: 'sip', to: 'sip' }], dialPeers: [{ tg: 100, kind: 'voip' }] }));
+    add('json configuration: dial-peer tag misspelt', ['run', good, '--config', c], `${c}: field dialPeers.0.tg: unknown field "tg"; allowed fields: tag, kind, protocol, sessionTarget, destinationPattern, incomingCalledNumber, sessionRefresh, midcallSignaling; did you mean "tag"?`);
+  }
 
   // --- model files (CUBESIM_MODELS) -----------------------------------------------------------
   {
@@ -262,7 +281,11 @@ function cases(): Case[] {
   add('flag: --set on an unknown field', ['run', good, '--set', 'network.inbound.lost=0.1'], `${good}: field network.inbound.lost: unknown field "lost"; allowed fields: latency, jitter, loss; did you mean "loss"?`);
   add('flag: --shard 3/2', ['sweep', good, '--param', 'calls=5,10', '--shard', '3/2'], '--shard: got "3/2"; allowed: i/n with 1 <= i <= n, e.g. 2/4');
   add('flag: --workers 0', ['sweep', good, '--param', 'calls=5,10', '--workers', '0'], '--workers: got "0"; allowed: a whole number >= 1');
-  add('command: unknown', ['simulate', good], `command line: Unknown arguments: simulate, ${good}; see cubesim --help`);
+  add('command: unknown', ['simulate', good], `unknown command "simulate"; commands: ${COMMANDS}`);
+  add('command: misspelt', ['rn', good], `unknown command "rn" (did you mean "run"?); commands: ${COMMANDS}`);
+  add('command: misspelt after an option', ['--check', 'comapre', good], `unknown command "comapre" (did you mean "compare"?); commands: ${COMMANDS}`);
+  add('command: none', [], `command line: give a command: ${COMMANDS}; see cubesim --help`);
+  add('command: unknown option of a command', ['run', good, '--seeds', '2'], 'command line: Unknown argument: seeds; see cubesim --help');
   add('trace: --call beyond the calls', ['trace', good, '--call', '20'], '--call: got 20; allowed: 0-19 (the experiment offers 20 calls)');
   add('lint: unknown profile', ['lint', join(FIX, 'configs/passthru.ios'), '--endpoints', 'cucm,jsip'], `--endpoints: unknown endpoint profile "jsip"; allowed: ${PROFILES}; did you mean "jssip"?`);
   {
@@ -276,7 +299,14 @@ function cases(): Case[] {
     const dir = join(FIX, 'shard1of2');
     mkdirSync(dir);
     writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ experiment: 'bad', params: [{ path: 'calls', values: [5, 10] }], set: [], shard: { index: 1, count: 2 }, points: 2, rows: [{ point: 0, values: { calls: 5 }, result: { replications: [{ 'calls.offered': 5 }], fingerprints: ['x'] } }] }));
-    add('merge: a shard missing', ['merge', dir], 'merge: points 1 are in none of the folders; give every shard');
+    add('merge: a shard missing', ['merge', dir], 'merge: point 1 is in none of the folders; give every shard');
+  }
+  {
+    // Shard 1 of 3 of a three-point sweep (point 0 only); shards 2 and 3 are not given.
+    const dir = join(FIX, 'shard1of3');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'sweep.json'), JSON.stringify({ experiment: 'bad', params: [{ path: 'calls', values: [5, 10, 15] }], set: [], shard: { index: 1, count: 3 }, points: 3, rows: [{ point: 0, values: { calls: 5 }, result: { replications: [{ 'calls.offered': 5 }], fingerprints: ['x'] } }] }));
+    add('merge: two points missing', ['merge', dir], 'merge: points 1, 2 are in none of the folders; give every shard');
   }
   return out;
 }

@@ -1,21 +1,42 @@
-// A long run interrupted with SIGINT or SIGTERM keeps what it computed, marked partial, exit 130.
+// A long run interrupted with SIGINT or SIGTERM keeps what it computed, marked partial, exit 130;
+// what it kept is what the same run gives uninterrupted.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { load, run } from './helpers.ts';
 
-function interruptedRun(signal: NodeJS.Signals, out: string): Promise<{ code: number | null; stdout: string }> {
+/** The results folder's temporary sibling, while the run writes it (undefined before and after). */
+function partialDir(out: string): string | undefined {
+  const parent = join(out, '..');
+  const name = readdirSync(parent).find((f) => f.includes('.partial-'));
+  return name === undefined ? undefined : join(parent, name);
+}
+
+/** The run is under way once its temporary results folder exists: signal 1.5 s after that. */
+const underWay = (out: string) => partialDir(out) !== undefined;
+
+/**
+ * Runs `cubesim run <args> --out <out>` and sends `signal` 1.5 s after `ready(out)` first holds
+ * (checked every 100 ms).
+ */
+function interruptedRun(
+  signal: NodeJS.Signals,
+  out: string,
+  args: string[] = ['experiments/bench-w1.json', '--calls', '400000'],
+  ready: (out: string) => boolean = underWay,
+  delay = 1500,
+): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/cubesim.mjs', 'run', 'experiments/bench-w1.json', '--calls', '400000', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/cubesim.mjs', 'run', ...args, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
-    // Signal once the run is under way: the results folder's temporary sibling exists by then.
-    const parent = join(out, '..');
     const timer = setInterval(() => {
-      if (readdirSync(parent).some((f) => f.includes('.partial-'))) {
+      if (ready(out)) {
         clearInterval(timer);
-        setTimeout(() => child.kill(signal), 1500);
+        setTimeout(() => child.kill(signal), delay);
       }
     }, 100);
     child.on('exit', (code) => {
@@ -24,6 +45,18 @@ function interruptedRun(signal: NodeJS.Signals, out: string): Promise<{ code: nu
     });
   });
 }
+
+/** Runs `cubesim run <args> --out <out>` to the end. */
+function fullRun(out: string, args: string[]): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/cubesim.mjs', 'run', ...args, '--out', out], { stdio: 'ignore' });
+    child.on('exit', (code) => resolve(code));
+  });
+}
+
+type Row = Record<string, string>;
+const callRows = (dir: string) => parse(readFileSync(join(dir, 'calls.csv'), 'utf8'), { columns: true }) as Row[];
+const fingerprint = (dir: string) => (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { fingerprint: string }).fingerprint;
 
 describe.each(['SIGINT', 'SIGTERM'] as const)('%s during a run', (signal) => {
   it('keeps the calls computed so far, marked partial, and exits 130', async () => {
@@ -40,5 +73,50 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s during a run', (signal) => {
     expect(rows).toBe(s.calls.offered);
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
     expect(readdirSync(join(out, '..')).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+});
+
+describe('an interrupted run, run again with the same seed', () => {
+  // W1 (50 calls/s, refreshes every 90 s) with fewer calls and another seed.
+  const CALLS = 10000;
+  const args = ['experiments/bench-w1.json', '--calls', String(CALLS), '--seed', '7'];
+
+  it('gives the same rows for every call the interrupted run finished, and the fingerprint of a direct run', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'cubesim-int-'));
+    const partial = join(base, 'partial');
+    // Interrupt once some 600 calls have finished (about 100 kB of calls.csv written): mid-run.
+    const someWritten = (out: string) => {
+      const dir = partialDir(out);
+      if (dir === undefined) return false;
+      try {
+        return statSync(join(dir, 'calls.csv')).size >= 100_000;
+      } catch {
+        return false;
+      }
+    };
+    const r = await interruptedRun('SIGINT', partial, args, someWritten, 0);
+    expect(r.code).toBe(130);
+    const s = JSON.parse(readFileSync(join(partial, 'summary.json'), 'utf8'));
+    expect(s.partial).toBe(true);
+
+    const again = join(base, 'again');
+    expect(await fullRun(again, args)).toBe(0);
+    expect(JSON.parse(readFileSync(join(again, 'summary.json'), 'utf8')).partial).toBe(false);
+
+    const full = new Map(callRows(again).map((row) => [`${row['replication']}/${row['call']}`, row]));
+    expect(full.size).toBe(CALLS);
+    const rows = callRows(partial);
+    const finished = rows.filter((row) => row['outcome'] !== 'active');
+    expect(rows.length).toBe(s.calls.offered);
+    expect(finished.length).toBe(s.calls.completed + s.calls.rejected + s.calls.dropped);
+    expect(finished.length).toBeGreaterThan(0);
+    expect(finished.length).toBeLessThan(CALLS);
+    for (const row of finished) expect(row).toEqual(full.get(`${row['replication']}/${row['call']}`));
+
+    // The run again after the interruption is the run made directly, without the command.
+    const direct = run(load('bench-w1', [], { calls: CALLS, seed: 7 }));
+    expect(direct.summary.partial).toBe(false);
+    expect(fingerprint(again)).toBe(direct.fingerprint);
+    rmSync(base, { recursive: true, force: true });
   });
 });

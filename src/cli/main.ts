@@ -3,10 +3,13 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError, isInputError } from '../errors.ts';
+import { closestMatch } from '../schema-errors.ts';
 import { InvariantViolation } from '../kernel/invariants.ts';
 import { loadExperiment } from '../experiment/load.ts';
 import { runExperiment, runReplicationSync, type Progress } from '../experiment/run.ts';
 import { renderLadder, traceToJson } from '../output/ladder-text.ts';
+import { callsPcap } from '../output/pcap.ts';
+import { checkOutFile, writeOutFile } from '../output/out-file.ts';
 import type { Call } from '../elements/call.ts';
 import { mergeSweeps, parseParam, runSweep } from '../experiment/sweep.ts';
 import { compare, loadSide, parseSide, transitions, writeComparison, type Comparison } from '../experiment/compare.ts';
@@ -114,6 +117,33 @@ function parseShard(text: string): { index: number; count: number } {
   return { index, count };
 }
 
+/** A command-line error that names no file or flag: printed as `cubesim: <message>`. */
+class CommandLineError extends InputError {
+  constructor(message: string) {
+    super('command line', undefined, message);
+    this.message = message;
+  }
+}
+
+/** yargs' message when no command is given; the commands are added where it is reported. */
+const NO_COMMAND = 'give a command';
+
+/** The commands registered on the parser, in the order they were registered (as --help lists them). */
+function registeredCommands(parser: unknown): string[] {
+  const internal = parser as { getInternalMethods(): { getCommandInstance(): { getCommands(): string[] } } };
+  return internal.getInternalMethods().getCommandInstance().getCommands();
+}
+
+/**
+ * The word typed where the command goes, when yargs refused it as an unknown argument (`msg`)
+ * and it is not a command: the first word of the command line that is not an option.
+ */
+function unknownCommand(argv: readonly string[], msg: string, commands: readonly string[]): string | undefined {
+  const unknown = /^Unknown arguments?: (.*)$/s.exec(msg)?.[1]?.split(', ');
+  const typed = argv.find((a) => !a.startsWith('-'));
+  return typed !== undefined && unknown?.includes(typed) === true && !commands.includes(typed) ? typed : undefined;
+}
+
 async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const parser = yargs(argv)
@@ -136,6 +166,7 @@ async function main(argv: string[]): Promise<number> {
           .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder' })
           .option('set', { type: 'string', array: true, describe: 'override any field: path=value (JSON value or text)' })
           .option('report', { type: 'boolean', default: false, describe: 'also write report.html (d3 pictures, opens from disk)' })
+          .option('pcap', { type: 'string', describe: 'also write calls.pcap: the SIP messages of the first N calls (first replication)' })
           .example('$0 run experiments/quickstart.json --report', 'the default experiment, with its report')
           .example('$0 run experiments/quickstart.json --config experiments/configs/no-midcall.ios --out results/no-midcall', 'the same calls without midcall-signaling')
           .example('$0 run experiments/quickstart.json --set workload.holding.mean=1200 --calls 2000', 'longer calls'),
@@ -151,6 +182,7 @@ async function main(argv: string[]): Promise<number> {
           ...(args.config !== undefined ? { config: args.config } : {}),
           ...(args.platform !== undefined ? { platform: args.platform } : {}),
         });
+        const pcapCalls = args.pcap === undefined ? undefined : wholeNumber('pcap', 1)(args.pcap)!;
         let interrupted = false;
         const onSignal = () => {
           interrupted = true;
@@ -163,6 +195,7 @@ async function main(argv: string[]): Promise<number> {
           const result = await runExperiment(loaded, {
             ...(args.out !== undefined ? { out: args.out } : {}),
             force: args.force,
+            ...(pcapCalls !== undefined ? { pcapCalls } : {}),
             interrupted: () => interrupted,
             progress: (p) => {
               if (!tty) return;
@@ -174,6 +207,7 @@ async function main(argv: string[]): Promise<number> {
           });
           if (tty) process.stderr.write('\r\x1b[K');
           process.stdout.write(formatSummary(result.summary, result.dir) + '\n');
+          if (result.pcap !== undefined) process.stdout.write(`  capture     ${result.pcap}\n`);
           if (args.report) process.stdout.write(`  report      ${await writeReport(result.dir)}\n`);
           exitCode = result.summary['partial'] === true ? 130 : 0;
         } finally {
@@ -278,34 +312,71 @@ async function main(argv: string[]): Promise<number> {
         y
           .positional('experiment', { type: 'string', demandOption: true, describe: 'experiment file (JSON)' })
           .option('call', { type: 'string', demandOption: true, describe: 'call index (0 is the first call to arrive)' })
-          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'a ladder drawn in the terminal, or JSON' })
+          .option('format', { choices: ['text', 'json', 'pcap'] as const, default: 'text' as const, describe: 'a ladder drawn in the terminal, JSON, or a pcap capture (Wireshark, tshark, sngrep)' })
+          .option('out', { type: 'string', describe: 'write to this file (pcap: needed unless the output is redirected)' })
+          .option('force', { type: 'boolean', default: false, describe: 'replace an existing --out file' })
           .option('replication', { type: 'string', default: '0', describe: 'which replication (seed) to trace' })
           .option('config', { type: 'string', describe: 'border element configuration (overrides the file)' })
           .option('platform', { type: 'string', describe: 'platform model id (overrides the file)' })
           .option('set', { type: 'string', array: true, describe: 'override any field: path=value' })
           .option('width', { type: 'string', describe: 'columns for the text ladder (default: the terminal width, or 110)' })
+          .option('allow-short-session-expires', { type: 'boolean', default: false, describe: 'accept Session-Expires and Min-SE below the RFC 4028 minimum of 90 s (to predict a short cubesim emulate run)' })
           .example('$0 trace experiments/pre-xz.json --call 3', 'a call dropped at 1768 s')
-          .example('$0 trace experiments/quickstart.json --call 0 --format json', 'the same as JSON'),
+          .example('$0 trace experiments/quickstart.json --call 0 --format json', 'the same as JSON')
+          .example('$0 trace experiments/pre-xz.json --call 3 --format pcap --out call3.pcap', 'its SIP messages as a capture file'),
       (args) => {
         const loaded = loadExperiment(args.experiment, {
           ...(args.set !== undefined ? { set: args.set.map(String) } : {}),
           ...(args.config !== undefined ? { config: args.config } : {}),
           ...(args.platform !== undefined ? { platform: args.platform } : {}),
+          allowShortSessionExpires: args.allowShortSessionExpires,
         });
         const k = wholeNumber('call', 0)(args.call)!;
         const total = loaded.experiment.calls;
         if (total !== undefined && k >= total) throw new InputError('--call', undefined, `got ${k}; allowed: 0-${total - 1} (the experiment offers ${total} calls)`);
         const replication = wholeNumber('replication', 0)(args.replication)!;
         if (replication >= loaded.experiment.replications) throw new InputError('--replication', undefined, `got ${replication}; allowed: 0-${loaded.experiment.replications - 1}`);
+        if (args.out !== undefined) checkOutFile(args.out, args.force);
+        else if (args.format === 'pcap' && process.stdout.isTTY === true) throw new InputError('--format pcap', undefined, 'a capture is binary, not for the terminal; give --out FILE or redirect the output');
         let traced: Call | null = null;
         runReplicationSync(loaded, replication, { traced: [k], stopAfterCall: k, onCall: (c) => { if (c.index === k) traced = c; } });
         if (traced === null) throw new InputError('--call', undefined, `call ${k} did not arrive before the experiment stopped (until ${loaded.experiment.until ?? '-'} s)`);
-        if (args.format === 'json') {
-          process.stdout.write(JSON.stringify(traceToJson(traced), null, 2) + '\n');
+        const call: Call = traced;
+        const tty = args.out === undefined && process.stdout.isTTY === true;
+        let output: string | Uint8Array;
+        if (args.format === 'pcap') {
+          output = callsPcap([call]);
+        } else if (args.format === 'json') {
+          output = JSON.stringify(traceToJson(call), null, 2) + '\n';
         } else {
-          const width = args.width !== undefined ? wholeNumber('width', 60)(args.width)! : process.stdout.isTTY === true ? process.stdout.columns : 110;
-          process.stdout.write(renderLadder(traced, { width, color: process.stdout.isTTY === true }) + '\n');
+          const width = args.width !== undefined ? wholeNumber('width', 60)(args.width)! : tty ? process.stdout.columns : 110;
+          output = renderLadder(call, { width, color: tty }) + '\n';
         }
+        if (args.out === undefined) {
+          process.stdout.write(output);
+        } else {
+          writeOutFile(args.out, output, args.force);
+          process.stdout.write(`cubesim trace: call ${k}${args.format === 'pcap' ? `, ${call.carried?.length ?? 0} SIP messages,` : ''} written to ${args.out}\n`);
+        }
+      },
+    )
+    .command(
+      'emulate',
+      'Run the border element model in real time on UDP: callers send to --listen, each call goes on to --forward (drive it with SIPp)',
+      (y) =>
+        y
+          .option('config', { type: 'string', demandOption: true, describe: 'border element configuration: IOS CLI text or JSON' })
+          .option('platform', { type: 'string', default: 'isr-12.4-20T', describe: 'platform model id' })
+          .option('listen', { type: 'string', default: '127.0.0.1:5060', describe: 'IPv4 address:port to receive SIP on (caller side, and the answers of the callee side)' })
+          .option('forward', { type: 'string', demandOption: true, describe: 'IPv4 address:port the outbound side of each call is sent to' })
+          .option('allow-short-session-expires', { type: 'boolean', default: false, describe: 'accept min-se below the RFC 4028 minimum of 90 s, so a session timer can be watched in seconds' })
+          .option('ladder', { type: 'boolean', default: false, describe: 'print the ladder of each call when it is over' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'no line per message' })
+          .example('$0 emulate --config experiments/configs/passthru.ios --listen 127.0.0.1:5060 --forward 127.0.0.1:5070', 'callers to port 5060, callees on 5070')
+          .example('$0 emulate --config emulation/configs/short-passthru.ios --allow-short-session-expires --forward 127.0.0.1:5070', 'min-se 2: refreshes every few seconds'),
+      async (args) => {
+        const { runEmulate } = await import('../emulate/command.ts');
+        exitCode = await runEmulate(args);
       },
     )
     .command(
@@ -334,13 +405,25 @@ async function main(argv: string[]): Promise<number> {
     .middleware((a) => {
       if (a['check'] === true) process.env['CUBESIM_CHECK'] = '1';
     })
-    .demandCommand(1, 'give a command: run, sweep, merge, compare, trace, lint or report')
+    .demandCommand(1, NO_COMMAND)
     .strict()
     .help()
     .alias('h', 'help')
     .version(false)
     .fail((msg, err) => {
       if (err) throw err;
+      const commands = registeredCommands(parser);
+      if (msg === NO_COMMAND) throw new InputError('command line', undefined, `${NO_COMMAND}: ${commands.join(', ')}; see cubesim --help`);
+      // Below RFC 4028's 90 s (§4, §5) only for watching a call in real time, and the trace that predicts it.
+      if (/^Unknown arguments?: .*\ballow-short-session-expires\b/s.test(msg)) {
+        const command = argv.find((x) => !x.startsWith('-')) ?? '';
+        throw new InputError('--allow-short-session-expires', undefined, `not taken by ${command}; allowed only with emulate and trace: session intervals below the RFC 4028 minimum of 90 s are for watching one call in real time, never for results`);
+      }
+      const typed = unknownCommand(argv, msg, commands);
+      if (typed !== undefined) {
+        const guess = closestMatch(typed, commands);
+        throw new CommandLineError(`unknown command ${JSON.stringify(typed)}${guess === undefined ? '' : ` (did you mean ${JSON.stringify(guess)}?)`}; commands: ${commands.join(', ')}`);
+      }
       throw new InputError('command line', undefined, `${msg}; see cubesim --help`);
     });
   await parser.parseAsync();

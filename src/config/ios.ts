@@ -22,6 +22,18 @@ import {
 } from './types.ts';
 
 export const MIN_SE_RANGE = { min: 90, max: 86400 } as const;
+/**
+ * `min-se` values allowed with --allow-short-session-expires (cubesim emulate and trace only):
+ * below RFC 4028's 90 s floor (§4, §5), so that a session interval of a few seconds can be
+ * watched in real time. Nothing else accepts them.
+ */
+export const SHORT_MIN_SE_RANGE = { min: 1, max: 86400 } as const;
+
+/** How a configuration is read. */
+export interface ConfigReadOptions {
+  /** Accept min-se / session-expires below 90 s (see SHORT_MIN_SE_RANGE). */
+  allowShortSessionExpires?: boolean;
+}
 export const OPTIONS_PING_RANGE = { min: 60, max: 1200 } as const;
 export const DIAL_PEER_TAG_RANGE = { min: 1, max: 2147483647 } as const;
 
@@ -166,7 +178,15 @@ class IosParser {
   /** Indentation of the line being read (0 when it was typed at a prompt). */
   private openerIndent = 0;
 
-  constructor(private readonly file: string) {}
+  /** Range of min-se and session-expires values: RFC 4028's, unless short intervals were allowed. */
+  private readonly minSeRange: { min: number; max: number };
+
+  constructor(
+    private readonly file: string,
+    options: ConfigReadOptions = {},
+  ) {
+    this.minSeRange = options.allowShortSessionExpires === true ? SHORT_MIN_SE_RANGE : MIN_SE_RANGE;
+  }
 
   fail(n: number, message: string): never {
     throw new InputError(this.file, `line ${n}`, message);
@@ -450,8 +470,9 @@ class IosParser {
       return;
     }
     const [minText, keyword, expiresText, ...rest] = line.args;
-    const usage = 'min-se <90-86400> [session-expires <90-86400>]';
-    const minSe = this.seconds(line.n, 'min-se', minText, MIN_SE_RANGE);
+    const range = this.minSeRange;
+    const usage = `min-se <${range.min}-${range.max}> [session-expires <${range.min}-${range.max}>]`;
+    const minSe = this.seconds(line.n, 'min-se', minText, range);
     this.use('min-se', line.n);
     let sessionExpires: number | null = null;
     if (keyword !== undefined) {
@@ -459,7 +480,7 @@ class IosParser {
         const extra = [keyword, expiresText, ...rest].filter((w) => w !== undefined).join(' ');
         this.fail(line.n, `unexpected "${extra}" after "min-se ${minText ?? ''}": allowed ${usage}`);
       }
-      sessionExpires = this.seconds(line.n, 'session-expires', expiresText, MIN_SE_RANGE);
+      sessionExpires = this.seconds(line.n, 'session-expires', expiresText, range);
       if (sessionExpires < minSe) {
         this.fail(
           line.n,
@@ -599,8 +620,8 @@ class IosParser {
  * Parses IOS configuration text. `file` is only used to name the source in errors and in the
  * `at` references of the result.
  */
-export function parseIosConfig(text: string, file: string): BorderElementConfig {
-  const parser = new IosParser(file);
+export function parseIosConfig(text: string, file: string, options: ConfigReadOptions = {}): BorderElementConfig {
+  const parser = new IosParser(file, options);
   text.split(/\r\n|\r|\n/).forEach((raw, index) => parser.readLine(raw, index + 1));
   return parser.finish();
 }

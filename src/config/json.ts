@@ -13,8 +13,10 @@ import {
   OPTIONS_PING_RANGE,
   PER_DIAL_PEER_REFUSAL,
   parseIosConfig,
+  SHORT_MIN_SE_RANGE,
+  type ConfigReadOptions,
 } from './ios.ts';
-import { issueToError as sharedIssueToError, show } from '../schema-errors.ts';
+import { issueToError as sharedIssueToError, mainIssue, parseJsonText, show } from '../schema-errors.ts';
 import {
   allowsSipToSip,
   defaultBorderElementConfig,
@@ -111,12 +113,17 @@ const VOIP_ONLY_FIELDS = ['protocol', 'sessionTarget', 'sessionRefresh', 'midcal
  * Validates a parsed JSON value as a border element configuration. `file` names the source in
  * errors and in the `at` references (which carry field paths instead of lines).
  */
-export function parseJsonConfig(value: unknown, file: string): BorderElementConfig {
-  const parsed = configSchema.safeParse(value);
+export function parseJsonConfig(value: unknown, file: string, options: ConfigReadOptions = {}): BorderElementConfig {
+  // --allow-short-session-expires (emulate, trace): intervals below RFC 4028's 90 s floor.
+  const schema = options.allowShortSessionExpires === true
+    ? configSchema.extend({ minSe: secondsSchema(SHORT_MIN_SE_RANGE).optional(), sessionExpires: secondsSchema(SHORT_MIN_SE_RANGE).nullable().optional() })
+    : configSchema;
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    if (first === undefined) throw new InputError(file, undefined, 'configuration is not valid');
-    throw issueToError(first, value, file);
+    // The first issue, or the unknown field behind a missing one (a misspelt required field).
+    const issue = mainIssue(parsed.error.issues, value);
+    if (issue === undefined) throw new InputError(file, undefined, 'configuration is not valid');
+    throw issueToError(issue, value, file);
   }
   return buildConfig(parsed.data, file);
 }
@@ -218,32 +225,12 @@ function buildConfig(json: JsonConfig, file: string): BorderElementConfig {
   return config;
 }
 
-/** Where V8 says a JSON syntax error is: `(line L column C)` or `at position P`. */
-function jsonErrorLine(message: string, text: string): number | undefined {
-  const line = /line (\d+)/.exec(message);
-  if (line?.[1] !== undefined) return Number(line[1]);
-  const position = /position (\d+)/.exec(message);
-  if (position?.[1] === undefined) return undefined;
-  return text.slice(0, Number(position[1])).split('\n').length;
-}
-
 /**
  * Reads a configuration file's text: JSON when it starts with `{` (after leading whitespace),
  * IOS CLI text otherwise.
  */
-export function loadConfigText(text: string, file: string): BorderElementConfig {
-  if (!text.trimStart().startsWith('{')) return parseIosConfig(text, file);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const line = jsonErrorLine(message, text);
-    throw new InputError(
-      file,
-      line === undefined ? undefined : `line ${line}`,
-      `not valid JSON (${message}); allowed: a JSON object, or IOS configuration text not starting with "{"`,
-    );
-  }
-  return parseJsonConfig(value, file);
+export function loadConfigText(text: string, file: string, options: ConfigReadOptions = {}): BorderElementConfig {
+  if (!text.trimStart().startsWith('{')) return parseIosConfig(text, file, options);
+  const value = parseJsonText(text, file, 'a JSON object, or IOS configuration text not starting with "{"');
+  return parseJsonConfig(value, file, options);
 }

@@ -60,6 +60,19 @@ export type TraceEntry =
   | { t: number; kind: 'timer'; party: string; note: TimerNote }
   | { t: number; kind: 'outcome'; outcome: Outcome; cause: string; leg: string; side: string };
 
+/**
+ * A message as it crossed a leg of a traced call, with its sender and receiver (party names)
+ * and every wire field: a copy, so the model may reuse its own objects afterwards.
+ */
+export interface CarriedMessage {
+  t: number;
+  from: string;
+  to: string;
+  msg: SipMessage;
+  lost: boolean;
+  arrivesAt: number;
+}
+
 /** Run-wide pieces a call needs from its simulation. */
 export interface CallEnvironment {
   readonly invariants: Invariants;
@@ -102,6 +115,8 @@ export class Call implements DialogContext {
     return this.unfulfilledFeatures?.get(purpose);
   }
   trace: TraceEntry[] | null = null;
+  /** Traced calls: every message carried, in order (for pcap export). */
+  carried: CarriedMessage[] | null = null;
   note: ((d: Dialog, n: TimerNote) => void) | null = null;
 
   private openDialogs = 0;
@@ -148,6 +163,7 @@ export class Call implements DialogContext {
   enableTrace(party: (d: Dialog) => string): void {
     const trace: TraceEntry[] = [];
     this.trace = trace;
+    this.carried = [];
     this.note = (d, n) => trace.push({ t: d.sim.now, kind: 'timer', party: party(d), note: n });
   }
 
@@ -157,6 +173,7 @@ export class Call implements DialogContext {
       cseq: m.cseq, callId: m.callId, sessionExpires: m.sessionExpires, refresher: m.refresher, minSe: m.minSe,
       sdpVersion: m.sdp === null ? -1 : m.sdp.version, retransmission: m.retransmission, lost, arrivesAt,
     });
+    this.carried!.push({ t, from, to, msg: { ...m, sdp: m.sdp === null ? null : { ...m.sdp } }, lost, arrivesAt });
   }
 
   // ---- the single outcome ----------------------------------------------------------------

@@ -11,41 +11,51 @@ const sourced = <T extends z.ZodType>(value: T) =>
     .strict()
     .refine((v) => (v.source === undefined) !== (v.assumed === undefined), { message: 'give exactly one of "source" or "assumed"' });
 
-export const endpointProfileSchema = z
-  .object({
-    id: z.string().min(1),
-    name: z.string().min(1),
-    notes: z.string(),
-    timer: z
-      .object({
-        supported: z.boolean(),
-        sessionExpires: z.number().int().min(0).max(86400),
-        minSe: z.number().int().min(90).max(86400),
-        requestRefresher: z.enum(['none', 'uac', 'uas']),
-        preferredRefresher: z.enum(['uac', 'uas']),
-        refreshMethod: z.enum(['invite', 'update', 'update-if-allowed', 'update-fallback-invite']),
-        expiryRule: z.enum(['rfc', 'factor-1.1', 'se', 'se-plus-32']),
-        reading: z.enum(['transaction', 'dialog']),
-        retry422: z.boolean(),
-        max422Retries: z.number().int().min(0).max(10),
-        byeOnRefreshRejected: z.boolean(),
-        aloneIfSilent: z.boolean(),
-        skipRefreshWhenBusy: z.boolean().default(false),
-        omitSeWhenNoRefresher: z.boolean().default(false),
-        ignoreMinSeWithoutSe: z.boolean().default(false),
-        neverRefreshes: z.boolean().default(false),
-        hangUpOnGlare: z.boolean().default(false),
-      })
-      .strict(),
-    assumed: z.array(z.string()),
-    allowUpdate: z.boolean(),
-    /** What it answers to an UPDATE: 200, 405, 501, or nothing at all (defect F7). */
-    answersUpdate: z.enum(['ok', '405', '501', 'never']),
-    answersReinvite: z.boolean(),
-    media: z.object({ video: z.boolean(), t38: z.boolean(), refer: z.boolean() }).strict(),
-    defects: z.array(z.string()),
-  })
-  .strict();
+/**
+ * An endpoint profile; `minSeFloor` is RFC 4028's 90 s (§5), lowered only for short-interval
+ * emulation and its predictions (--allow-short-session-expires).
+ */
+function endpointProfileSchemaWith(minSeFloor: number) {
+  return z
+    .object({
+      id: z.string().min(1),
+      name: z.string().min(1),
+      notes: z.string(),
+      timer: z
+        .object({
+          supported: z.boolean(),
+          sessionExpires: z.number().int().min(0).max(86400),
+          minSe: z.number().int().min(minSeFloor).max(86400),
+          requestRefresher: z.enum(['none', 'uac', 'uas']),
+          preferredRefresher: z.enum(['uac', 'uas']),
+          refreshMethod: z.enum(['invite', 'update', 'update-if-allowed', 'update-fallback-invite']),
+          expiryRule: z.enum(['rfc', 'factor-1.1', 'se', 'se-plus-32']),
+          reading: z.enum(['transaction', 'dialog']),
+          retry422: z.boolean(),
+          max422Retries: z.number().int().min(0).max(10),
+          byeOnRefreshRejected: z.boolean(),
+          aloneIfSilent: z.boolean(),
+          skipRefreshWhenBusy: z.boolean().default(false),
+          omitSeWhenNoRefresher: z.boolean().default(false),
+          ignoreMinSeWithoutSe: z.boolean().default(false),
+          neverRefreshes: z.boolean().default(false),
+          hangUpOnGlare: z.boolean().default(false),
+        })
+        .strict(),
+      assumed: z.array(z.string()),
+      allowUpdate: z.boolean(),
+      /** What it answers to an UPDATE: 200, 405, 501, or nothing at all (defect F7). */
+      answersUpdate: z.enum(['ok', '405', '501', 'never']),
+      answersReinvite: z.boolean(),
+      media: z.object({ video: z.boolean(), t38: z.boolean(), refer: z.boolean() }).strict(),
+      defects: z.array(z.string()),
+    })
+    .strict();
+}
+
+export const endpointProfileSchema = endpointProfileSchemaWith(90);
+/** The same with Min-SE allowed below 90 s (--allow-short-session-expires only). */
+export const shortEndpointProfileSchema = endpointProfileSchemaWith(1);
 
 export type EndpointProfile = z.infer<typeof endpointProfileSchema>;
 
@@ -107,7 +117,7 @@ export type BorderElementModel = z.infer<typeof borderElementModelSchema>;
 export type MidcallTable = Record<MidcallPurpose, MidcallRule>;
 
 /** Applies dotted-path overrides ("timer.reading": "dialog") to a copy of a profile. */
-export function withOverrides(profile: EndpointProfile, set: Record<string, unknown>): EndpointProfile {
+export function withOverrides(profile: EndpointProfile, set: Record<string, unknown>, schema: z.ZodType<EndpointProfile> = endpointProfileSchema): EndpointProfile {
   const copy = structuredClone(profile) as unknown as Record<string, unknown>;
   for (const [path, value] of Object.entries(set).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const keys = path.split('.');
@@ -115,16 +125,16 @@ export function withOverrides(profile: EndpointProfile, set: Record<string, unkn
     for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
     node[keys[keys.length - 1]!] = value;
   }
-  return endpointProfileSchema.parse(copy);
+  return schema.parse(copy);
 }
 
 /** The profile with its switched-on defects applied. */
-export function effectiveProfile(profile: EndpointProfile, defects: DefectTable): EndpointProfile {
+export function effectiveProfile(profile: EndpointProfile, defects: DefectTable, schema: z.ZodType<EndpointProfile> = endpointProfileSchema): EndpointProfile {
   let p = profile;
   for (const id of profile.defects) {
     const d = defects.defects[id];
     if (d === undefined) throw new Error(`unknown defect "${id}"`);
-    p = withOverrides(p, d.set);
+    p = withOverrides(p, d.set, schema);
   }
   return p;
 }

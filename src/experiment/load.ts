@@ -8,6 +8,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { loadConfigText } from '../config/json.ts';
+import type { ConfigReadOptions } from '../config/ios.ts';
 import { platformSchema, type Platform } from '../config/platform.ts';
 import { checkAgainstPlatform } from '../config/validate.ts';
 import type { BorderElementConfig } from '../config/types.ts';
@@ -17,13 +18,14 @@ import {
   defectTableSchema,
   effectiveProfile,
   endpointProfileSchema,
+  shortEndpointProfileSchema,
   type BorderElementModel,
   type DefectTable,
   type EndpointProfile,
 } from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
-import { fieldsLookup, issueToError, jsonErrorOffset, kindOf, mainIssue, objectFields, show } from '../schema-errors.ts';
-import { experimentSchema, type Experiment } from './schema.ts';
+import { fieldsLookup, issueToError, kindOf, mainIssue, objectFields, parseJsonText, show } from '../schema-errors.ts';
+import { experimentSchema, shortExperimentSchema, type Experiment } from './schema.ts';
 import { checkMidcallModelled, resolveProfiles, specFor, unknownId, withCapacity } from './spec.ts';
 
 export { specFor };
@@ -49,23 +51,8 @@ function readText(path: string, what: string): string {
   }
 }
 
-/** Parses JSON text; a syntax error names the line and column, on one line. */
-export function parseJsonText(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const offset = pos !== null ? Number(pos[1]) : jsonErrorOffset(text);
-    // V8's own words without the position, and without the copy of the text some messages carry.
-    const what = msg.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?".*$/s, '');
-    if (offset === undefined) throw new InputError(file, undefined, `not valid JSON: ${what}`);
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const column = offset - before.lastIndexOf('\n');
-    throw new InputError(file, `line ${line}`, `not valid JSON at column ${column}: ${what}`);
-  }
-}
+/** Parses JSON text; a syntax error names the line and column, on one line (shared with the configuration reader). */
+export { parseJsonText };
 
 /**
  * Validates `value` with `schema`; the first issue (or the unknown field behind a missing one)
@@ -156,9 +143,9 @@ export function loadEndpointProfile(id: string, file: string, field?: string): E
 const NOT_MODELLED = new Set(['session refresh', 'min-se session-expires', 'voice-class sip session refresh']);
 
 /** Reads a configuration (IOS text or JSON) and checks it against the platform's release. */
-export function loadConfig(path: string, platform: Platform): BorderElementConfig {
+export function loadConfig(path: string, platform: Platform, options: ConfigReadOptions = {}): BorderElementConfig {
   const file = displayPath(path);
-  const config = loadConfigText(readText(path, 'configuration file'), file);
+  const config = loadConfigText(readText(path, 'configuration file'), file, options);
   checkAgainstPlatform(config, platform, file);
   for (const use of config.uses) {
     if (!NOT_MODELLED.has(use.command)) continue;
@@ -209,6 +196,11 @@ export interface ExperimentOverrides {
   platform?: string;
   /** Configuration file given on the command line (relative to the working directory). */
   config?: string;
+  /**
+   * Session-Expires and Min-SE below RFC 4028's 90 s in the experiment, its profiles and its
+   * configuration (--allow-short-session-expires: `cubesim trace` predicting a short emulation).
+   */
+  allowShortSessionExpires?: boolean;
 }
 
 export interface LoadedExperiment {
@@ -298,16 +290,18 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
   if (overrides.warmup !== undefined) obj['warmup'] = overrides.warmup;
   if (overrides.seed !== undefined) obj['seed'] = overrides.seed;
   if (overrides.platform !== undefined) obj['platform'] = overrides.platform;
-  const experiment = validate(experimentSchema, obj, file, experimentAllowed);
+  const short = overrides.allowShortSessionExpires === true;
+  const experiment = validate(short ? shortExperimentSchema : experimentSchema, obj, file, experimentAllowed);
 
   const platform = withCapacity(loadPlatform(experiment.platform, file, 'field platform'), experiment.capacity, file);
   const configPath = overrides.config !== undefined ? resolve(overrides.config) : confinedConfigPath(abs, experiment.config, file);
   const configText = readText(configPath, 'configuration file');
-  const config = loadConfig(configPath, platform);
+  const config = loadConfig(configPath, platform, { allowShortSessionExpires: short });
 
   const borderElement = loadBorderElementModel();
   checkMidcallModelled(borderElement, platform, config, displayPath(configPath));
-  const profiles = resolveProfiles(experiment, file, endpointIds(), (id) => readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`)), loadDefects());
+  const profileSchema = short ? shortEndpointProfileSchema : endpointProfileSchema;
+  const profiles = resolveProfiles(experiment, file, endpointIds(), (id) => readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`)), loadDefects(), profileSchema);
   const spec = specFor(experiment, platform, config, borderElement, profiles);
   return { file, experiment, configPath, configText, spec };
 }

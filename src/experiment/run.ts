@@ -1,15 +1,17 @@
 // Runs a loaded experiment: one or more independent replications (seeds derived from the
 // master seed), a warm-up after which statistics start, a time series sampled at fixed
 // intervals, and the results written into a folder that appears only when complete:
-// summary.json, calls.csv and timeseries.csv (streamed), replications.csv, manifest.json.
+// summary.json, calls.csv and timeseries.csv (streamed), replications.csv, manifest.json, and
+// calls.pcap when asked for.
 // Interruptible between slices of simulated time: what was computed is kept, marked partial.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Call } from '../elements/call.ts';
 import { CallsCsvWriter } from '../output/calls-csv.ts';
 import { ResultsDir } from '../output/results-dir.ts';
+import { callsPcap, type CarriedCall } from '../output/pcap.ts';
 import { TimeseriesCsvWriter } from '../output/timeseries-csv.ts';
 import type { LoadedExperiment } from './load.ts';
 import { HistogramBuilder } from './histogram.ts';
@@ -29,10 +31,14 @@ export interface RunOptions {
   /** Checked between slices: true stops the run, keeping what was computed. */
   interrupted?: () => boolean;
   interval?: number;
+  /** Also write calls.pcap: the SIP messages of the first this many calls of the first replication. */
+  pcapCalls?: number;
 }
 
 export interface RunResult {
   dir: string;
+  /** calls.pcap in the results folder, when asked for. */
+  pcap?: string;
   summary: Record<string, unknown>;
   replications: ReplicationResult[];
 }
@@ -46,14 +52,18 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
     const results: ReplicationResult[] = [];
     const R = loaded.experiment.replications;
     const hist = histogramsFor(loaded);
+    const pcapCalls = opts.pcapCalls ?? 0;
+    const captured: CarriedCall[] = [];
     for (let r = 0; r < R; r++) {
       let backlog = false;
       const steps = replicationSteps(loaded, r, {
         replications: R,
         ...(opts.interval !== undefined ? { interval: opts.interval } : {}),
+        ...(r === 0 && pcapCalls > 0 ? { traced: Array.from({ length: Math.min(pcapCalls, loaded.experiment.calls ?? pcapCalls) }, (_, i) => i) } : {}),
         onCall: (c) => {
           if (!csv.write(c, r)) backlog = true;
           if (r === 0) hist.addCall(c);
+          if (r === 0 && c.index < pcapCalls) captured.push({ index: c.index, carried: c.carried });
         },
         ...(r === 0 ? { onRefreshAnswered: (d: number) => hist.refreshLatency.add(d) } : {}),
         onSample: (row) => ts.write(row),
@@ -78,8 +88,9 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
     if (results.length > 1) writeFileSync(dir.file('replications.csv'), replicationsCsv(results));
     writeFileSync(dir.file('histograms.json'), JSON.stringify(hist.toJSON(), null, 2) + '\n');
     writeFileSync(dir.file('manifest.json'), JSON.stringify(manifest(loaded, results), null, 2) + '\n');
+    if (pcapCalls > 0) writeFileSync(dir.file('calls.pcap'), callsPcap(captured));
     dir.commit();
-    return { dir: dir.final, summary, replications: results };
+    return { dir: dir.final, summary, replications: results, ...(pcapCalls > 0 ? { pcap: join(dir.final, 'calls.pcap') } : {}) };
   } catch (err) {
     csv.abort();
     ts.abort();

@@ -24,20 +24,26 @@ const weighted = z.array(z.object({ profile: z.string().min(1), weight: positive
 
 const feature = z.object({ probability: z.number().min(0).max(1).default(0) }).strict().default({ probability: 0 });
 
-/** Session-Expires values: 0 (none) or at least the RFC 4028 floor of 90 s. */
-const sessionInterval = z
-  .number()
-  .int()
-  .refine((v) => v === 0 || (v >= 90 && v <= 86400), { message: 'must be 0 (no timer) or 90-86400 seconds (RFC 4028 §4, §5)' });
+/**
+ * Session-Expires values: 0 (none) or at least the RFC 4028 floor of 90 s (§4, §5); `floor` is
+ * lower only with --allow-short-session-expires (emulate and trace).
+ */
+const sessionIntervalFrom = (floor: number) =>
+  z
+    .number()
+    .int()
+    .refine((v) => v === 0 || (v >= floor && v <= 86400), {
+      message: floor === 90 ? 'must be 0 (no timer) or 90-86400 seconds (RFC 4028 §4, §5)' : `must be 0 (no timer) or ${floor}-86400 seconds`,
+    });
 
-const endpointOverride = z
+const endpointOverrideFrom = (floor: number) => z
   .object({
     /** Defect ids from models/defects.json switched on for this profile. */
     defects: z.array(z.string()).default([]),
     timer: z
       .object({
-        sessionExpires: sessionInterval.optional(),
-        minSe: z.number().int().min(90).max(86400).optional(),
+        sessionExpires: sessionIntervalFrom(floor).optional(),
+        minSe: z.number().int().min(floor).max(86400).optional(),
         requestRefresher: z.enum(['none', 'uac', 'uas']).optional(),
         preferredRefresher: z.enum(['uac', 'uas']).optional(),
         refreshMethod: z.enum(['invite', 'update', 'update-if-allowed', 'update-fallback-invite']).optional(),
@@ -52,7 +58,8 @@ const endpointOverride = z
   })
   .strict();
 
-export const experimentSchema = z
+/** The experiment schema with Session-Expires and Min-SE allowed down to `floor` seconds. */
+const experimentSchemaFrom = (floor: number) => z
   .object({
     $schema: z.string().optional(),
     name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
@@ -121,10 +128,17 @@ export const experimentSchema = z
     /** Attempts for a feature re-INVITE that meets 491/500 before it is given up. */
     maxGlareRetries: z.number().int().min(0).max(20).default(3),
     /** Per-profile changes for this experiment: defects switched on, timer settings. */
-    endpoints: z.record(z.string(), endpointOverride).default({}),
+    endpoints: z.record(z.string(), endpointOverrideFrom(floor)).default({}),
   })
   .strict()
   .refine((e) => e.calls !== undefined || e.until !== undefined, { message: 'a whole number of calls, or "until" in simulated seconds instead (or both)', path: ['calls'] });
+
+export const experimentSchema = experimentSchemaFrom(90);
+/**
+ * Session intervals below RFC 4028's 90 s: only for `cubesim emulate` and the `cubesim trace`
+ * that predicts it, behind --allow-short-session-expires, so that a real-time run stays short.
+ */
+export const shortExperimentSchema = experimentSchemaFrom(1);
 
 export type Experiment = z.infer<typeof experimentSchema>;
 export type ExperimentInput = z.input<typeof experimentSchema>;

@@ -3,7 +3,8 @@
 import type { Platform } from '../config/platform.ts';
 import type { BorderElementConfig } from '../config/types.ts';
 import { InputError } from '../errors.ts';
-import { effectiveProfile, withOverrides, type BorderElementModel, type DefectTable, type EndpointProfile } from '../elements/models.ts';
+import type { z } from 'zod';
+import { effectiveProfile, endpointProfileSchema, withOverrides, type BorderElementModel, type DefectTable, type EndpointProfile } from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
 import { closestMatch, show } from '../schema-errors.ts';
 import type { Experiment } from './schema.ts';
@@ -33,7 +34,15 @@ export function checkMidcallModelled(model: BorderElementModel, platform: Platfo
  * The endpoint profiles an experiment uses (its callers and callees), each with the experiment's
  * overrides and its defects applied. `read` gives a profile by id from wherever the models are.
  */
-export function resolveProfiles(experiment: Experiment, file: string, known: readonly string[], read: (id: string) => EndpointProfile, defects: DefectTable): Record<string, EndpointProfile> {
+export function resolveProfiles(
+  experiment: Experiment,
+  file: string,
+  known: readonly string[],
+  read: (id: string) => EndpointProfile,
+  defects: DefectTable,
+  /** The profile schema overrides are checked against (a lower Min-SE floor only for short-interval emulation). */
+  schema: z.ZodType<EndpointProfile> = endpointProfileSchema,
+): Record<string, EndpointProfile> {
   const profiles: Record<string, EndpointProfile> = {};
   const w = experiment.workload;
   const wanted = [...w.callers.map((c, i) => ({ id: c.profile, field: `workload.callers.${i}.profile` })), ...w.callees.map((c, i) => ({ id: c.profile, field: `workload.callees.${i}.profile` }))];
@@ -47,13 +56,13 @@ export function resolveProfiles(experiment: Experiment, file: string, known: rea
       for (const [k, v] of Object.entries(o.timer)) if (v !== undefined) set[`timer.${k}`] = v;
       if (o.allowUpdate !== undefined) set['allowUpdate'] = o.allowUpdate;
       if (o.answersUpdate !== undefined) set['answersUpdate'] = o.answersUpdate;
-      p = withOverrides(p, set);
+      p = withOverrides(p, set, schema);
       p = { ...p, defects: [...p.defects, ...o.defects] };
     }
     for (const [i, d] of p.defects.entries()) {
       if (defects.defects[d] === undefined) throw unknownId(file, `field endpoints.${id}.defects.${i}`, 'defect', d, Object.keys(defects.defects).sort());
     }
-    profiles[id] = effectiveProfile(p, defects);
+    profiles[id] = effectiveProfile(p, defects, schema);
   }
   for (const id of Object.keys(experiment.endpoints)) {
     if (profiles[id] === undefined) {

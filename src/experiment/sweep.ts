@@ -161,7 +161,10 @@ export function mergeSweeps(dirs: readonly string[], out: string | undefined, fo
     }
   }
   const missing = [...Array(first.points).keys()].filter((p) => !rows.has(p));
-  if (missing.length > 0) throw new InputError('merge', undefined, `points ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''} are in none of the folders; give every shard`);
+  if (missing.length > 0) {
+    const list = `${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}`;
+    throw new InputError('merge', undefined, `${missing.length === 1 ? `point ${list} is` : `points ${list} are`} in none of the folders; give every shard`);
+  }
   const dir = ResultsDir.prepare(out, `${first.experiment}-sweep`, force);
   try {
     writeSweep(dir, { ...first, shard: null, rows: [...rows.values()].sort((a, b) => a.point - b.point) });

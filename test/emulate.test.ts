@@ -1,0 +1,244 @@
+// `cubesim emulate` driven by SIPp from both sides (a UAC on the caller side, a UAS on the
+// callee side), on loopback, for every golden-grid case that has SIPp scenarios: the messages
+// each SIPp saw, in order, are the ones `cubesim trace` predicts for that leg of the same
+// scenario (route, method or status, Session-Expires with its refresher, Min-SE), and each came
+// within TOLERANCE of its predicted moment, counted from the caller's first INVITE. Nothing here
+// measures how long the test itself takes.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { RealTimeDriver } from '../src/emulate/clock.ts';
+import { Emulator } from '../src/emulate/emulator.ts';
+import { Simulator } from '../src/kernel/simulator.ts';
+import { label } from '../src/sip/message.ts';
+import type { LoadedExperiment } from '../src/experiment/load.ts';
+import { gridCases, keyOf, loadCase, messagesOf, parseExpected, predict, type GridCase, type MessageEntry, type SippSide } from './golden-grid-cases.ts';
+import { sippAvailable, startSipp, waitForUdpPort, type Seen, type SippRun } from './sipp.ts';
+
+/** How far a message SIPp saw may be from its predicted moment, on loopback. */
+const TOLERANCE = 0.3;
+const HOST = '127.0.0.1';
+const available = sippAvailable();
+const work = mkdtempSync(join(tmpdir(), 'cubesim-emulate-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// Ports: a block of 10 per test, from a random base so that two runs on one machine rarely meet.
+const base = 20000 + 10 * Math.floor(Math.random() * 2000);
+let block = 0;
+function ports(): { listen: number; forward: number; caller: number } {
+  const b = base + 10 * block++;
+  return { listen: b, forward: b + 1, caller: b + 2 };
+}
+
+/** SIPp -set values: numbers as given, or a gap between two predicted messages (a moment the model draws). */
+function resolveSet(side: SippSide, predicted: MessageEntry[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const find = (text: string, after: number): number => {
+    const x = parseExpected(text);
+    // Named by route and label (with the session-timer headers when the text gives them), and purpose.
+    const matches = (m: MessageEntry) => keyOf(m.from, m.to, m) === x.key || `${m.from}>${m.to} ${m.label}` === x.key;
+    const e = predicted.find((m) => m.t >= after && matches(m) && (x.purpose === undefined || m.purpose === x.purpose));
+    if (e === undefined) throw new Error(`no predicted message ${text}`);
+    return e.t;
+  };
+  for (const [k, v] of Object.entries(side.set ?? {})) {
+    if (typeof v === 'number') out[k] = v;
+    else {
+      const a = find(v.predictedGap[0], -Infinity);
+      out[k] = Math.round(1000 * (find(v.predictedGap[1], a) - a));
+    }
+  }
+  return out;
+}
+
+/** The keys and moments of what one SIPp saw, as the ladder names its parties. */
+function sideView(seen: Seen[], peer: 'caller' | 'callee', origin: number): Array<{ key: string; at: number }> {
+  const cube = peer === 'caller' ? 'cube-in' : 'cube-out';
+  return seen.map((s) => ({
+    key: keyOf(s.sent ? peer : cube, s.sent ? cube : peer, { label: label(s.msg), sessionExpires: s.msg.sessionExpires, refresher: s.msg.refresher, minSe: s.msg.minSe }),
+    at: s.t - origin,
+  }));
+}
+
+/** The predicted messages of one leg, each at the moment its SIPp sees it (sent: t; received: arrival). */
+function predictedView(predicted: MessageEntry[], peer: 'caller' | 'callee', origin: number): Array<{ key: string; at: number }> {
+  return predicted
+    .filter((e) => e.from === peer || e.to === peer)
+    .map((e) => ({ key: keyOf(e.from, e.to, e), at: (e.from === peer ? e.t : e.arrivesAt) - origin }));
+}
+
+interface Emulated {
+  caller: SippRun;
+  callee: SippRun | null;
+  log: string[];
+}
+
+/** Runs the emulator in this process and SIPp on both sides of it, for one case. */
+async function emulate(c: GridCase, loaded: LoadedExperiment, predicted: MessageEntry[]): Promise<Emulated> {
+  const p = ports();
+  const log: string[] = [];
+  let fatal: unknown = null;
+  const spec = loaded.spec;
+  const emu = new Emulator({
+    config: spec.config, platform: spec.platform, model: spec.borderElement,
+    listen: { host: HOST, port: p.listen }, forward: { host: HOST, port: p.forward },
+    check: true, log: (l) => log.push(l), onFatal: (e) => (fatal = e),
+  });
+  await emu.start();
+  const duration = predicted[predicted.length - 1]!.t - predicted[0]!.t;
+  const timeout = Math.ceil(duration) + 15;
+  const name = c.id.replace(/\W+/g, '-');
+  try {
+    const sipp = c.sipp!;
+    let callee: ReturnType<typeof startSipp> | null = null;
+    if (sipp.callee !== null) {
+      callee = startSipp({ scenario: sipp.callee.scenario, port: p.forward, key: sipp.callee.key ?? {}, set: resolveSet(sipp.callee, predicted), dir: work, name: `${name}-callee`, timeout });
+      await waitForUdpPort(p.forward);
+    }
+    const caller = startSipp({ scenario: sipp.caller.scenario, port: p.caller, remote: `${HOST}:${p.listen}`, key: sipp.caller.key ?? {}, set: resolveSet(sipp.caller, predicted), dir: work, name: `${name}-caller`, timeout });
+    const [a, b] = await Promise.all([caller.done, callee === null ? Promise.resolve(null) : callee.done]);
+    if (fatal !== null) throw fatal;
+    return { caller: a, callee: b, log };
+  } finally {
+    await emu.stop();
+  }
+}
+
+describe.skipIf(!available)('cubesim emulate driven by SIPp (golden grid)', () => {
+  for (const c of gridCases().filter((x) => x.sipp !== null)) {
+    it(`${c.id}: each SIPp sees what cubesim trace predicts, within ${TOLERANCE * 1000} ms`, async () => {
+      const loaded = loadCase(c);
+      const predicted = messagesOf(predict(loaded));
+      const run = await emulate(c, loaded, predicted);
+      const why = `\n--- emulator\n${run.log.join('\n')}\n--- caller\n${run.caller.output}\n--- callee\n${run.callee?.output ?? ''}`;
+      expect(run.caller.code, `caller SIPp failed${why}`).toBe(0);
+      if (run.callee !== null) expect(run.callee.code, `callee SIPp failed${why}`).toBe(0);
+      const origin = run.caller.messages[0]!.t;
+      const origin0 = predicted[0]!.t;
+      const sides: Array<['caller' | 'callee', SippRun | null]> = [['caller', run.caller], ['callee', run.callee]];
+      for (const [peer, r] of sides) {
+        const want = predictedView(predicted, peer, origin0);
+        const got = r === null ? [] : sideView(r.messages, peer, origin);
+        expect(got.map((x) => x.key), `messages the ${peer} SIPp saw${why}`).toEqual(want.map((x) => x.key));
+        want.forEach((w, i) => {
+          expect(Math.abs(got[i]!.at - w.at), `${peer}: ${w.key} at ${got[i]!.at.toFixed(3)} s, predicted ${w.at.toFixed(3)} s`).toBeLessThanOrEqual(TOLERANCE);
+        });
+      }
+    });
+  }
+});
+
+describe('the real-time driver', () => {
+  it('runs each event when the wall clock reaches its time, and outside work at the wall time after what was due before it', () => {
+    vi.useFakeTimers();
+    try {
+      let wall = 100; // seconds, any origin
+      const sim = new Simulator();
+      const ran: string[] = [];
+      const target = { onEvent: (k: number) => ran.push(`event ${k} at ${sim.now.toFixed(3)}`) };
+      const driver = new RealTimeDriver(sim, () => {}, (e) => { throw e; }, () => wall);
+      sim.at(1.5, target, 1);
+      sim.at(3, target, 2);
+      driver.start();
+      wall = 101.4;
+      vi.advanceTimersByTime(1400);
+      expect(ran).toEqual([]);
+      wall = 101.5;
+      vi.advanceTimersByTime(100);
+      expect(ran).toEqual(['event 1 at 1.500']);
+      wall = 102.2;
+      driver.deliver(() => {
+        ran.push(`datagram at ${sim.now.toFixed(3)}`);
+        sim.after(0.5, target, 3);
+      });
+      wall = 102.7;
+      vi.advanceTimersByTime(500);
+      expect(ran).toEqual(['event 1 at 1.500', 'datagram at 2.200', 'event 3 at 2.700']);
+      // A datagram that comes after an event fell due (the timer has not fired yet): the event runs first, at its own time.
+      wall = 103.4;
+      driver.deliver(() => ran.push(`datagram at ${sim.now.toFixed(3)}`));
+      expect(ran.slice(3)).toEqual(['event 2 at 3.000', 'datagram at 3.400']);
+      driver.stop();
+      sim.after(1, target, 4);
+      wall = 110;
+      vi.advanceTimersByTime(10_000);
+      expect(ran).toHaveLength(5);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+/** Runs the CLI and returns its exit code and output. */
+function cli(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/cubesim.mjs', ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('cubesim emulate on the command line', () => {
+  it('refuses min-se below 90 without --allow-short-session-expires, and the flag outside emulate and trace', () => {
+    const r = cli(['emulate', '--config', 'emulation/configs/short-passthru.ios', '--listen', '127.0.0.1:5999', '--forward', '127.0.0.1:5998']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('cubesim: emulation/configs/short-passthru.ios: line 9: min-se 2 is out of range: allowed 90-86400 seconds');
+    const run = cli(['run', 'experiments/quickstart.json', '--allow-short-session-expires', '--calls', '1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^cubesim: --allow-short-session-expires: not taken by run; allowed only with emulate and trace/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    for (const command of [['sweep', 'experiments/quickstart.json', '--param', 'calls=1'], ['lint', 'experiments/configs/passthru.ios']]) {
+      const x = cli([...command, '--allow-short-session-expires']);
+      expect(x.code).toBe(2);
+      expect(x.stderr).toMatch(/not taken by (sweep|lint)/);
+    }
+    const trace = cli(['trace', 'emulation/scenarios/refresh-by-caller.json', '--call', '0']);
+    expect(trace.code).toBe(2);
+    expect(trace.stderr).toMatch(/must be 0 \(no timer\) or 90-86400 seconds/);
+    const short = cli(['trace', 'emulation/scenarios/refresh-by-caller.json', '--call', '0', '--allow-short-session-expires']);
+    expect(short.code).toBe(0);
+    expect(short.stdout).toContain('INVITE (refresh)');
+  });
+
+  it('names a bad --listen or --forward', () => {
+    const r = cli(['emulate', '--config', 'experiments/configs/passthru.ios', '--listen', 'localhost:5060', '--forward', '127.0.0.1:5070']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('cubesim: --listen: got "localhost:5060"; allowed: an IPv4 address and a port 1-65535, e.g. 127.0.0.1:5060');
+  });
+
+  it.skipIf(!available)('predicts with `cubesim trace`, carries a call, and stops cleanly on SIGTERM', async () => {
+    const c = gridCases().find((x) => x.id === 'one-422')!;
+    // The prediction of the CLI is the one the tests compute in process.
+    const trace = cli(['trace', c.scenario, '--call', '0', '--format', 'json']);
+    expect(trace.code).toBe(0);
+    const entries = (JSON.parse(trace.stdout) as { entries: MessageEntry[] }).entries.filter((e) => e.kind === 'message' && !e.retransmission);
+    const predicted = messagesOf(predict(loadCase(c)));
+    expect(entries.map((e) => keyOf(e.from, e.to, e))).toEqual(predicted.map((e) => keyOf(e.from, e.to, e)));
+
+    const p = ports();
+    const child = spawn(process.execPath, ['bin/cubesim.mjs', 'emulate', '--config', 'experiments/configs/passthru.ios', '--listen', `${HOST}:${p.listen}`, '--forward', `${HOST}:${p.forward}`, '--ladder'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitForUdpPort(p.listen);
+      const callee = startSipp({ scenario: 'callee-answer.xml', port: p.forward, key: { se: 1800, refresher: 'uac' }, set: { ring_ms: 200 }, dir: work, name: 'cli-callee', timeout: 15 });
+      await waitForUdpPort(p.forward);
+      const caller = startSipp({ scenario: 'caller-hangup.xml', port: p.caller, remote: `${HOST}:${p.listen}`, key: { se: 90, se_params: '', min_se: 90 }, set: { hold_ms: 1000 }, dir: work, name: 'cli-caller', timeout: 15 });
+      const [a, b] = await Promise.all([caller.done, callee.done]);
+      expect(a.code, a.output + out).toBe(0);
+      expect(b.code, b.output + out).toBe(0);
+      expect(sideView(a.messages, 'caller', 0).map((x) => x.key)).toEqual(predictedView(predicted, 'caller', 0).map((x) => x.key));
+      // The ladder is printed when the call is over (a few seconds after its last message).
+      for (let i = 0; i < 100 && !out.includes('== completed'); i++) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/^cubesim emulate: Cisco IOS 12\.4\(20\)T/);
+    expect(out).toContain(`listening on ${HOST}:${p.listen} (UDP), outbound side to ${HOST}:${p.forward}`);
+    expect(out).toContain('cube-in>caller 422 Session Interval Too Small Min-SE=1800');
+    expect(out).toContain('== completed: normal-clearing (BYE by caller)');
+    expect(out).toMatch(/cubesim emulate: stopped; 1 call started, 0 not over\n$/);
+  });
+});
