@@ -192,7 +192,7 @@ function cases(): Case[] {
   }
   {
     const c = ios('min-se-30', sipBlock('min-se 30'));
-    add('ios: min-se 30', ['run', good, '--config', c], `${c}: line 4: min-se 30 is out of range: allowed 90-86400 seconds`);
+    add('ios: min-se 30', ['run', good, '--config', c], `${c}: line 4: min-se 30 is out of range: allowed 90-86400 seconds (below 90 s only with cubesim emulate/trace --allow-short-session-expires)`);
   }
   {
     const c = ios('min-se-90000', sipBlock('min-se 90000'));
@@ -285,7 +285,18 @@ function cases(): Case[] {
   add('command: misspelt', ['rn', good], `unknown command "rn" (did you mean "run"?); commands: ${COMMANDS}`);
   add('command: misspelt after an option', ['--check', 'comapre', good], `unknown command "comapre" (did you mean "compare"?); commands: ${COMMANDS}`);
   add('command: none', [], `command line: give a command: ${COMMANDS}; see cubesim --help`);
-  add('command: unknown option of a command', ['run', good, '--seeds', '2'], 'command line: Unknown argument: seeds; see cubesim --help');
+  add('command: unknown option of a command', ['run', good, '--seeds', '2'], 'command line: Unknown argument: seeds (did you mean --seed?); see cubesim --help');
+  add('command: unknown option, abbreviated', ['emulate', '--config', join(FIX, 'configs/passthru.ios'), '--forward', '127.0.0.1:5070', '--ladr'], 'command line: Unknown argument: ladr (did you mean --ladder?); see cubesim --help');
+  add('command: unknown option, nothing close', ['trace', good, '--call', '0', '--zzz'], 'command line: Unknown argument: zzz; see cubesim --help');
+  add('flag: --format not a choice', ['trace', good, '--call', '0', '--format', 'pcp'], 'command line: Invalid values: Argument: format, Given: "pcp", Choices: "text", "json", "pcap"; see cubesim --help');
+  add('flag: emulate --platform with no value', ['emulate', '--config', join(FIX, 'configs/passthru.ios'), '--forward', '127.0.0.1:5070', '--platform'], '--platform: got no value; allowed: a platform model id, e.g. isr-12.4-20T');
+  add('flag: emulate --listen followed by an option', ['emulate', '--config', join(FIX, 'configs/passthru.ios'), '--listen', '--forward', '127.0.0.1:5070'], '--listen: got no value; allowed: an IPv4 address:port, e.g. 127.0.0.1:5060');
+  add('flag: emulate --listen 0.0.0.0', ['emulate', '--config', join(FIX, 'configs/passthru.ios'), '--listen', '0.0.0.0:5060', '--forward', '127.0.0.1:5070'], '--listen: got "0.0.0.0:5060", the unspecified address, which would go into Via, Contact and SDP; allowed: the address peers reach (callers and the callee side send to it), e.g. 127.0.0.1:5060');
+  add('flag: trace --config with no value', ['trace', good, '--call', '0', '--config'], '--config: got no value; allowed: a configuration file: IOS CLI text or JSON');
+  add('flag: trace --platform=', ['trace', good, '--call', '0', '--platform='], '--platform: got ""; allowed: a platform model id, e.g. isr-12.4-20T');
+  add('flag: trace --out ""', ['trace', good, '--call', '0', '--out', ''], '--out: got ""; allowed: a file name, e.g. call3.pcap');
+  add('flag: run --out ""', ['run', good, '--out', ''], '--out: got ""; allowed: a folder name, e.g. results/mine');
+  add('flag: trace --out in a folder that cannot be written', ['trace', good, '--call', '0', '--format', 'pcap', '--out', '/proc/x.pcap'], '--out: cannot write "/proc/x.pcap" (ENOENT); allowed: a new file in a folder that exists and can be written');
   add('trace: --call beyond the calls', ['trace', good, '--call', '20'], '--call: got 20; allowed: 0-19 (the experiment offers 20 calls)');
   add('lint: unknown profile', ['lint', join(FIX, 'configs/passthru.ios'), '--endpoints', 'cucm,jsip'], `--endpoints: unknown endpoint profile "jsip"; allowed: ${PROFILES}; did you mean "jssip"?`);
   {

@@ -196,7 +196,9 @@ describe('IOS errors', () => {
   });
 
   it.each([
-    ['min-se 30', 'min-se 30 is out of range: allowed 90-86400 seconds'],
+    ['min-se 30', 'min-se 30 is out of range: allowed 90-86400 seconds (below 90 s only with cubesim emulate/trace --allow-short-session-expires)'],
+    ['min-se 0', 'min-se 0 is out of range: allowed 90-86400 seconds'],
+    ['min-se 1800 session-expires 60', 'session-expires 60 is out of range: allowed 90-86400 seconds (below 90 s only with cubesim emulate/trace --allow-short-session-expires)'],
     ['min-se 90000', 'min-se 90000 is out of range: allowed 90-86400 seconds'],
     ['options-ping 30', 'options-ping 30 is out of range: allowed 60-1200 seconds'],
     ['min-se 200 session-expires 100', 'session-expires 100 is below min-se 200: session-expires must be at least min-se'],
@@ -301,7 +303,10 @@ describe('parseJsonConfig', () => {
 
   it('refuses out-of-range values, a missing allowConnections and a bad enum', () => {
     expect(errorOf(() => parseJsonConfig({ allowConnections: [], minSe: 30 }, 'j')).message).toBe(
-      'j: field minSe: got 30; allowed: a whole number of seconds 90-86400',
+      'j: field minSe: got 30; allowed: a whole number of seconds 90-86400 (below 90 s only with cubesim emulate/trace --allow-short-session-expires)',
+    );
+    expect(errorOf(() => parseJsonConfig({ allowConnections: [], minSe: 0 }, 'j', { allowShortSessionExpires: true })).message).toBe(
+      'j: field minSe: got 0; allowed: a whole number of seconds 1-86400',
     );
     expect(errorOf(() => parseJsonConfig({ allowConnections: [], optionsPing: 30 }, 'j')).message).toBe(
       'j: field optionsPing: got 30; allowed: null or a whole number of seconds 60-1200',

@@ -12,15 +12,20 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { RealTimeDriver } from '../src/emulate/clock.ts';
 import { Emulator } from '../src/emulate/emulator.ts';
 import { Simulator } from '../src/kernel/simulator.ts';
-import { label } from '../src/sip/message.ts';
+import { createSocket } from 'node:dgram';
+import { label, newRequest } from '../src/sip/message.ts';
+import { formatSip } from '../src/sip/text.ts';
+import { formatRequest } from '../src/emulate/sip-text.ts';
+import type { Call } from '../src/elements/call.ts';
 import type { LoadedExperiment } from '../src/experiment/load.ts';
 import { gridCases, keyOf, loadCase, messagesOf, parseExpected, predict, type GridCase, type MessageEntry, type SippSide } from './golden-grid-cases.ts';
-import { sippAvailable, startSipp, waitForUdpPort, type Seen, type SippRun } from './sipp.ts';
+import { toolPresent } from './helpers.ts';
+import { parseSippLog, sippAvailable, startSipp, waitForUdpPort, type Seen, type SippRun } from './sipp.ts';
 
 /** How far a message SIPp saw may be from its predicted moment, on loopback. */
 const TOLERANCE = 0.3;
 const HOST = '127.0.0.1';
-const available = sippAvailable();
+const available = toolPresent('sipp', sippAvailable());
 const work = mkdtempSync(join(tmpdir(), 'cubesim-emulate-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -106,11 +111,36 @@ async function emulate(c: GridCase, loaded: LoadedExperiment, predicted: Message
   }
 }
 
+/** The retransmissions the model predicts on one leg (sent again, not lost), by key, in order. */
+function predictedRepeats(call: Call, peer: 'caller' | 'callee'): string[] {
+  return (call.trace ?? [])
+    .filter((e): e is MessageEntry => e.kind === 'message' && e.retransmission && !e.lost && (e.from === peer || e.to === peer))
+    .map((e) => keyOf(e.from, e.to, e));
+}
+
+/**
+ * SIPp's repeats of a datagram (retransmissions) against the model's: on loopback none is lost,
+ * so any repeat the model does not predict means an answer or an ACK went unmatched (a 200 sent
+ * again because its ACK never matched, a request because its answer never came).
+ */
+function checkRepeats(r: SippRun, peer: 'caller' | 'callee', predicted: string[], why: string): void {
+  const got = sideView(r.repeats, peer, 0).map((x) => x.key);
+  const list = r.repeats.map((s) => `${s.sent ? 'sent' : 'received'} again: ${s.text.split(/\r?\n/)[0]}`).join('; ');
+  expect(got, `the ${peer} SIPp saw ${got.length} datagram(s) repeated word for word (retransmissions), the model predicts ${predicted.length} on this leg: ${list}${why}`).toEqual(predicted);
+}
+
 describe.skipIf(!available)('cubesim emulate driven by SIPp (golden grid)', () => {
+  // The teardown cases (teardown-by-caller, teardown-by-callee): the hang-up moment is the
+  // endpoint's, not the border element's. The SIPp scenario of the non-refresher is scripted to
+  // pause SE - min(32, SE/3) and then send BYE (hold_ms / bye_ms in the grid file); the border
+  // element, in passthru, runs no session timer of its own on a SIP-to-SIP call. What these two
+  // cases check is that it relays that BYE and its 200 to the other side, and that the ladder each
+  // SIPp sees, and its timing, is the one the model predicts.
   for (const c of gridCases().filter((x) => x.sipp !== null)) {
     it(`${c.id}: each SIPp sees what cubesim trace predicts, within ${TOLERANCE * 1000} ms`, async () => {
       const loaded = loadCase(c);
-      const predicted = messagesOf(predict(loaded));
+      const call = predict(loaded);
+      const predicted = messagesOf(call);
       const run = await emulate(c, loaded, predicted);
       const why = `\n--- emulator\n${run.log.join('\n')}\n--- caller\n${run.caller.output}\n--- callee\n${run.callee?.output ?? ''}`;
       expect(run.caller.code, `caller SIPp failed${why}`).toBe(0);
@@ -125,9 +155,75 @@ describe.skipIf(!available)('cubesim emulate driven by SIPp (golden grid)', () =
         want.forEach((w, i) => {
           expect(Math.abs(got[i]!.at - w.at), `${peer}: ${w.key} at ${got[i]!.at.toFixed(3)} s, predicted ${w.at.toFixed(3)} s`).toBeLessThanOrEqual(TOLERANCE);
         });
+        if (r !== null) checkRepeats(r, peer, predictedRepeats(call, peer), why);
       }
     });
   }
+});
+
+describe('the emulator outside any call, and its Allow', () => {
+  /** Sends one request to the emulator and returns the first line and the Allow of its answer. */
+  async function ask(port: number, request: string): Promise<{ status: string; allow: string | undefined }> {
+    const s = createSocket('udp4');
+    try {
+      await new Promise<void>((resolve) => s.bind(0, HOST, () => resolve()));
+      const answer = new Promise<string>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no answer to ${request.split('\r\n')[0]}`)), 3000);
+        s.once('message', (buf) => {
+          clearTimeout(t);
+          resolve(buf.toString('utf8'));
+        });
+      });
+      s.send(request.replace('PORT', String(s.address().port)), port, HOST);
+      const text = await answer;
+      return { status: text.split('\r\n')[0]!, allow: /^Allow: (.*)$/m.exec(text)?.[1]?.trim() };
+    } finally {
+      s.close();
+    }
+  }
+  const request = (method: string, toTag: string) => [`${method} sip:cube@${HOST} SIP/2.0`, `Via: SIP/2.0/UDP ${HOST}:PORT;branch=z9hG4bK-${method}`, 'Max-Forwards: 70', `From: <sip:peer@${HOST}>;tag=p1`, `To: <sip:cube@${HOST}>${toTag === '' ? '' : `;tag=${toTag}`}`, `Call-ID: stray-${method}-${toTag}`, `CSeq: 1 ${method}`, `Contact: <sip:peer@${HOST}:PORT>`, 'Content-Length: 0', '', ''].join('\r\n');
+
+  it('answers 501 to a method it does not take, 481 to a request for a dialog it does not have, 200 to OPTIONS; no Allow lists CANCEL', async () => {
+    const loaded = loadCase(gridCases().find((x) => x.id === 'one-422')!);
+    const p = ports();
+    const emu = new Emulator({ config: loaded.spec.config, platform: loaded.spec.platform, model: loaded.spec.borderElement, listen: { host: HOST, port: p.listen }, forward: { host: HOST, port: p.forward } });
+    await emu.start();
+    try {
+      expect(await ask(p.listen, request('REGISTER', ''))).toEqual({ status: 'SIP/2.0 501 Not Implemented', allow: 'INVITE, ACK, BYE, OPTIONS, REFER, UPDATE' });
+      expect((await ask(p.listen, request('CANCEL', ''))).status).toBe('SIP/2.0 501 Not Implemented');
+      expect((await ask(p.listen, request('REGISTER', 'x1'))).status).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
+      expect((await ask(p.listen, request('BYE', 'x1'))).status).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
+      expect((await ask(p.listen, request('BYE', ''))).status).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
+      expect(await ask(p.listen, request('OPTIONS', ''))).toEqual({ status: 'SIP/2.0 200 OK', allow: 'INVITE, ACK, BYE, OPTIONS, REFER, UPDATE' });
+    } finally {
+      await emu.stop();
+    }
+  });
+
+  it("writes the model's Allow without CANCEL (answered 501), UPDATE kept as the model put it", () => {
+    const party = { user: 'cube', host: HOST, port: 5060, mediaPort: 16384 };
+    const a = { sender: party, receiver: { ...party, user: 'callee', port: 5070 } };
+    const invite = newRequest('INVITE', 'setup', 'c1', 'f1', '', 1, 1);
+    const dialog = { remoteTarget: `sip:callee@${HOST}:5070`, local: `<sip:cube@${HOST}:5060>`, remote: `<sip:callee@${HOST}:5070>` };
+    expect(/^Allow: (.*)\r$/m.exec(formatSip(invite, a))?.[1]).toContain('CANCEL');
+    expect(/^Allow: (.*)\r$/m.exec(formatRequest(invite, a, dialog, dialog.remoteTarget))?.[1]).toBe('INVITE, ACK, BYE, OPTIONS, REFER');
+    invite.allowUpdate = true;
+    expect(/^Allow: (.*)\r$/m.exec(formatRequest(invite, a, dialog, dialog.remoteTarget))?.[1]).toBe('INVITE, ACK, BYE, OPTIONS, REFER, UPDATE');
+  });
+});
+
+describe("SIPp's message log", () => {
+  it('keeps each datagram once and sets apart the ones repeated word for word (retransmissions)', () => {
+    const ok = ['SIP/2.0 200 OK', 'Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-1', 'From: <sip:a@127.0.0.1>;tag=1', 'To: <sip:b@127.0.0.1>;tag=2', 'Call-ID: x', 'CSeq: 1 INVITE', 'Content-Length: 0', '', ''].join('\r\n');
+    const ack = ['ACK sip:b@127.0.0.1 SIP/2.0', 'Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-2', 'From: <sip:a@127.0.0.1>;tag=1', 'To: <sip:b@127.0.0.1>;tag=2', 'Call-ID: x', 'CSeq: 1 ACK', 'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n');
+    const entry = (time: string, what: string, text: string) => `----------------------------------------------- 2024-01-01 10:00:${time}\n${what} [${text.length}] bytes :\n\n${text}\n`;
+    const log = entry('00.100000', 'UDP message received', ok) + entry('00.600000', 'UDP message received', ok) + entry('00.610000', 'UDP message sent', ack);
+    const { messages, repeats } = parseSippLog(log);
+    expect(messages.map((m) => `${m.sent ? 'sent' : 'received'} ${label(m.msg)}`)).toEqual(['received 200 OK', 'sent ACK']);
+    expect(repeats).toHaveLength(1);
+    expect(repeats[0]!.sent).toBe(false);
+    expect(repeats[0]!.t - messages[0]!.t).toBeCloseTo(0.5, 6);
+  });
 });
 
 describe('the real-time driver', () => {
@@ -181,7 +277,7 @@ describe('cubesim emulate on the command line', () => {
   it('refuses min-se below 90 without --allow-short-session-expires, and the flag outside emulate and trace', () => {
     const r = cli(['emulate', '--config', 'emulation/configs/short-passthru.ios', '--listen', '127.0.0.1:5999', '--forward', '127.0.0.1:5998']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('cubesim: emulation/configs/short-passthru.ios: line 9: min-se 2 is out of range: allowed 90-86400 seconds');
+    expect(r.stderr.trim()).toBe('cubesim: emulation/configs/short-passthru.ios: line 9: min-se 2 is out of range: allowed 90-86400 seconds (below 90 s only with cubesim emulate/trace --allow-short-session-expires)');
     const run = cli(['run', 'experiments/quickstart.json', '--allow-short-session-expires', '--calls', '1']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^cubesim: --allow-short-session-expires: not taken by run; allowed only with emulate and trace/);
@@ -203,6 +299,24 @@ describe('cubesim emulate on the command line', () => {
     const r = cli(['emulate', '--config', 'experiments/configs/passthru.ios', '--listen', 'localhost:5060', '--forward', '127.0.0.1:5070']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('cubesim: --listen: got "localhost:5060"; allowed: an IPv4 address and a port 1-65535, e.g. 127.0.0.1:5060');
+    // 0.0.0.0 would go into Via, Contact and SDP, where a peer must find an address it can send to.
+    const any = cli(['emulate', '--config', 'experiments/configs/passthru.ios', '--listen', '0.0.0.0:5060', '--forward', '127.0.0.1:5070']);
+    expect(any.code).toBe(2);
+    expect(any.stderr.trim()).toBe('cubesim: --listen: got "0.0.0.0:5060", the unspecified address, which would go into Via, Contact and SDP; allowed: the address peers reach (callers and the callee side send to it), e.g. 127.0.0.1:5060');
+    const nowhere = cli(['emulate', '--config', 'experiments/configs/passthru.ios', '--forward', '0.0.0.0:5070']);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(/^cubesim: --forward: got "0\.0\.0\.0:5070", the unspecified address, which is no destination; allowed: the address peers reach/);
+    const self = cli(['emulate', '--config', 'experiments/configs/passthru.ios', '--listen', '127.0.0.1:05070', '--forward', '127.0.0.1:5070']);
+    expect(self.code).toBe(2);
+    expect(self.stderr.trim()).toBe('cubesim: --forward: got "127.0.0.1:5070", the same address and port as --listen "127.0.0.1:05070"; allowed: the address of the callee side, e.g. 127.0.0.1:5070');
+    // A string option with nothing after it is refused, not given its default.
+    for (const flag of ['--platform', '--listen', '--config', '--forward']) {
+      const args = ['emulate', '--config', 'experiments/configs/passthru.ios', '--forward', '127.0.0.1:5070', '--listen', '127.0.0.1:5999'].filter((x, i, all) => x !== flag && all[i - 1] !== flag);
+      const none = cli([...args, flag]);
+      expect(none.code, none.stderr).toBe(2);
+      expect(none.stderr).toMatch(new RegExp(`^cubesim: ${flag}: got no value; allowed: `));
+      expect(none.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 
   it.skipIf(!available)('predicts with `cubesim trace`, carries a call, and stops cleanly on SIGTERM', async () => {
@@ -229,6 +343,8 @@ describe('cubesim emulate on the command line', () => {
       expect(a.code, a.output + out).toBe(0);
       expect(b.code, b.output + out).toBe(0);
       expect(sideView(a.messages, 'caller', 0).map((x) => x.key)).toEqual(predictedView(predicted, 'caller', 0).map((x) => x.key));
+      checkRepeats(a, 'caller', [], `\n${out}`);
+      checkRepeats(b, 'callee', [], `\n${out}`);
       // The ladder is printed when the call is over (a few seconds after its last message).
       for (let i = 0; i < 100 && !out.includes('== completed'); i++) await new Promise((r) => setTimeout(r, 50));
     } finally {

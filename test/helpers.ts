@@ -31,3 +31,12 @@ export function ladder(call: Call, filter: (e: { purpose: string; retransmission
   }
   return out;
 }
+
+/**
+ * A test that needs an outside tool (tshark, sipp) is skipped where the tool is missing, except
+ * under CUBESIM_REQUIRE_TOOLS=1 (set by .ci/run, which installs them): there a missing tool fails.
+ */
+export function toolPresent(name: string, present: boolean): boolean {
+  if (!present && process.env['CUBESIM_REQUIRE_TOOLS'] === '1') throw new Error(`${name} is required here (CUBESIM_REQUIRE_TOOLS=1, set by .ci/run) but is not installed`);
+  return present;
+}

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CarriedMessage } from '../src/elements/call.ts';
 import { callsPcap, PCAP_EPOCH, type CarriedCall } from '../src/output/pcap.ts';
 import { PARTIES, isPartyName } from '../src/sip/text.ts';
-import { load, run } from './helpers.ts';
+import { load, run, toolPresent } from './helpers.ts';
 
 const TSHARK = (process.env['PATH'] ?? '').split(delimiter).map((d) => join(d, 'tshark')).find((p) => existsSync(p));
 const TMP = mkdtempSync(join(tmpdir(), 'cubesim-pcap-'));
@@ -93,6 +93,7 @@ const CASES: Array<[string, number, string[]]> = [
   ['pre-xz', 6, ['workload.callers=[{"profile":"legacy-pbx"}]', 'workload.callees=[{"profile":"legacy-pbx"}]']],
 ];
 
+toolPresent('tshark', TSHARK !== undefined);
 const title = TSHARK === undefined ? 'pcap read by tshark (SKIPPED: tshark is not installed; apt-get install tshark)' : 'pcap read by tshark';
 if (TSHARK === undefined) console.warn(`test/pcap.test.ts: ${title}`);
 
@@ -201,5 +202,26 @@ describe('cubesim trace --format pcap and run --pcap', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toBe('cubesim: --pcap: got "all"; allowed: a whole number >= 1\n');
     expect(existsSync(join(TMP, 'run2'))).toBe(false);
+  });
+
+  it('run --pcap N of an until-only experiment: any N, the same calls.csv and fingerprint as without --pcap', () => {
+    // No number of calls to bound N by: the first N calls are traced by index, with nothing sized by N.
+    const e = JSON.parse(readFileSync('experiments/quickstart.json', 'utf8')) as Record<string, unknown>;
+    delete e['calls'];
+    e['until'] = 240;
+    e['config'] = join(process.cwd(), 'experiments/configs/passthru.ios');
+    const file = join(TMP, 'until-only.json');
+    writeFileSync(file, JSON.stringify(e));
+    const plain = cubesim(['run', file, '--out', join(TMP, 'until-plain')]);
+    const traced = cubesim(['run', file, '--pcap', '1000000000', '--out', join(TMP, 'until-pcap')]);
+    expect(plain.code, plain.err).toBe(0);
+    expect(traced.code, traced.err).toBe(0);
+    const csv = (dir: string) => readFileSync(join(TMP, dir, 'calls.csv'), 'utf8');
+    const fingerprint = (dir: string) => (JSON.parse(readFileSync(join(TMP, dir, 'manifest.json'), 'utf8')) as { fingerprint: string }).fingerprint;
+    expect(csv('until-pcap')).toBe(csv('until-plain'));
+    expect(csv('until-plain').trim().split('\n').length).toBeGreaterThan(50);
+    expect(fingerprint('until-pcap')).toBe(fingerprint('until-plain'));
+    expect(readFileSync(join(TMP, 'until-pcap', 'calls.pcap')).length).toBeGreaterThan(24);
+    expect(existsSync(join(TMP, 'until-plain', 'calls.pcap'))).toBe(false);
   });
 });

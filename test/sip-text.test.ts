@@ -47,7 +47,13 @@ function synthetic(): CarriedMessage[] {
   t38video.sdp = { version: 7, audio: 'inactive', video: true, t38: true };
   const refresherOnly = newResponse(invite, 200, 'b9.1');
   refresherOnly.refresher = 'uas';
-  return [busy, notAllowed, odd, t38video, refresherOnly].map((msg) => ({ t: 0, from: 'callee', to: 'cube-out', msg, lost: false, arrivesAt: 0 }));
+  // Setup refused by policy (no allow-connections sip to sip), a Require: timer the callee lacks,
+  // a REFER the callee does not implement.
+  const setup = newRequest('INVITE', 'setup', 'call-8', 'a8.1', '', 1, 80);
+  const forbidden = newResponse(setup, 403, '');
+  const badExtension = newResponse(setup, 420, 'b8.1');
+  const notImplemented = newResponse(newRequest('REFER', 'transfer', 'call-9', 'a9.1', 'b9.1', 6, 81), 501, 'b9.1');
+  return [busy, notAllowed, odd, t38video, refresherOnly, forbidden, badExtension, notImplemented].map((msg) => ({ t: 0, from: 'callee', to: 'cube-out', msg, lost: false, arrivesAt: 0 }));
 }
 
 const MESSAGES = [...gather(), ...synthetic()];
@@ -65,7 +71,7 @@ describe('formatSip and parseSip on the model\'s messages', () => {
       if (m.requireTimer) seen.add('Require');
     }
     const methods: Method[] = ['INVITE', 'ACK', 'BYE', 'UPDATE', 'OPTIONS', 'REFER'];
-    const statuses = ['100 Trying', '180 Ringing', '200 OK', '202 Accepted', '405 Method Not Allowed', '408 Request Timeout', '422 Session Interval Too Small',
+    const statuses = ['100 Trying', '180 Ringing', '200 OK', '202 Accepted', '403 Forbidden', '405 Method Not Allowed', '420 Bad Extension', '501 Not Implemented', '408 Request Timeout', '422 Session Interval Too Small',
       '481 Call/Transaction Does Not Exist', '488 Not Acceptable Here', '491 Request Pending', '500 Server Internal Error', '503 Service Unavailable'];
     for (const k of [...methods, ...statuses, 't38', 'video', 'sendonly', 'recvonly', 'refresher=uac', 'refresher=uas', 'Retry-After']) expect(seen, k).toContain(k);
     expect(MESSAGES.length).toBeGreaterThan(10_000);
@@ -83,6 +89,12 @@ describe('formatSip and parseSip on the model\'s messages', () => {
       checked++;
     }
     expect(checked).toBe(MESSAGES.length);
+  });
+
+  it('say what a 420 does not support (RFC 3261 §8.2.2.3) and give 403 its reason phrase', () => {
+    const texts = MESSAGES.filter(({ msg }) => msg.status === 420 || msg.status === 403).map(({ from, to, msg }) => formatSip(msg, addressingOf(from, to)));
+    expect(texts.find((t) => t.startsWith('SIP/2.0 420 Bad Extension\r\n'))).toMatch(/\r\nUnsupported: timer\r\n/);
+    expect(texts.some((t) => t.startsWith('SIP/2.0 403 Forbidden\r\n'))).toBe(true);
   });
 
   it('give an exact Content-Length, CRLF line ends and the parties\' own addresses', () => {

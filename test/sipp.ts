@@ -26,9 +26,18 @@ export interface Seen {
 
 const HEADER = /^-{10,} (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)\.(\d{1,6})\s*$/m;
 
-/** The messages of a SIPp message log, in order; a datagram repeated word for word (a retransmission) is kept once. */
-export function parseSippLog(text: string): Seen[] {
+/** What a SIPp message log holds: each datagram once, and the repeats of any. */
+export interface SippLog {
+  /** The messages in order, a datagram repeated word for word (a retransmission) kept once. */
+  messages: Seen[];
+  /** Every repeat of a datagram already in `messages`, in order: each is a retransmission. */
+  repeats: Seen[];
+}
+
+/** The messages of a SIPp message log, in order, with the datagrams repeated word for word set apart. */
+export function parseSippLog(text: string): SippLog {
   const out: Seen[] = [];
+  const repeats: Seen[] = [];
   const seen = new Set<string>();
   const parts = text.split(HEADER);
   // split with groups: [before, date, time, micro, chunk, date, time, micro, chunk, ...]
@@ -41,17 +50,23 @@ export function parseSippLog(text: string): Seen[] {
     if (!sent && !first.startsWith('UDP message received')) continue;
     const body = chunk.slice(nl + 1).replace(/^(\r?\n)+/, '');
     const dedupe = `${sent} ${body.trim()}`;
-    if (seen.has(dedupe)) continue;
+    const entry = { t, sent, msg: toSipMessage(parseSip(body)), text: body };
+    if (seen.has(dedupe)) {
+      repeats.push(entry);
+      continue;
+    }
     seen.add(dedupe);
-    out.push({ t, sent, msg: toSipMessage(parseSip(body)), text: body });
+    out.push(entry);
   }
-  return out;
+  return { messages: out, repeats };
 }
 
 export interface SippRun {
   code: number | null;
   output: string;
   messages: Seen[];
+  /** Datagrams SIPp sent or received more than once (retransmissions), each repeat once. */
+  repeats: Seen[];
 }
 
 export interface SippOptions {
@@ -86,13 +101,13 @@ export function startSipp(o: SippOptions): { done: Promise<SippRun>; kill: () =>
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const done = new Promise<SippRun>((resolve) => {
     child.on('exit', (code) => {
-      let messages: Seen[] = [];
+      let parsed: SippLog = { messages: [], repeats: [] };
       try {
-        messages = parseSippLog(readFileSync(log, 'utf8'));
+        parsed = parseSippLog(readFileSync(log, 'utf8'));
       } catch {
         // no log: SIPp did not start (its output says why)
       }
-      resolve({ code, output: `sipp ${args.join(' ')}\n${output.slice(-3000)}`, messages });
+      resolve({ code, output: `sipp ${args.join(' ')}\n${output.slice(-3000)}`, ...parsed });
     });
   });
   return { done, kill: () => child.kill('SIGTERM') };

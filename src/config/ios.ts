@@ -28,6 +28,8 @@ export const MIN_SE_RANGE = { min: 90, max: 86400 } as const;
  * watched in real time. Nothing else accepts them.
  */
 export const SHORT_MIN_SE_RANGE = { min: 1, max: 86400 } as const;
+/** Added to the refusal of a min-se or session-expires of 1-89 s: where such a value is taken. */
+export const SHORT_SESSION_EXPIRES_HINT = '(below 90 s only with cubesim emulate/trace --allow-short-session-expires)';
 
 /** How a configuration is read. */
 export interface ConfigReadOptions {
@@ -342,7 +344,9 @@ class IosParser {
     if (token === undefined) this.fail(n, `${name} needs a number of seconds: ${allowed}`);
     if (!/^\d+$/.test(token)) this.fail(n, `${name} "${token}" is not a whole number: ${allowed}`);
     const value = Number(token);
-    if (value < range.min || value > range.max) this.fail(n, `${name} ${token} is out of range: ${allowed}`);
+    // A short interval is refused here but taken by emulate and trace with the flag: say so.
+    const hint = range === MIN_SE_RANGE && value >= SHORT_MIN_SE_RANGE.min && value < range.min ? ` ${SHORT_SESSION_EXPIRES_HINT}` : '';
+    if (value < range.min || value > range.max) this.fail(n, `${name} ${token} is out of range: ${allowed}${hint}`);
     return value;
   }
 

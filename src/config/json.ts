@@ -14,9 +14,10 @@ import {
   PER_DIAL_PEER_REFUSAL,
   parseIosConfig,
   SHORT_MIN_SE_RANGE,
+  SHORT_SESSION_EXPIRES_HINT,
   type ConfigReadOptions,
 } from './ios.ts';
-import { issueToError as sharedIssueToError, mainIssue, parseJsonText, show } from '../schema-errors.ts';
+import { issueToError as sharedIssueToError, mainIssue, parseJsonText, show, valueAt } from '../schema-errors.ts';
 import {
   allowsSipToSip,
   defaultBorderElementConfig,
@@ -94,10 +95,21 @@ const ALLOWED: Record<string, string> = {
   'dialPeers.*.midcallSignaling': '"passthru-media-change" or "block"',
 };
 
-function issueToError(issue: z.core.$ZodIssue, root: unknown, file: string): InputError {
+/** The fields whose range --allow-short-session-expires widens. */
+const SESSION_INTERVAL_FIELDS = new Set(['minSe', 'sessionExpires']);
+
+function issueToError(issue: z.core.$ZodIssue, root: unknown, file: string, short: boolean): InputError {
+  const given = valueAt(root, issue.path);
+  const interval = issue.path.length === 1 && SESSION_INTERVAL_FIELDS.has(String(issue.path[0]));
+  // A short interval is refused here but taken by emulate and trace with the flag: say so.
+  const hint = interval && !short && Number.isInteger(given) && (given as number) >= SHORT_MIN_SE_RANGE.min && (given as number) < MIN_SE_RANGE.min ? ` ${SHORT_SESSION_EXPIRES_HINT}` : '';
   return sharedIssueToError(issue, root, file, {
     fields: (pattern) => OBJECT_FIELDS[pattern],
-    allowed: (pattern) => ALLOWED[pattern] ?? 'see the documented configuration shape',
+    allowed: (pattern) => {
+      if (short && pattern === 'minSe') return seconds(SHORT_MIN_SE_RANGE);
+      if (short && pattern === 'sessionExpires') return `null or ${seconds(SHORT_MIN_SE_RANGE)}, not below minSe`;
+      return (ALLOWED[pattern] ?? 'see the documented configuration shape') + hint;
+    },
   });
 }
 
@@ -123,7 +135,7 @@ export function parseJsonConfig(value: unknown, file: string, options: ConfigRea
     // The first issue, or the unknown field behind a missing one (a misspelt required field).
     const issue = mainIssue(parsed.error.issues, value);
     if (issue === undefined) throw new InputError(file, undefined, 'configuration is not valid');
-    throw issueToError(issue, value, file);
+    throw issueToError(issue, value, file, options.allowShortSessionExpires === true);
   }
   return buildConfig(parsed.data, file);
 }

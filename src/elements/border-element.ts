@@ -342,7 +342,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       this.be.counters.reinvitesRelayed++;
     }
     const m = other.request(req.method, req.purpose);
-    copyTimerHeaders(req, m);
+    copyTimerHeaders(req, m, this.be.config.minSe);
     if (req.sdp !== null) m.sdp = reversion(req.sdp, other.localSdp);
     const sent = other.start(m, this);
     this.relayFor(sent, { from: d, txn, counts });
@@ -383,7 +383,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     const from = relay.from;
     if (resp.status === 491) this.countGlare(d);
     const r = relay.txn.makeResponse(resp.status, from.localTag);
-    copyTimerHeaders(resp, r);
+    copyTimerHeaders(resp, r, this.be.config.minSe);
     r.retryAfter = resp.retryAfter;
     if (resp.sdp !== null) r.sdp = reversion(resp.sdp, from.localSdp);
     from.respond(relay.txn, r);
@@ -522,13 +522,18 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
   }
 }
 
-/** Session-timer headers pass across unchanged (RFC 4028 §8.2: forwarded unmodified). */
-function copyTimerHeaders(from: SipMessage, to: SipMessage): void {
+/**
+ * Session-timer headers pass across unchanged (RFC 4028 §8.2), except that a Min-SE below the
+ * floor is raised to it: RFC 4028 §5's 90 s, or the configured min-se where that is lower (only
+ * possible in `cubesim emulate --allow-short-session-expires`), the same floor the initial
+ * INVITE's relay uses, so setup and refreshes carry the same Min-SE.
+ */
+function copyTimerHeaders(from: SipMessage, to: SipMessage, configuredMinSe: number): void {
   to.supportedTimer = from.supportedTimer;
   to.requireTimer = from.requireTimer;
   to.sessionExpires = from.sessionExpires;
   to.refresher = from.refresher;
-  to.minSe = from.minSe > 0 ? Math.max(from.minSe, MIN_SE_FLOOR) : 0;
+  to.minSe = from.minSe > 0 ? Math.max(from.minSe, Math.min(MIN_SE_FLOOR, configuredMinSe)) : 0;
 }
 
 /**

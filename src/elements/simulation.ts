@@ -12,6 +12,7 @@ import type { DialogCounters } from '../sip/dialog.ts';
 import { SipPort } from '../sip/port.ts';
 import type { SipTimerSettings } from '../sip/transaction.ts';
 import { BorderElement, BorderElementCall, type BorderElementCounters } from './border-element.ts';
+import { newBorderElementCounters } from './border-element-counters.ts';
 import { addDialogCounters, Call, newDialogCounters, type CallEnvironment } from './call.ts';
 import { Endpoint, type FeatureSettings } from './endpoint.ts';
 import { timerBehaviourOf, type BorderElementModel, type EndpointProfile } from './models.ts';
@@ -47,8 +48,8 @@ export interface RunCounters extends DialogCounters, BorderElementCounters, Netw
 function newCounters(): RunCounters {
   return {
     ...newDialogCounters(),
-    reinvitesReceived: 0, reinvitesRelayed: 0, reinvitesAnsweredLocally: 0, reinvitesRejected: 0, reinvitesGlare: 0,
-    optionsPingsSent: 0, admissionRejects: 0, messagesSent: 0, messagesLost: 0, retransmissions: 0,
+    ...newBorderElementCounters(),
+    messagesSent: 0, messagesLost: 0, retransmissions: 0,
     refreshRequestsInbound: 0, refreshRequestsOutbound: 0,
   };
 }
@@ -76,6 +77,8 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
   private arrivalsOver = false;
   /** Calls whose messages and timers are recorded (for traces). */
   readonly traced = new Set<number>();
+  /** The calls with an index below this are recorded too (the first N calls, whatever N, with no set of N numbers). */
+  tracedBelow = 0;
   /** When set, the run stops as soon as this call is over (tracing one call). */
   stopAfterCall = -1;
   private stopped = false;
@@ -195,7 +198,7 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
       links.push(new Link(sim, callerPort, cubeIn, net.inbound, random, this.counters, cubeIn, this.processor, 'inbound', this.fingerprint, this.invariants, index));
       caller = new Endpoint('caller', callerPort, call, spec.profiles[draw.callerProfile]!, this.behaviours.get(draw.callerProfile)!, spec.features, 0);
     }
-    if (this.traced.has(index)) {
+    if (index < this.tracedBelow || this.traced.has(index)) {
       call.enableTrace((d) => d.port.name);
       const observer: LinkObserver = { onCarry: (t, from, to, m, lost, at) => call.traceMessage(t, from.name, to.name, m, lost, at) };
       for (const l of links) l.observer = observer;

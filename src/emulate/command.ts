@@ -18,12 +18,26 @@ export interface EmulateArgs {
   quiet: boolean;
 }
 
-/** `address:port` with an IPv4 address (the emulator speaks UDP over IPv4). */
+/** Why 0.0.0.0 will not do for each address flag, and what to give instead. */
+const UNSPECIFIED: Record<string, { why: string; give: string }> = {
+  '--listen': { why: 'which would go into Via, Contact and SDP', give: 'the address peers reach (callers and the callee side send to it), e.g. 127.0.0.1:5060' },
+  '--forward': { why: 'which is no destination', give: 'the address peers reach: where the callee side listens, e.g. 127.0.0.1:5070' },
+};
+
+/**
+ * `address:port` with an IPv4 address (the emulator speaks UDP over IPv4). Not the unspecified
+ * address 0.0.0.0: the emulator writes its --listen address into Via, Contact and SDP, where a
+ * peer must find an address it can reach, and 0.0.0.0 is no destination for --forward.
+ */
 export function parseHostPort(flag: string, text: string): HostPort {
   const m = /^([^:]+):(\d{1,5})$/.exec(text.trim());
   const port = m === null ? NaN : Number(m[2]);
   if (m === null || isIP(m[1]!) !== 4 || !(port >= 1 && port <= 65535)) {
     throw new InputError(flag, undefined, `got ${JSON.stringify(text)}; allowed: an IPv4 address and a port 1-65535, e.g. 127.0.0.1:5060`);
+  }
+  if (m[1] === '0.0.0.0') {
+    const u = UNSPECIFIED[flag] ?? { why: 'which no peer can send to', give: 'the address peers reach, e.g. 127.0.0.1:5060' };
+    throw new InputError(flag, undefined, `got ${JSON.stringify(text)}, the unspecified address, ${u.why}; allowed: ${u.give}`);
   }
   return { host: m[1]!, port };
 }
@@ -39,8 +53,9 @@ function ladderOf(c: EmulatedCall, forward: HostPort): string {
 export async function runEmulate(args: EmulateArgs): Promise<number> {
   const listen = parseHostPort('--listen', args.listen);
   const forward = parseHostPort('--forward', args.forward);
+  // Compared as parsed (address and port number), so that 127.0.0.1:05060 is 127.0.0.1:5060.
   if (listen.host === forward.host && listen.port === forward.port) {
-    throw new InputError('--forward', undefined, `got ${args.forward}, the --listen address itself; allowed: the address of the callee side, e.g. 127.0.0.1:5070`);
+    throw new InputError('--forward', undefined, `got ${JSON.stringify(args.forward)}, the same address and port as --listen ${JSON.stringify(args.listen)}; allowed: the address of the callee side, e.g. 127.0.0.1:5070`);
   }
   const platform = loadPlatform(args.platform, '--platform');
   const config = loadConfig(args.config, platform, { allowShortSessionExpires: args.allowShortSessionExpires });

@@ -19,6 +19,7 @@ import { RandomStream, Streams } from '../kernel/random.ts';
 import type { BorderElementConfig } from '../config/types.ts';
 import type { Platform } from '../config/platform.ts';
 import { BorderElement, BorderElementCall, type BorderElementCounters } from '../elements/border-element.ts';
+import { newBorderElementCounters } from '../elements/border-element-counters.ts';
 import { Call, type CallEnvironment, type Side } from '../elements/call.ts';
 import type { BorderElementModel } from '../elements/models.ts';
 import { Processor } from '../elements/network.ts';
@@ -26,8 +27,9 @@ import { label, type Purpose, type SipMessage } from '../sip/message.ts';
 import { SipPort, type Wire } from '../sip/port.ts';
 import { branchNumber, parseSip, SipSyntaxError, toSipMessage, type ParsedSip, type SipAddressing, type SipParty } from '../sip/text.ts';
 import { RFC3261_TIMERS, type SipTimerSettings } from '../sip/transaction.ts';
+import { timerHeaders } from '../output/timer-headers.ts';
 import { RealTimeDriver } from './clock.ts';
-import { formatRequest, formatResponse, hostPortOf, statelessReply, userOf, uriOf, withoutTag, type DialogView } from './sip-text.ts';
+import { EMULATOR_ALLOW, EMULATOR_METHODS, formatRequest, formatResponse, hostPortOf, statelessReply, userOf, uriOf, withoutTag, type DialogView } from './sip-text.ts';
 
 export interface HostPort {
   host: string;
@@ -217,7 +219,7 @@ export class EmulatedCall implements Wire, EventTarget {
       if (!(e instanceof SipSyntaxError)) throw e;
       this.emu.note(`call ${this.index}: ${parsed.isRequest ? parsed.method : parsed.status} from ${from.host}:${from.port} not taken: ${e.message}`);
       if (parsed.isRequest && parsed.method !== 'ACK') {
-        const known = ['INVITE', 'ACK', 'BYE', 'UPDATE', 'OPTIONS', 'REFER'].includes(parsed.method);
+        const known = (EMULATOR_METHODS as readonly string[]).includes(parsed.method);
         this.emu.transmit(known ? statelessReply(parsed, 400, 'Bad Request') : statelessReply(parsed, 501, 'Not Implemented'), from);
       }
       return;
@@ -257,10 +259,9 @@ export class EmulatedCall implements Wire, EventTarget {
     const from = sent ? ours : leg.peerName, to = sent ? leg.peerName : ours;
     this.call.traceMessage(now, from, to, msg, false, now);
     if (this.emu.options.log === undefined) return;
-    const st = msg.sessionExpires > 0 ? ` SE=${msg.sessionExpires}${msg.refresher === '' ? '' : `;${msg.refresher}`}` : '';
-    const mse = msg.minSe > 0 ? ` Min-SE=${msg.minSe}` : '';
+    const headers = timerHeaders(msg);
     const what = msg.status === 0 && msg.method !== 'ACK' ? `${label(msg)} (${msg.purpose})` : label(msg);
-    this.emu.options.log(`${now.toFixed(3).padStart(9)}  call ${this.index}  ${from}>${to} ${what}${st}${mse}${msg.retransmission ? ' (retransmission)' : ''}`);
+    this.emu.options.log(`${now.toFixed(3).padStart(9)}  call ${this.index}  ${from}>${to} ${what}${headers === '' ? '' : ` ${headers}`}${msg.retransmission ? ' (retransmission)' : ''}`);
   }
 
   // ---- the end of the call ---------------------------------------------------------------------
@@ -312,9 +313,7 @@ export class Emulator implements CallEnvironment {
   readonly invariants: Invariants;
   readonly timers: SipTimerSettings;
   readonly borderElement: BorderElement;
-  readonly counters: BorderElementCounters = {
-    reinvitesReceived: 0, reinvitesRelayed: 0, reinvitesAnsweredLocally: 0, reinvitesRejected: 0, reinvitesGlare: 0, optionsPingsSent: 0, admissionRejects: 0,
-  };
+  readonly counters: BorderElementCounters = newBorderElementCounters();
   private readonly driver: RealTimeDriver;
   private socket: Socket | null = null;
   /** Live calls by Call-ID: the caller's (inbound side) and the model's outbound one. */
@@ -325,6 +324,8 @@ export class Emulator implements CallEnvironment {
   private stopped = false;
 
   constructor(readonly options: EmulatorOptions) {
+    // The listen address goes into Via, Contact and SDP: it must be one the peers can send to.
+    if (options.listen.host === '0.0.0.0') throw new Error('Emulator: listen on the address the peers reach, not the unspecified address 0.0.0.0');
     this.invariants = new Invariants(options.check === true);
     this.timers = options.sip ?? RFC3261_TIMERS;
     // The real processor is this process: no simulated queueing delay (cost 0).
@@ -421,13 +422,22 @@ export class Emulator implements CallEnvironment {
       call.receive(call.inbound, parsed, from);
       return;
     }
+    if (!parsed.isRequest || parsed.method === 'ACK') return; // silence to a stray response or ACK
     // OPTIONS outside a dialog (a peer checking that we are there): 200 with what we allow (RFC 3261 §11.2).
-    if (parsed.isRequest && parsed.method === 'OPTIONS' && parsed.to.tag === '') {
-      this.transmit(statelessReply(parsed, 200, 'OK', ['Allow: INVITE, ACK, BYE, OPTIONS, REFER, UPDATE', 'Supported: timer']), from);
+    if (parsed.method === 'OPTIONS' && parsed.to.tag === '') {
+      this.transmit(statelessReply(parsed, 200, 'OK', [`Allow: ${EMULATOR_ALLOW}`, 'Supported: timer']), from);
       return;
     }
-    // Nothing known about it (RFC 3261 §12.2.2): 481 to a request, silence to an ACK or a response.
-    if (parsed.isRequest && parsed.method !== 'ACK') this.transmit(statelessReply(parsed, 481, 'Call/Transaction Does Not Exist'), from);
+    // A request with a To tag names a dialog we do not have (RFC 3261 §12.2.2): 481.
+    if (parsed.to.tag !== '') {
+      this.transmit(statelessReply(parsed, 481, 'Call/Transaction Does Not Exist'), from);
+      return;
+    }
+    // Outside any dialog: a method the emulator does not take (REGISTER, SUBSCRIBE, CANCEL, ...)
+    // is not implemented (§8.2.1, §21.5.2); one it takes but only inside a dialog (BYE, UPDATE,
+    // REFER) finds no call to belong to (§12.2.2): 481.
+    if (!(EMULATOR_METHODS as readonly string[]).includes(parsed.method)) this.transmit(statelessReply(parsed, 501, 'Not Implemented', [`Allow: ${EMULATOR_ALLOW}`]), from);
+    else this.transmit(statelessReply(parsed, 481, 'Call/Transaction Does Not Exist'), from);
   }
 
   private afterStep(): void {

@@ -1,10 +1,28 @@
 // What the emulator adds to src/sip/text.ts to talk to real SIP peers: requests written with a
 // dialog's own Request-URI, From and To (RFC 3261 §12.2.1.1: remote target, local URI with our
 // tag, remote URI with theirs) rather than the made-up party addresses of a trace, and replies
-// made without any state (481, 501) to messages that belong to no call.
+// made without any state (481, 501) to messages that belong to no call. CANCEL is not modelled
+// (the emulator answers it 501), so no Allow the emulator writes lists it.
 
 import type { SipMessage } from '../sip/message.ts';
 import { formatSip, parseNameAddr, type ParsedSip, type SipAddressing, type SipParty } from '../sip/text.ts';
+
+/** The methods the emulator takes (those of the model, src/sip/text.ts); any other gets 501. */
+export const EMULATOR_METHODS = ['INVITE', 'ACK', 'BYE', 'OPTIONS', 'REFER', 'UPDATE'] as const;
+
+/** Allow of the emulator's own replies (OPTIONS, 501): what it takes, CANCEL not among them. */
+export const EMULATOR_ALLOW = EMULATOR_METHODS.join(', ');
+
+/**
+ * The Allow header of a message written by formatSip without CANCEL, which the emulator answers
+ * 501 (the model's Allow, RFC 3261 §20.5, lists it for a trace); UPDATE stays as the model put it.
+ */
+function withoutCancelInAllow(text: string): string {
+  const end = text.indexOf('\r\n\r\n');
+  const head = end < 0 ? text : text.slice(0, end);
+  const fixed = head.replace(/^Allow: (.*)$/gm, (_, list: string) => `Allow: ${list.split(/\s*,\s*/).filter((m) => m.toUpperCase() !== 'CANCEL').join(', ')}`);
+  return end < 0 ? fixed : fixed + text.slice(end);
+}
 
 /** A dialog as one side sees it, for the requests it sends (RFC 3261 §12.1). */
 export interface DialogView {
@@ -52,7 +70,7 @@ export function hostPortOf(uri: string): { host: string; port: number } | null {
  * headers, SDP), with the start line, From and To taken from the dialog.
  */
 export function formatRequest(m: SipMessage, a: SipAddressing, dialog: DialogView, requestUri: string): string {
-  const text = formatSip(m, a);
+  const text = withoutCancelInAllow(formatSip(m, a));
   const end = text.indexOf('\r\n\r\n');
   const lines = text.slice(0, end).split('\r\n');
   lines[0] = `${m.method} ${requestUri} SIP/2.0`;
@@ -65,7 +83,7 @@ export function formatRequest(m: SipMessage, a: SipAddressing, dialog: DialogVie
 
 /** A response of the model to a request received as text: Via, From, To, Call-ID and CSeq copied from it (RFC 3261 §8.2.6.2). */
 export function formatResponse(m: SipMessage, a: SipAddressing, request: ParsedSip): string {
-  return formatSip(m, a, request);
+  return withoutCancelInAllow(formatSip(m, a, request));
 }
 
 /**

@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Call, TraceEntry } from '../elements/call.ts';
 import { ResultsDir } from '../output/results-dir.ts';
+import { timerHeaders } from '../output/timer-headers.ts';
 import { loadExperiment, type ExperimentOverrides, type LoadedExperiment } from './load.ts';
 import { runReplicationSync } from './run.ts';
 import { estimate, flatten, unionKeys } from './statistics.ts';
@@ -58,9 +59,8 @@ export function describeEntry(e: TraceEntry): string {
   const t = e.t.toFixed(6);
   switch (e.kind) {
     case 'message': {
-      const st = e.sessionExpires > 0 ? ` SE=${e.sessionExpires}${e.refresher ? `;${e.refresher}` : ''}` : '';
-      const mse = e.minSe > 0 ? ` Min-SE=${e.minSe}` : '';
-      return `${t} ${e.from}>${e.to} ${e.label} (${e.purpose})${st}${mse}${e.retransmission ? ' retx' : ''}${e.lost ? ' lost' : ''}`;
+      const headers = timerHeaders(e);
+      return `${t} ${e.from}>${e.to} ${e.label} (${e.purpose})${headers === '' ? '' : ` ${headers}`}${e.retransmission ? ' retx' : ''}${e.lost ? ' lost' : ''}`;
     }
     case 'timer': {
       const n = e.note;

@@ -39,6 +39,8 @@ export interface ReplicationOptions {
   onSample?: (row: TimeseriesRow) => void;
   /** Calls to record a message ladder for. */
   traced?: readonly number[];
+  /** Record the ladder of every call with an index below this too (the first N calls). */
+  tracedBelow?: number;
   /** Stop as soon as this call is over. */
   stopAfterCall?: number;
   /** Check invariants while running (default: the CUBESIM_CHECK=1 environment variable, set by --check and in tests). */
@@ -80,6 +82,7 @@ export function* replicationSteps(loaded: Runnable, replication: number, opts: R
   };
   if (opts.onRefreshAnswered !== undefined) sim.onRefreshAnswered = opts.onRefreshAnswered;
   for (const t of opts.traced ?? []) sim.traced.add(t);
+  if (opts.tracedBelow !== undefined) sim.tracedBelow = opts.tracedBelow;
   if (opts.stopAfterCall !== undefined) sim.stopAfterCall = opts.stopAfterCall;
 
   let last: Snapshot = snapshot(sim);

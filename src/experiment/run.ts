@@ -59,7 +59,8 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
       const steps = replicationSteps(loaded, r, {
         replications: R,
         ...(opts.interval !== undefined ? { interval: opts.interval } : {}),
-        ...(r === 0 && pcapCalls > 0 ? { traced: Array.from({ length: Math.min(pcapCalls, loaded.experiment.calls ?? pcapCalls) }, (_, i) => i) } : {}),
+        // The first N calls by their index: nothing sized by N, which may be far more than the calls that come.
+        ...(r === 0 && pcapCalls > 0 ? { tracedBelow: pcapCalls } : {}),
         onCall: (c) => {
           if (!csv.write(c, r)) backlog = true;
           if (r === 0) hist.addCall(c);

@@ -14,6 +14,9 @@
 
 import type { Call, TraceEntry } from '../elements/call.ts';
 import type { TimerNote } from '../sip/dialog.ts';
+import { timerHeaders } from './timer-headers.ts';
+
+export { timerHeaders };
 
 export interface LadderOptions {
   /** Total columns of every line (default 100). */
@@ -153,14 +156,6 @@ function baseRow(l: Layout, time: string, delta: string): Row {
 function messageLabel(e: MessageEntry): string {
   if (e.status === 0 && (e.method === 'INVITE' || e.method === 'UPDATE')) return `${e.label} (${e.purpose})`;
   return e.label;
-}
-
-/** Session-timer headers as they would read on the wire, shortened: "SE=1800;uac Min-SE=1800". */
-function timerHeaders(e: MessageEntry): string {
-  const parts: string[] = [];
-  if (e.sessionExpires > 0) parts.push(`SE=${e.sessionExpires}${e.refresher === '' ? '' : `;${e.refresher}`}`);
-  if (e.minSe > 0) parts.push(`Min-SE=${e.minSe}`);
-  return parts.join(' ');
 }
 
 function messageInk(e: MessageEntry): Ink {

@@ -1,18 +1,36 @@
 // One output file named on the command line (--out FILE): never replaced without --force, its
 // folder must exist, and it appears only when complete (written beside it, then renamed).
+// Whatever the file system refuses (a read-only or virtual folder, no permission, a full disk)
+// is reported as bad input naming the flag, the path and the error code, never as a crash.
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 
+/** The code of a file-system error (ENOENT, EACCES, ...), or its text when it has none. */
+function codeOf(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
+}
+
+function cannotWrite(flag: string, path: string, e: unknown): InputError {
+  return new InputError(flag, undefined, `cannot write ${JSON.stringify(path)} (${codeOf(e)}); allowed: a new file in a folder that exists and can be written`);
+}
+
 /** Refuses, before anything runs, a destination that cannot be written or exists without `force`. */
 export function checkOutFile(path: string, force: boolean, flag = '--out'): void {
+  if (path.trim() === '') throw new InputError(flag, undefined, `got ${JSON.stringify(path)}, an empty file name; allowed: a file name, e.g. call3.pcap`);
   const full = resolve(path);
-  if (existsSync(full)) {
-    if (statSync(full).isDirectory()) throw new InputError(flag, undefined, `${path} is a folder; give a file name`);
-    if (!force) throw new InputError(flag, undefined, `${path} already exists; give another file name or --force to replace it`);
+  try {
+    if (existsSync(full)) {
+      if (statSync(full).isDirectory()) throw new InputError(flag, undefined, `${path} is a folder; give a file name`);
+      if (!force) throw new InputError(flag, undefined, `${path} already exists; give another file name or --force to replace it`);
+    }
+    const dir = dirname(full);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(flag, undefined, `folder ${dirname(path)} does not exist`);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw cannotWrite(flag, path, e);
   }
-  const dir = dirname(full);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(flag, undefined, `folder ${dirname(path)} does not exist`);
 }
 
 /** Writes the whole file under a temporary name beside it, then renames it into place. */
@@ -24,7 +42,14 @@ export function writeOutFile(path: string, data: string | Uint8Array, force: boo
     writeFileSync(temp, data);
     if (!force && existsSync(full)) throw new InputError(flag, undefined, `${path} appeared while cubesim was running; nothing written`);
     renameSync(temp, full);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw cannotWrite(flag, path, e);
   } finally {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // nothing was left there, or it cannot be removed either: the error above says why
+    }
   }
 }

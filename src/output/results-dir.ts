@@ -21,6 +21,8 @@ export class ResultsDir {
   static prepare(out: string | undefined, name: string, force: boolean): ResultsDir {
     let final: string;
     if (out !== undefined) {
+      // An empty name would be the current folder, which --force would replace.
+      if (out.trim() === '') throw new InputError('--out', undefined, `got ${JSON.stringify(out)}, an empty folder name; allowed: a folder name, e.g. results/mine`);
       final = resolve(out);
       if (existsSync(final) && !force) throw new InputError('--out', undefined, `${out} already exists; give another folder or --force to replace it`);
     } else {
@@ -28,10 +30,16 @@ export class ResultsDir {
       final = base;
       for (let i = 2; existsSync(final); i++) final = `${base}-${i}`;
     }
-    mkdirSync(dirname(final), { recursive: true });
     const temp = join(dirname(final), `.${basename(final)}.partial-${process.pid}`);
-    rmSync(temp, { recursive: true, force: true });
-    mkdirSync(temp);
+    try {
+      mkdirSync(dirname(final), { recursive: true });
+      rmSync(temp, { recursive: true, force: true });
+      mkdirSync(temp);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      if (out === undefined) throw new InputError(final, undefined, `cannot create the results folder (${code}); give --out with a folder that can be written`);
+      throw new InputError('--out', undefined, `cannot write ${JSON.stringify(out)} (${code}); allowed: a folder that can be created and written`);
+    }
     return new ResultsDir(final, temp, force);
   }
 

@@ -15,6 +15,7 @@
 
 import { axisLeft, scaleLinear, type Selection } from 'd3';
 import { REPORT_DOM, type LadderEntry, type LadderSample } from './data.ts';
+import { timerHeaders } from '../output/timer-headers.ts';
 
 export interface LadderSvgOptions {
   /** Width in pixels (default 1000). */
@@ -72,14 +73,6 @@ export function messageText(e: MessageEntry): string {
   const sessionMethod = e.method === 'INVITE' || e.method === 'UPDATE';
   if (sessionMethod && e.purpose !== '' && (e.status === 0 || e.purpose !== 'setup')) return `${e.label} (${e.purpose})`;
   return e.label;
-}
-
-/** The session-timer headers, shortened as on the terminal ladder: "SE=1800;uac Min-SE=1800". */
-export function timerHeaders(e: MessageEntry): string {
-  const parts: string[] = [];
-  if (e.sessionExpires > 0) parts.push(`SE=${e.sessionExpires}${e.refresher === '' ? '' : `;${e.refresher}`}`);
-  if (e.minSe > 0) parts.push(`Min-SE=${e.minSe}`);
-  return parts.join(' ');
 }
 
 export function messageColour(e: MessageEntry): string {

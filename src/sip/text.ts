@@ -138,6 +138,8 @@ export function formatSip(m: SipMessage, a: SipAddressing, request?: ParsedSip):
   if (m.sessionExpires > 0 || m.refresher !== '') h.push(`Session-Expires: ${m.sessionExpires}${m.refresher === '' ? '' : `;refresher=${m.refresher}`}`);
   if (m.minSe > 0) h.push(`Min-SE: ${m.minSe}`);
   if (m.retryAfter >= 0) h.push(`Retry-After: ${m.retryAfter}`);
+  // RFC 3261 §8.2.2.3: a 420 lists what it does not support; the only extension the model requires is timer.
+  if (!isReq && m.status === 420) h.push('Unsupported: timer');
   // RFC 3515 §2.4.1: a REFER has exactly one Refer-To. The transfer target is not modelled.
   if (isReq && m.method === 'REFER') h.push('Refer-To: <sip:transfer-target@example.invalid>');
   const body = m.sdp === null ? '' : formatSdp(m.sdp, a.sender, m.callId);
