@@ -307,15 +307,8 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       d.respond(txn, txn.makeResponse(202, d.localTag));
       return;
     }
-    const decision = d.negotiate(req);
-    if (decision !== null && decision.kind === 'reject') {
-      const r = txn.makeResponse(422, d.localTag);
-      Dialog.fillTimerAnswer(r, decision);
-      d.respond(txn, r);
-      return;
-    }
-    const ok = txn.makeResponse(200, d.localTag);
-    Dialog.fillTimerAnswer(ok, decision);
+    const ok = d.answerWithTimer(req, txn);
+    if (ok === null) return;
     if (req.sdp !== null) {
       const o = req.sdp;
       // The local answer keeps the media the other leg has: no video, hold only mirrored.

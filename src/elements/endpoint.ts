@@ -315,15 +315,8 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       d.respond(txn, txn.makeResponse(420, d.localTag)); // RFC 3261 §8.2.2.3: Require names an unknown extension
       return;
     }
-    const decision = d.negotiate(req);
-    if (decision !== null && decision.kind === 'reject') {
-      const r = txn.makeResponse(422, d.localTag);
-      Dialog.fillTimerAnswer(r, decision);
-      d.respond(txn, r);
-      return;
-    }
-    const ok = txn.makeResponse(200, d.localTag);
-    Dialog.fillTimerAnswer(ok, decision);
+    const ok = d.answerWithTimer(req, txn);
+    if (ok === null) return;
     ok.sdp = d.localSdp;
     if (this.ringSeconds > 0) {
       d.respond(txn, txn.makeResponse(180, d.localTag));
@@ -355,19 +348,12 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       d.respond(txn, txn.makeResponse(488, d.localTag));
       return;
     }
-    const decision = d.negotiate(req);
-    if (decision !== null && decision.kind === 'reject') {
-      const r = txn.makeResponse(422, d.localTag);
-      Dialog.fillTimerAnswer(r, decision);
-      d.respond(txn, r);
-      return;
-    }
+    const ok = d.answerWithTimer(req, txn);
+    if (ok === null) return;
     if (req.sdp !== null && req.sdp.t38 && !this.profile.media.t38) {
       d.respond(txn, txn.makeResponse(488, d.localTag));
       return;
     }
-    const ok = txn.makeResponse(200, d.localTag);
-    Dialog.fillTimerAnswer(ok, decision);
     ok.sdp = req.sdp === null ? d.localSdp : this.answerSdp(req.sdp, d.localSdp);
     d.respond(txn, ok);
   }
@@ -378,15 +364,8 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       case '405': d.respond(txn, txn.makeResponse(405, d.localTag)); return;
       case '501': d.respond(txn, txn.makeResponse(501, d.localTag)); return;
       case 'ok': {
-        const decision = d.negotiate(req);
-        if (decision !== null && decision.kind === 'reject') {
-          const r = txn.makeResponse(422, d.localTag);
-          Dialog.fillTimerAnswer(r, decision);
-          d.respond(txn, r);
-          return;
-        }
-        const ok = txn.makeResponse(200, d.localTag);
-        Dialog.fillTimerAnswer(ok, decision);
+        const ok = d.answerWithTimer(req, txn);
+        if (ok === null) return;
         if (req.sdp !== null) ok.sdp = this.answerSdp(req.sdp, d.localSdp);
         d.respond(txn, ok);
       }

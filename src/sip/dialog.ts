@@ -355,6 +355,24 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
     }
   }
 
+  /**
+   * A UAS's answer to an INVITE or UPDATE under RFC 4028 §9 with this party's settings: when the
+   * interval is below its Min-SE, the 422 is sent here and null returned; otherwise the 2xx with
+   * the timer headers filled in, for the caller to add its SDP and send (or drop for another error).
+   */
+  answerWithTimer(req: SipMessage, txn: ServerTransaction): SipMessage | null {
+    const decision = this.negotiate(req);
+    if (decision !== null && decision.kind === 'reject') {
+      const r = txn.makeResponse(422, this.localTag);
+      Dialog.fillTimerAnswer(r, decision);
+      this.respond(txn, r);
+      return null;
+    }
+    const ok = txn.makeResponse(200, this.localTag);
+    Dialog.fillTimerAnswer(ok, decision);
+    return ok;
+  }
+
   /** Sends a response on a server transaction of this dialog, with the bookkeeping it implies. */
   respond(txn: ServerTransaction, resp: SipMessage): void {
     const method = txn.request.method;
