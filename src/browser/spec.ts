@@ -21,10 +21,8 @@ import isr124_11TJson from '../../models/platforms/isr-12.4-11T.json' with { typ
 import isr124_20TJson from '../../models/platforms/isr-12.4-20T.json' with { type: 'json' };
 import isr151_2TJson from '../../models/platforms/isr-15.1-2T.json' with { type: 'json' };
 import { z } from 'zod';
-import { loadConfigText } from '../config/json.ts';
 import { platformSchema, type Platform } from '../config/platform.ts';
 import type { BorderElementConfig } from '../config/types.ts';
-import { checkAgainstPlatform } from '../config/validate.ts';
 import type { Call } from '../elements/call.ts';
 import {
   borderElementModelSchema,
@@ -36,8 +34,7 @@ import {
 } from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
 import { runReplicationSync } from '../experiment/replication.ts';
-import { checkMidcallModelled, resolveProfiles, specFor, unknownId, withCapacity } from '../experiment/spec.ts';
-import { InputError } from '../errors.ts';
+import { checkedConfig, checkMidcallModelled, resolveProfiles, specFor, unknownId, withCapacity } from '../experiment/spec.ts';
 import { experimentSchema, type Experiment, type ExperimentInput } from '../experiment/schema.ts';
 import type { Summary } from '../experiment/summary.ts';
 import type { LadderSample, TimeseriesPoint } from '../report/data.ts';
@@ -105,9 +102,6 @@ export interface BrowserExperiment {
   spec: SimulationSpec;
 }
 
-/** Commands a release may accept whose behaviour the model does not carry yet (as load.ts). */
-const NOT_MODELLED = new Set(['session refresh', 'min-se session-expires', 'voice-class sip session refresh']);
-
 function validate<S extends z.ZodType>(schema: S, value: unknown, file: string): z.infer<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
@@ -115,18 +109,9 @@ function validate<S extends z.ZodType>(schema: S, value: unknown, file: string):
   throw issueToError(r.error.issues[0]!, value, file, { fields: (p) => fields.get(p) });
 }
 
-/** Reads and checks the configuration text against the platform's release (as load.ts loadConfig). */
+/** Reads and checks the configuration text against the platform's release (the same check as the CLI's loadConfig). */
 export function parseConfig(text: string, platform: Platform, file = 'configuration'): BorderElementConfig {
-  const config = loadConfigText(text, file);
-  checkAgainstPlatform(config, platform, file);
-  for (const use of config.uses) {
-    if (!NOT_MODELLED.has(use.command)) continue;
-    const on = use.command === 'voice-class sip session refresh' ? config.dialPeers.some((d) => d.sessionRefresh === true) : use.command === 'session refresh' ? config.sessionRefresh : config.sessionExpires !== null;
-    if (!on) continue;
-    const where = use.at.line !== undefined ? `line ${use.at.line}` : use.at.path !== undefined ? `field ${use.at.path}` : undefined;
-    throw new InputError(file, where, `"${use.command}" (15.1(2)T) is accepted by ${platform.release.id} but cubesim does not model the border element originating session refreshes yet; remove it to run`);
-  }
-  return config;
+  return checkedConfig(text, platform, file);
 }
 
 /**

@@ -26,7 +26,7 @@ import {
 import type { SimulationSpec } from '../elements/simulation.ts';
 import { fieldsLookup, issueToError, kindOf, mainIssue, objectFields, parseJsonText, show } from '../schema-errors.ts';
 import { experimentSchema, shortExperimentSchema, type Experiment } from './schema.ts';
-import { checkMidcallModelled, resolveProfiles, specFor, unknownId, withCapacity } from './spec.ts';
+import { checkedConfig, checkMidcallModelled, resolveProfiles, specFor, unknownId, withCapacity } from './spec.ts';
 
 export { specFor };
 
@@ -140,21 +140,9 @@ export function loadEndpointProfile(id: string, file: string, field?: string): E
 }
 
 /** Commands a release may accept whose behaviour the model does not carry yet. */
-const NOT_MODELLED = new Set(['session refresh', 'min-se session-expires', 'voice-class sip session refresh']);
-
 /** Reads a configuration (IOS text or JSON) and checks it against the platform's release. */
 export function loadConfig(path: string, platform: Platform, options: ConfigReadOptions = {}): BorderElementConfig {
-  const file = displayPath(path);
-  const config = loadConfigText(readText(path, 'configuration file'), file, options);
-  checkAgainstPlatform(config, platform, file);
-  for (const use of config.uses) {
-    if (!NOT_MODELLED.has(use.command)) continue;
-    const on = use.command === 'voice-class sip session refresh' ? config.dialPeers.some((d) => d.sessionRefresh === true) : use.command === 'session refresh' ? config.sessionRefresh : config.sessionExpires !== null;
-    if (!on) continue;
-    const where = use.at.line !== undefined ? `line ${use.at.line}` : use.at.path !== undefined ? `field ${use.at.path}` : undefined;
-    throw new InputError(file, where, `"${use.command}" (15.1(2)T) is accepted by ${platform.release.id} but cubesim does not model the border element originating session refreshes yet; remove it to run`);
-  }
-  return config;
+  return checkedConfig(readText(path, 'configuration file'), platform, displayPath(path), options);
 }
 
 /** Sets `path` (dotted, list indices as numbers) in a plain JSON object, creating objects on the way. */
