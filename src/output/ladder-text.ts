@@ -15,6 +15,7 @@
 import type { Call, TraceEntry } from '../elements/call.ts';
 import type { TimerNote } from '../sip/dialog.ts';
 import { timerHeaders } from './timer-headers.ts';
+import { LADDER_PARTIES, laneOf, legCallIds } from './ladder-lanes.ts';
 
 export { timerHeaders };
 
@@ -32,7 +33,7 @@ type TimerEntry = Extract<TraceEntry, { kind: 'timer' }>;
 type OutcomeEntry = Extract<TraceEntry, { kind: 'outcome' }>;
 
 /** Party names as the trace spells them, in lane order. */
-const PARTIES = ['caller', 'cube-in', 'cube-out', 'callee'] as const;
+const PARTIES = LADDER_PARTIES;
 const TITLES = ['caller', 'CUBE in', 'CUBE out', 'callee'] as const;
 
 /** Columns between the two CUBE lanes (nothing is drawn there). */
@@ -119,9 +120,6 @@ interface Layout {
 const secs = (t: number): string => (Math.abs(t) < 5e-4 ? 0 : t).toFixed(3);
 const at2 = (t: number): string => t.toFixed(2);
 
-function laneOf(party: string): number {
-  return (PARTIES as readonly string[]).indexOf(party);
-}
 
 function layout(call: Call, rows: readonly { time: string; delta: string }[], width: number): Layout {
   let timeWidth = 'time'.length;
@@ -277,20 +275,9 @@ function drawTimer(row: Row, l: Layout, call: Call, e: TimerEntry): void {
   }
 }
 
-/** The first Call-ID seen on each leg ('' when that leg carried nothing). */
-function callIds(entries: readonly TraceEntry[]): { inbound: string; outbound: string } {
-  let inbound = '', outbound = '';
-  for (const e of entries) {
-    if (e.kind !== 'message') continue;
-    const lane = Math.min(laneOf(e.from), laneOf(e.to));
-    if (lane === 0 && inbound === '') inbound = e.callId;
-    if (lane === 2 && outbound === '') outbound = e.callId;
-  }
-  return { inbound, outbound };
-}
 
 function titleText(call: Call, entries: readonly TraceEntry[]): string {
-  const ids = callIds(entries);
+  const ids = legCallIds(entries);
   const caller = call.h323 ? `${call.callerProfile} on H.323` : call.callerProfile;
   const idText = [ids.inbound, ids.outbound].filter((s) => s !== '').join(' / ');
   // Least useful last: a narrow ladder cuts the Call-IDs first.

@@ -16,6 +16,7 @@
 import { axisLeft, scaleLinear, type Selection } from 'd3';
 import { REPORT_DOM, type LadderEntry, type LadderSample } from './data.ts';
 import { timerHeaders } from '../output/timer-headers.ts';
+import { LADDER_PARTIES, laneOf, legCallIds } from '../output/ladder-lanes.ts';
 
 export interface LadderSvgOptions {
   /** Width in pixels (default 1000). */
@@ -34,7 +35,7 @@ type Svg = Selection<SVGSVGElement, unknown, null, undefined>;
 type G = Selection<SVGGElement, unknown, null, undefined>;
 
 /** Party names as the trace spells them, in lane order. */
-const PARTIES = ['caller', 'cube-in', 'cube-out', 'callee'] as const;
+const PARTIES = LADDER_PARTIES;
 const PARTY_NAMES: Record<string, string> = { caller: 'caller', 'cube-in': 'CUBE in', 'cube-out': 'CUBE out', callee: 'callee' };
 /** Timer words go towards the middle of the leg: right of the caller, left of CUBE in, ... */
 const TEXT_SIDE = [1, -1, 1, -1] as const;
@@ -60,9 +61,6 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif';
 const secs3 = (t: number): string => (Math.abs(t) < 5e-4 ? 0 : t).toFixed(3);
 const secs2 = (t: number): string => t.toFixed(2);
 
-function laneOf(party: string): number {
-  return (PARTIES as readonly string[]).indexOf(party);
-}
 
 function partyName(party: string): string {
   return PARTY_NAMES[party] ?? party;
@@ -150,17 +148,6 @@ function outcomeColours(outcome: string): { fill: string; stroke: string } {
   return { fill: '#fdeaea', stroke: LADDER_COLOURS.failure };
 }
 
-/** The first Call-ID seen on each leg. */
-function callIds(entries: readonly LadderEntry[]): [string, string] {
-  let inbound = '', outbound = '';
-  for (const e of entries) {
-    if (e.kind !== 'message') continue;
-    const lane = Math.min(laneOf(e.from), laneOf(e.to));
-    if (lane === 0 && inbound === '') inbound = e.callId;
-    if (lane === 2 && outbound === '') outbound = e.callId;
-  }
-  return [inbound, outbound];
-}
 
 /** Text with a white halo, readable over lane and timer lines. */
 function label(g: G, x: number, y: number, text: string, size: number, fill: string, anchor: 'start' | 'middle' | 'end' = 'middle') {
@@ -318,7 +305,7 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
   const root = svg.append('g') as unknown as G;
 
   // ---- title, legend, lane headers ----------------------------------------------------------
-  const [idIn, idOut] = callIds(sample.entries);
+  const { inbound: idIn, outbound: idOut } = legCallIds(sample.entries);
   const caller = call.h323 ? `${call.callerProfile} on H.323` : call.callerProfile;
   root
     .append('text')
