@@ -109,11 +109,6 @@ function validate<S extends z.ZodType>(schema: S, value: unknown, file: string):
   throw issueToError(r.error.issues[0]!, value, file, { fields: (p) => fields.get(p) });
 }
 
-/** Reads and checks the configuration text against the platform's release (the same check as the CLI's loadConfig). */
-export function parseConfig(text: string, platform: Platform, file = 'configuration'): BorderElementConfig {
-  return checkedConfig(text, platform, file);
-}
-
 /**
  * Checks the settings and the configuration and resolves everything they name, with the rules
  * of `cubesim run`; any problem is an InputError whose message is one line for the page.
@@ -129,17 +124,12 @@ export function buildExperiment(options: BuildOptions): BrowserExperiment {
   if (base === undefined) throw unknownId(file, 'field platform', 'platform', experiment.platform, platformIds);
   const platform = withCapacity(base, experiment.capacity, file);
 
-  const config = parseConfig(configText, platform, configFile);
+  const config = checkedConfig(configText, platform, configFile);
   checkMidcallModelled(borderElement, platform, config, configFile);
   const resolved = resolveProfiles(experiment, file, Object.keys(profiles), (id) => profiles[id]!, defects);
 
   const spec = specFor(experiment, platform, config, borderElement, resolved);
   return { file, experiment, configPath: configFile, configText, config, spec };
-}
-
-/** The validated SimulationSpec for the settings and configuration (see buildExperiment). */
-export function buildSpec(options: BuildOptions): SimulationSpec {
-  return buildExperiment(options).spec;
 }
 
 // ---- running in the page ---------------------------------------------------------------------

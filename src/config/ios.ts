@@ -31,6 +31,11 @@ export const SHORT_MIN_SE_RANGE = { min: 1, max: 86400 } as const;
 /** Added to the refusal of a min-se or session-expires of 1-89 s: where such a value is taken. */
 export const SHORT_SESSION_EXPIRES_HINT = '(below 90 s only with cubesim emulate/trace --allow-short-session-expires)';
 
+/** The hint for an interval the short-interval flag would accept but RFC 4028 does not (' ' + hint), or ''. */
+export function shortIntervalHint(value: number): string {
+  return value >= SHORT_MIN_SE_RANGE.min && value < MIN_SE_RANGE.min ? ` ${SHORT_SESSION_EXPIRES_HINT}` : '';
+}
+
 /** How a configuration is read. */
 export interface ConfigReadOptions {
   /** Accept min-se / session-expires below 90 s (see SHORT_MIN_SE_RANGE). */
@@ -345,7 +350,7 @@ class IosParser {
     if (!/^\d+$/.test(token)) this.fail(n, `${name} "${token}" is not a whole number: ${allowed}`);
     const value = Number(token);
     // A short interval is refused here but taken by emulate and trace with the flag: say so.
-    const hint = range === MIN_SE_RANGE && value >= SHORT_MIN_SE_RANGE.min && value < range.min ? ` ${SHORT_SESSION_EXPIRES_HINT}` : '';
+    const hint = range === MIN_SE_RANGE ? shortIntervalHint(value) : '';
     if (value < range.min || value > range.max) this.fail(n, `${name} ${token} is out of range: ${allowed}${hint}`);
     return value;
   }

@@ -14,7 +14,7 @@ import {
   PER_DIAL_PEER_REFUSAL,
   parseIosConfig,
   SHORT_MIN_SE_RANGE,
-  SHORT_SESSION_EXPIRES_HINT,
+  shortIntervalHint,
   type ConfigReadOptions,
 } from './ios.ts';
 import { issueToError as sharedIssueToError, mainIssue, parseJsonText, show, valueAt } from '../schema-errors.ts';
@@ -102,7 +102,7 @@ function issueToError(issue: z.core.$ZodIssue, root: unknown, file: string, shor
   const given = valueAt(root, issue.path);
   const interval = issue.path.length === 1 && SESSION_INTERVAL_FIELDS.has(String(issue.path[0]));
   // A short interval is refused here but taken by emulate and trace with the flag: say so.
-  const hint = interval && !short && Number.isInteger(given) && (given as number) >= SHORT_MIN_SE_RANGE.min && (given as number) < MIN_SE_RANGE.min ? ` ${SHORT_SESSION_EXPIRES_HINT}` : '';
+  const hint = interval && !short && Number.isInteger(given) ? shortIntervalHint(given as number) : '';
   return sharedIssueToError(issue, root, file, {
     fields: (pattern) => OBJECT_FIELDS[pattern],
     allowed: (pattern) => {

@@ -225,7 +225,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     m.refresher = offer.refresher;
     m.minSe = offer.minSe;
     outbound.start(m, this);
-    this.relayFor(outbound.ict!, { from: d, txn, counts: this.call.inbound });
+    outbound.ict!.requesterData = { from: d, txn, counts: this.call.inbound } satisfies Relay; // its answers go back to txn
   }
 
   // ---- PortCore ----------------------------------------------------------------------------
@@ -338,7 +338,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     copyTimerHeaders(req, m, this.be.config.minSe);
     if (req.sdp !== null) m.sdp = reversion(req.sdp, other.localSdp);
     const sent = other.start(m, this);
-    this.relayFor(sent, { from: d, txn, counts });
+    sent.requesterData = { from: d, txn, counts } satisfies Relay; // its answers go back to txn
   }
 
   private countGlare(d: Dialog): void {
@@ -348,21 +348,10 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
 
   // ---- RequestOwner: answers from the far leg ------------------------------------------------
 
-  /** The request `sent` on one leg relays `relay.txn` of the other: its answers go back there. */
-  private relayFor(sent: ClientTransaction, relay: Relay): void {
-    sent.requesterData = relay;
-  }
-
-  /** The relay a request belongs to, taken once its final answer (or time-out) is in. */
-  private static relayOf(txn: ClientTransaction, take: boolean): Relay | undefined {
-    const relay = txn.requesterData as Relay | null;
-    if (take) txn.requesterData = null;
-    return relay ?? undefined;
-  }
 
   onRequestProvisional(_d: Dialog, txn: ClientTransaction, resp: SipMessage): void {
-    const relay = BorderElementCall.relayOf(txn, false);
-    if (relay === undefined || resp.status === 100) return;
+    const relay = txn.requesterData as Relay | null;
+    if (relay === null || resp.status === 100) return;
     relay.from.respond(relay.txn, relay.txn.makeResponse(resp.status, relay.from.localTag));
   }
 
@@ -371,8 +360,8 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       if (resp.status === 408 || resp.status === 481) this.pingFailed(d);
       return;
     }
-    const relay = BorderElementCall.relayOf(txn, true);
-    if (relay === undefined) return;
+    const relay = txn.takeRequesterData() as Relay | null;
+    if (relay === null) return;
     const from = relay.from;
     if (resp.status === 491) this.countGlare(d);
     const r = relay.txn.makeResponse(resp.status, from.localTag);
@@ -391,8 +380,8 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       this.pingFailed(d);
       return;
     }
-    const relay = BorderElementCall.relayOf(txn, true);
-    if (relay === undefined) return;
+    const relay = txn.takeRequesterData() as Relay | null;
+    if (relay === null) return;
     relay.from.respond(relay.txn, relay.txn.makeResponse(408, relay.from.localTag));
     if (txn.request.purpose === 'setup') {
       d.terminate();

@@ -180,12 +180,6 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     txn.requesterData = slot;
   }
 
-  /** The feature slot a request was sent for (kept on its transaction), taken once answered. */
-  private static featureSlot(txn: ClientTransaction): number | undefined {
-    const slot = txn.requesterData;
-    txn.requesterData = null;
-    return typeof slot === 'number' ? slot : undefined;
-  }
 
   private onFeatureFinal(slot: number, resp: SipMessage | null): void {
     const p = this.pending[slot]!;
@@ -253,8 +247,8 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       this.onSetupFinal(resp);
       return;
     }
-    const slot = Endpoint.featureSlot(txn);
-    if (slot !== undefined) {
+    const slot = txn.takeRequesterData(); // the feature slot it was sent for
+    if (typeof slot === 'number') {
       this.onFeatureFinal(slot, resp);
     }
   }
@@ -265,8 +259,8 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       this.call.reject(this.sim.now, 'setup-timeout', 408);
       return;
     }
-    const slot = Endpoint.featureSlot(txn);
-    if (slot !== undefined) {
+    const slot = txn.takeRequesterData(); // the feature slot it was sent for
+    if (typeof slot === 'number') {
       this.onFeatureFinal(slot, null);
     }
   }

@@ -5,7 +5,7 @@
 // (the emulator answers it 501), so no Allow the emulator writes lists it.
 
 import type { SipMessage } from '../sip/message.ts';
-import { formatSip, parseNameAddr, type ParsedSip, type SipAddressing, type SipParty } from '../sip/text.ts';
+import { echoedHeaders, formatSip, parseNameAddr, type ParsedSip, type SipAddressing } from '../sip/text.ts';
 
 /** The methods the emulator takes (those of the model, src/sip/text.ts); any other gets 501. */
 export const EMULATOR_METHODS = ['INVITE', 'ACK', 'BYE', 'OPTIONS', 'REFER', 'UPDATE'] as const;
@@ -91,16 +91,7 @@ export function formatResponse(m: SipMessage, a: SipAddressing, request: ParsedS
  * cannot take (RFC 3261 §8.2.6: copied Via, From, To with a tag, Call-ID, CSeq).
  */
 export function statelessReply(request: ParsedSip, status: number, reason: string, extra: readonly string[] = []): string {
-  const lines = [`SIP/2.0 ${status} ${reason}`];
-  for (const v of request.getAll('Via')) lines.push(`Via: ${v}`);
-  lines.push(`From: ${request.get('From')}`);
-  const to = request.get('To')!;
-  lines.push(`To: ${request.to.tag === '' ? `${to};tag=cube-stateless` : to}`);
-  lines.push(`Call-ID: ${request.callId}`, `CSeq: ${request.get('CSeq')}`, ...extra, 'Content-Length: 0');
+  const lines = [`SIP/2.0 ${status} ${reason}`, ...echoedHeaders(request, 'cube-stateless'), ...extra, 'Content-Length: 0'];
   return lines.join('\r\n') + '\r\n\r\n';
 }
 
-/** Our own address on one side, as formatSip needs it. */
-export function partyAt(host: string, port: number, user: string, mediaPort: number): SipParty {
-  return { user, host, port, mediaPort };
-}

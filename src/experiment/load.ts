@@ -28,7 +28,6 @@ import { fieldsLookup, issueToError, kindOf, mainIssue, objectFields, parseJsonT
 import { experimentSchema, shortExperimentSchema, type Experiment } from './schema.ts';
 import { checkedConfig, checkMidcallModelled, resolveProfiles, specFor, unknownId, withCapacity } from './spec.ts';
 
-export { specFor };
 
 /** The project root: the folder holding package.json (and src/, models/). */
 export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -284,7 +283,7 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
   const platform = withCapacity(loadPlatform(experiment.platform, file, 'field platform'), experiment.capacity, file);
   const configPath = overrides.config !== undefined ? resolve(overrides.config) : confinedConfigPath(abs, experiment.config, file);
   const configText = readText(configPath, 'configuration file');
-  const config = loadConfig(configPath, platform, { allowShortSessionExpires: short });
+  const config = checkedConfig(configText, platform, displayPath(configPath), { allowShortSessionExpires: short });
 
   const borderElement = loadBorderElementModel();
   checkMidcallModelled(borderElement, platform, config, displayPath(configPath));

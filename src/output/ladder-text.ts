@@ -17,7 +17,6 @@ import type { TimerNote } from '../sip/dialog.ts';
 import { timerHeaders } from './timer-headers.ts';
 import { LADDER_PARTIES, laneOf, legCallIds } from './ladder-lanes.ts';
 
-export { timerHeaders };
 
 export interface LadderOptions {
   /** Total columns of every line (default 100). */
@@ -33,7 +32,6 @@ type TimerEntry = Extract<TraceEntry, { kind: 'timer' }>;
 type OutcomeEntry = Extract<TraceEntry, { kind: 'outcome' }>;
 
 /** Party names as the trace spells them, in lane order. */
-const PARTIES = LADDER_PARTIES;
 const TITLES = ['caller', 'CUBE in', 'CUBE out', 'callee'] as const;
 
 /** Columns between the two CUBE lanes (nothing is drawn there). */
@@ -109,7 +107,7 @@ interface Layout {
   width: number;
   timeWidth: number;
   deltaWidth: number;
-  /** Column of each lane, in PARTIES order. */
+  /** Column of each lane, in LADDER_PARTIES order. */
   lanes: number[];
   /** First column of the notes. */
   notes: number;
@@ -129,7 +127,7 @@ function layout(call: Call, rows: readonly { time: string; delta: string }[], wi
     deltaWidth = Math.max(deltaWidth, r.delta.length);
   }
   const first = timeWidth + 1 + deltaWidth + 2;
-  const room = width - first - PARTIES.length - CUBE_GAP;
+  const room = width - first - LADDER_PARTIES.length - CUBE_GAP;
   let gap = Math.min(MAX_GAP, Math.floor((room - NOTES_RESERVE) / 2));
   if (gap < GOOD_GAP) gap = Math.max(MIN_GAP, Math.min(GOOD_GAP, Math.floor((room - 2) / 2)));
   const lanes = [first, first + gap + 1, first + gap + 1 + CUBE_GAP + 1, first + 2 * gap + CUBE_GAP + 3];

@@ -35,7 +35,6 @@ type Svg = Selection<SVGSVGElement, unknown, null, undefined>;
 type G = Selection<SVGGElement, unknown, null, undefined>;
 
 /** Party names as the trace spells them, in lane order. */
-const PARTIES = LADDER_PARTIES;
 const PARTY_NAMES: Record<string, string> = { caller: 'caller', 'cube-in': 'CUBE in', 'cube-out': 'CUBE out', callee: 'callee' };
 /** Timer words go towards the middle of the leg: right of the caller, left of CUBE in, ... */
 const TEXT_SIDE = [1, -1, 1, -1] as const;
@@ -353,7 +352,7 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
 
   const headers = root.append('g');
   const boxW = 104;
-  PARTIES.forEach((p, i) => {
+  LADDER_PARTIES.forEach((p, i) => {
     const x = lanesX[i]!;
     const h = headers.append('g');
     h.append('rect').attr('x', x - boxW / 2).attr('y', headerTop).attr('width', boxW).attr('height', headerH).attr('rx', 5)
@@ -374,7 +373,7 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
 
   // ---- lanes and the time axis -------------------------------------------------------------
   const laneBottom = pendingY(3) + 6;
-  PARTIES.forEach((_, i) => {
+  LADDER_PARTIES.forEach((_, i) => {
     const dotted = call.h323 && i <= 1;
     root.append('line').attr('x1', lanesX[i]!).attr('x2', lanesX[i]!).attr('y1', headerTop + headerH).attr('y2', laneBottom)
       .attr('stroke', LADDER_COLOURS.lane).attr('stroke-width', dotted ? 1.5 : 2).attr('stroke-dasharray', dotted ? '2,4' : '');

@@ -82,11 +82,29 @@ function hasAllow(m: SipMessage): boolean {
   return m.allowUpdate || m.status === 405 || (m.method === 'INVITE' && (m.status === 0 || (m.status >= 200 && m.status < 300)));
 }
 
+/** 32-bit FNV-1a of a text: a stable number made from it (never random). */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
 /** A number that stays the same for one party's session descriptions in one call (RFC 4566 §5.2 sess-id). */
 function sessionId(callId: string, user: string): number {
-  let h = 0x811c9dc5;
-  const s = `${callId}/${user}`;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return fnv1a(`${callId}/${user}`);
+}
+
+/**
+ * The headers a response copies from its request (RFC 3261 §8.2.6.2): every Via, From, To (with
+ * `toTag` added when the request's To had none and one is given), Call-ID and CSeq.
+ */
+export function echoedHeaders(request: ParsedSip, toTag: string): string[] {
+  const h: string[] = [];
+  for (const v of request.getAll('Via')) h.push(`Via: ${v}`);
+  h.push(`From: ${request.get('From')}`);
+  const to = request.get('To')!;
+  h.push(`To: ${request.to.tag === '' && toTag !== '' ? `${to};tag=${toTag}` : to}`);
+  h.push(`Call-ID: ${request.callId}`, `CSeq: ${request.get('CSeq')}`);
   return h;
 }
 
@@ -119,11 +137,7 @@ export function formatSip(m: SipMessage, a: SipAddressing, request?: ParsedSip):
   const target = isReq ? a.receiver : a.sender;
   const h: string[] = [isReq ? `${m.method} ${sipUri(a.receiver)} SIP/2.0` : `SIP/2.0 ${m.status} ${reasonOf(m.status)}`];
   if (request !== undefined && !isReq) {
-    for (const v of request.getAll('Via')) h.push(`Via: ${v}`);
-    h.push(`From: ${request.get('From')}`);
-    const to = request.get('To')!;
-    h.push(`To: ${request.to.tag === '' && m.toTag !== '' ? `${to};tag=${m.toTag}` : to}`);
-    h.push(`Call-ID: ${request.callId}`, `CSeq: ${request.get('CSeq')}`);
+    h.push(...echoedHeaders(request, m.toTag));
   } else {
     h.push(`Via: SIP/2.0/UDP ${origin.host}:${origin.port};branch=${branchText(m.branch)}`);
     if (isReq) h.push('Max-Forwards: 70');
@@ -534,9 +548,7 @@ export function branchNumber(branch: string): number {
     const n = parseInt(m[1]!, 36);
     if (Number.isSafeInteger(n) && branchText(n) === branch) return n;
   }
-  let h = 0x811c9dc5;
-  for (let i = 0; i < branch.length; i++) h = Math.imul(h ^ branch.charCodeAt(i), 0x01000193) >>> 0;
-  return -1 - h;
+  return -1 - fnv1a(branch);
 }
 
 function deltaSeconds(h: SipHeader, text: string): number {

@@ -114,6 +114,13 @@ export abstract class ClientTransaction extends Transaction {
   /** What the requester keeps with its request until the answer (a relay's far-side transaction, say); null when nothing. */
   requesterData: unknown = null;
 
+  /** requesterData, cleared: for the final answer (or time-out), after which nothing more comes. */
+  takeRequesterData(): unknown {
+    const d = this.requesterData;
+    this.requesterData = null;
+    return d;
+  }
+
   constructor(host: TransactionHost, request: SipMessage, readonly user: ClientTransactionUser, initial: State) {
     super(host, request, initial);
   }
