@@ -162,7 +162,7 @@ export class Link implements Wire, EventTarget {
       c.messagesLost++;
       return;
     }
-    this.sim.at(now + delay, this, to === this.a ? TOWARD_A : 0, Priority.delivery, msg);
+    this.sim.after(delay, this, to === this.a ? TOWARD_A : 0, Priority.delivery, msg);
   }
 
   /** A message arrives; at the border element's side it first waits for the processor. */

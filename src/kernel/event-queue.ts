@@ -1,12 +1,20 @@
-// The pending-event set: a binary heap over typed arrays, so that scheduling an event allocates
-// nothing once the arrays have grown to the working set.
+// The pending-event set: a binary heap over typed arrays, plus first-in-first-out lanes for
+// delays that recur (T1, 64*T1, the 200 ms Trying timer, a link's latency), so that scheduling
+// an event allocates nothing once the arrays have grown to the working set.
 //
 // Total order (documented, relied on for determinism): earlier time first; at equal time the
 // lower priority number first; at equal time and priority, the event scheduled first (insertion
 // sequence). Priority and sequence are packed into one float64 key: priority * 2^44 + sequence.
 //
-// Cancellation is lazy: a cancelled entry stays in the heap, marked dead in its slot, and is
-// skipped when it reaches the top. Most timers here (retransmission, Timer B/F, expiry guards)
+// Lanes: events scheduled `after` the same delay with the same priority are due in the order
+// they were scheduled (the clock never goes back, and now + d is monotone in now), so a plain
+// queue per (delay, priority) is already sorted by (time, key). Popping takes the least of the
+// heap's top and the lanes' heads under the same total order, so lanes change the cost, never
+// the order. Most events of a SIP run are such timers: W1 pushes about 80 events per call and
+// 74 of them have one of six delays (see README, Performance).
+//
+// Cancellation is lazy: a cancelled entry stays where it is, marked dead in its slot, and is
+// skipped when it reaches the front. Most timers here (retransmission, Timer B/F, expiry guards)
 // are cancelled long before they would fire, and removing them from the middle of a heap would
 // cost more than letting them drain.
 
@@ -21,9 +29,49 @@ export interface EventTarget {
 const PRIORITY_SHIFT = 2 ** 44;
 /** Slots are recycled; a handle carries the slot and its generation, so a stale cancel is harmless. */
 const SLOT_BITS = 2 ** 24;
+/** At most this many lanes; a delay seen once is remembered among this many candidates. */
+const MAX_LANES = 8;
+const CANDIDATES = 8;
 
 export type EventHandle = number;
 export const NO_EVENT: EventHandle = -1;
+
+/** Events due `delay` after they were scheduled, at one priority: a ring buffer, oldest first. */
+class Lane {
+  time: Float64Array;
+  key: Float64Array;
+  slot: Int32Array;
+  head = 0;
+  size = 0;
+  mask: number;
+
+  constructor(readonly delay: number, readonly priority: number, capacity = 1024) {
+    this.time = new Float64Array(capacity);
+    this.key = new Float64Array(capacity);
+    this.slot = new Int32Array(capacity);
+    this.mask = capacity - 1;
+  }
+
+  append(time: number, key: number, slot: number): void {
+    if (this.size > this.mask) this.grow();
+    const i = (this.head + this.size++) & this.mask;
+    this.time[i] = time;
+    this.key[i] = key;
+    this.slot[i] = slot;
+  }
+
+  private grow(): void {
+    const cap = (this.mask + 1) * 2;
+    const t = new Float64Array(cap), k = new Float64Array(cap), s = new Int32Array(cap);
+    for (let j = 0; j < this.size; j++) {
+      const i = (this.head + j) & this.mask;
+      t[j] = this.time[i]!; k[j] = this.key[i]!; s[j] = this.slot[i]!;
+    }
+    this.time = t; this.key = k; this.slot = s;
+    this.head = 0;
+    this.mask = cap - 1;
+  }
+}
 
 export class EventQueue {
   private cap: number;
@@ -32,6 +80,12 @@ export class EventQueue {
   private slotOf: Int32Array;
   private n = 0;
   private seq = 0;
+
+  private readonly lanes: Lane[] = [];
+  /** (delay, priority) pairs scheduled once outside any lane: a second use opens a lane. */
+  private readonly candidateDelay = new Float64Array(CANDIDATES).fill(NaN);
+  private readonly candidatePriority = new Float64Array(CANDIDATES);
+  private nextCandidate = 0;
 
   private slotCap: number;
   private targets: (EventTarget | null)[] = [];
@@ -67,26 +121,42 @@ export class EventQueue {
     return this.liveCount;
   }
 
+  /** Schedules at absolute `time`. */
   push(time: number, priority: number, target: EventTarget, kind: number, data: unknown = null): EventHandle {
-    const slot = this.allocSlot();
-    this.targets[slot] = target;
-    this.data[slot] = data;
-    this.kinds[slot] = kind;
-    this.live[slot] = 1;
-    this.liveCount++;
-    if (this.n === this.cap) this.growHeap();
-    const k = priority * PRIORITY_SHIFT + this.seq++;
-    const T = this.time, K = this.key, S = this.slotOf;
-    let i = this.n++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const tp = T[p]!;
-      if (tp < time || (tp === time && K[p]! < k)) break;
-      T[i] = tp; K[i] = K[p]!; S[i] = S[p]!;
-      i = p;
-    }
-    T[i] = time; K[i] = k; S[i] = slot;
+    const slot = this.newEvent(target, kind, data);
+    this.heapInsert(time, priority * PRIORITY_SHIFT + this.seq++, slot);
     return this.gens[slot]! * SLOT_BITS + slot;
+  }
+
+  /** Schedules `delay` after `now` (the current time): in the lane of that delay when it recurs. */
+  pushAfter(now: number, delay: number, priority: number, target: EventTarget, kind: number, data: unknown = null): EventHandle {
+    const lane = this.laneFor(delay, priority);
+    if (lane === null) return this.push(now + delay, priority, target, kind, data);
+    const slot = this.newEvent(target, kind, data);
+    lane.append(now + delay, priority * PRIORITY_SHIFT + this.seq++, slot);
+    return this.gens[slot]! * SLOT_BITS + slot;
+  }
+
+  private laneFor(delay: number, priority: number): Lane | null {
+    const lanes = this.lanes;
+    for (let l = 0; l < lanes.length; l++) {
+      const lane = lanes[l]!;
+      if (lane.delay === delay && lane.priority === priority) return lane;
+    }
+    if (lanes.length === MAX_LANES) return null;
+    const cd = this.candidateDelay, cp = this.candidatePriority;
+    for (let c = 0; c < CANDIDATES; c++) {
+      if (cd[c] === delay && cp[c] === priority) {
+        cd[c] = NaN;
+        const lane = new Lane(delay, priority);
+        lanes.push(lane);
+        return lane;
+      }
+    }
+    cd[this.nextCandidate] = delay;
+    cp[this.nextCandidate] = priority;
+    this.nextCandidate = (this.nextCandidate + 1) % CANDIDATES;
+    return null;
   }
 
   cancel(handle: EventHandle): void {
@@ -100,25 +170,62 @@ export class EventQueue {
     this.liveCount--;
   }
 
-  /** Time of the next live event, or Infinity. Drops dead entries from the top. */
+  /**
+   * The lane whose head comes first, or null when the heap's top does (or nothing is left);
+   * its head's time is left in `frontTime`.
+   */
+  private frontTime = Infinity;
+  private front(): Lane | null {
+    let best: Lane | null = null;
+    let bt = Infinity, bk = Infinity;
+    if (this.n > 0) { bt = this.time[0]!; bk = this.key[0]!; }
+    const lanes = this.lanes;
+    for (let l = 0; l < lanes.length; l++) {
+      const lane = lanes[l]!;
+      if (lane.size === 0) continue;
+      const t = lane.time[lane.head]!;
+      if (t < bt || (t === bt && lane.key[lane.head]! < bk)) {
+        best = lane; bt = t; bk = lane.key[lane.head]!;
+      }
+    }
+    this.frontTime = bt;
+    return best;
+  }
+
+  /** Removes the first entry (live or not) and returns its slot, or -1 when none is left. */
+  private takeFront(): number {
+    const lane = this.front();
+    if (lane !== null) {
+      const slot = lane.slot[lane.head]!;
+      lane.head = (lane.head + 1) & lane.mask;
+      lane.size--;
+      return slot;
+    }
+    if (this.n === 0) return -1;
+    const slot = this.slotOf[0]!;
+    this.removeTop();
+    return slot;
+  }
+
+  /** Time of the next live event, or Infinity. Drops dead entries from the front. */
   peekTime(): number {
-    while (this.n > 0) {
-      const slot = this.slotOf[0]!;
-      if (this.live[slot] === 1) return this.time[0]!;
-      this.removeTop();
+    for (;;) {
+      const lane = this.front();
+      if (this.frontTime === Infinity) return Infinity;
+      const slot = lane !== null ? lane.slot[lane.head]! : this.slotOf[0]!;
+      if (this.live[slot] === 1) return this.frontTime;
+      this.takeFront();
       this.releaseSlot(slot);
     }
-    return Infinity;
   }
 
   /** Removes the next live event into popped*; false when none is left. */
   pop(): boolean {
-    while (this.n > 0) {
-      const slot = this.slotOf[0]!;
-      const t = this.time[0]!;
-      this.removeTop();
+    for (;;) {
+      const slot = this.takeFront();
+      if (slot < 0) return false;
       if (this.live[slot] === 1) {
-        this.poppedTime = t;
+        this.poppedTime = this.frontTime;
         this.poppedTarget = this.targets[slot]!;
         this.poppedKind = this.kinds[slot]!;
         this.poppedData = this.data[slot];
@@ -131,7 +238,30 @@ export class EventQueue {
       }
       this.releaseSlot(slot);
     }
-    return false;
+  }
+
+  private newEvent(target: EventTarget, kind: number, data: unknown): number {
+    const slot = this.allocSlot();
+    this.targets[slot] = target;
+    this.data[slot] = data;
+    this.kinds[slot] = kind;
+    this.live[slot] = 1;
+    this.liveCount++;
+    return slot;
+  }
+
+  private heapInsert(time: number, k: number, slot: number): void {
+    if (this.n === this.cap) this.growHeap();
+    const T = this.time, K = this.key, S = this.slotOf;
+    let i = this.n++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const tp = T[p]!;
+      if (tp < time || (tp === time && K[p]! < k)) break;
+      T[i] = tp; K[i] = K[p]!; S[i] = S[p]!;
+      i = p;
+    }
+    T[i] = time; K[i] = k; S[i] = slot;
   }
 
   private removeTop(): void {

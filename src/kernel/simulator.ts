@@ -31,7 +31,7 @@ export class Simulator {
 
   /** Schedules `target.onEvent(kind, data)` after `delay` seconds. */
   after(delay: number, target: EventTarget, kind: number, priority: number = Priority.timer, data: unknown = null): EventHandle {
-    return this.queue.push(this.now + delay, priority, target, kind, data);
+    return this.queue.pushAfter(this.now, delay, priority, target, kind, data);
   }
 
   /** Schedules `target.onEvent(kind, data)` at absolute simulated time `time` (not before now). */
@@ -64,7 +64,8 @@ export class Simulator {
     const stopWhen = limits.stopWhen;
     this.stopRequested = false;
     for (;;) {
-      if (q.peekTime() > until) {
+      // With no end time the peek is not needed: pop() says when nothing is left.
+      if (until !== Infinity && q.peekTime() > until) {
         if (until !== Infinity && q.size > 0) this.now = until;
         return q.size === 0 ? 'drained' : 'until';
       }

@@ -29,8 +29,11 @@ export interface Wire {
 }
 
 export class SipPort implements TransactionHost {
-  /** Open transactions: a handful at most, so a small array beats a map. */
-  private readonly txns: Transaction[] = [];
+  /**
+   * Open transactions, oldest first, linked through Transaction.nextInPort: a handful at most,
+   * and a list threaded through them costs no array per port (there are four ports per call).
+   */
+  private first: Transaction | null = null;
   core: PortCore | null = null;
   wire: Wire | null = null;
 
@@ -48,45 +51,43 @@ export class SipPort implements TransactionHost {
   register(txn: Transaction): void {
     // Transactions whose linger time has passed leave now, so a long call does not keep them all.
     const now = this.sim.now;
-    for (let i = this.txns.length - 1; i >= 0; i--) this.txns[i]!.expireIfDue(now);
-    this.txns.push(txn);
+    let last: Transaction | null = null;
+    for (let t = this.first; t !== null; ) {
+      const next: Transaction | null = t.nextInPort;
+      if (!t.expireIfDue(now)) last = t;
+      t = next;
+    }
+    txn.nextInPort = null;
+    if (last === null) this.first = txn;
+    else last.nextInPort = txn;
   }
 
   forget(txn: Transaction): void {
-    // In place (splice would allocate the removed part); order kept, though matching is by branch.
-    const t = this.txns;
-    const i = t.indexOf(txn);
-    if (i < 0) return;
-    for (let j = i + 1; j < t.length; j++) t[j - 1] = t[j]!;
-    t.length--;
+    let prev: Transaction | null = null;
+    for (let t = this.first; t !== null; prev = t, t = t.nextInPort) {
+      if (t !== txn) continue;
+      if (prev === null) this.first = t.nextInPort;
+      else prev.nextInPort = t.nextInPort;
+      t.nextInPort = null;
+      return;
+    }
   }
 
-  private find(branch: number): Transaction | undefined {
-    const t = this.txns;
-    for (let i = 0; i < t.length; i++) if (t[i]!.branch === branch) return t[i];
-    return undefined;
-  }
-
-  /** Drops every transaction (the call is over); their timers will not fire. */
-  close(): void {
-    for (const t of [...this.txns]) t.abort();
-    this.txns.length = 0;
-  }
-
-  get openTransactions(): number {
-    return this.txns.length;
+  private find(branch: number): Transaction | null {
+    for (let t = this.first; t !== null; t = t.nextInPort) if (t.branch === branch) return t;
+    return null;
   }
 
   /** A message arriving from the wire. */
   receive(msg: SipMessage): void {
     let txn = this.find(msg.branch);
-    if (txn !== undefined && txn.expireIfDue(this.sim.now)) txn = undefined;
+    if (txn !== null && txn.expireIfDue(this.sim.now)) txn = null;
     if (msg.status !== 0) {
-      if (txn !== undefined && 'receive' in txn) (txn as ClientTransaction).receive(msg);
+      if (txn !== null && 'receive' in txn) (txn as ClientTransaction).receive(msg);
       // A response with no client transaction (late retransmission) is dropped (§17.1.3).
       return;
     }
-    if (txn !== undefined) {
+    if (txn !== null) {
       (txn as ServerTransaction).receiveRequest(msg);
       return;
     }

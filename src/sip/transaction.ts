@@ -51,6 +51,8 @@ export abstract class Transaction implements EventTarget {
    * than by a timer event: the same behaviour, without an event per transaction.
    */
   private lingerUntil = Infinity;
+  /** The next open transaction of the same port (the port's table is a list through them). */
+  nextInPort: Transaction | null = null;
 
   constructor(
     readonly host: TransactionHost,
