@@ -192,40 +192,51 @@ export class EventQueue {
     return best;
   }
 
-  /** Removes the first entry (live or not) and returns its slot, or -1 when none is left. */
-  private takeFront(): number {
-    const lane = this.front();
-    if (lane !== null) {
-      const slot = lane.slot[lane.head]!;
-      lane.head = (lane.head + 1) & lane.mask;
-      lane.size--;
-      return slot;
-    }
-    if (this.n === 0) return -1;
-    const slot = this.slotOf[0]!;
-    this.removeTop();
-    return slot;
-  }
-
   /** Time of the next live event, or Infinity. Drops dead entries from the front. */
   peekTime(): number {
     for (;;) {
       const lane = this.front();
       if (this.frontTime === Infinity) return Infinity;
-      const slot = lane !== null ? lane.slot[lane.head]! : this.slotOf[0]!;
-      if (this.live[slot] === 1) return this.frontTime;
-      this.takeFront();
+      let slot: number;
+      if (lane !== null) {
+        slot = lane.slot[lane.head]!;
+        if (this.live[slot] === 1) return this.frontTime;
+        lane.head = (lane.head + 1) & lane.mask;
+        lane.size--;
+      } else {
+        slot = this.slotOf[0]!;
+        if (this.live[slot] === 1) return this.frontTime;
+        this.removeTop();
+      }
       this.releaseSlot(slot);
     }
   }
 
   /** Removes the next live event into popped*; false when none is left. */
   pop(): boolean {
+    return this.popUntil(Infinity);
+  }
+
+  /**
+   * Removes the next live event into popped* if it is due no later than `limit`; false when none
+   * is (nothing left, or the next is later). One pass over the front serves both questions.
+   */
+  popUntil(limit: number): boolean {
     for (;;) {
-      const slot = this.takeFront();
-      if (slot < 0) return false;
+      const lane = this.front();
+      const t = this.frontTime;
+      if (t === Infinity || t > limit) return false;
+      let slot: number;
+      if (lane !== null) {
+        slot = lane.slot[lane.head]!;
+        lane.head = (lane.head + 1) & lane.mask;
+        lane.size--;
+      } else {
+        slot = this.slotOf[0]!;
+        this.removeTop();
+      }
       if (this.live[slot] === 1) {
-        this.poppedTime = this.frontTime;
+        this.poppedTime = t;
         this.poppedTarget = this.targets[slot]!;
         this.poppedKind = this.kinds[slot]!;
         this.poppedData = this.data[slot];

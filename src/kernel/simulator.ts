@@ -64,12 +64,12 @@ export class Simulator {
     const stopWhen = limits.stopWhen;
     this.stopRequested = false;
     for (;;) {
-      // With no end time the peek is not needed: pop() says when nothing is left.
-      if (until !== Infinity && q.peekTime() > until) {
-        if (until !== Infinity && q.size > 0) this.now = until;
-        return q.size === 0 ? 'drained' : 'until';
+      if (!q.popUntil(until)) {
+        // Nothing left, or the next event is after `until` (the clock then stops at `until`).
+        if (q.size === 0) return 'drained';
+        if (until !== Infinity) this.now = until;
+        return 'until';
       }
-      if (!q.pop()) return 'drained';
       if (q.poppedTime < this.now) throw new Error(`invariant violated: the clock went back from ${this.now} to ${q.poppedTime}`);
       this.now = q.poppedTime;
       this.events++;
