@@ -5,6 +5,9 @@
 //          the events per call, and cubesim's peak resident memory.
 //   memory: W1 at 100,000 and at 1,000,000 calls, and the ratio of their peak memory.
 //   sweep:  a 4-point sweep of W1 with 1 and with 2 workers, and the speed-up.
+//   bounds: the skeleton floor, then scripts/bench-bounds.mjs (the same skeleton plus the RFC 3261
+//           timers a full model arms and cancels, and/or per-call state touched by every event),
+//           each as a ratio to the floor: what the speed target leaves for the model itself.
 // Figures are ratios taken in one run on one machine; absolute times drift between runs.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -69,8 +72,25 @@ async function sweep(calls: number): Promise<void> {
   console.log(JSON.stringify({ mode: 'sweep', points: 4, callsPerPoint: calls, speedUp2Workers: +(times[0]! / times[1]!).toFixed(3) }));
 }
 
+function bounds(calls: number): void {
+  const f = runFloor(calls);
+  if (f === null) return;
+  const variants = [
+    ['--timers', 'heap'],
+    ['--timers', 'lanes'],
+    ['--state', '6144', '--lines', '16'],
+    ['--timers', 'lanes', '--state', '6144', '--lines', '16'],
+  ];
+  for (const v of variants) {
+    const out = execFileSync(process.execPath, [join(root, 'scripts/bench-bounds.mjs'), String(calls), ...v], { encoding: 'utf8' });
+    const r = JSON.parse(out) as Record<string, number | string>;
+    console.log(JSON.stringify({ mode: 'bounds', variant: v.join(' '), callsPerSec: r['callsPerSec'], ratioToFloor: +((r['callsPerSec'] as number) / f['callsPerSec']!).toFixed(3) }));
+  }
+}
+
 const mode = arg('mode', 'speed');
 const calls = Number(arg('calls', '200000'));
 if (mode === 'speed' || mode === 'all') await speed(calls);
 if (mode === 'memory' || mode === 'all') memory();
 if (mode === 'sweep' || mode === 'all') await sweep(Math.min(calls, 50_000));
+if (mode === 'bounds' || mode === 'all') bounds(calls);
