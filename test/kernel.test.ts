@@ -116,6 +116,24 @@ describe('event queue lanes', () => {
     );
   });
 
+  it('keeps a lane in order when it wraps around and grows past its first capacity', () => {
+    const q = new EventQueue();
+    const log = new Log();
+    let now = 0;
+    const popped: number[] = [];
+    // 3 scheduled for every 1 taken: the lane's ring wraps (head moves) and then has to grow.
+    for (let i = 0; i < 6000; i++) {
+      q.pushAfter(now, 0.5, 1, log, i);
+      if (i % 3 === 2 && q.pop()) {
+        popped.push(q.poppedKind);
+        now = q.poppedTime;
+      }
+      if (i % 500 === 0) now += 0.25; // the clock moves on by itself now and then
+    }
+    while (q.pop()) popped.push(q.poppedKind);
+    expect(popped).toEqual([...Array(6000).keys()]);
+  });
+
   it('peekTime agrees with the next pop, skipping cancelled heads of lanes', () => {
     const q = new EventQueue();
     const log = new Log();

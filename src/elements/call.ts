@@ -5,7 +5,7 @@
 import type { Invariants } from '../kernel/invariants.ts';
 import type { RandomStream } from '../kernel/random.ts';
 import type { Dialog, DialogContext, DialogCounters, TimerNote } from '../sip/dialog.ts';
-import { label, type SipMessage } from '../sip/message.ts';
+import { copyMessage, label, type SipMessage } from '../sip/message.ts';
 import type { MidcallPurpose } from './models.ts';
 
 export function newDialogCounters(): DialogCounters {
@@ -173,7 +173,9 @@ export class Call implements DialogContext {
       cseq: m.cseq, callId: m.callId, sessionExpires: m.sessionExpires, refresher: m.refresher, minSe: m.minSe,
       sdpVersion: m.sdp === null ? -1 : m.sdp.version, retransmission: m.retransmission, lost, arrivesAt,
     });
-    this.carried!.push({ t, from, to, msg: { ...m, sdp: m.sdp === null ? null : { ...m.sdp } }, lost, arrivesAt });
+    const msg = copyMessage(m);
+    if (m.sdp !== null) msg.sdp = { ...m.sdp };
+    this.carried!.push({ t, from, to, msg, lost, arrivesAt });
   }
 
   // ---- the single outcome ----------------------------------------------------------------

@@ -86,6 +86,8 @@ export class EventQueue {
   private readonly candidateDelay = new Float64Array(CANDIDATES).fill(NaN);
   private readonly candidatePriority = new Float64Array(CANDIDATES);
   private nextCandidate = 0;
+  /** Time of the entry front() found (Infinity when none). */
+  private frontTime = Infinity;
 
   private slotCap: number;
   private targets: (EventTarget | null)[] = [];
@@ -174,7 +176,6 @@ export class EventQueue {
    * The lane whose head comes first, or null when the heap's top does (or nothing is left);
    * its head's time is left in `frontTime`.
    */
-  private frontTime = Infinity;
   private front(): Lane | null {
     let best: Lane | null = null;
     let bt = Infinity, bk = Infinity;
