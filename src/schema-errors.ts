@@ -311,3 +311,14 @@ export function objectFields(schema: z.ZodType): Map<string, string[]> {
   visit(schema, '');
   return out;
 }
+
+/**
+ * Validates `value` with `schema`; the first issue (or the unknown field behind a missing one)
+ * becomes a one-line InputError. `allowed` gives hand-written texts by path pattern.
+ */
+export function validate<S extends z.ZodType>(schema: S, value: unknown, file: string, allowed?: (pattern: string) => string | undefined): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = mainIssue(r.error.issues, value)!;
+  throw issueToError(issue, value, file, { fields: fieldsLookup(objectFields(schema)), ...(allowed !== undefined ? { allowed } : {}) });
+}

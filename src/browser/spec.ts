@@ -34,12 +34,12 @@ import {
 } from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
 import { runReplicationSync } from '../experiment/replication.ts';
-import { checkedConfig, checkMidcallModelled, resolveProfiles, specFor, unknownId, withCapacity } from '../experiment/spec.ts';
+import { checkedConfig, checkMidcallModelled, experimentAllowed, resolveProfiles, specFor, unknownId, withCapacity } from '../experiment/spec.ts';
 import { experimentSchema, type Experiment, type ExperimentInput } from '../experiment/schema.ts';
 import type { Summary } from '../experiment/summary.ts';
 import type { LadderSample, TimeseriesPoint } from '../report/data.ts';
 import { traceToJson } from '../output/ladder-text.ts';
-import { issueToError, objectFields } from '../schema-errors.ts';
+import { issueToError, validate } from '../schema-errors.ts';
 
 // The pages forbid eval in their Content-Security-Policy; zod's compiled fast path would probe
 // for it (and the browser reports the refused probe), so it runs interpreted. Same results.
@@ -102,13 +102,6 @@ export interface BrowserExperiment {
   spec: SimulationSpec;
 }
 
-function validate<S extends z.ZodType>(schema: S, value: unknown, file: string): z.infer<S> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const fields = objectFields(schema);
-  throw issueToError(r.error.issues[0]!, value, file, { fields: (p) => fields.get(p) });
-}
-
 /**
  * Checks the settings and the configuration and resolves everything they name, with the rules
  * of `cubesim run`; any problem is an InputError whose message is one line for the page.
@@ -117,7 +110,7 @@ export function buildExperiment(options: BuildOptions): BrowserExperiment {
   const file = options.settingsName ?? 'settings';
   const configFile = options.configName ?? 'configuration';
   const { configText, configName: _c, settingsName: _s, ...fields } = options;
-  const experiment = validate(experimentSchema, { name: 'notebook', ...structuredClone(fields), config: configFile }, file);
+  const experiment = validate(experimentSchema, { name: 'notebook', ...structuredClone(fields), config: configFile }, file, experimentAllowed({ platforms: () => Object.keys(platforms), endpoints: () => Object.keys(profiles) }));
 
   const platformIds = Object.keys(platforms);
   const base = platforms[experiment.platform];

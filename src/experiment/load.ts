@@ -24,9 +24,9 @@ import {
   type EndpointProfile,
 } from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
-import { fieldsLookup, issueToError, kindOf, mainIssue, objectFields, parseJsonText, show } from '../schema-errors.ts';
+import { kindOf, parseJsonText, show, validate } from '../schema-errors.ts';
 import { experimentSchema, shortExperimentSchema, type Experiment } from './schema.ts';
-import { checkedConfig, checkMidcallModelled, resolveProfiles, specFor, unknownId, withCapacity } from './spec.ts';
+import { checkedConfig, checkMidcallModelled, experimentAllowed, resolveProfiles, specFor, unknownId, withCapacity } from './spec.ts';
 
 
 /** The project root: the folder holding package.json (and src/, models/). */
@@ -52,36 +52,6 @@ function readText(path: string, what: string): string {
 
 /** Parses JSON text; a syntax error names the line and column, on one line (shared with the configuration reader). */
 export { parseJsonText };
-
-/**
- * Validates `value` with `schema`; the first issue (or the unknown field behind a missing one)
- * becomes a one-line InputError. `allowed` gives hand-written texts by path pattern.
- */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, file: string, allowed?: (pattern: string) => string | undefined): z.infer<S> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issue = mainIssue(r.error.issues, value)!;
-  throw issueToError(issue, value, file, { fields: fieldsLookup(objectFields(schema)), ...(allowed !== undefined ? { allowed } : {}) });
-}
-
-/** What an experiment's fields allow, where the schema alone would say only "string". */
-function experimentAllowed(pattern: string): string | undefined {
-  switch (pattern) {
-    case 'name':
-      return 'a name of letters, digits, ".", "_" and "-"';
-    case 'platform':
-      return `a platform id: ${platformIds().join(', ')}`;
-    case 'config':
-      return 'a path to an IOS or JSON configuration file, relative to the experiment file';
-    case 'workload.callers.*.profile':
-    case 'workload.callees.*.profile':
-      return `an endpoint profile id: ${endpointIds().join(', ')}`;
-    case 'workload.holding':
-      return '{"distribution": "exponential", "mean": S}, {"distribution": "lognormal", "mean": S, "sd": S} or {"distribution": "fixed", "value": S}';
-    default:
-      return undefined;
-  }
-}
 
 function readModel<S extends z.ZodType>(schema: S, path: string): z.infer<S> {
   const file = displayPath(path);
@@ -278,7 +248,7 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
   if (overrides.seed !== undefined) obj['seed'] = overrides.seed;
   if (overrides.platform !== undefined) obj['platform'] = overrides.platform;
   const short = overrides.allowShortSessionExpires === true;
-  const experiment = validate(short ? shortExperimentSchema : experimentSchema, obj, file, experimentAllowed);
+  const experiment = validate(short ? shortExperimentSchema : experimentSchema, obj, file, experimentAllowed({ platforms: platformIds, endpoints: endpointIds }));
 
   const platform = withCapacity(loadPlatform(experiment.platform, file, 'field platform'), experiment.capacity, file);
   const configPath = overrides.config !== undefined ? resolve(overrides.config) : confinedConfigPath(abs, experiment.config, file);

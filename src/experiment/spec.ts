@@ -121,3 +121,26 @@ export function specFor(experiment: Experiment, platform: Platform, config: Bord
   };
 }
 
+/**
+ * What an experiment's fields allow, where the schema alone would say only "string"; the ids come
+ * from whoever knows them (the models folder for the CLI, the bundled models for a page).
+ */
+export function experimentAllowed(ids: { platforms: () => readonly string[]; endpoints: () => readonly string[] }): (pattern: string) => string | undefined {
+  return (pattern) => {
+    switch (pattern) {
+      case 'name':
+        return 'a name of letters, digits, ".", "_" and "-"';
+      case 'platform':
+        return `a platform id: ${ids.platforms().join(', ')}`;
+      case 'config':
+        return 'a path to an IOS or JSON configuration file, relative to the experiment file';
+      case 'workload.callers.*.profile':
+      case 'workload.callees.*.profile':
+        return `an endpoint profile id: ${ids.endpoints().join(', ')}`;
+      case 'workload.holding':
+        return '{"distribution": "exponential", "mean": S}, {"distribution": "lognormal", "mean": S, "sd": S} or {"distribution": "fixed", "value": S}';
+      default:
+        return undefined;
+    }
+  };
+}
