@@ -53,6 +53,31 @@ describe('browser model assembly (src/browser/spec.ts)', () => {
       /^configuration: line \d+: "midcall-signaling passthru" is not available in .*12\.4\(11\)T/,
     );
   });
+
+  it('names a misspelt field and a wrong value as cubesim run does', () => {
+    const file = 'experiments/teach-f1-refresh-consumed.json';
+    const loaded = loadExperiment(file);
+    const { name: _n, config: _c, $schema: _s, ...fields } = loaded.experiment;
+    const cliMessage = (set: string) => {
+      try {
+        loadExperiment(file, { set: [set] });
+      } catch (e) {
+        return (e as Error).message.replace(/^[^:]+: /, 'settings: ');
+      }
+      throw new Error(`the CLI accepted ${set}`);
+    };
+    const { workload, ...rest } = fields;
+    const { holding, ...workloadRest } = workload;
+    const misspelt = { ...rest, workload: { ...workloadRest, holdng: holding }, configText: loaded.configText } as unknown as Parameters<typeof buildExperiment>[0];
+    const cliMisspelt = cliMessage(`workload={"arrivals":${JSON.stringify(workload.arrivals)},"holdng":${JSON.stringify(holding)},"callers":${JSON.stringify(workload.callers)},"callees":${JSON.stringify(workload.callees)}}`);
+    expect(cliMisspelt).toContain('did you mean');
+    expect(() => buildExperiment(misspelt)).toThrow(cliMisspelt);
+    // A hand-written "allowed" text (the experiment's own, not the schema's).
+    const cliHolding = cliMessage('workload.holding="long"');
+    expect(cliHolding).toContain('{"distribution": "lognormal", "mean": S, "sd": S}');
+    const long = { ...fields, workload: { ...workload, holding: 'long' }, configText: loaded.configText } as unknown as Parameters<typeof buildExperiment>[0];
+    expect(() => buildExperiment(long)).toThrow(cliHolding);
+  });
 });
 
 const title = hasChromium ? 'notebooks in Chromium' : 'notebooks in Chromium (skipped: /usr/bin/chromium is not installed; apt-get install chromium to run these)';
