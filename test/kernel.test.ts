@@ -59,7 +59,13 @@ describe('event queue order', () => {
 describe('event queue lanes', () => {
   // Events scheduled `after` a recurring delay go to a first-in-first-out lane; the order seen
   // must be exactly the heap's order: (time, priority, insertion sequence), cancelled ones skipped.
-  type Op = { op: 'after'; delay: number; priority: number } | { op: 'at'; ahead: number; priority: number } | { op: 'cancel'; pick: number } | { op: 'pop' };
+  type Op =
+    | { op: 'after'; delay: number; priority: number }
+    | { op: 'at'; ahead: number; priority: number }
+    | { op: 'cancel'; pick: number }
+    | { op: 'pop' }
+    | { op: 'popUntil'; ahead: number }
+    | { op: 'clock'; shift: number };
   const fixed = [0.02, 0.2, 0.5, 32, 0.5 + 0.25, 1, 90, 148, 2, 4, 0];
   const opArb: fc.Arbitrary<Op> = fc.oneof(
     { weight: 5, arbitrary: fc.record({ op: fc.constant('after' as const), delay: fc.constantFrom(...fixed), priority: fc.integer({ min: 0, max: 2 }) }) },
@@ -67,6 +73,9 @@ describe('event queue lanes', () => {
     { weight: 1, arbitrary: fc.record({ op: fc.constant('at' as const), ahead: fc.constantFrom(0, 0.5, 3, 32), priority: fc.integer({ min: 0, max: 2 }) }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('cancel' as const), pick: fc.nat() }) },
     { weight: 4, arbitrary: fc.constant({ op: 'pop' as const }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('popUntil' as const), ahead: fc.constantFrom(0, 0.02, 0.3, 1, 40) }) },
+    // A caller whose `now` moves on by itself, or even back: a lane must then leave it to the heap.
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('clock' as const), shift: fc.constantFrom(-1, -0.5, 0.25, 3) }) },
   );
 
   it('pops in (time, priority, sequence) order, as a sorted reference does, with lanes, heap and cancels mixed', () => {
@@ -80,10 +89,11 @@ describe('event queue lanes', () => {
         const handles: Array<{ h: number; entry: (typeof ref)[number] }> = [];
         const got: number[] = [];
         const want: number[] = [];
-        const popBoth = () => {
-          const ok = q.pop();
-          const live = ref.filter((e) => e.live).sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
-          expect(ok).toBe(live.length > 0);
+        const popBoth = (limit = Infinity) => {
+          const ok = q.popUntil(limit);
+          const live = ref.filter((e) => e.live && e.time <= limit).sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
+          const next = ref.filter((e) => e.live).sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq)[0];
+          expect(ok).toBe(live.length > 0 && next === live[0]);
           if (!ok) return;
           live[0]!.live = false;
           want.push(live[0]!.id);
@@ -93,6 +103,8 @@ describe('event queue lanes', () => {
         };
         for (const o of ops) {
           if (o.op === 'pop') popBoth();
+          else if (o.op === 'popUntil') popBoth(now + o.ahead);
+          else if (o.op === 'clock') now = Math.max(0, now + o.shift);
           else if (o.op === 'cancel') {
             if (handles.length === 0) continue;
             const { h, entry } = handles[o.pick % handles.length]!;
@@ -120,18 +132,34 @@ describe('event queue lanes', () => {
     const q = new EventQueue();
     const log = new Log();
     let now = 0;
+    const times: number[] = [];
     const popped: number[] = [];
-    // 3 scheduled for every 1 taken: the lane's ring wraps (head moves) and then has to grow.
+    // 3 scheduled for every 1 taken: the lane's ring wraps (its head moves) and then has to grow.
     for (let i = 0; i < 6000; i++) {
+      times.push(now + 0.5);
       q.pushAfter(now, 0.5, 1, log, i);
       if (i % 3 === 2 && q.pop()) {
         popped.push(q.poppedKind);
-        now = q.poppedTime;
+        now = Math.max(now, q.poppedTime);
       }
       if (i % 500 === 0) now += 0.25; // the clock moves on by itself now and then
     }
     while (q.pop()) popped.push(q.poppedKind);
-    expect(popped).toEqual([...Array(6000).keys()]);
+    // Scheduled in order at times that never decrease: (time, sequence) order is scheduling order.
+    const expected = [...times.keys()].sort((a, b) => times[a]! - times[b]! || a - b);
+    expect(expected).toEqual([...Array(6000).keys()]);
+    expect(popped).toEqual(expected);
+  });
+
+  it('leaves to the heap an event whose caller\'s clock went back, so the lane stays sorted', () => {
+    const q = new EventQueue();
+    const log = new Log();
+    q.pushAfter(10, 0.5, 1, log, 1);
+    q.pushAfter(10, 0.5, 1, log, 2); // the lane for 0.5 s exists from here on
+    q.pushAfter(5, 0.5, 1, log, 3); // due at 5.5, before both
+    const order: number[] = [];
+    while (q.pop()) order.push(q.poppedKind);
+    expect(order).toEqual([3, 1, 2]);
   });
 
   it('peekTime agrees with the next pop, skipping cancelled heads of lanes', () => {

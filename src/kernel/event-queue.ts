@@ -44,6 +44,8 @@ class Lane {
   head = 0;
   size = 0;
   mask: number;
+  /** Time of the newest entry: a later one may not be earlier. */
+  lastTime = -Infinity;
 
   constructor(readonly delay: number, readonly priority: number, capacity = 1024) {
     this.time = new Float64Array(capacity);
@@ -55,6 +57,7 @@ class Lane {
   append(time: number, key: number, slot: number): void {
     if (this.size > this.mask) this.grow();
     const i = (this.head + this.size++) & this.mask;
+    this.lastTime = time;
     this.time[i] = time;
     this.key[i] = key;
     this.slot[i] = slot;
@@ -133,9 +136,11 @@ export class EventQueue {
   /** Schedules `delay` after `now` (the current time): in the lane of that delay when it recurs. */
   pushAfter(now: number, delay: number, priority: number, target: EventTarget, kind: number, data: unknown = null): EventHandle {
     const lane = this.laneFor(delay, priority);
-    if (lane === null) return this.push(now + delay, priority, target, kind, data);
+    const time = now + delay;
+    // A lane stays sorted only while `now` does not go back; if a caller's did, the heap takes it.
+    if (lane === null || time < lane.lastTime) return this.push(time, priority, target, kind, data);
     const slot = this.newEvent(target, kind, data);
-    lane.append(now + delay, priority * PRIORITY_SHIFT + this.seq++, slot);
+    lane.append(time, priority * PRIORITY_SHIFT + this.seq++, slot);
     return this.gens[slot]! * SLOT_BITS + slot;
   }
 
@@ -221,6 +226,7 @@ export class EventQueue {
   /**
    * Removes the next live event into popped* if it is due no later than `limit`; false when none
    * is (nothing left, or the next is later). One pass over the front serves both questions.
+   * Events are due at finite times (an event at Infinity would never be taken).
    */
   popUntil(limit: number): boolean {
     for (;;) {

@@ -67,7 +67,7 @@ export class Simulator {
       if (!q.popUntil(until)) {
         // Nothing left, or the next event is after `until` (the clock then stops at `until`).
         if (q.size === 0) return 'drained';
-        if (until !== Infinity) this.now = until;
+        if (until !== Infinity && until > this.now) this.now = until;
         return 'until';
       }
       if (q.poppedTime < this.now) throw new Error(`invariant violated: the clock went back from ${this.now} to ${q.poppedTime}`);

@@ -103,6 +103,11 @@ export function newRequest(method: Method, purpose: Purpose, callId: string, fro
   return new MessageRecord(method, 0, callId, fromTag, toTag, cseq, branch, purpose);
 }
 
+/** A request (status 0) or a response, with no optional header set: what a parser fills in. */
+export function newMessage(method: Method, status: number, purpose: Purpose, callId: string, fromTag: string, toTag: string, cseq: number, branch: number): SipMessage {
+  return new MessageRecord(method, status, callId, fromTag, toTag, cseq, branch, purpose);
+}
+
 /** A response to `req`: dialog identifiers, CSeq and branch come from the request (RFC 3261 §8.2.6). */
 export function newResponse(req: SipMessage, status: number, toTag: string): SipMessage {
   return new MessageRecord(req.method, status, req.callId, req.fromTag, toTag || req.toTag, req.cseq, req.branch, req.purpose);

@@ -13,7 +13,7 @@
 //
 // Pure: no Node.js imports (TextEncoder/TextDecoder are globals in Node.js and browsers).
 
-import { branchText, REASON, type MediaDirection, type Method, type Purpose, type RefresherToken, type Sdp, type SipMessage } from './message.ts';
+import { branchText, newMessage, REASON, type MediaDirection, type Method, type Purpose, type RefresherToken, type Sdp, type SipMessage } from './message.ts';
 
 // ---- addresses ---------------------------------------------------------------------------------
 
@@ -651,23 +651,15 @@ export function toSipMessage(p: ParsedSip, hints: { purpose?: Purpose; retransmi
     const type = (p.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type === 'application/sdp' || (type === '' && /^\s*v=/.test(p.body))) sdp = sdpSummary(p.body, p.bodyLine);
   }
-  return {
-    method,
-    status: p.status,
-    callId: p.callId,
-    fromTag: p.from.tag,
-    toTag: p.to.tag,
-    cseq: p.cseq.seq,
-    branch: branchNumber(top.branch),
-    supportedTimer: has('Supported', 'timer'),
-    requireTimer: has('Require', 'timer'),
-    sessionExpires,
-    refresher,
-    minSe,
-    allowUpdate: p.list('Allow').some((v) => v.toUpperCase() === 'UPDATE'),
-    retryAfter,
-    sdp,
-    purpose: hints.purpose ?? guessPurpose(method, p.to.tag),
-    retransmission: hints.retransmission ?? false,
-  };
+  const msg = newMessage(method, p.status, hints.purpose ?? guessPurpose(method, p.to.tag), p.callId, p.from.tag, p.to.tag, p.cseq.seq, branchNumber(top.branch));
+  msg.supportedTimer = has('Supported', 'timer');
+  msg.requireTimer = has('Require', 'timer');
+  msg.sessionExpires = sessionExpires;
+  msg.refresher = refresher;
+  msg.minSe = minSe;
+  msg.allowUpdate = p.list('Allow').some((v) => v.toUpperCase() === 'UPDATE');
+  msg.retryAfter = retryAfter;
+  msg.sdp = sdp;
+  msg.retransmission = hints.retransmission ?? false;
+  return msg;
 }
