@@ -5,13 +5,16 @@
 //   --timers none|heap|lanes  the RFC 3261 timers a real SIP stack arms and then cancels because
 //                             the answer came in time: per leg and INVITE exchange, Timer A and B
 //                             at the client, the 200 ms Trying timer at the server, the UAS's 2xx
-//                             retransmission and ACK wait; Timer E and F for each BYE. 47 per W1
-//                             call, as cubesim counts. `heap`: every one goes through the binary
-//                             heap and is dropped when it comes out (lazy cancellation); `lanes`:
-//                             fixed delays go to first-in-first-out lanes, as cubesim's queue does.
-//   --state BYTES --lines L   a record of BYTES per call, L of its 64-byte lines read and written
-//                             by every event (a full model touches its dialogs, transactions, ports,
-//                             message and counters on every hop).
+//                             retransmission and ACK wait; Timer E and F for each BYE. About 42 per
+//                             W1 call, as many fixed-delay timers as cubesim arms (its other ~5
+//                             cancelled events per call, session-timer guards re-armed at each
+//                             refresh, are left out, so the bound errs on the cheap side). `heap`:
+//                             each goes through the binary heap and is dropped when it comes out
+//                             (lazy cancellation); `lanes`: first-in-first-out lanes per delay.
+//   --hop-lanes               the 20 ms message hops in a lane too (cubesim does both).
+//   --state BYTES --lines L   a record of BYTES per call, L of its 64-byte lines (spread over the
+//                             record) read and written by every event: a full model touches its
+//                             dialogs, transactions, ports, message and counters on every hop.
 //
 // Prints one JSON line like the anchors. Not a test; scripts/bench.ts --mode bounds runs it.
 const argv = process.argv.slice(2);
@@ -23,6 +26,7 @@ const N = Number(argv.find((a) => /^\d+$/.test(a)) ?? 200000);
 const TIMERS = opt('timers', 'none');
 const STATE = Number(opt('state', 0));
 const LINES = Number(opt('lines', 0));
+const HOP_LANES = argv.includes('--hop-lanes');
 const RATE = 50, HOLD = 300, REFRESH = 90, HOP = 0.02;
 
 // xorshift32: the skeleton needs no particular stream, only the same one every run
@@ -77,9 +81,12 @@ function lanePush(lane, t, what, call) {
   lane.time[i] = t; lane.seq[i] = sequence++; lane.what[i] = what; lane.call[i] = call;
 }
 
-const useLanes = TIMERS === 'lanes';
+// Event kinds: low 4 bits what, next bits the hop number.
+const ARRIVE = 0, INVITE_HOP = 1, REFRESH_DUE = 2, REINVITE_HOP = 3, HANGUP = 4, BYE_HOP = 5, CANCELLED_TIMER = 6;
+const timerLanes = TIMERS === 'lanes';
 function schedule(now, delay, what, call) {
-  if (useLanes) {
+  const inLane = what === CANCELLED_TIMER ? timerLanes : HOP_LANES;
+  if (inLane) {
     for (const lane of lanes) if (lane.delay === delay) return lanePush(lane, now + delay, what, call);
   }
   heapPush(now + delay, what, call);
@@ -105,8 +112,6 @@ function pop() {
   return true;
 }
 
-// Event kinds: low 4 bits what, next bits the hop number.
-const ARRIVE = 0, INVITE_HOP = 1, REFRESH_DUE = 2, REINVITE_HOP = 3, HANGUP = 4, BYE_HOP = 5, CANCELLED_TIMER = 6;
 // Records for the calls in progress (about 15,000 in W1): call k uses slot k mod 32768.
 const SLOTS = 32768;
 const record = STATE > 0 ? new Int32Array((SLOTS * STATE) >> 2) : null;
@@ -114,7 +119,7 @@ let touched = 0;
 function touch(call) {
   const base = ((call & (SLOTS - 1)) * STATE) >> 2;
   for (let l = 0; l < LINES; l++) {
-    const i = base + ((((l * 64) % STATE) >> 2));
+    const i = base + ((Math.floor((l * STATE) / LINES / 64) * 64) >> 2);
     record[i] = record[i] + 1;
     touched += record[i];
   }
@@ -178,6 +183,6 @@ while (pop()) {
 }
 const secs = Number(process.hrtime.bigint() - t0) / 1e9;
 console.log(JSON.stringify({
-  impl: 'floor-bounds', timers: TIMERS, stateBytes: STATE, linesPerEvent: LINES, calls: N, completed, refreshes, events,
+  impl: 'floor-bounds', timers: TIMERS, hopLanes: HOP_LANES, stateBytes: STATE, linesPerEvent: LINES, calls: N, completed, refreshes, events,
   secs: +secs.toFixed(3), callsPerSec: Math.round(N / secs), eventsPerSec: Math.round(events / secs), checksum: touched & 0xffff,
 }));

@@ -5,9 +5,10 @@
 //          the events per call, and cubesim's peak resident memory.
 //   memory: W1 at 100,000 and at 1,000,000 calls, and the ratio of their peak memory.
 //   sweep:  a 4-point sweep of W1 with 1 and with 2 workers, and the speed-up.
-//   bounds: the skeleton floor, then scripts/bench-bounds.mjs (the same skeleton plus the RFC 3261
-//           timers a full model arms and cancels, and/or per-call state touched by every event),
-//           each as a ratio to the floor: what the speed target leaves for the model itself.
+//   bounds: the skeleton floor, then scripts/bench-bounds.mjs (a skeleton of its own, alone, then
+//           plus the RFC 3261 timers a full model arms and cancels, and/or per-call state touched
+//           by every event), each as a ratio to the floor: what the speed target leaves for the
+//           model itself.
 // Figures are ratios taken in one run on one machine; absolute times drift between runs.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -76,10 +77,12 @@ function bounds(calls: number): void {
   const f = runFloor(calls);
   if (f === null) return;
   const variants = [
+    ['--timers', 'none'], // the skeleton alone: about 1, a check that it matches the floor
     ['--timers', 'heap'],
     ['--timers', 'lanes'],
+    ['--timers', 'lanes', '--hop-lanes'],
     ['--state', '6144', '--lines', '16'],
-    ['--timers', 'lanes', '--state', '6144', '--lines', '16'],
+    ['--timers', 'lanes', '--hop-lanes', '--state', '6144', '--lines', '16'],
   ];
   for (const v of variants) {
     const out = execFileSync(process.execPath, [join(root, 'scripts/bench-bounds.mjs'), String(calls), ...v], { encoding: 'utf8' });

@@ -10,8 +10,8 @@
 // they were scheduled (the clock never goes back, and now + d is monotone in now), so a plain
 // queue per (delay, priority) is already sorted by (time, key). Popping takes the least of the
 // heap's top and the lanes' heads under the same total order, so lanes change the cost, never
-// the order. Most events of a SIP run are such timers: W1 pushes about 80 events per call and
-// 74 of them have one of six delays (see README, Performance).
+// the order. Most events of a SIP run are such: W1 schedules about 80 events per call and 70 of
+// them with one of four delays (see README, Performance).
 //
 // Cancellation is lazy: a cancelled entry stays where it is, marked dead in its slot, and is
 // skipped when it reaches the front. Most timers here (retransmission, Timer B/F, expiry guards)
