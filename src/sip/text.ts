@@ -254,50 +254,45 @@ function quote(s: string): string {
 }
 
 /**
- * Splits at commas that are not inside a quoted string or <...> (RFC 3261 §7.3.1). Empty
- * elements are dropped.
+ * Splits `text` at `separator` where it is outside a quoted string (backslash escapes inside one)
+ * and, with `angles`, outside <...>; `closed` is false when a quoted string is left open.
  */
-export function splitList(value: string): string[] {
-  const out: string[] = [];
+function splitOutside(text: string, separator: string, angles: boolean): { parts: string[]; closed: boolean } {
+  const parts: string[] = [];
   let depth = 0, quoted = false, start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
     if (quoted) {
       if (c === '\\') i++;
       else if (c === '"') quoted = false;
     } else if (c === '"') quoted = true;
-    else if (c === '<') depth++;
-    else if (c === '>' && depth > 0) depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(value.slice(start, i).trim());
+    else if (angles && c === '<') depth++;
+    else if (angles && c === '>' && depth > 0) depth--;
+    else if (c === separator && depth === 0) {
+      parts.push(text.slice(start, i));
       start = i + 1;
     }
   }
-  out.push(value.slice(start).trim());
-  return out.filter((x) => x !== '');
+  parts.push(text.slice(start));
+  return { parts, closed: !quoted };
+}
+
+/**
+ * Splits at commas that are not inside a quoted string or <...> (RFC 3261 §7.3.1). Empty
+ * elements are dropped.
+ */
+export function splitList(value: string): string[] {
+  return splitOutside(value, ',', true).parts.map((x) => x.trim()).filter((x) => x !== '');
 }
 
 /** `;name=value;flag` after a URI or a Via sent-by; names lower case. */
 function parseParams(text: string, line: number, what: string): Map<string, string> {
   const params = new Map<string, string>();
-  let rest = text.trim();
+  const rest = text.trim();
   if (rest === '') return params;
   if (rest[0] !== ';') throw new SipSyntaxError(line, `${what}: unexpected ${quote(rest)} where ";parameter" or the end was expected`);
-  const parts: string[] = [];
-  let quoted = false, start = 1;
-  for (let i = 1; i < rest.length; i++) {
-    const c = rest[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ';') {
-      parts.push(rest.slice(start, i));
-      start = i + 1;
-    }
-  }
-  if (quoted) throw new SipSyntaxError(line, `${what}: a quoted parameter value is not closed`);
-  parts.push(rest.slice(start));
+  const { parts, closed } = splitOutside(rest.slice(1), ';', false);
+  if (!closed) throw new SipSyntaxError(line, `${what}: a quoted parameter value is not closed`);
   for (const p of parts) {
     const eq = p.indexOf('=');
     const name = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
