@@ -89,8 +89,9 @@ export class EventQueue {
   private readonly candidateDelay = new Float64Array(CANDIDATES).fill(NaN);
   private readonly candidatePriority = new Float64Array(CANDIDATES);
   private nextCandidate = 0;
-  /** Time of the entry front() found (Infinity when none). */
+  /** Time and slot of the entry front() found (Infinity and -1 when none). */
   private frontTime = Infinity;
+  private frontSlot = -1;
 
   private slotCap: number;
   private targets: (EventTarget | null)[] = [];
@@ -171,6 +172,11 @@ export class EventQueue {
     const slot = handle % SLOT_BITS;
     const gen = (handle - slot) / SLOT_BITS;
     if (slot >= this.slotsUsed || this.gens[slot] !== gen || this.live[slot] === 0) return;
+    this.endEvent(slot);
+  }
+
+  /** The event in `slot` is no longer pending (fired or cancelled); its entry may still be queued. */
+  private endEvent(slot: number): void {
     this.live[slot] = 0;
     this.targets[slot] = null;
     this.data[slot] = null;
@@ -183,37 +189,39 @@ export class EventQueue {
    */
   private front(): Lane | null {
     let best: Lane | null = null;
-    let bt = Infinity, bk = Infinity;
-    if (this.n > 0) { bt = this.time[0]!; bk = this.key[0]!; }
+    let bt = Infinity, bk = Infinity, bs = -1;
+    if (this.n > 0) { bt = this.time[0]!; bk = this.key[0]!; bs = this.slotOf[0]!; }
     const lanes = this.lanes;
     for (let l = 0; l < lanes.length; l++) {
       const lane = lanes[l]!;
       if (lane.size === 0) continue;
       const t = lane.time[lane.head]!;
       if (t < bt || (t === bt && lane.key[lane.head]! < bk)) {
-        best = lane; bt = t; bk = lane.key[lane.head]!;
+        best = lane; bt = t; bk = lane.key[lane.head]!; bs = lane.slot[lane.head]!;
       }
     }
     this.frontTime = bt;
+    this.frontSlot = bs;
     return best;
+  }
+
+  /** Removes the entry front() found: the head of `lane`, or the heap's top when null. */
+  private dropFront(lane: Lane | null): void {
+    if (lane !== null) {
+      lane.head = (lane.head + 1) & lane.mask;
+      lane.size--;
+    } else {
+      this.removeTop();
+    }
   }
 
   /** Time of the next live event, or Infinity. Drops dead entries from the front. */
   peekTime(): number {
     for (;;) {
       const lane = this.front();
-      if (this.frontTime === Infinity) return Infinity;
-      let slot: number;
-      if (lane !== null) {
-        slot = lane.slot[lane.head]!;
-        if (this.live[slot] === 1) return this.frontTime;
-        lane.head = (lane.head + 1) & lane.mask;
-        lane.size--;
-      } else {
-        slot = this.slotOf[0]!;
-        if (this.live[slot] === 1) return this.frontTime;
-        this.removeTop();
-      }
+      const slot = this.frontSlot;
+      if (slot < 0 || this.live[slot] === 1) return this.frontTime;
+      this.dropFront(lane);
       this.releaseSlot(slot);
     }
   }
@@ -233,24 +241,14 @@ export class EventQueue {
       const lane = this.front();
       const t = this.frontTime;
       if (t === Infinity || t > limit) return false;
-      let slot: number;
-      if (lane !== null) {
-        slot = lane.slot[lane.head]!;
-        lane.head = (lane.head + 1) & lane.mask;
-        lane.size--;
-      } else {
-        slot = this.slotOf[0]!;
-        this.removeTop();
-      }
+      const slot = this.frontSlot;
+      this.dropFront(lane);
       if (this.live[slot] === 1) {
         this.poppedTime = t;
         this.poppedTarget = this.targets[slot]!;
         this.poppedKind = this.kinds[slot]!;
         this.poppedData = this.data[slot];
-        this.live[slot] = 0;
-        this.targets[slot] = null;
-        this.data[slot] = null;
-        this.liveCount--;
+        this.endEvent(slot);
         this.releaseSlot(slot);
         return true;
       }
