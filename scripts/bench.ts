@@ -25,10 +25,15 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
 
-function runCubesim(calls: number): Record<string, number> {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench-run.ts'), String(calls)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  console.log(out.trim());
+/** Runs a program of one JSON line in its own node process (its memory is its own) and reads the line. */
+function runJson(args: string[], echo: boolean): Record<string, number> {
+  const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (echo) console.log(out.trim());
   return JSON.parse(out) as Record<string, number>;
+}
+
+function runCubesim(calls: number): Record<string, number> {
+  return runJson(['--import', 'tsx', join(root, 'scripts/bench-run.ts'), String(calls)], true);
 }
 
 function runFloor(calls: number): Record<string, number> | null {
@@ -36,9 +41,7 @@ function runFloor(calls: number): Record<string, number> | null {
     console.log(JSON.stringify({ impl: 'js-floor-typed', skipped: `not found: ${FLOOR}` }));
     return null;
   }
-  const out = execFileSync(process.execPath, [FLOOR, String(calls)], { encoding: 'utf8' });
-  console.log(out.trim());
-  return JSON.parse(out) as Record<string, number>;
+  return runJson([FLOOR, String(calls)], true);
 }
 
 async function speed(calls: number): Promise<void> {
@@ -85,9 +88,8 @@ function bounds(calls: number): void {
     ['--timers', 'lanes', '--hop-lanes', '--state', '6144', '--lines', '16'],
   ];
   for (const v of variants) {
-    const out = execFileSync(process.execPath, [join(root, 'scripts/bench-bounds.mjs'), String(calls), ...v], { encoding: 'utf8' });
-    const r = JSON.parse(out) as Record<string, number | string>;
-    console.log(JSON.stringify({ mode: 'bounds', variant: v.join(' '), callsPerSec: r['callsPerSec'], ratioToFloor: +((r['callsPerSec'] as number) / f['callsPerSec']!).toFixed(3) }));
+    const r = runJson([join(root, 'scripts/bench-bounds.mjs'), String(calls), ...v], false);
+    console.log(JSON.stringify({ mode: 'bounds', variant: v.join(' '), callsPerSec: r['callsPerSec'], ratioToFloor: +(r['callsPerSec']! / f['callsPerSec']!).toFixed(3) }));
   }
 }
 
