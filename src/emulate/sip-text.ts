@@ -14,15 +14,10 @@ export const EMULATOR_METHODS = ['INVITE', 'ACK', 'BYE', 'OPTIONS', 'REFER', 'UP
 export const EMULATOR_ALLOW = EMULATOR_METHODS.join(', ');
 
 /**
- * The Allow header of a message written by formatSip without CANCEL, which the emulator answers
- * 501 (the model's Allow, RFC 3261 §20.5, lists it for a trace); UPDATE stays as the model put it.
+ * Allow of the messages the model sends through the emulator: the model's list without CANCEL,
+ * which the emulator answers 501 (RFC 3261 §20.5); UPDATE follows the message as in a trace.
  */
-function withoutCancelInAllow(text: string): string {
-  const end = text.indexOf('\r\n\r\n');
-  const head = end < 0 ? text : text.slice(0, end);
-  const fixed = head.replace(/^Allow: (.*)$/gm, (_, list: string) => `Allow: ${list.split(/\s*,\s*/).filter((m) => m.toUpperCase() !== 'CANCEL').join(', ')}`);
-  return end < 0 ? fixed : fixed + text.slice(end);
-}
+const MODEL_ALLOW = EMULATOR_METHODS.filter((m) => m !== 'UPDATE').join(', ');
 
 /** A dialog as one side sees it, for the requests it sends (RFC 3261 §12.1). */
 export interface DialogView {
@@ -40,10 +35,6 @@ export function withoutTag(value: string): string {
   const head = gt < 0 ? '' : value.slice(0, gt + 1);
   const params = gt < 0 ? value : value.slice(gt + 1);
   return head + params.replace(/;\s*tag\s*=\s*[^;]*/i, '');
-}
-
-function withTag(nameAddr: string, tag: string): string {
-  return tag === '' ? nameAddr : `${nameAddr};tag=${tag}`;
 }
 
 /** The user part of a SIP URI ('' when none), e.g. "service" of sip:service@127.0.0.1:5060. */
@@ -67,23 +58,15 @@ export function hostPortOf(uri: string): { host: string; port: number } | null {
 /**
  * A request of the model as text, inside a dialog (or the initial INVITE of one): everything from
  * formatSip (Via with our address and the model's branch, CSeq, Contact, the session-timer
- * headers, SDP), with the start line, From and To taken from the dialog.
+ * headers, SDP), with the Request-URI, From and To taken from the dialog.
  */
 export function formatRequest(m: SipMessage, a: SipAddressing, dialog: DialogView, requestUri: string): string {
-  const text = withoutCancelInAllow(formatSip(m, a));
-  const end = text.indexOf('\r\n\r\n');
-  const lines = text.slice(0, end).split('\r\n');
-  lines[0] = `${m.method} ${requestUri} SIP/2.0`;
-  for (let i = 1; i < lines.length; i++) {
-    if (lines[i]!.startsWith('From: ')) lines[i] = `From: ${withTag(dialog.local, m.fromTag)}`;
-    else if (lines[i]!.startsWith('To: ')) lines[i] = `To: ${withTag(dialog.remote, m.toTag)}`;
-  }
-  return lines.join('\r\n') + text.slice(end);
+  return formatSip(m, a, undefined, { dialog: { requestUri, local: dialog.local, remote: dialog.remote }, allow: MODEL_ALLOW });
 }
 
 /** A response of the model to a request received as text: Via, From, To, Call-ID and CSeq copied from it (RFC 3261 §8.2.6.2). */
 export function formatResponse(m: SipMessage, a: SipAddressing, request: ParsedSip): string {
-  return withoutCancelInAllow(formatSip(m, a, request));
+  return formatSip(m, a, request, { allow: MODEL_ALLOW });
 }
 
 /**

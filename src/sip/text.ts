@@ -122,6 +122,17 @@ export function formatSdp(s: Sdp, p: SipParty, callId: string): string {
 
 const encoder = new TextEncoder();
 
+/** What a real peer needs written differently from a trace's made-up parties (the emulator). */
+export interface SipTextOptions {
+  /**
+   * For a request: its Request-URI (the dialog's remote target), and the name-addrs, without
+   * tags, of From and To (the dialog's local and remote URIs, RFC 3261 §12.2.1.1).
+   */
+  dialog?: { requestUri: string; local: string; remote: string };
+  /** The methods listed in Allow before UPDATE (which follows the message's allowUpdate). */
+  allow?: string;
+}
+
 /**
  * A model message as SIP text (RFC 3261 §7). Requests go to the receiver's URI and carry the
  * sender's Via; a response carries the Via of the request it answers, which is the receiver's.
@@ -131,22 +142,23 @@ const encoder = new TextEncoder();
  * the response's To tag added when the request had none), Call-ID and CSeq are then copied from
  * it as RFC 3261 §8.2.6.2 says, so the reply matches a peer that used its own values.
  */
-export function formatSip(m: SipMessage, a: SipAddressing, request?: ParsedSip): string {
+export function formatSip(m: SipMessage, a: SipAddressing, request?: ParsedSip, options: SipTextOptions = {}): string {
   const isReq = m.status === 0;
   const origin = isReq ? a.sender : a.receiver;
   const target = isReq ? a.receiver : a.sender;
-  const h: string[] = [isReq ? `${m.method} ${sipUri(a.receiver)} SIP/2.0` : `SIP/2.0 ${m.status} ${reasonOf(m.status)}`];
+  const dialog = isReq ? options.dialog : undefined;
+  const h: string[] = [isReq ? `${m.method} ${dialog?.requestUri ?? sipUri(a.receiver)} SIP/2.0` : `SIP/2.0 ${m.status} ${reasonOf(m.status)}`];
   if (request !== undefined && !isReq) {
     h.push(...echoedHeaders(request, m.toTag));
   } else {
     h.push(`Via: SIP/2.0/UDP ${origin.host}:${origin.port};branch=${branchText(m.branch)}`);
     if (isReq) h.push('Max-Forwards: 70');
-    h.push(`From: <${sipUri(origin)}>${m.fromTag === '' ? '' : `;tag=${m.fromTag}`}`);
-    h.push(`To: <${sipUri(target)}>${m.toTag === '' ? '' : `;tag=${m.toTag}`}`);
+    h.push(`From: ${dialog?.local ?? `<${sipUri(origin)}>`}${m.fromTag === '' ? '' : `;tag=${m.fromTag}`}`);
+    h.push(`To: ${dialog?.remote ?? `<${sipUri(target)}>`}${m.toTag === '' ? '' : `;tag=${m.toTag}`}`);
     h.push(`Call-ID: ${m.callId}`, `CSeq: ${m.cseq} ${m.method}`);
   }
   if (hasContact(m)) h.push(`Contact: <${sipUri(a.sender)}>`);
-  if (hasAllow(m)) h.push(`Allow: ${ALLOW}${m.allowUpdate ? ', UPDATE' : ''}`);
+  if (hasAllow(m)) h.push(`Allow: ${options.allow ?? ALLOW}${m.allowUpdate ? ', UPDATE' : ''}`);
   if (m.supportedTimer) h.push('Supported: timer');
   if (m.requireTimer) h.push('Require: timer');
   if (m.sessionExpires > 0 || m.refresher !== '') h.push(`Session-Expires: ${m.sessionExpires}${m.refresher === '' ? '' : `;refresher=${m.refresher}`}`);
