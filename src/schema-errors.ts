@@ -154,6 +154,10 @@ export function jsonErrorOffset(text: string): number | undefined {
  * `allowed`, when given, is added as "; allowed: ...".
  */
 export function parseJsonText(text: string, file: string, allowed?: string): unknown {
+  // RFC 8259 §8.1: JSON text is not to begin with a byte-order mark; some editors on Windows add one.
+  if (text.charCodeAt(0) === 0xfeff) {
+    throw new InputError(file, 'line 1', 'starts with a byte-order mark (U+FEFF), which JSON does not allow; allowed: the file saved as UTF-8 without a BOM');
+  }
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -285,10 +285,10 @@ function cases(): Case[] {
   add('command: misspelt', ['rn', good], `unknown command "rn" (did you mean "run"?); commands: ${COMMANDS}`);
   add('command: misspelt after an option', ['--check', 'comapre', good], `unknown command "comapre" (did you mean "compare"?); commands: ${COMMANDS}`);
   add('command: none', [], `command line: give a command: ${COMMANDS}; see cubesim --help`);
-  add('command: unknown option of a command', ['run', good, '--seeds', '2'], 'command line: Unknown argument: seeds (did you mean --seed?); see cubesim --help');
-  add('command: unknown option, abbreviated', ['emulate', '--config', join(FIX, 'configs/passthru.ios'), '--forward', '127.0.0.1:5070', '--ladr'], 'command line: Unknown argument: ladr (did you mean --ladder?); see cubesim --help');
-  add('command: unknown option, nothing close', ['trace', good, '--call', '0', '--zzz'], 'command line: Unknown argument: zzz; see cubesim --help');
-  add('flag: --format not a choice', ['trace', good, '--call', '0', '--format', 'pcp'], 'command line: Invalid values: Argument: format, Given: "pcp", Choices: "text", "json", "pcap"; see cubesim --help');
+  add('command: unknown option of a command', ['run', good, '--seeds', '2'], 'command line: Unknown argument: seeds (did you mean --seed?); see cubesim run --help');
+  add('command: unknown option, abbreviated', ['emulate', '--config', join(FIX, 'configs/passthru.ios'), '--forward', '127.0.0.1:5070', '--ladr'], 'command line: Unknown argument: ladr (did you mean --ladder?); see cubesim emulate --help');
+  add('command: unknown option, nothing close', ['trace', good, '--call', '0', '--zzz'], 'command line: Unknown argument: zzz; see cubesim trace --help');
+  add('flag: --format not a choice', ['trace', good, '--call', '0', '--format', 'pcp'], 'command line: Invalid values: Argument: format, Given: "pcp", Choices: "text", "json", "pcap"; see cubesim trace --help');
   add('flag: emulate --platform with no value', ['emulate', '--config', join(FIX, 'configs/passthru.ios'), '--forward', '127.0.0.1:5070', '--platform'], '--platform: got no value; allowed: a platform model id, e.g. isr-12.4-20T');
   add('flag: emulate --listen followed by an option', ['emulate', '--config', join(FIX, 'configs/passthru.ios'), '--listen', '--forward', '127.0.0.1:5070'], '--listen: got no value; allowed: an IPv4 address:port, e.g. 127.0.0.1:5060');
   add('flag: emulate --listen 0.0.0.0', ['emulate', '--config', join(FIX, 'configs/passthru.ios'), '--listen', '0.0.0.0:5060', '--forward', '127.0.0.1:5070'], '--listen: got "0.0.0.0:5060", the unspecified address, which would go into Via, Contact and SDP; allowed: the address peers reach (callers and the callee side send to it), e.g. 127.0.0.1:5060');
@@ -383,7 +383,7 @@ describe('bad input: one line naming what is wrong, exit 2, nothing written', ()
     expect(r.err).toBe(`cubesim: ${c.message}\n`);
     expect(r.code).toBe(2);
     expect(r.left).toEqual([]);
-    expect(readdirSync(FIX).filter((f) => f === 'results' || f.includes('.partial-'))).toEqual([]);
+    expect(readdirSync(FIX).filter((f) => f === 'results' || f.includes('.partial'))).toEqual([]);
   });
 
   it('takes a configuration outside the project when it is given with --config', async () => {

@@ -73,9 +73,9 @@ describe('cubesim compare', () => {
 });
 
 describe('cubesim lint', () => {
-  it('warns before anything runs', () => {
+  it('warns before anything runs, and exits 1 on errors', () => {
     const r = cubesim(['lint', 'experiments/configs/passthru.ios', '--endpoints', 'cucm,jssip']);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(r.out).toContain('error [min-se-422] Min-SE 1800 toward jssip, which offers Session-Expires 90 and never retries after 422: every call from jssip fails setup with 422');
   });
 

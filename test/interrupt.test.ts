@@ -11,7 +11,7 @@ import { load, run } from './helpers.ts';
 /** The results folder's temporary sibling, while the run writes it (undefined before and after). */
 function partialDir(out: string): string | undefined {
   const parent = join(out, '..');
-  const name = readdirSync(parent).find((f) => f.includes('.partial-'));
+  const name = readdirSync(parent).find((f) => f.includes('.partial'));
   return name === undefined ? undefined : join(parent, name);
 }
 
@@ -72,7 +72,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s during a run', (signal) => {
     const rows = readFileSync(join(out, 'calls.csv'), 'utf8').trim().split('\n').length - 1;
     expect(rows).toBe(s.calls.offered);
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
-    expect(readdirSync(join(out, '..')).filter((f) => f.includes('.partial-'))).toEqual([]);
+    expect(readdirSync(join(out, '..')).filter((f) => f.includes('.partial'))).toEqual([]);
   });
 });
 

@@ -63,8 +63,8 @@ describe('sweeps', () => {
     const opts = { params: [parseParam('workload.arrivals.rate=0.2,0.5'), parseParam('endpoints.cucm.timer.sessionExpires=1800,3600')], set: ['calls=150', 'replications=2'] };
     const one = await runSweep('experiments/quickstart.json', { ...opts, workers: 1, out: join(tmp(), 's') });
     const two = await runSweep('experiments/quickstart.json', { ...opts, workers: 2, out: join(tmp(), 's') });
-    const csv = readFileSync(join(one.dir, 'sweep.csv'), 'utf8');
-    expect(readFileSync(join(two.dir, 'sweep.csv'), 'utf8')).toBe(csv);
+    const csv = readFileSync(join(one.dir!, 'sweep.csv'), 'utf8');
+    expect(readFileSync(join(two.dir!, 'sweep.csv'), 'utf8')).toBe(csv);
     const lines = csv.trim().split('\n');
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(/^point,workload\.arrivals\.rate,endpoints\.cucm\.timer\.sessionExpires,.*calls\.completed,calls\.completed\.ci95/);
@@ -142,10 +142,10 @@ describe('sharded sweeps', () => {
     const whole = await runSweep('experiments/quickstart.json', { params, set, workers: 1, out: join(tmp(), 'w') });
     const base = tmp();
     const shards: string[] = [];
-    for (const index of [1, 2, 3]) shards.push((await runSweep('experiments/quickstart.json', { params, set, workers: 1, shard: { index, count: 3 }, out: join(base, `s${index}`) })).dir);
+    for (const index of [1, 2, 3]) shards.push((await runSweep('experiments/quickstart.json', { params, set, workers: 1, shard: { index, count: 3 }, out: join(base, `s${index}`) })).dir!);
     const merged = mergeSweeps([shards[2]!, shards[0]!, shards[1]!], join(tmp(), 'm'), false);
     expect(merged.rows).toBe(6);
-    for (const f of ['sweep.csv', 'sweep.json']) expect(readFileSync(join(merged.dir, f), 'utf8')).toBe(readFileSync(join(whole.dir, f), 'utf8'));
+    for (const f of ['sweep.csv', 'sweep.json']) expect(readFileSync(join(merged.dir, f), 'utf8')).toBe(readFileSync(join(whole.dir!, f), 'utf8'));
     expect(() => mergeSweeps([shards[0]!, shards[1]!], join(tmp(), 'm'), false)).toThrow(/points 2, 5 are in none of the folders/);
   });
 });

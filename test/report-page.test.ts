@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compare, loadSide, writeComparison } from '../src/experiment/compare.ts';
+import { compare, comparisonDir, loadSide, writeComparison } from '../src/experiment/compare.ts';
 import { loadExperiment } from '../src/experiment/load.ts';
 import { runExperiment } from '../src/experiment/run.ts';
 import { parseParam, runSweep } from '../src/experiment/sweep.ts';
@@ -54,7 +54,7 @@ describe.skipIf(!hasChromium)(title, () => {
       workers: 1,
       out: join(results, 'sweep'),
     });
-    await publish('sweep', await collectReport(sweep.dir));
+    await publish('sweep', await collectReport(sweep.dir!));
 
     // 12.4(20)T against a release before 12.4(15)XZ, the same calls.
     const sides = {
@@ -63,7 +63,7 @@ describe.skipIf(!hasChromium)(title, () => {
     };
     const common = { calls: 300 };
     const cmp = compare(loadSide('experiments/quickstart.json', sides.a, common), loadSide('experiments/quickstart.json', sides.b, common));
-    const cmpDir = await writeComparison(cmp, sides, join(results, 'compare'), false);
+    const cmpDir = writeComparison(cmp, sides, comparisonDir(cmp.a, join(results, 'compare'), false));
     await publish('compare', await collectReport(cmpDir));
 
     // The run again, with markup where names and descriptions go.

@@ -6,15 +6,19 @@ import { InputError, isInputError } from '../errors.ts';
 import { closestMatch } from '../schema-errors.ts';
 import { InvariantViolation } from '../kernel/invariants.ts';
 import { loadExperiment } from '../experiment/load.ts';
-import { runExperiment, runReplicationSync, type Progress } from '../experiment/run.ts';
+import { breathe, CALLS_CSV_MODES, replicationSteps, runExperiment, type Progress, type ReplicationResult, type RunResult } from '../experiment/run.ts';
+import { withInterruption } from './interruption.ts';
+import { PROGRESS_MODES, progressDisplay } from './progress.ts';
+import { CUBESIM_VERSION } from '../package-info.ts';
 import { renderLadder, traceToJson } from '../output/ladder-text.ts';
 import { callsPcap } from '../output/pcap.ts';
 import { checkOutFile, writeOutFile } from '../output/out-file.ts';
+import { isTraceOutput } from '../output/trace-file.ts';
 import type { Call } from '../elements/call.ts';
 import { mergeSweeps, parseParam, runSweep } from '../experiment/sweep.ts';
-import { compare, loadSide, parseSide, transitions, writeComparison, type Comparison } from '../experiment/compare.ts';
-import { endpointIds, loadBorderElementModel, loadConfig, loadDefects, loadEndpointProfile, loadPlatform, type LoadedExperiment } from '../experiment/load.ts';
-import { formatFindings, lintConfiguration } from '../experiment/lint.ts';
+import { compareSteps, comparisonDir, loadSide, parseSide, transitions, writeComparison, type Comparison } from '../experiment/compare.ts';
+import { displayPath, endpointIds, loadBorderElementModel, loadConfig, loadDefects, loadEndpointProfile, loadPlatform, type LoadedExperiment } from '../experiment/load.ts';
+import { findingsJson, formatFindings, lintConfiguration, lintExitCode } from '../experiment/lint.ts';
 import { availableParallelism } from 'node:os';
 import { FEATURES } from '../elements/call.ts';
 
@@ -53,10 +57,16 @@ function formatSummary(summary: Record<string, unknown>, dir: string): string {
   ].join('\n');
 }
 
+/** The share of a run done (0-1): its calls, or its simulated time, over every replication. */
+function shareDone(p: Progress, e: LoadedExperiment['experiment']): number {
+  const within = e.calls !== undefined ? p.finished / e.calls : e.until !== undefined ? p.simulatedSeconds / e.until : 0;
+  return (p.replication + Math.min(1, within)) / p.replications;
+}
+
 function progressLine(p: Progress, total: number | undefined): string {
   const of = total === undefined ? '' : `/${total}`;
   const rep = p.replications > 1 ? `replication ${p.replication + 1}/${p.replications}: ` : '';
-  return `\r\x1b[K  ${rep}${p.finished}${of} calls done, ${p.active} active, t=${p.simulatedSeconds.toFixed(0)} s simulated`;
+  return `  ${rep}${p.finished}${of} calls done, ${p.active} active, t=${p.simulatedSeconds.toFixed(0)} s simulated`;
 }
 
 /** A number option that must be a whole number >= min; names the flag when it is not. */
@@ -83,8 +93,8 @@ function formatComparison(cmp: Comparison, dir: string): string {
   const n = cmp.calls[0] ?? 0;
   const first = cmp.changed.filter((c) => c.replication === 0);
   const lines = [
-    `cubesim compare ${cmp.a.experiment.name}: A = ${side(cmp.a)}, B = ${side(cmp.b)}, seed ${cmp.a.experiment.seed}, ${cmp.replications} replication${cmp.replications === 1 ? '' : 's'}`,
-    `  calls       ${n} in each run; ${first.length} changed fate (${n > 0 ? ((100 * first.length) / n).toFixed(1) : '0'} %)`,
+    `cubesim compare ${cmp.a.experiment.name}${cmp.partial ? ' (PARTIAL: interrupted)' : ''}: A = ${side(cmp.a)}, B = ${side(cmp.b)}, seed ${cmp.a.experiment.seed}, ${cmp.replications} replication${cmp.replications === 1 ? '' : 's'}`,
+    `  calls       ${n} ${cmp.partial && cmp.completeReplications === 0 ? 'compared (side B was interrupted)' : 'in each run'}; ${first.length} changed fate (${n > 0 ? ((100 * first.length) / n).toFixed(1) : '0'} %)`,
   ];
   const groups = transitions(first);
   for (const t of groups.slice(0, 8)) {
@@ -104,9 +114,47 @@ function formatComparison(cmp: Comparison, dir: string): string {
   return lines.join('\n');
 }
 
+/** A warning: one line on stderr; the command goes on and exits 0. */
+function warn(text: string): void {
+  process.stderr.write(`cubesim: warning: ${text}\n`);
+}
+
+/** --seed: a whole number JavaScript holds exactly, or a word. */
+function parseSeed(text: string): string | number {
+  if (!/^-?\d+$/.test(text)) return text;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new InputError('--seed', undefined, `got ${text}, a whole number too large to hold exactly; allowed: a whole number from -9007199254740991 to 9007199254740991, or a word (e.g. s${text.replace(/^-/, '')})`);
+  return n;
+}
+
+/**
+ * Why a finished run measured nothing, one line each: no call arrived before it stopped, every
+ * call arrived during the warm-up, or no call was established.
+ */
+function nothingMeasured(loaded: LoadedExperiment, result: RunResult): string[] {
+  const e = loaded.experiment;
+  const sum = (f: (r: ReplicationResult) => number) => result.replications.reduce((t, r) => t + f(r), 0);
+  const arrived = sum((r) => r.arrived);
+  const offered = sum((r) => r.summary.calls.offered);
+  if (arrived === 0) {
+    const rate = e.workload.arrivals.profile === undefined ? `, at about ${e.workload.arrivals.rate} per second` : '';
+    return [`no call arrived before the run stopped (until ${e.until ?? '-'} s${rate}): every figure is zero; give a longer --until`];
+  }
+  if (offered === 0) {
+    if (e.until !== undefined && e.warmup >= e.until) return []; // said before the run
+    return [`all ${arrived} calls arrived during the warm-up (${e.warmup} s), which the figures leave out: every figure is zero; give a shorter --warmup or more --calls`];
+  }
+  const established = sum((r) => r.summary.calls.completed + r.summary.calls.dropped + r.summary.calls.active);
+  if (established > 0) return [];
+  const causes = new Map<string, number>();
+  for (const r of result.replications) for (const [k, v] of Object.entries(r.summary.rejects.byCause)) causes.set(k, (causes.get(k) ?? 0) + v);
+  const why = [...causes].map(([k, v]) => `${k} ${v}`).join(', ');
+  return [`no call was established: all ${offered} were rejected (${why}); cubesim lint ${displayPath(loaded.configPath)} --platform ${loaded.spec.platform.id} says why`];
+}
+
 /** The report writer, loaded only when a report is asked for (it brings esbuild and d3). */
-async function writeReport(dir: string): Promise<string> {
-  return (await import('../report/render.ts')).writeReport(dir);
+async function writeReport(dir: string, force = false): Promise<string> {
+  return (await import('../report/render.ts')).writeReport(dir, force);
 }
 
 /** `i/n` with 1 <= i <= n. */
@@ -265,11 +313,12 @@ async function main(argv: string[]): Promise<number> {
           .option('set', { type: 'string', array: true, describe: 'override any field: path=value (JSON value or text)' })
           .option('report', { type: 'boolean', default: false, describe: 'also write report.html (d3 pictures, opens from disk)' })
           .option('pcap', { type: 'string', describe: 'also write calls.pcap: the SIP messages of the first N calls (first replication)' })
+          .option('calls-csv', { choices: CALLS_CSV_MODES, default: 'all' as const, describe: 'rows of calls.csv: every call, only the calls not completed (failed), or no calls.csv (none)' })
           .example('$0 run experiments/quickstart.json --report', 'the default experiment, with its report')
           .example('$0 run experiments/quickstart.json --config experiments/configs/no-midcall.ios --out results/no-midcall', 'the same calls without midcall-signaling')
           .example('$0 run experiments/quickstart.json --set workload.holding.mean=1200 --calls 2000', 'longer calls'),
       async (args) => {
-        const seed = args.seed === undefined ? undefined : /^-?\d+$/.test(args.seed) ? Number(args.seed) : args.seed;
+        const seed = args.seed === undefined ? undefined : parseSeed(args.seed);
         const loaded = loadExperiment(args.experiment, {
           ...(args.set !== undefined ? { set: args.set.map(String) } : {}),
           ...(args.calls !== undefined ? { calls: wholeNumber('calls', 1)(args.calls)! } : {}),
@@ -281,37 +330,30 @@ async function main(argv: string[]): Promise<number> {
           ...(args.platform !== undefined ? { platform: args.platform } : {}),
         });
         const pcapCalls = args.pcap === undefined ? undefined : wholeNumber('pcap', 1)(args.pcap)!;
-        let interrupted = false;
-        const onSignal = () => {
-          interrupted = true;
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-        const tty = process.stderr.isTTY === true;
-        let lastDraw = 0;
-        try {
+        const e = loaded.experiment;
+        if (e.until !== undefined && e.warmup >= e.until) warn(`the warm-up (${e.warmup} s) lasts until the run stops (until ${e.until} s): every figure will be zero; give a shorter --warmup`);
+        const display = progressDisplay(args['progress']);
+        await withInterruption(async (interruption) => {
           const result = await runExperiment(loaded, {
             ...(args.out !== undefined ? { out: args.out } : {}),
             force: args.force,
+            callsCsv: args.callsCsv,
             ...(pcapCalls !== undefined ? { pcapCalls } : {}),
-            interrupted: () => interrupted,
-            progress: (p) => {
-              if (!tty) return;
-              const now = performance.now();
-              if (now - lastDraw < 200) return;
-              lastDraw = now;
-              process.stderr.write(progressLine(p, loaded.experiment.calls));
-            },
+            interrupted: () => interruption.interrupted,
+            progress: (p) => display.show(progressLine(p, loaded.experiment.calls), shareDone(p, loaded.experiment)),
           });
-          if (tty) process.stderr.write('\r\x1b[K');
+          display.clear();
+          if (interruption.interrupted) {
+            const s = result.summary as { calls: { offered: unknown } };
+            interruption.report(`kept the ${fig(s.calls.offered)} calls computed so far in ${result.dir}, marked "partial": true`);
+          } else {
+            for (const w of nothingMeasured(loaded, result)) warn(w);
+          }
           process.stdout.write(formatSummary(result.summary, result.dir) + '\n');
           if (result.pcap !== undefined) process.stdout.write(`  capture     ${result.pcap}\n`);
           if (args.report) process.stdout.write(`  report      ${await writeReport(result.dir)}\n`);
           exitCode = result.summary['partial'] === true ? 130 : 0;
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
+        });
       },
     )
     .command(
@@ -327,7 +369,8 @@ async function main(argv: string[]): Promise<number> {
           .option('set', { type: 'string', array: true, describe: 'override any field for every point: path=value' })
           .option('shard', { type: 'string', describe: 'i/n: run only every n-th point starting at the i-th (for a job array)' })
           .option('out', { type: 'string', describe: 'results folder (default results/<name>-sweep)' })
-          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder' })
+          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder that cubesim wrote' })
+          .option('resume', { type: 'boolean', default: false, describe: 'finish an interrupted sweep in its --out folder: run only the points it is missing' })
           .option('report', { type: 'boolean', default: false, describe: 'also write report.html' })
           .example('$0 sweep experiments/quickstart.json --param endpoints.cucm.timer.sessionExpires=90,600,1800 --param workload.arrivals.rate=0.2,0.5', 'refresh load against Session-Expires and load'),
       async (args) => {
@@ -336,21 +379,37 @@ async function main(argv: string[]): Promise<number> {
         if (args.replications !== undefined) set.push(`replications=${wholeNumber('replications', 1)(args.replications)}`);
         const workers = args.workers === undefined ? availableParallelism() : wholeNumber('workers', 1)(args.workers)!;
         const shard = args.shard === undefined ? undefined : parseShard(args.shard);
-        const tty = process.stderr.isTTY === true;
-        const result = await runSweep(args.experiment, {
-          params: args.param.map((p) => parseParam(String(p))),
-          set,
-          workers,
-          ...(shard !== undefined ? { shard } : {}),
-          ...(args.out !== undefined ? { out: args.out } : {}),
-          force: args.force,
-          progress: (done, total) => {
-            if (tty) process.stderr.write(`\r\x1b[K  ${done}/${total} points done`);
-          },
+        const display = progressDisplay(args['progress']);
+        await withInterruption(async (interruption) => {
+          const result = await runSweep(args.experiment, {
+            params: args.param.map((p) => parseParam(String(p))),
+            set,
+            workers,
+            ...(shard !== undefined ? { shard } : {}),
+            ...(args.out !== undefined ? { out: args.out } : {}),
+            force: args.force,
+            resume: args.resume,
+            signal: interruption.signal,
+            progress: (done, total) => display.show(`  ${done}/${total} points done`, done / total, true),
+          });
+          display.clear();
+          const total = result.rows.length + result.missing.length;
+          if (result.dir === undefined) {
+            interruption.report(`no point of ${total} had finished; nothing written`);
+            exitCode = 130;
+            return;
+          }
+          const resumed = result.rows.length - result.ran;
+          if (result.missing.length > 0) {
+            const list = result.missing.length > 10 ? `${result.missing.slice(0, 10).join(', ')}, ...` : result.missing.join(', ');
+            interruption.report(`${result.rows.length} of ${total} points finished, kept in ${result.dir} ("partial": true); point${result.missing.length === 1 ? '' : 's'} ${list} missing: run the same command with --out ${result.dir} --resume to finish them`);
+            exitCode = 130;
+          }
+          const from = !args.resume ? '' : result.ran === 0 ? ' (all were there already: nothing run)' : ` (${result.ran} run now, ${resumed} from the interrupted sweep)`;
+          const partial = result.missing.length > 0 ? ` of ${total} (PARTIAL: interrupted)` : '';
+          process.stdout.write(`cubesim sweep: ${result.rows.length} points${partial}${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`} on ${workers} worker${workers === 1 ? '' : 's'}${from}\n  results in  ${result.dir}\n`);
+          if (args.report) process.stdout.write(`  report      ${await writeReport(result.dir)}\n`);
         });
-        if (tty) process.stderr.write('\r\x1b[K');
-        process.stdout.write(`cubesim sweep: ${result.rows.length} points${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`} on ${workers} worker${workers === 1 ? '' : 's'}\n  results in  ${result.dir}\n`);
-        if (args.report) process.stdout.write(`  report      ${await writeReport(result.dir)}\n`);
       },
     )
     .command(
@@ -378,10 +437,38 @@ async function main(argv: string[]): Promise<number> {
         const sides = { a: parseSide('A', args.a.map(String)), b: parseSide('B', args.b.map(String)) };
         const a = loadSide(args.experiment, sides.a, common);
         const b = loadSide(args.experiment, sides.b, common);
-        const cmp = compare(a, b);
-        const dir = await writeComparison(cmp, sides, args.out, args.force);
-        process.stdout.write(formatComparison(cmp, dir) + '\n');
-        if (args.report) process.stdout.write(`  report      ${await writeReport(dir)}\n`);
+        const display = progressDisplay(args['progress']);
+        await withInterruption(async (interruption) => {
+          const dir = comparisonDir(a, args.out, args.force);
+          const steps = compareSteps(a, b);
+          let step = steps.next();
+          let run = '';
+          while (step.done !== true) {
+            const p = step.value;
+            display.show(`  ${p.run}: ${progressLine(p, a.experiment.calls).trimStart()}`, shareDone(p, a.experiment), p.run !== run);
+            run = p.run;
+            await breathe();
+            step = steps.next(!interruption.interrupted);
+          }
+          display.clear();
+          const cmp = step.value;
+          if (cmp === undefined) {
+            dir.discard();
+            interruption.report('side A had not finished its first run, so there is nothing to compare; nothing written');
+            exitCode = 130;
+            return;
+          }
+          const written = writeComparison(cmp, sides, dir);
+          if (cmp.partial) {
+            const kept = cmp.completeReplications === 0
+              ? `compared the ${cmp.calls[0] ?? 0} calls side B had finished`
+              : `kept ${cmp.completeReplications} of ${cmp.replications} replications and the changed calls of the one under way`;
+            interruption.report(`${kept}, in ${written}, marked "partial": true`);
+            exitCode = 130;
+          }
+          process.stdout.write(formatComparison(cmp, written) + '\n');
+          if (args.report) process.stdout.write(`  report      ${await writeReport(written)}\n`);
+        });
       },
     )
     .command(
@@ -392,15 +479,20 @@ async function main(argv: string[]): Promise<number> {
           .positional('config', { type: 'string', demandOption: true, describe: 'IOS CLI text or JSON configuration' })
           .option('platform', { type: 'string', default: 'isr-12.4-20T', describe: 'platform model id' })
           .option('endpoints', { type: 'string', describe: `peer profiles, comma-separated (default: all of ${endpointIds().join(', ')})` })
+          .option('strict', { type: 'boolean', default: false, describe: 'warnings fail too (exit 1)' })
+          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'findings as lines of text, or one JSON document for machines' })
           .example('$0 lint experiments/configs/passthru.ios --endpoints cucm,jssip', 'JsSIP offers 90 s and never retries after 422')
-          .example('$0 lint experiments/configs/pre-xz.ios --platform isr-12.4-11T --endpoints cucm', 'calls that outlive the interval'),
+          .example('$0 lint experiments/configs/pre-xz.ios --platform isr-12.4-11T --endpoints cucm', 'calls that outlive the interval')
+          .epilog('Exit codes: 0 no errors (warnings and notes allowed); 1 errors found, or warnings with --strict; 2 bad input (the configuration, platform or profiles cannot be read).'),
       (args) => {
         const platform = loadPlatform(args.platform, '--platform');
         const config = loadConfig(args.config, platform);
         const ids = args.endpoints === undefined ? endpointIds() : args.endpoints.split(',').map((x) => x.trim()).filter((x) => x !== '');
         const profiles = ids.map((id) => loadEndpointProfile(id, '--endpoints'));
         const findings = lintConfiguration({ config, platform, model: loadBorderElementModel(), profiles, defects: loadDefects() });
-        process.stdout.write(formatFindings(findings, args.config) + '\n');
+        const output = args.format === 'json' ? JSON.stringify(findingsJson(findings, { config: args.config, platform: platform.id, endpoints: ids }), null, 2) : formatFindings(findings, args.config);
+        process.stdout.write(output + '\n');
+        exitCode = lintExitCode(findings, args.strict);
       },
     )
     .command(
@@ -422,7 +514,7 @@ async function main(argv: string[]): Promise<number> {
           .example('$0 trace experiments/pre-xz.json --call 3', 'a call dropped at 1768 s')
           .example('$0 trace experiments/quickstart.json --call 0 --format json', 'the same as JSON')
           .example('$0 trace experiments/pre-xz.json --call 3 --format pcap --out call3.pcap', 'its SIP messages as a capture file'),
-      (args) => {
+      async (args) => {
         const loaded = loadExperiment(args.experiment, {
           ...(args.set !== undefined ? { set: args.set.map(String) } : {}),
           ...(args.config !== undefined ? { config: args.config } : {}),
@@ -434,10 +526,24 @@ async function main(argv: string[]): Promise<number> {
         if (total !== undefined && k >= total) throw new InputError('--call', undefined, `got ${k}; allowed: 0-${total - 1} (the experiment offers ${total} calls)`);
         const replication = wholeNumber('replication', 0)(args.replication)!;
         if (replication >= loaded.experiment.replications) throw new InputError('--replication', undefined, `got ${replication}; allowed: 0-${loaded.experiment.replications - 1}`);
-        if (args.out !== undefined) checkOutFile(args.out, args.force);
+        if (args.out !== undefined) checkOutFile(args.out, args.force, '--out', isTraceOutput);
         else if (args.format === 'pcap' && process.stdout.isTTY === true) throw new InputError('--format pcap', undefined, 'a capture is binary, not for the terminal; give --out FILE or redirect the output');
         let traced: Call | null = null;
-        runReplicationSync(loaded, replication, { traced: [k], stopAfterCall: k, onCall: (c) => { if (c.index === k) traced = c; } });
+        const interrupted = await withInterruption(async (interruption) => {
+          const steps = replicationSteps(loaded, replication, { traced: [k], stopAfterCall: k, onCall: (c) => { if (c.index === k) traced = c; } });
+          const display = progressDisplay(args['progress']);
+          for (let s = steps.next(); s.done !== true; s = steps.next(!interruption.interrupted)) {
+            display.show(progressLine(s.value, k + 1), s.value.finished / (k + 1));
+            await breathe();
+          }
+          display.clear();
+          if (interruption.interrupted && traced === null) interruption.report(`call ${k} was not over yet; nothing written`);
+          return interruption.interrupted && traced === null;
+        });
+        if (interrupted) {
+          exitCode = 130;
+          return;
+        }
         if (traced === null) throw new InputError('--call', undefined, `call ${k} did not arrive before the experiment stopped (until ${loaded.experiment.until ?? '-'} s)`);
         const call: Call = traced;
         const tty = args.out === undefined && process.stdout.isTTY === true;
@@ -453,7 +559,7 @@ async function main(argv: string[]): Promise<number> {
         if (args.out === undefined) {
           process.stdout.write(output);
         } else {
-          writeOutFile(args.out, output, args.force);
+          writeOutFile(args.out, output, args.force, '--out', isTraceOutput);
           process.stdout.write(`cubesim trace: call ${k}${args.format === 'pcap' ? `, ${call.carried?.length ?? 0} SIP messages,` : ''} written to ${args.out}\n`);
         }
       },
@@ -494,12 +600,17 @@ async function main(argv: string[]): Promise<number> {
     .command(
       'report <dir>',
       'Write DIR/report.html for a results folder of run, sweep or compare: one self-contained file with d3 pictures',
-      (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'results folder' }).example('$0 report results/quickstart', 'headline figures, time series, histograms and sample ladders'),
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true, describe: 'results folder' })
+          .option('force', { type: 'boolean', default: false, describe: 'replace a report.html that cubesim wrote' })
+          .example('$0 report results/quickstart', 'headline figures, time series, histograms and sample ladders'),
       async (args) => {
-        process.stdout.write(`cubesim report: ${await writeReport(args.dir)}\n`);
+        process.stdout.write(`cubesim report: ${await writeReport(args.dir, args.force)}\n`);
       },
     )
     .option('check', { type: 'boolean', default: false, describe: 'check protocol and bookkeeping invariants while running (slower); a violation stops the run' })
+    .option('progress', { choices: PROGRESS_MODES, default: 'auto' as const, describe: 'progress on stderr: redrawn on a terminal (auto), one line every few seconds for a log file (lines), or none' })
     .middleware((a) => {
       if (a['check'] === true) process.env['CUBESIM_CHECK'] = '1';
     })
@@ -515,10 +626,11 @@ async function main(argv: string[]): Promise<number> {
     .strict()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version('version', 'show the version', `cubesim ${CUBESIM_VERSION}`)
     .fail((msg, err) => {
       if (err) throw err;
-      const commands = registeredCommands(parser);
+      // Inside a command the parser no longer lists the commands: the names read before parsing stand in.
+      const commands = registeredCommands(parser).length > 0 ? registeredCommands(parser) : [...positionals.keys()];
       if (msg === NO_COMMAND) throw new InputError('command line', undefined, `${NO_COMMAND}: ${commands.join(', ')}; see cubesim --help`);
       // Below RFC 4028's 90 s (§4, §5) only for watching a call in real time, and the trace that predicts it.
       if (/^Unknown arguments?: .*\ballow-short-session-expires\b/s.test(msg)) {
@@ -533,7 +645,16 @@ async function main(argv: string[]): Promise<number> {
       // yargs writes some messages over several lines ("Invalid values:\n  Argument: ..."): one line here.
       const line = msg.replace(/\s*\n\s*/g, ' ').trim();
       const command = argv.find((x) => !x.startsWith('-')) ?? '';
-      throw new InputError('command line', undefined, `${line}${optionGuess(line, parser, positionals.get(command) ?? [])}; see cubesim --help`);
+      // Within a command, its own --help lists what it takes.
+      const help = commands.includes(command) ? `cubesim ${command} --help` : 'cubesim --help';
+      if (/^Not enough non-option arguments/.test(line) && commands.includes(command)) {
+        throw new CommandLineError(`${command} needs ${(positionals.get(command) ?? []).map((n) => `<${n}>`).join(' ')}; see ${help}`);
+      }
+      const missingOptions = /^Missing required arguments?: (.*)$/.exec(line)?.[1];
+      if (missingOptions !== undefined && commands.includes(command)) {
+        throw new CommandLineError(`${command} needs ${missingOptions.split(', ').map((o) => `--${o}`).join(' and ')}; see ${help}`);
+      }
+      throw new InputError('command line', undefined, `${line}${optionGuess(line, parser, positionals.get(command) ?? [])}; see ${help}`);
     });
   const positionals = positionalsByCommand(parser);
   await parser.parseAsync();

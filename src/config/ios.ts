@@ -301,14 +301,21 @@ class IosParser {
     const frame = this.top;
     const here = `unknown command "${text}" in ${this.label(frame)} mode`;
     // Known somewhere else? Then say where it goes rather than guessing a spelling.
+    // Plain midcall-signaling is known in dial-peer mode only to be refused there (see
+    // midcallUnderDialPeer): never point to it; name the voice-class form where one exists.
+    const midcall = words[0]?.toLowerCase() === 'midcall-signaling';
     const homes = (Object.keys(COMMANDS) as ModeKind[]).filter(
-      (kind) => kind !== frame.kind && findCommand(kind, words) !== undefined,
+      (kind) => kind !== frame.kind && findCommand(kind, words) !== undefined && !(midcall && kind === 'dial-peer-voip'),
     );
     if (homes.length > 0) {
       const where = homes.map((k) => MODE_PLACE[k]).join(' or ');
       let hint = '';
       if (words[0] === 'session' && words[1] === 'refresh' && frame.kind === 'dial-peer-voip') {
         hint = '; per dial-peer use "voice-class sip session refresh"';
+      }
+      const form = words.slice(1).join(' ').toLowerCase();
+      if (midcall && (form === 'block' || form === 'passthru media-change')) {
+        hint = `; per dial-peer the form is "voice-class sip midcall-signaling ${form}"`;
       }
       this.fail(n, `${here}; it belongs under ${where}${hint}`);
     }

@@ -10,7 +10,7 @@ import type { Call, TraceEntry } from '../elements/call.ts';
 import { ResultsDir } from '../output/results-dir.ts';
 import { timerHeaders } from '../output/timer-headers.ts';
 import { loadExperiment, type ExperimentOverrides, type LoadedExperiment } from './load.ts';
-import { runReplicationSync } from './run.ts';
+import { replicationSteps, type Progress, type ReplicationResult } from './run.ts';
 import { estimate, flatten, unionKeys } from './statistics.ts';
 
 /** One side of a comparison: overrides (`path=value`) and/or a configuration file. */
@@ -111,26 +111,70 @@ export interface Comparison {
   changed: ChangedCall[];
   deltas: Record<string, { a: number; b: number; delta: number; ci95: [number, number] | null }>;
   fingerprints: { a: string[]; b: string[] };
+  /** Interrupted: the figures cover the replications both sides finished, the changed calls also those of the replication under way. */
+  partial: boolean;
+  /** Replications both sides finished (the deltas are over these). */
+  completeReplications: number;
 }
 
 export function loadSide(experiment: string, side: Side, common: ExperimentOverrides): LoadedExperiment {
   return loadExperiment(experiment, { ...common, set: [...(common.set ?? []), ...side.set], ...(side.config !== undefined ? { config: side.config } : {}) });
 }
 
-/** Runs both sides, every replication; `traceLimit` changed calls per side get a divergence. */
+/**
+ * Drives a replication's steps from inside another generator: yields its progress and passes
+ * on a stop; returns its result (partial when stopped) and whether it was stopped.
+ */
+function* relay(
+  run: string,
+  steps: Generator<Progress, ReplicationResult, boolean | undefined>,
+): Generator<CompareProgress, { result: ReplicationResult; stopped: boolean }, boolean | undefined> {
+  let s = steps.next();
+  let stopped = false;
+  while (s.done !== true) {
+    const go = yield { ...s.value, run };
+    if (go === false) stopped = true;
+    s = steps.next(go !== false);
+  }
+  return { result: s.value, stopped };
+}
+
+/** Progress of a comparison: which run is under way ("side A", "side B", "replay A" ...), and how far it is. */
+export interface CompareProgress extends Progress {
+  run: string;
+}
+
+/** Runs both sides, every replication, to the end; `traceLimit` changed calls per side get a divergence. */
 export function compare(a: LoadedExperiment, b: LoadedExperiment, traceLimit = 200): Comparison {
+  const steps = compareSteps(a, b, traceLimit);
+  for (let s = steps.next(); ; s = steps.next(true)) if (s.done === true) return s.value!;
+}
+
+/**
+ * The comparison as steps, yielding between slices of simulated time. Sent `false` it stops:
+ * replications both sides finished are kept whole; in the one under way, the calls side B had
+ * finished are compared with side A's (so the comparison is marked partial); stopped while side
+ * A of the first replication was still running, there is nothing to compare (undefined).
+ */
+export function* compareSteps(a: LoadedExperiment, b: LoadedExperiment, traceLimit = 200): Generator<CompareProgress, Comparison | undefined, boolean | undefined> {
   const R = Math.max(a.experiment.replications, b.experiment.replications);
   const changed: ChangedCall[] = [];
   const rowsA: Array<Record<string, number>> = [];
   const rowsB: Array<Record<string, number>> = [];
   const fingerprints = { a: [] as string[], b: [] as string[] };
   const calls: number[] = [];
-  for (let r = 0; r < R; r++) {
+  let partial = false;
+  for (let r = 0; r < R && !partial; r++) {
     const fatesA = new Map<number, Fate>();
-    const ra = runReplicationSync(a, r, { onCall: (c) => fatesA.set(c.index, fateOf(c)) });
-    const mine: ChangedCall[] = [];
+    const ranA = yield* relay(`side A${R > 1 ? `, replication ${r + 1}/${R}` : ''}`, replicationSteps(a, r, { onCall: (c) => fatesA.set(c.index, fateOf(c)) }));
+    if (ranA.stopped) {
+      if (r === 0) return undefined;
+      partial = true;
+      break;
+    }
+    let mine: ChangedCall[] = [];
     let n = 0;
-    const rb = runReplicationSync(b, r, {
+    const ranB = yield* relay(`side B${R > 1 ? `, replication ${r + 1}/${R}` : ''}`, replicationSteps(b, r, {
       onCall: (c) => {
         n++;
         const fa = fatesA.get(c.index);
@@ -139,23 +183,34 @@ export function compare(a: LoadedExperiment, b: LoadedExperiment, traceLimit = 2
         else if (!same(fa, fb)) mine.push({ replication: r, call: c.index, a: fa, b: fb, divergence: null });
         fatesA.delete(c.index);
       },
-    });
-    for (const [index, fa] of fatesA) mine.push({ replication: r, call: index, a: fa, b: { outcome: 'absent', cause: '', leg: '', side: '', features: '' }, divergence: null });
+    }));
+    partial = ranB.stopped;
+    // A call side B had not finished when stopped (its outcome still active) is not compared:
+    // it is neither absent nor changed.
+    if (partial) {
+      n -= ranB.result.summary.calls.active;
+      mine = mine.filter((c) => c.b.outcome !== 'active');
+    } else {
+      for (const [index, fa] of fatesA) mine.push({ replication: r, call: index, a: fa, b: { outcome: 'absent', cause: '', leg: '', side: '', features: '' }, divergence: null });
+    }
     mine.sort((x, y) => x.call - y.call);
     calls.push(n);
+    changed.push(...mine);
+    if (partial) break;
+    rowsA.push(flatten(ranA.result.summary));
+    rowsB.push(flatten(ranB.result.summary));
+    fingerprints.a.push(ranA.result.fingerprint);
+    fingerprints.b.push(ranB.result.fingerprint);
     // Replay both sides with the changed calls traced, to find where each one parted.
     const traced = mine.slice(0, traceLimit).map((c) => c.call);
     if (traced.length > 0) {
       const ta = new Map<number, Call>(), tb = new Map<number, Call>();
-      runReplicationSync(a, r, { traced, onCall: (c) => c.trace !== null && ta.set(c.index, c) });
-      runReplicationSync(b, r, { traced, onCall: (c) => c.trace !== null && tb.set(c.index, c) });
-      for (const c of mine.slice(0, traceLimit)) c.divergence = firstDivergence(ta.get(c.call)?.trace ?? [], tb.get(c.call)?.trace ?? []);
+      const replayA = yield* relay('replaying A for the first differences', replicationSteps(a, r, { traced, onCall: (c) => c.trace !== null && ta.set(c.index, c) }));
+      const replayB = replayA.stopped ? replayA : yield* relay('replaying B for the first differences', replicationSteps(b, r, { traced, onCall: (c) => c.trace !== null && tb.set(c.index, c) }));
+      // Stopped during the replays: the changed calls stand, without their first difference.
+      if (replayB.stopped) partial = true;
+      else for (const c of mine.slice(0, traceLimit)) c.divergence = firstDivergence(ta.get(c.call)?.trace ?? [], tb.get(c.call)?.trace ?? []);
     }
-    changed.push(...mine);
-    rowsA.push(flatten(ra.summary));
-    rowsB.push(flatten(rb.summary));
-    fingerprints.a.push(ra.fingerprint);
-    fingerprints.b.push(rb.fingerprint);
   }
   const deltas: Comparison['deltas'] = {};
   for (const k of unionKeys([...rowsA, ...rowsB])) {
@@ -165,7 +220,7 @@ export function compare(a: LoadedExperiment, b: LoadedExperiment, traceLimit = 2
     const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
     deltas[k] = { a: r6(estimate(xa).mean), b: r6(estimate(xb).mean), delta: r6(d.mean), ci95: d.ci95 === null ? null : [r6(d.ci95[0]), r6(d.ci95[1])] };
   }
-  return { a, b, replications: R, calls, changed, deltas, fingerprints };
+  return { a, b, replications: R, calls, changed, deltas, fingerprints, partial, completeReplications: rowsA.length };
 }
 
 /** Each feature's result in a fate, by feature name. */
@@ -233,16 +288,21 @@ export function compareJson(cmp: Comparison, sides: { a: Side; b: Side }): unkno
     transitions: transitions(cmp.changed.filter((c) => c.replication === 0)).map((t) => ({ change: t.change, count: t.count, exampleCall: t.example.call, firstDifference: t.example.divergence })),
     deltas: cmp.deltas,
     fingerprints: cmp.fingerprints,
+    ...(cmp.partial ? { partial: true, completeReplications: cmp.completeReplications } : {}),
   };
 }
 
-export async function writeComparison(cmp: Comparison, sides: { a: Side; b: Side }, out: string | undefined, force: boolean): Promise<string> {
-  const dir = ResultsDir.prepare(out, `${cmp.a.experiment.name}-compare`, force);
+/** The results folder of a comparison, claimed before anything runs (see ResultsDir.prepare). */
+export function comparisonDir(a: LoadedExperiment, out: string | undefined, force: boolean): ResultsDir {
+  return ResultsDir.prepare(out, `${a.experiment.name}-compare`, force, 'compare');
+}
+
+/** Writes compare.json and changed-calls.csv into `dir` and moves it into place; returns where it is. */
+export function writeComparison(cmp: Comparison, sides: { a: Side; b: Side }, dir: ResultsDir): string {
   try {
     writeFileSync(dir.file('compare.json'), JSON.stringify(compareJson(cmp, sides), null, 2) + '\n');
     writeFileSync(dir.file('changed-calls.csv'), changedCallsCsv(cmp.changed));
-    dir.commit();
-    return dir.final;
+    return dir.commit({ experiment: cmp.a.experiment.name, partial: cmp.partial });
   } catch (err) {
     dir.discard();
     throw err;

@@ -557,3 +557,15 @@ export function formatFindings(findings: Finding[], configFile: string): string 
   lines.push(`${count(n('error'), 'error')}, ${count(n('warning'), 'warning')}, ${count(n('note'), 'note')}`);
   return lines.join('\n');
 }
+
+/** lint's exit code: 1 when there are errors (or, with `strict`, warnings), else 0. */
+export function lintExitCode(findings: readonly Finding[], strict: boolean): number {
+  return findings.some((f) => f.severity === 'error' || (strict && f.severity === 'warning')) ? 1 : 0;
+}
+
+/** The findings for machines (`lint --format json`): what was checked, the findings in order, and the counts. */
+export function findingsJson(findings: readonly Finding[], checked: { config: string; platform: string; endpoints: readonly string[] }): unknown {
+  const sorted = [...findings].sort(byOrder);
+  const n = (s: Severity) => sorted.filter((f) => f.severity === s).length;
+  return { ...checked, findings: sorted, counts: { error: n('error'), warning: n('warning'), note: n('note') } };
+}

@@ -5,7 +5,6 @@
 
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { loadConfigText } from '../config/json.ts';
 import type { ConfigReadOptions } from '../config/ios.ts';
@@ -13,6 +12,7 @@ import { platformSchema, type Platform } from '../config/platform.ts';
 import { checkAgainstPlatform } from '../config/validate.ts';
 import type { BorderElementConfig } from '../config/types.ts';
 import { InputError } from '../errors.ts';
+import { PROJECT_DIR } from '../package-info.ts';
 import {
   borderElementModelSchema,
   defectTableSchema,
@@ -29,8 +29,7 @@ import { experimentSchema, shortExperimentSchema, type Experiment } from './sche
 import { checkedConfig, checkMidcallModelled, experimentAllowed, resolveProfiles, specFor, unknownId, withCapacity } from './spec.ts';
 
 
-/** The project root: the folder holding package.json (and src/, models/). */
-export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { PROJECT_DIR };
 
 // Models folder: $CUBESIM_MODELS when set (your own platform and endpoint profiles), else the project's models/.
 export const MODELS_DIR = process.env['CUBESIM_MODELS'] ? resolve(process.env['CUBESIM_MODELS']) : resolve(PROJECT_DIR, 'models');

@@ -54,6 +54,8 @@ export interface ReplicationResult {
   summary: Summary;
   fingerprint: string;
   partial: boolean;
+  /** Calls that arrived, warm-up included (summary.calls.offered counts those after it). */
+  arrived: number;
 }
 
 /**
@@ -136,7 +138,7 @@ export function* replicationSteps(loaded: Runnable, replication: number, opts: R
     start ?? end,
     end,
   );
-  return { replication, seed, summary, fingerprint: sim.fingerprint.value, partial };
+  return { replication, seed, summary, fingerprint: sim.fingerprint.value, partial, arrived: sim.offeredCalls };
 }
 
 /** Runs a replication to its end without pausing. */

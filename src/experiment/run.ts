@@ -5,12 +5,13 @@
 // calls.pcap when asked for.
 // Interruptible between slices of simulated time: what was computed is kept, marked partial.
 
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InputError } from '../errors.ts';
+import { CUBESIM_VERSION } from '../package-info.ts';
 import type { Call } from '../elements/call.ts';
 import { CallsCsvWriter } from '../output/calls-csv.ts';
-import { ResultsDir } from '../output/results-dir.ts';
+import { freeBytes, ResultsDir } from '../output/results-dir.ts';
 import { callsPcap, type CarriedCall } from '../output/pcap.ts';
 import { TimeseriesCsvWriter } from '../output/timeseries-csv.ts';
 import type { LoadedExperiment } from './load.ts';
@@ -20,9 +21,11 @@ import { flatten, unionKeys } from './statistics.ts';
 
 export * from './replication.ts';
 
-export const CUBESIM_VERSION: string = (
-  JSON.parse(readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8')) as { version: string }
-).version;
+export { CUBESIM_VERSION };
+
+/** Which calls get a row in calls.csv: every call, only those not completed, or none (no file). */
+export const CALLS_CSV_MODES = ['all', 'failed', 'none'] as const;
+export type CallsCsvMode = (typeof CALLS_CSV_MODES)[number];
 
 export interface RunOptions {
   out?: string;
@@ -33,6 +36,8 @@ export interface RunOptions {
   interval?: number;
   /** Also write calls.pcap: the SIP messages of the first this many calls of the first replication. */
   pcapCalls?: number;
+  /** calls.csv: every call (default), only the calls that were not completed, or none. */
+  callsCsv?: CallsCsvMode;
 }
 
 export interface RunResult {
@@ -43,12 +48,75 @@ export interface RunResult {
   replications: ReplicationResult[];
 }
 
+/** Bytes of a calls.csv row, about what the shipped experiments write (150-185 measured). */
+export const CALLS_CSV_ROW_BYTES = 180;
+
+/** Calls the experiment is expected to offer in each replication: `calls`, or the arrivals expected before `until`. */
+export function expectedCalls(e: LoadedExperiment['experiment']): number {
+  const byTime = e.until === undefined ? Infinity : expectedArrivals(e.workload.arrivals, e.until);
+  return Math.min(e.calls ?? Infinity, byTime);
+}
+
+/** Expected arrivals in [0, t): the integral of the arrival rate (a constant, or a profile of segments, repeating with periodSeconds). */
+function expectedArrivals(a: LoadedExperiment['experiment']['workload']['arrivals'], t: number): number {
+  const profile = a.profile;
+  if (profile === undefined) return a.rate * t;
+  const upTo = (x: number): number => {
+    let sum = 0;
+    profile.forEach((seg, i) => {
+      const end = Math.min(x, profile[i + 1]?.from ?? Infinity);
+      if (end > seg.from) sum += seg.rate * (end - seg.from);
+    });
+    return sum;
+  };
+  const period = a.periodSeconds;
+  if (period === undefined) return upTo(t);
+  return Math.floor(t / period) * upTo(period) + upTo(t % period);
+}
+
+/**
+ * Refuses, before anything runs, a calls.csv that would not fit in the free space where the
+ * results are written: says how big it would be and how to write less.
+ */
+function checkRoomForCallsCsv(loaded: LoadedExperiment, dir: ResultsDir, mode: CallsCsvMode): void {
+  if (mode !== 'all') return;
+  const rows = expectedCalls(loaded.experiment) * loaded.experiment.replications;
+  const need = rows * CALLS_CSV_ROW_BYTES;
+  const free = freeBytes(dir.temp);
+  if (need <= free) return;
+  throw new InputError(
+    'calls.csv',
+    undefined,
+    `would take about ${bytesText(need)} (${Math.round(rows).toLocaleString('en-US')} rows of about ${CALLS_CSV_ROW_BYTES} bytes) but ${dirname(dir.final)} has ${bytesText(free)} free; ` +
+      'give --calls-csv failed (only the calls not completed) or --calls-csv none, fewer --calls, or another --out',
+  );
+}
+
+function bytesText(n: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
+}
+
+/** Lets the event loop run (signals, streams) between slices of work done on this thread. */
+export const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Runs every replication and writes the results folder. */
 export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions = {}): Promise<RunResult> {
-  const dir = ResultsDir.prepare(opts.out, loaded.experiment.name, opts.force ?? false);
-  const csv = new CallsCsvWriter(dir.file('calls.csv'));
-  const ts = new TimeseriesCsvWriter(dir.file('timeseries.csv'));
+  const mode = opts.callsCsv ?? 'all';
+  const dir = ResultsDir.prepare(opts.out, loaded.experiment.name, opts.force ?? false, 'run');
+  let csv: CallsCsvWriter | undefined;
+  let ts: TimeseriesCsvWriter | undefined;
   try {
+    checkRoomForCallsCsv(loaded, dir, mode);
+    const callsCsv = mode === 'none' ? undefined : new CallsCsvWriter(dir.file('calls.csv'));
+    csv = callsCsv;
+    const series = new TimeseriesCsvWriter(dir.file('timeseries.csv'));
+    ts = series;
     const results: ReplicationResult[] = [];
     const R = loaded.experiment.replications;
     const hist = histogramsFor(loaded);
@@ -62,18 +130,20 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
         // The first N calls by their index: nothing sized by N, which may be far more than the calls that come.
         ...(r === 0 && pcapCalls > 0 ? { tracedBelow: pcapCalls } : {}),
         onCall: (c) => {
-          if (!csv.write(c, r)) backlog = true;
+          if (callsCsv !== undefined && (mode === 'all' || c.outcome !== 'completed') && !callsCsv.write(c, r)) backlog = true;
           if (r === 0) hist.addCall(c);
           if (r === 0 && c.index < pcapCalls) captured.push({ index: c.index, carried: c.carried });
         },
         ...(r === 0 ? { onRefreshAnswered: (d: number) => hist.refreshLatency.add(d) } : {}),
-        onSample: (row) => ts.write(row),
+        onSample: (row) => series.write(row),
       });
       let step = steps.next();
       while (step.done !== true) {
         if (backlog) {
-          await csv.drained();
+          await callsCsv!.drained();
           backlog = false;
+        } else {
+          await breathe(); // a signal can only be seen when the event loop runs
         }
         opts.progress?.(step.value);
         step = steps.next(opts.interrupted?.() !== true);
@@ -82,19 +152,18 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
       results.push(result);
       if (result.partial) break;
     }
-    await csv.close();
-    await ts.close();
+    await callsCsv?.close();
+    await series.close();
     const summary = combine(results);
     writeFileSync(dir.file('summary.json'), JSON.stringify(summary, null, 2) + '\n');
     if (results.length > 1) writeFileSync(dir.file('replications.csv'), replicationsCsv(results));
     writeFileSync(dir.file('histograms.json'), JSON.stringify(hist.toJSON(), null, 2) + '\n');
-    writeFileSync(dir.file('manifest.json'), JSON.stringify(manifest(loaded, results), null, 2) + '\n');
     if (pcapCalls > 0) writeFileSync(dir.file('calls.pcap'), callsPcap(captured));
-    dir.commit();
-    return { dir: dir.final, summary, replications: results, ...(pcapCalls > 0 ? { pcap: join(dir.final, 'calls.pcap') } : {}) };
+    const final = dir.commit(manifest(loaded, results));
+    return { dir: final, summary, replications: results, ...(pcapCalls > 0 ? { pcap: join(final, 'calls.pcap') } : {}) };
   } catch (err) {
-    csv.abort();
-    ts.abort();
+    csv?.abort();
+    ts?.abort();
     dir.discard();
     throw err;
   }
@@ -143,9 +212,9 @@ export function replicationsCsv(results: readonly ReplicationResult[]): string {
 }
 
 /** What produced the results: enough to run them again, and a fingerprint of what happened. */
-export function manifest(loaded: LoadedExperiment, results: readonly ReplicationResult[]): unknown {
+export function manifest(loaded: LoadedExperiment, results: readonly ReplicationResult[]): Record<string, unknown> {
   return {
-    cubesim: CUBESIM_VERSION,
+    partial: results.some((r) => r.partial),
     seed: loaded.experiment.seed,
     replications: results.map((r) => ({ replication: r.replication, seed: r.seed, fingerprint: r.fingerprint, partial: r.partial })),
     fingerprint: results.length === 1 ? results[0]!.fingerprint : results.map((r) => r.fingerprint).join(':'),

@@ -1,8 +1,8 @@
 // Runs one point of a sweep: the experiment with the point's values set, every replication.
-// The same function serves the worker threads and the single-worker case, so results cannot
+// The same steps serve the worker threads and the single-worker case, so results cannot
 // depend on the number of workers.
 import { loadExperiment } from './load.ts';
-import { runReplicationSync } from './run.ts';
+import { replicationSteps, type Progress } from './run.ts';
 import { flatten } from './statistics.ts';
 
 export interface PointTask {
@@ -17,14 +17,29 @@ export interface PointResult {
   fingerprints: string[];
 }
 
-export default function runPoint(task: PointTask): PointResult {
+/**
+ * A point as steps: yields between slices of simulated time; sent `false`, it stops and returns
+ * undefined (an unfinished point is not a result).
+ */
+export function* pointSteps(task: PointTask): Generator<Progress, PointResult | undefined, boolean | undefined> {
   const loaded = loadExperiment(task.experiment, { set: task.set });
   const replications: Array<Record<string, number>> = [];
   const fingerprints: string[] = [];
   for (let r = 0; r < loaded.experiment.replications; r++) {
-    const result = runReplicationSync(loaded, r);
-    replications.push(flatten(result.summary));
-    fingerprints.push(result.fingerprint);
+    const steps = replicationSteps(loaded, r);
+    let s = steps.next();
+    while (s.done !== true) {
+      const go = yield s.value;
+      if (go === false) return undefined;
+      s = steps.next(true);
+    }
+    replications.push(flatten(s.value.summary));
+    fingerprints.push(s.value.fingerprint);
   }
   return { replications, fingerprints };
+}
+
+export default function runPoint(task: PointTask): PointResult {
+  const steps = pointSteps(task);
+  for (let s = steps.next(); ; s = steps.next(true)) if (s.done === true) return s.value!;
 }

@@ -4,14 +4,15 @@
 // result is the same whatever the number of workers or shards.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { InputError } from '../errors.ts';
-import { ResultsDir } from '../output/results-dir.ts';
-import { show } from '../schema-errors.ts';
-import { loadExperiment, parseAssignment } from './load.ts';
+import { readFolderManifest, ResultsDir } from '../output/results-dir.ts';
+import { parseJsonText, show } from '../schema-errors.ts';
+import { displayPath, loadExperiment, parseAssignment } from './load.ts';
+import { breathe } from './run.ts';
 import { estimate, unionKeys } from './statistics.ts';
-import runPoint, { type PointResult, type PointTask } from './sweep-worker.ts';
+import { pointSteps, type PointResult, type PointTask } from './sweep-worker.ts';
 
 export interface SweepParam {
   path: string;
@@ -66,6 +67,10 @@ export interface SweepOptions {
   force?: boolean;
   shard?: { index: number; count: number };
   progress?: (done: number, total: number) => void;
+  /** Aborted: points under way stop, finished points are kept and the folder is marked partial. */
+  signal?: AbortSignal;
+  /** Complete an interrupted sweep in its folder: run only the points it is missing. */
+  resume?: boolean;
 }
 
 export interface SweepRow {
@@ -74,14 +79,34 @@ export interface SweepRow {
   result: PointResult;
 }
 
-/** Runs the points on `workers` threads (in this thread when 1), returning them in point order. */
-export async function runPoints(tasks: ReadonlyArray<{ point: number; task: PointTask }>, workers: number, progress?: (done: number, total: number) => void): Promise<PointResult[]> {
+/**
+ * Runs the points on `workers` threads (in this thread when 1), returning them in point order;
+ * a point that did not finish before `signal` was aborted is undefined.
+ */
+export async function runPoints(
+  tasks: ReadonlyArray<{ point: number; task: PointTask }>,
+  workers: number,
+  progress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<Array<PointResult | undefined>> {
   let done = 0;
   const tick = (r: PointResult): PointResult => {
     progress?.(++done, tasks.length);
     return r;
   };
-  if (workers <= 1 || tasks.length <= 1) return tasks.map((t) => tick(runPoint(t.task)));
+  if (workers <= 1 || tasks.length <= 1) {
+    const results: Array<PointResult | undefined> = [];
+    for (const t of tasks) {
+      const steps = pointSteps(t.task);
+      let s = steps.next(signal?.aborted !== true);
+      while (s.done !== true) {
+        await breathe();
+        s = steps.next(signal?.aborted !== true);
+      }
+      results.push(s.value === undefined ? undefined : tick(s.value));
+    }
+    return results;
+  }
   const pool = new Piscina({
     filename: new URL('./sweep-worker.ts', import.meta.url).href,
     execArgv: ['--import', import.meta.resolve('tsx')],
@@ -89,7 +114,17 @@ export async function runPoints(tasks: ReadonlyArray<{ point: number; task: Poin
     maxThreads: Math.min(workers, tasks.length),
   });
   try {
-    return await Promise.all(tasks.map((t) => pool.run(t.task).then((r: PointResult) => tick(r))));
+    return await Promise.all(
+      tasks.map((t) =>
+        pool.run(t.task, signal === undefined ? {} : { signal }).then(
+          (r: PointResult) => tick(r),
+          (e: unknown) => {
+            if (signal?.aborted === true) return undefined;
+            throw e;
+          },
+        ),
+      ),
+    );
   } finally {
     await pool.destroy();
   }
@@ -128,11 +163,20 @@ interface SweepFile {
   shard: { index: number; count: number } | null;
   points: number;
   rows: SweepRow[];
+  /** Only in an interrupted sweep: true, and the points of this sweep (or shard) not yet run. */
+  partial?: true;
+  missing?: number[];
 }
 
-function writeSweep(dir: ResultsDir, file: SweepFile): void {
+/** Writes sweep.csv and sweep.json and moves the folder into place; returns where it is. */
+function writeSweep(dir: ResultsDir, file: SweepFile): string {
   writeFileSync(dir.file('sweep.csv'), sweepCsv(file.params, file.rows));
   writeFileSync(dir.file('sweep.json'), JSON.stringify(file, null, 2) + '\n');
+  return dir.commit({ experiment: file.experiment, partial: file.partial === true });
+}
+
+function readSweepFile(path: string): SweepFile {
+  return parseJsonText(readFileSync(path, 'utf8'), displayPath(path)) as SweepFile;
 }
 
 /**
@@ -144,7 +188,9 @@ export function mergeSweeps(dirs: readonly string[], out: string | undefined, fo
   const files = dirs.map((d) => {
     const path = join(d, 'sweep.json');
     if (!existsSync(path)) throw new InputError(path, undefined, 'not found: merge takes folders written by cubesim sweep --shard i/n');
-    return { path, file: JSON.parse(readFileSync(path, 'utf8')) as SweepFile };
+    const file = readSweepFile(path);
+    if (file.partial === true) throw new InputError(path, undefined, `an interrupted sweep (points ${file.missing?.join(', ') ?? '?'} missing); finish it first with cubesim sweep ... --out ${d} --resume`);
+    return { path, file };
   });
   const first = files[0]!.file;
   const same = (f: SweepFile) => f.experiment === first.experiment && JSON.stringify(f.params) === JSON.stringify(first.params) && JSON.stringify(f.set) === JSON.stringify(first.set) && f.points === first.points;
@@ -165,18 +211,43 @@ export function mergeSweeps(dirs: readonly string[], out: string | undefined, fo
     const list = `${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}`;
     throw new InputError('merge', undefined, `${missing.length === 1 ? `point ${list} is` : `points ${list} are`} in none of the folders; give every shard`);
   }
-  const dir = ResultsDir.prepare(out, `${first.experiment}-sweep`, force);
+  const dir = ResultsDir.prepare(out, `${first.experiment}-sweep`, force, 'merge');
   try {
-    writeSweep(dir, { ...first, shard: null, rows: [...rows.values()].sort((a, b) => a.point - b.point) });
-    dir.commit();
-    return { dir: dir.final, rows: rows.size };
+    const final = writeSweep(dir, { ...first, shard: null, rows: [...rows.values()].sort((a, b) => a.point - b.point) });
+    return { dir: final, rows: rows.size };
   } catch (err) {
     dir.discard();
     throw err;
   }
 }
 
-export async function runSweep(experiment: string, opts: SweepOptions): Promise<{ dir: string; rows: SweepRow[] }> {
+export interface SweepResult {
+  /** The results folder; undefined when interrupted before any point finished (nothing written). */
+  dir: string | undefined;
+  rows: SweepRow[];
+  /** Points of this sweep (or shard) not run: none unless interrupted. */
+  missing: number[];
+  /** Points this call ran (the others came from the folder resumed). */
+  ran: number;
+}
+
+/** The finished rows of an interrupted sweep in `dir`, checked to be this same sweep. */
+function rowsToResume(dir: string, shown: string, same: Omit<SweepFile, 'rows'>): SweepRow[] {
+  const m = readFolderManifest(dir);
+  if (m === undefined || m.command !== 'sweep') {
+    throw new InputError('--resume', undefined, `${shown} is not a results folder of cubesim sweep; allowed: the --out folder of an interrupted sweep, with the same experiment and --param, --set, --calls, --replications and --shard`);
+  }
+  const path = join(dir, 'sweep.json');
+  const file = readSweepFile(path);
+  for (const key of ['experiment', 'params', 'set', 'shard', 'points'] as const) {
+    if (JSON.stringify(file[key]) !== JSON.stringify(same[key])) {
+      throw new InputError(displayPath(path), `field ${key}`, `got ${show(file[key])}, but this sweep has ${show(same[key])}; --resume completes the same sweep (experiment, --param, --set, --calls, --replications, --shard)`);
+    }
+  }
+  return file.rows;
+}
+
+export async function runSweep(experiment: string, opts: SweepOptions): Promise<SweepResult> {
   if (opts.params.length === 0) throw new InputError('--param', undefined, 'give at least one --param path=v1,v2,...');
   const base = opts.set ?? [];
   const points = grid(opts.params);
@@ -188,13 +259,34 @@ export async function runSweep(experiment: string, opts: SweepOptions): Promise<
     return { point, task: { experiment, set } };
   });
   const name = loadExperiment(experiment, { set: base }).experiment.name;
-  const dir = ResultsDir.prepare(opts.out, `${name}-sweep${opts.shard === undefined ? '' : `-shard${opts.shard.index}of${opts.shard.count}`}`, opts.force ?? false);
+  const folderName = `${name}-sweep${opts.shard === undefined ? '' : `-shard${opts.shard.index}of${opts.shard.count}`}`;
+  const header = { experiment: name, params: opts.params, set: base, shard: opts.shard ?? null, points: points.length };
+  const kept = new Map<number, SweepRow>();
+  let out = opts.out;
+  if (opts.resume === true) {
+    out ??= join('results', folderName);
+    const target = resolve(out);
+    if (!existsSync(target)) throw new InputError('--resume', undefined, `${out} does not exist; give the --out folder of the interrupted sweep`);
+    for (const row of rowsToResume(target, out, header)) kept.set(row.point, row);
+    if (tasks.every((t) => kept.has(t.point))) return { dir: target, rows: tasks.map((t) => kept.get(t.point)!), missing: [], ran: 0 };
+  }
+  const dir = ResultsDir.prepare(out, folderName, opts.force === true || opts.resume === true, 'sweep');
   try {
-    const results = await runPoints(tasks, opts.workers, opts.progress);
-    const rows = tasks.map((t, i) => ({ point: t.point, values: points[t.point]!, result: results[i]! }));
-    writeSweep(dir, { experiment: name, params: opts.params, set: base, shard: opts.shard ?? null, points: points.length, rows });
-    dir.commit();
-    return { dir: dir.final, rows };
+    const todo = tasks.filter((t) => !kept.has(t.point));
+    const results = await runPoints(todo, opts.workers, opts.progress, opts.signal);
+    todo.forEach((t, i) => {
+      const result = results[i];
+      if (result !== undefined) kept.set(t.point, { point: t.point, values: points[t.point]!, result });
+    });
+    const rows = tasks.flatMap((t) => kept.get(t.point) ?? []);
+    const missing = tasks.filter((t) => !kept.has(t.point)).map((t) => t.point);
+    const ran = results.filter((r) => r !== undefined).length;
+    if (rows.length === 0) {
+      dir.discard();
+      return { dir: undefined, rows, missing, ran };
+    }
+    const final = writeSweep(dir, { ...header, rows, ...(missing.length > 0 ? { partial: true as const, missing } : {}) });
+    return { dir: final, rows, missing, ran };
   } catch (err) {
     dir.discard();
     throw err;

@@ -16,14 +16,19 @@ function cannotWrite(flag: string, path: string, e: unknown): InputError {
   return new InputError(flag, undefined, `cannot write ${JSON.stringify(path)} (${codeOf(e)}); allowed: a new file in a folder that exists and can be written`);
 }
 
-/** Refuses, before anything runs, a destination that cannot be written or exists without `force`. */
-export function checkOutFile(path: string, force: boolean, flag = '--out'): void {
+/**
+ * Refuses, before anything runs, a destination that cannot be written, or exists without
+ * `force`, or exists and is not a file cubesim wrote (`ours`, when given, tells).
+ */
+export function checkOutFile(path: string, force: boolean, flag = '--out', ours?: (path: string) => boolean): void {
   if (path.trim() === '') throw new InputError(flag, undefined, `got ${JSON.stringify(path)}, an empty file name; allowed: a file name, e.g. call3.pcap`);
   const full = resolve(path);
   try {
     if (existsSync(full)) {
       if (statSync(full).isDirectory()) throw new InputError(flag, undefined, `${path} is a folder; give a file name`);
       if (!force) throw new InputError(flag, undefined, `${path} already exists; give another file name or --force to replace it`);
+      if (!statSync(full).isFile()) throw new InputError(flag, undefined, `${path} is not a plain file; give a file name`);
+      if (ours !== undefined && !ours(full)) throw new InputError(flag, undefined, `${path} was not written by cubesim; --force replaces only a file cubesim wrote (a ladder, trace JSON or capture of a simulated call)`);
     }
     const dir = dirname(full);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(flag, undefined, `folder ${dirname(path)} does not exist`);
@@ -34,8 +39,8 @@ export function checkOutFile(path: string, force: boolean, flag = '--out'): void
 }
 
 /** Writes the whole file under a temporary name beside it, then renames it into place. */
-export function writeOutFile(path: string, data: string | Uint8Array, force: boolean, flag = '--out'): void {
-  checkOutFile(path, force, flag);
+export function writeOutFile(path: string, data: string | Uint8Array, force: boolean, flag = '--out', ours?: (path: string) => boolean): void {
+  checkOutFile(path, force, flag, ours);
   const full = resolve(path);
   const temp = join(dirname(full), `.${basename(full)}.partial-${process.pid}`);
   try {

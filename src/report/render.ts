@@ -2,7 +2,10 @@
 // and its CSS are inline; the data is a JSON block that no browser runs as code. A
 // Content-Security-Policy allows nothing from the network, so the report opens from disk, offline.
 
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { InputError } from '../errors.ts';
+import { displayPath } from '../experiment/load.ts';
+import { addToManifest, readFolderManifest } from '../output/results-dir.ts';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -61,12 +64,27 @@ export async function renderReport(data: ReportData): Promise<string> {
   ].join('\n');
 }
 
-/** Writes DIR/report.html for a results folder (through a temporary file, renamed when complete). */
-export async function writeReport(dir: string): Promise<string> {
-  const html = await renderReport(await collectReport(dir));
+/**
+ * Writes DIR/report.html for a results folder (through a temporary file, renamed when complete)
+ * and lists it in the folder's manifest.json. An existing report.html is replaced only with
+ * `force`, and only when cubesim wrote it (the manifest lists it).
+ */
+export async function writeReport(dir: string, force = false): Promise<string> {
   const final = join(dir, 'report.html');
+  const shown = displayPath(final);
+  const manifest = readFolderManifest(dir);
+  if (existsSync(final)) {
+    if (!force) throw new InputError(shown, undefined, 'already exists; give --force to replace it');
+    if (manifest === undefined || !manifest.files.includes('report.html')) throw new InputError(shown, undefined, 'was not written by cubesim (the folder\'s manifest.json does not list it); --force replaces only a report cubesim wrote');
+  }
+  const html = await renderReport(await collectReport(dir));
   const temp = join(dir, `.report.html.partial-${process.pid}`);
-  writeFileSync(temp, html);
-  renameSync(temp, final);
+  try {
+    writeFileSync(temp, html);
+    renameSync(temp, final);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  if (manifest !== undefined) addToManifest(dir, 'report.html');
   return final;
 }
