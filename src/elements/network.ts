@@ -5,7 +5,7 @@
 
 import { Priority, type EventTarget, type Simulator } from '../kernel/simulator.ts';
 import type { RandomStream } from '../kernel/random.ts';
-import type { Fingerprint } from '../kernel/fingerprint.ts';
+import { textHash, type Fingerprint } from '../kernel/fingerprint.ts';
 import { NO_CHECKS, type Invariants } from '../kernel/invariants.ts';
 import type { SipMessage } from '../sip/message.ts';
 import type { SipPort, Wire } from '../sip/port.ts';
@@ -93,6 +93,8 @@ export interface NetworkCounters {
 }
 
 const METHOD_CODE: Readonly<Record<string, number>> = { INVITE: 1, ACK: 2, BYE: 3, UPDATE: 4, OPTIONS: 5, REFER: 6 };
+const REFRESHER_CODE: Readonly<Record<string, number>> = { '': 0, uac: 1, uas: 2 };
+const DIRECTION_CODE: Readonly<Record<string, number>> = { sendrecv: 0, sendonly: 1, recvonly: 2, inactive: 3 };
 
 // A message in flight is an event on its link carrying the message as data; the kind says which
 // way it goes and whether it has already waited for the processor, so nothing is made per message.
@@ -132,6 +134,48 @@ export class Link implements Wire, EventTarget {
     b.wire = this;
   }
 
+  /** The dialog identifiers last folded in and their hashes: a link carries one call's few, over and over. */
+  private idText: [string, string, string] = ['', '', ''];
+  private idHash: [number, number, number] = [textHash(''), textHash(''), textHash('')];
+
+  private idHashOf(slot: 0 | 1 | 2, text: string): number {
+    if (this.idText[slot] !== text) {
+      this.idText[slot] = text;
+      this.idHash[slot] = textHash(text);
+    }
+    return this.idHash[slot];
+  }
+
+  /**
+   * Folds a message put on the wire into the run's fingerprint: when, which way, whether lost or
+   * a retransmission, and every field the message carries on the wire (start line, Call-ID, tags,
+   * CSeq, Via branch, Supported/Require timer, Session-Expires with its refresher, Min-SE, Allow
+   * UPDATE, Retry-After, the SDP summary). Purpose is the model's own and stays out.
+   */
+  private foldIntoFingerprint(now: number, from: SipPort, msg: SipMessage, lost: boolean): void {
+    const f = this.fingerprint;
+    f.time(now);
+    f.int((METHOD_CODE[msg.method]! << 24) | (msg.status << 8) | (from === this.a ? 1 : 0) | (lost ? 2 : 0) | (msg.retransmission ? 4 : 0) | (this.leg === 'inbound' ? 8 : 0));
+    f.int(msg.cseq);
+    f.int(msg.branch);
+    f.int(this.idHashOf(0, msg.callId));
+    f.int(this.idHashOf(1, msg.fromTag));
+    f.int(this.idHashOf(2, msg.toTag));
+    f.int(msg.sessionExpires);
+    const sdp = msg.sdp;
+    // Min-SE is at most 86400 (< 2^17); the flags sit above it.
+    f.int(
+      msg.minSe |
+        (REFRESHER_CODE[msg.refresher]! << 18) |
+        (msg.supportedTimer ? 1 << 20 : 0) |
+        (msg.requireTimer ? 1 << 21 : 0) |
+        (msg.allowUpdate ? 1 << 22 : 0) |
+        (sdp === null ? 0 : (1 << 23) | (sdp.video ? 1 << 24 : 0) | (sdp.t38 ? 1 << 25 : 0) | (DIRECTION_CODE[sdp.audio]! << 26)),
+    );
+    f.int(msg.retryAfter);
+    if (sdp !== null) f.int(sdp.version);
+  }
+
   /** Last CSeq of a new request from each end, per Call-ID (for the invariant check). */
   private lastCseq: Map<string, number> | null = null;
 
@@ -153,10 +197,7 @@ export class Link implements Wire, EventTarget {
       if (this.leg === 'inbound') c.refreshRequestsInbound++;
       else c.refreshRequestsOutbound++;
     }
-    const f = this.fingerprint;
-    f.time(now);
-    f.int((METHOD_CODE[msg.method]! << 24) | (msg.status << 8) | (from === this.a ? 1 : 0) | (lost ? 2 : 0) | (msg.retransmission ? 4 : 0) | (this.leg === 'inbound' ? 8 : 0));
-    f.int(msg.cseq);
+    this.foldIntoFingerprint(now, from, msg, lost);
     this.observer?.onCarry(now, from, to, msg, lost, now + delay);
     if (lost) {
       c.messagesLost++;

@@ -129,6 +129,9 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
     f.int(call.index);
     f.text(call.outcome);
     f.text(call.cause);
+    f.text(call.leg);
+    f.text(call.side);
+    f.int(call.status);
     this.onCallOutcome(call);
   }
 
@@ -144,6 +147,15 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
     this.reported++;
     cube.recordLegs();
     addDialogCounters(this.counters, call.counters);
+    // The rest of the call's fate: what became of each feature it tried.
+    const f = this.fingerprint;
+    f.int(call.index);
+    f.int(call.features.length);
+    for (const x of call.features) {
+      f.text(x.feature);
+      f.text(x.status);
+      f.text(x.reason);
+    }
     this.onCall(call);
     if (call.index === this.stopAfterCall) {
       this.stopped = true;

@@ -30,9 +30,17 @@ export class Fingerprint {
 
   text(s: string): void {
     for (let i = 0; i < s.length; i++) this.int(s.charCodeAt(i));
+    this.int(s.length); // "ab" then "c" differs from "a" then "bc"
   }
 
   get value(): string {
     return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
   }
+}
+
+/** A 32-bit FNV-1a hash of a string, for folding a text that recurs (a Call-ID) as one integer. */
+export function textHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), PRIME);
+  return Math.imul(h ^ s.length, PRIME) >>> 0;
 }
