@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     // Simulation tests are CPU-bound; two cores here, so keep the pool small.
     pool: 'forks',
     maxWorkers: 2,

@@ -22,6 +22,15 @@ describe('cubesim trace', () => {
       'INVITE (refresh)', '200 OK', 'ACK', 'BYE', '200 OK', 'BYE', '200 OK',
     ]);
     expect(r.out).toContain('dropped: session-expired (outbound leg, BYE by callee)');
+    // The instant itself: the callee (the non-refresher, never refreshed since pre-xz answers the
+    // caller's refresh on its own leg) gives up at its 200 OK + SE - min(32, SE/3) = 6.911 + 1768
+    // (RFC 4028 §10), and the BYE leaves at that moment.
+    const at = (text: string) => r.out.split('\n').find((l) => l.includes(text))?.trim().split(/\s+/)[0];
+    expect(r.out).toMatch(/^ {3}6\.911 +\+2\.979 +\| +timer 1800 s, BYE at 1774\.91 unless refreshed \*$/m);
+    expect(r.out).toMatch(/^ {3}6\.911 +\+0\.000 +\|.*<-+ 200 OK -+\| +SE=1800;uac$/m);
+    expect(at('* expired: hanging up')).toBe('1774.911');
+    expect(r.out).toMatch(/^1774\.911 +\+0\.000 +\|.*<-+ BYE -+\|$/m);
+    expect(r.out).toContain('== dropped: session-expired (outbound leg, BYE by callee) at 1774.911 s ==');
   });
 
   it('writes JSON with every entry', () => {

@@ -18,7 +18,7 @@ import { formatSip } from '../src/sip/text.ts';
 import { formatRequest } from '../src/emulate/sip-text.ts';
 import type { Call } from '../src/elements/call.ts';
 import type { LoadedExperiment } from '../src/experiment/load.ts';
-import { gridCases, keyOf, loadCase, messagesOf, parseExpected, predict, type GridCase, type MessageEntry, type SippSide } from './golden-grid-cases.ts';
+import { gridCases, keyOf, loadCase, messagesOf, parseExpected, predict, type GridCase, type MessageEntry, type SippSide, type TracedCall } from './golden-grid-cases.ts';
 import { toolPresent } from './helpers.ts';
 import { parseSippLog, sippAvailable, startSipp, waitForUdpPort, type Seen, type SippRun } from './sipp.ts';
 
@@ -112,7 +112,7 @@ async function emulate(c: GridCase, loaded: LoadedExperiment, predicted: Message
 }
 
 /** The retransmissions the model predicts on one leg (sent again, not lost), by key, in order. */
-function predictedRepeats(call: Call, peer: 'caller' | 'callee'): string[] {
+function predictedRepeats(call: TracedCall, peer: 'caller' | 'callee'): string[] {
   return (call.trace ?? [])
     .filter((e): e is MessageEntry => e.kind === 'message' && e.retransmission && !e.lost && (e.from === peer || e.to === peer))
     .map((e) => keyOf(e.from, e.to, e));
@@ -139,7 +139,7 @@ describe.skipIf(!available)('cubesim emulate driven by SIPp (golden grid)', () =
   for (const c of gridCases().filter((x) => x.sipp !== null)) {
     it(`${c.id}: each SIPp sees what cubesim trace predicts, within ${TOLERANCE * 1000} ms`, async () => {
       const loaded = loadCase(c);
-      const call = predict(loaded);
+      const call = predict(c);
       const predicted = messagesOf(call);
       const run = await emulate(c, loaded, predicted);
       const why = `\n--- emulator\n${run.log.join('\n')}\n--- caller\n${run.caller.output}\n--- callee\n${run.callee?.output ?? ''}`;
@@ -325,7 +325,7 @@ describe('cubesim emulate on the command line', () => {
     const trace = cli(['trace', c.scenario, '--call', '0', '--format', 'json']);
     expect(trace.code).toBe(0);
     const entries = (JSON.parse(trace.stdout) as { entries: MessageEntry[] }).entries.filter((e) => e.kind === 'message' && !e.retransmission);
-    const predicted = messagesOf(predict(loadCase(c)));
+    const predicted = messagesOf(predict(c));
     expect(entries.map((e) => keyOf(e.from, e.to, e))).toEqual(predicted.map((e) => keyOf(e.from, e.to, e)));
 
     const p = ports();

@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Call, TraceEntry } from '../src/elements/call.ts';
 import { loadExperiment, type LoadedExperiment } from '../src/experiment/load.ts';
-import { runReplicationSync } from '../src/experiment/run.ts';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 
 /** A pause for SIPp given as the predicted time between two messages (a moment the model draws). */
 export interface PredictedGap {
@@ -81,12 +82,17 @@ export function loadCase(c: GridCase): LoadedExperiment {
   return loadExperiment(c.scenario, { set: c.set, allowShortSessionExpires: c.allowShortSessionExpires });
 }
 
-/** What `cubesim trace <scenario> --call 0` predicts: the traced first call. */
-export function predict(loaded: LoadedExperiment): Call {
-  let traced: Call | null = null;
-  runReplicationSync(loaded, 0, { traced: [0], stopAfterCall: 0, onCall: (c) => { if (c.index === 0) traced = c; } });
-  if (traced === null) throw new Error('the call was not traced');
-  return traced;
+/** A call as `cubesim trace --format json` writes it: its ladder entries. */
+export interface TracedCall {
+  trace: TraceEntry[];
+}
+
+/** What `cubesim trace <scenario> --call 0` predicts: the command itself is run, as a user would. */
+export function predict(c: GridCase): TracedCall {
+  const args = ['trace', c.scenario, '--call', '0', '--format', 'json', ...c.set.flatMap((x) => ['--set', x]), ...(c.allowShortSessionExpires ? ['--allow-short-session-expires'] : [])];
+  const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/cubesim.mjs'), ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cubesim ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { trace: (JSON.parse(r.stdout) as { entries: TraceEntry[] }).entries };
 }
 
 export type MessageEntry = Extract<TraceEntry, { kind: 'message' }>;
@@ -99,6 +105,6 @@ export function keyOf(from: string, to: string, e: { label: string; sessionExpir
 }
 
 /** The messages of a traced call, first transmissions only. */
-export function messagesOf(call: Call): MessageEntry[] {
+export function messagesOf(call: Pick<Call, 'trace'> | TracedCall): MessageEntry[] {
   return (call.trace ?? []).filter((e): e is MessageEntry => e.kind === 'message' && !e.retransmission && !e.lost);
 }

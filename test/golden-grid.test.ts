@@ -18,7 +18,7 @@ describe('golden grid, simulator', () => {
 
   for (const c of cases) {
     it(`${c.id}: the model plays the expected ladder`, () => {
-      const call = predict(loadCase(c));
+      const call = predict(c);
       const got = messagesOf(call);
       const start = got[0]!.t;
       expect(got.map((e) => keyOf(e.from, e.to, e))).toEqual(c.ladder.map((x) => x.key));

@@ -11,13 +11,14 @@ import { buildNotebooks, DIST_DIR, NOTEBOOKS } from '../scripts/build-notebooks.
 import { buildExperiment, simulate } from '../src/browser/spec.ts';
 import { loadExperiment } from '../src/experiment/load.ts';
 import { runReplicationSync } from '../src/experiment/run.ts';
+import { toolPresent } from './helpers.ts';
 import { hasChromium, launch, open, screenshot, serve, type OpenedPage } from './browser/chromium.ts';
 
 describe('browser model assembly (src/browser/spec.ts)', () => {
   // An experiment file's fields, with the configuration given as text instead of a path.
   function asPageWould(file: string, set: string[] = []) {
     const loaded = loadExperiment(file, { set });
-    const { name: _name, config: _config, $schema: _schema, description: _d, lookAt: _l, ...fields } = loaded.experiment;
+    const { name: _name, config: _config, $schema: _schema, description: _d, lookAt: _l, promises: _p, ...fields } = loaded.experiment;
     // Named as the CLI names the file in errors, so that the two specs compare equal.
     const configName = relative(process.cwd(), loaded.configPath);
     return { loaded, page: buildExperiment({ ...fields, configText: readFileSync(loaded.configPath, 'utf8'), configName }) };
@@ -106,7 +107,7 @@ async function change(page: Page, id: string, value: string): Promise<void> {
 
 const text = (page: Page, selector: string): Promise<string> => page.locator(selector).first().innerText();
 
-describe.skipIf(!hasChromium)(title, () => {
+describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
   let browser: Browser;
   let server: { url: string; close: () => Promise<void> };
   const opened: OpenedPage[] = [];

@@ -182,8 +182,8 @@ describe('cubesim trace --format pcap and run --pcap', () => {
     expect(missing.err.trim().split('\n')).toHaveLength(1);
   });
 
-  it('refuses to write a capture to a terminal', () => {
-    if (!existsSync('/usr/bin/script')) return; // util-linux script gives the command a terminal
+  // util-linux `script` gives the command a terminal.
+  it.skipIf(!toolPresent('script (util-linux)', existsSync('/usr/bin/script')))('refuses to write a capture to a terminal', () => {
     const cmd = `${process.execPath} ${join(process.cwd(), 'bin/cubesim.mjs')} trace ${join(process.cwd(), 'experiments/pre-xz.json')} --call 3 --format pcap`;
     const r = spawnSync('/usr/bin/script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' });
     expect(r.status).toBe(2);

@@ -15,6 +15,7 @@ import { parseParam, runSweep } from '../src/experiment/sweep.ts';
 import { collectReport } from '../src/report/collect.ts';
 import { REPORT_DOM, type ReportData } from '../src/report/data.ts';
 import { renderReport } from '../src/report/render.ts';
+import { toolPresent } from './helpers.ts';
 import { hasChromium, launch, open, screenshot, serve, type OpenedPage } from './browser/chromium.ts';
 
 const HOSTILE = '<script>alert(1)</script>';
@@ -22,7 +23,7 @@ const title = hasChromium
   ? 'report.html in headless Chromium'
   : 'report.html in headless Chromium (SKIPPED: no browser at /usr/bin/chromium; install Debian package chromium to run these)';
 
-describe.skipIf(!hasChromium)(title, () => {
+describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
   let root = '';
   let browser: Browser;
   let server: { url: string; close: () => Promise<void> };

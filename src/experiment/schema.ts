@@ -58,6 +58,73 @@ const endpointOverrideFrom = (floor: number) => z
   })
   .strict();
 
+// ---- promises: the figures an experiment's lookAt quotes, as data a test checks exactly ----
+
+const cell = z.union([z.string(), z.number()]);
+
+/** Facts of calls.csv: the rows matching `where` (column = value). */
+const callsPromise = z
+  .object({
+    where: z.record(z.string(), cell).default({}),
+    /** How many rows match. */
+    count: z.number().int().nonnegative().optional(),
+    /** ended_s - answered_s of every matching row: one value, or [lowest, highest]. */
+    lifetime: z.union([z.number(), z.tuple([z.number(), z.number()])]).optional(),
+    /** Decimals the lifetime is compared at (default: as many as it is written with). */
+    decimals: z.number().int().min(0).max(6).optional(),
+    /** Columns every matching row has. */
+    columns: z.record(z.string(), cell).optional(),
+  })
+  .strict();
+
+/** Facts of timeseries.csv: a column over the rows with from <= t_start_s < to, to the decimals written. */
+const seriesPromise = z
+  .object({
+    column: z.string().min(1),
+    from: z.number().nonnegative().default(0),
+    to: z.number().positive().optional(),
+    /** The column's mean over those rows. */
+    mean: z.number().optional(),
+    /** Its lowest and highest value there. */
+    range: z.tuple([z.number(), z.number()]).optional(),
+    /** The values themselves, row by row. */
+    values: z.array(z.number()).optional(),
+  })
+  .strict();
+
+/** A run of the experiment (as it is, or changed as `set`, `config`, `platform` say) and what its first replication gives. */
+const runPromise = z
+  .object({
+    set: z.array(z.string()).default([]),
+    config: z.string().optional(),
+    platform: z.string().optional(),
+    /** summary.json figures by dotted path, to the decimals written. */
+    summary: z.record(z.string(), z.number()).default({}),
+    calls: z.array(callsPromise).default([]),
+    timeseries: z.array(seriesPromise).default([]),
+  })
+  .strict();
+
+/** `cubesim compare` of the experiment: sides as --a and --b take them, and what changes. */
+const comparePromise = z
+  .object({
+    a: z.array(z.string()).min(1),
+    b: z.array(z.string()).min(1),
+    /** Calls whose fate changed (first replication). */
+    changed: z.number().int().nonnegative(),
+    /** Figures as [A, B]. */
+    figures: z.record(z.string(), z.tuple([z.number(), z.number()])).default({}),
+  })
+  .strict();
+
+export const promisesSchema = z
+  .object({
+    runs: z.array(runPromise).default([]),
+    compare: comparePromise.optional(),
+  })
+  .strict();
+export type Promises = z.infer<typeof promisesSchema>;
+
 /** The experiment schema with Session-Expires and Min-SE allowed down to `floor` seconds. */
 const experimentSchemaFrom = (floor: number) => z
   .object({
@@ -66,6 +133,8 @@ const experimentSchemaFrom = (floor: number) => z
     description: z.string().default(''),
     /** What to look at in the results (teaching experiments). */
     lookAt: z.string().optional(),
+    /** The figures lookAt quotes, checked exactly by the tests on the full run (seed as given). */
+    promises: promisesSchema.optional(),
     seed: z.union([z.number().int(), z.string().min(1)]).default(1),
     platform: z.string().min(1),
     /** Path to IOS CLI text or JSON configuration, relative to this file. */

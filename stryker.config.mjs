@@ -1,0 +1,21 @@
+// Mutation testing (npm run mutation; not part of npm test: it takes a long time). Stryker changes
+// the protocol code one small way at a time and runs the tests that cover each change; a mutant
+// no test notices is a rule the tests do not pin. The score per file is in the README.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate: [
+    'src/sip/session-timer.ts',
+    'src/sip/dialog.ts',
+    'src/sip/transaction.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  timeoutMS: 60000,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};

@@ -1,0 +1,29 @@
+// The tests Stryker runs against each mutant (npm run mutation): the in-process tests of the
+// protocol and the model. Left out: tests that drive the command in child processes (a child
+// runs the code unmutated, so they only cost time), browser and tool tests, and the golden
+// fingerprints, so that the score says what the named tests catch, not what a hash notices.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'test/session-timer.test.ts',
+      'test/transactions.test.ts',
+      'test/model.test.ts',
+      'test/midcall.test.ts',
+      'test/failure-modes.test.ts',
+      'test/golden-grid.test.ts',
+      'test/invariants.test.ts',
+      'test/properties.test.ts',
+      'test/experiments.test.ts',
+      'test/sip-text.test.ts',
+      'test/ladder-text.test.ts',
+      'test/lint.test.ts',
+      'test/mutants.test.ts',
+    ],
+    pool: 'forks',
+    maxWorkers: 1,
+    testTimeout: 120_000,
+    env: { CUBESIM_CHECK: '1' },
+  },
+});
