@@ -175,6 +175,11 @@ describe('--force replaces only a results folder cubesim wrote, or an empty fold
     const trace = cubesim(['trace', 'q.json', '--call', '0', '--out', 'afile.txt', '--force'], dir);
     expect(trace.code).toBe(2);
     expect(trace.err).toBe('cubesim: --out: afile.txt was not written by cubesim; --force replaces only a file cubesim wrote (a ladder, trace JSON or capture of a simulated call)\n');
+    symlinkSync('afile.txt', join(dir, 'link.txt'));
+    const link = cubesim(['trace', 'q.json', '--call', '0', '--out', 'link.txt', '--force'], dir);
+    expect(link.code).toBe(2);
+    expect(link.err).toBe('cubesim: --out: link.txt is a symbolic link; give a file name of its own\n');
+    rmSync(join(dir, 'link.txt'));
     expect(tree(dir)).toEqual(before);
     // Its own outputs, of each format, it replaces.
     for (const format of ['text', 'json', 'pcap']) {
@@ -284,6 +289,14 @@ describe('interrupting a command keeps what finished, exits 130 and leaves no te
     expect(readdirSync(dir).sort()).toEqual(['configs', 'notes', 'q.json']);
   });
 
+  it('run: SIGHUP (a closed terminal) stops it the same way', async () => {
+    const dir = scratch();
+    const r = await interrupted(['run', join(ROOT, 'experiments/bench-w1.json'), '--calls', '300000', '--out', 'r', '--progress', 'lines'], dir, 'SIGHUP', (err) => err.includes('calls done'));
+    expect(r.code).toBe(130);
+    expect(lastLine(r.err)).toMatch(/^cubesim: interrupted by SIGHUP: kept the \d+ calls computed so far in .*\/r, marked "partial": true$/);
+    expect(hidden(dir)).toEqual([]);
+  });
+
   it('run: says in one line what it kept', async () => {
     const dir = scratch();
     const r = await interrupted(['run', join(ROOT, 'experiments/bench-w1.json'), '--calls', '300000', '--out', 'r', '--progress', 'lines'], dir, 'SIGINT', (err) => err.includes('calls done'));
@@ -307,7 +320,7 @@ describe('two commands aimed at the same folder never lose a result', () => {
       child.on('exit', (code) => resolve({ code, out, err }));
     });
     await until(() => existsSync(join(dir, '.same.partial')));
-    const owner = Number(readFileSync(join(dir, '.same.partial/.cubesim-owner'), 'utf8'));
+    const owner = Number(readFileSync(join(dir, '.same.partial/.cubesim-owner'), 'utf8').split(' ')[0]);
     for (const force of [[], ['--force']]) {
       const second = cubesim(['run', w1, '--calls', '10', '--out', 'same', ...force], dir);
       expect(second.code).toBe(2);
@@ -322,6 +335,28 @@ describe('two commands aimed at the same folder never lose a result', () => {
     expect(r.out).toContain(`  results in  ${dir}/same-2\n`);
     expect(readdirSync(join(dir, 'same'))).toEqual(['user.txt']);
     expect(JSON.parse(readFileSync(join(dir, 'same-2/summary.json'), 'utf8')).calls.offered).toBe(60000);
+    expect(hidden(dir)).toEqual([]);
+  });
+
+  it('with --force, a destination that changed meanwhile is left alone, and so is an earlier DIR-2', async () => {
+    const dir = scratch();
+    const w1 = join(ROOT, 'experiments/bench-w1.json');
+    expect(cubesim(['run', 'q.json', '--calls', '10', '--out', 'same'], dir).code).toBe(0);
+    expect(cubesim(['run', 'q.json', '--calls', '11', '--out', 'same-2'], dir).code).toBe(0);
+    const earlier = tree(join(dir, 'same-2'));
+    const r = await new Promise<Ran>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'run', w1, '--calls', '40000', '--out', 'same', '--force'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '', err = '';
+      child.stdout.on('data', (d) => (out += String(d)));
+      child.stderr.on('data', (d) => (err += String(d)));
+      child.on('exit', (code) => resolve({ code, out, err }));
+      void until(() => existsSync(join(dir, '.same.partial'))).then(() => writeFileSync(join(dir, 'same/notes.txt'), 'mine\n'));
+    });
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(`cubesim: ${dir}/same changed while cubesim was working and is left as it is; results written to ${dir}/same-3\n`);
+    expect(readFileSync(join(dir, 'same/notes.txt'), 'utf8')).toBe('mine\n');
+    expect(tree(join(dir, 'same-2'))).toEqual(earlier);
+    expect(JSON.parse(readFileSync(join(dir, 'same-3/summary.json'), 'utf8')).calls.offered).toBe(40000);
     expect(hidden(dir)).toEqual([]);
   });
 
@@ -439,6 +474,10 @@ describe('small things a user trips on', () => {
     const g = cubesim(['lint', 'global.ios'], dir);
     expect(g.code).toBe(2);
     expect(g.err).toBe('cubesim: global.ios: line 1: unknown command "midcall-signaling passthru" in global configuration mode; it belongs under voice service voip / sip\n');
+    writeFileSync(join(dir, 'vc.ios'), 'voice service voip\n allow-connections sip to sip\n sip\n  voice-class sip midcall-signaling passthru\nend\n');
+    const vc = cubesim(['lint', 'vc.ios'], dir);
+    expect(vc.code).toBe(2);
+    expect(vc.err).toBe('cubesim: vc.ios: line 4: unknown command "voice-class sip midcall-signaling passthru" in sip mode; the Session Refresh with Reinvites feature (midcall-signaling passthru) cannot be configured per dial-peer, only under voice service voip / sip (feature document: "on a dial-peer basis is not supported"); the form here is "midcall-signaling passthru"\n');
     const v = cubesim(['lint', 'voip.ios'], dir);
     expect(v.err).toBe('cubesim: voip.ios: line 3: unknown command "midcall-signaling block" in voice service voip mode; it belongs under voice service voip / sip; per dial-peer the form is "voice-class sip midcall-signaling block"\n');
   });

@@ -2,6 +2,8 @@
 // can and keep what it finished (exit 130); a second one stops at once (the results folder being
 // written is removed on exit, so nothing half-written stays).
 
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 export class Interruption {
   private readonly controller = new AbortController();
   /** The signal that stopped the command, once one came. */
@@ -9,7 +11,8 @@ export class Interruption {
 
   private readonly onSignal = (s: NodeJS.Signals): void => {
     if (this.received !== undefined) {
-      process.stderr.write(`\ncubesim: ${s} again: stopped at once, nothing more written\n`);
+      // On a terminal the progress line is cleared first; in a log file the message is one line.
+      process.stderr.write(`${process.stderr.isTTY === true ? '\r\x1b[K' : ''}cubesim: ${s} again: stopped at once, nothing more written\n`);
       process.exit(130);
     }
     this.received = s;
@@ -17,8 +20,8 @@ export class Interruption {
   };
 
   constructor() {
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
+    // SIGHUP too: a closed terminal or a dropped SSH session stops the command the same way.
+    for (const s of SIGNALS) process.on(s, this.onSignal);
   }
 
   /** Aborted when the first signal comes (for pools and loops that take an AbortSignal). */
@@ -36,8 +39,7 @@ export class Interruption {
   }
 
   dispose(): void {
-    process.off('SIGINT', this.onSignal);
-    process.off('SIGTERM', this.onSignal);
+    for (const s of SIGNALS) process.off(s, this.onSignal);
   }
 }
 

@@ -7,7 +7,7 @@ import { closestMatch } from '../schema-errors.ts';
 import { InvariantViolation } from '../kernel/invariants.ts';
 import { loadExperiment } from '../experiment/load.ts';
 import { breathe, CALLS_CSV_MODES, replicationSteps, runExperiment, type Progress, type ReplicationResult, type RunResult } from '../experiment/run.ts';
-import { withInterruption } from './interruption.ts';
+import { withInterruption, type Interruption } from './interruption.ts';
 import { PROGRESS_MODES, progressDisplay } from './progress.ts';
 import { CUBESIM_VERSION } from '../package-info.ts';
 import { renderLadder, traceToJson } from '../output/ladder-text.ts';
@@ -94,7 +94,7 @@ function formatComparison(cmp: Comparison, dir: string): string {
   const first = cmp.changed.filter((c) => c.replication === 0);
   const lines = [
     `cubesim compare ${cmp.a.experiment.name}${cmp.partial ? ' (PARTIAL: interrupted)' : ''}: A = ${side(cmp.a)}, B = ${side(cmp.b)}, seed ${cmp.a.experiment.seed}, ${cmp.replications} replication${cmp.replications === 1 ? '' : 's'}`,
-    `  calls       ${n} ${cmp.partial && cmp.completeReplications === 0 ? 'compared (side B was interrupted)' : 'in each run'}; ${first.length} changed fate (${n > 0 ? ((100 * first.length) / n).toFixed(1) : '0'} %)`,
+    `  calls       ${n} ${cmp.stoppedIn?.run === 'side B' && cmp.completeReplications === 0 ? 'compared (side B was interrupted)' : 'in each run'}; ${first.length} changed fate (${n > 0 ? ((100 * first.length) / n).toFixed(1) : '0'} %)`,
   ];
   const groups = transitions(first);
   for (const t of groups.slice(0, 8)) {
@@ -152,9 +152,32 @@ function nothingMeasured(loaded: LoadedExperiment, result: RunResult): string[] 
   return [`no call was established: all ${offered} were rejected (${why}); cubesim lint ${displayPath(loaded.configPath)} --platform ${loaded.spec.platform.id} says why`];
 }
 
+/** What an interrupted comparison kept, for its one line on stderr. */
+function stoppedText(cmp: Comparison): string {
+  const at = cmp.stoppedIn!;
+  const whole = cmp.completeReplications > 0 ? `kept ${cmp.completeReplications} of ${cmp.replications} replications` : '';
+  const rep = cmp.replications > 1 ? ` of replication ${at.replication + 1}` : '';
+  switch (at.run) {
+    case 'side A': return `${whole}; replication ${at.replication + 1} was stopped in side A, before anything could be compared`;
+    case 'side B': return `${whole === '' ? '' : `${whole}, and `}compared the ${at.callsCompared} calls side B had finished${rep}`;
+    case 'replay': return `every figure and changed call${rep} is complete, but their first differences were not traced`;
+  }
+}
+
 /** The report writer, loaded only when a report is asked for (it brings esbuild and d3). */
 async function writeReport(dir: string, force = false): Promise<string> {
   return (await import('../report/render.ts')).writeReport(dir, force);
+}
+
+/**
+ * --report once the results are written: skipped when the command was interrupted (the user asked
+ * it to stop); otherwise written with Ctrl-C back to its default, since building a report cannot
+ * stop halfway and keep anything (its file appears only when complete).
+ */
+async function reportAfter(interruption: Interruption, dir: string): Promise<void> {
+  if (interruption.interrupted) return;
+  interruption.dispose();
+  process.stdout.write(`  report      ${await writeReport(dir)}\n`);
 }
 
 /** `i/n` with 1 <= i <= n. */
@@ -309,7 +332,7 @@ async function main(argv: string[]): Promise<number> {
           .option('config', { type: 'string', describe: 'border element configuration: IOS CLI text or JSON (overrides the file)' })
           .option('platform', { type: 'string', describe: 'platform model id, e.g. isr-12.4-20T (overrides the file)' })
           .option('out', { type: 'string', describe: 'results folder (default results/<experiment name>)' })
-          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder' })
+          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder that cubesim wrote' })
           .option('set', { type: 'string', array: true, describe: 'override any field: path=value (JSON value or text)' })
           .option('report', { type: 'boolean', default: false, describe: 'also write report.html (d3 pictures, opens from disk)' })
           .option('pcap', { type: 'string', describe: 'also write calls.pcap: the SIP messages of the first N calls (first replication)' })
@@ -344,14 +367,15 @@ async function main(argv: string[]): Promise<number> {
           });
           display.clear();
           if (interruption.interrupted) {
-            const s = result.summary as { calls: { offered: unknown } };
-            interruption.report(`kept the ${fig(s.calls.offered)} calls computed so far in ${result.dir}, marked "partial": true`);
+            const offered = result.replications.reduce((t, r) => t + r.summary.calls.offered, 0);
+            const reps = result.replications.length > 1 ? ` (${result.replications.length - 1} replications complete, the last one partial)` : '';
+            interruption.report(`kept the ${offered} calls computed so far${reps} in ${result.dir}, marked "partial": true`);
           } else {
             for (const w of nothingMeasured(loaded, result)) warn(w);
           }
           process.stdout.write(formatSummary(result.summary, result.dir) + '\n');
           if (result.pcap !== undefined) process.stdout.write(`  capture     ${result.pcap}\n`);
-          if (args.report) process.stdout.write(`  report      ${await writeReport(result.dir)}\n`);
+          if (args.report) await reportAfter(interruption, result.dir);
           exitCode = result.summary['partial'] === true ? 130 : 0;
         });
       },
@@ -408,7 +432,7 @@ async function main(argv: string[]): Promise<number> {
           const from = !args.resume ? '' : result.ran === 0 ? ' (all were there already: nothing run)' : ` (${result.ran} run now, ${resumed} from the interrupted sweep)`;
           const partial = result.missing.length > 0 ? ` of ${total} (PARTIAL: interrupted)` : '';
           process.stdout.write(`cubesim sweep: ${result.rows.length} points${partial}${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`} on ${workers} worker${workers === 1 ? '' : 's'}${from}\n  results in  ${result.dir}\n`);
-          if (args.report) process.stdout.write(`  report      ${await writeReport(result.dir)}\n`);
+          if (args.report) await reportAfter(interruption, result.dir);
         });
       },
     )
@@ -424,7 +448,7 @@ async function main(argv: string[]): Promise<number> {
           .option('replications', { type: 'string', describe: 'replications (paired: the same seeds on both sides)' })
           .option('set', { type: 'string', array: true, describe: 'override any field on both sides: path=value' })
           .option('out', { type: 'string', describe: 'results folder (default results/<name>-compare)' })
-          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder' })
+          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder that cubesim wrote' })
           .option('report', { type: 'boolean', default: false, describe: 'also write report.html' })
           .example('$0 compare experiments/regression-passthru-vs-none.json --a experiments/configs/passthru.ios --b experiments/configs/no-midcall.ios', 'remove midcall-signaling passthru')
           .example('$0 compare experiments/quickstart.json --a platform=isr-12.4-20T --b platform=isr-12.4-11T --b experiments/configs/pre-xz.ios', 'a release downgrade'),
@@ -460,14 +484,11 @@ async function main(argv: string[]): Promise<number> {
           }
           const written = writeComparison(cmp, sides, dir);
           if (cmp.partial) {
-            const kept = cmp.completeReplications === 0
-              ? `compared the ${cmp.calls[0] ?? 0} calls side B had finished`
-              : `kept ${cmp.completeReplications} of ${cmp.replications} replications and the changed calls of the one under way`;
-            interruption.report(`${kept}, in ${written}, marked "partial": true`);
+            interruption.report(`${stoppedText(cmp)}, in ${written}, marked "partial": true`);
             exitCode = 130;
           }
           process.stdout.write(formatComparison(cmp, written) + '\n');
-          if (args.report) process.stdout.write(`  report      ${await writeReport(written)}\n`);
+          if (args.report) await reportAfter(interruption, written);
         });
       },
     )
@@ -504,7 +525,7 @@ async function main(argv: string[]): Promise<number> {
           .option('call', { type: 'string', demandOption: true, describe: 'call index (0 is the first call to arrive)' })
           .option('format', { choices: ['text', 'json', 'pcap'] as const, default: 'text' as const, describe: 'a ladder drawn in the terminal, JSON, or a pcap capture (Wireshark, tshark, sngrep)' })
           .option('out', { type: 'string', describe: 'write to this file (pcap: needed unless the output is redirected)' })
-          .option('force', { type: 'boolean', default: false, describe: 'replace an existing --out file' })
+          .option('force', { type: 'boolean', default: false, describe: 'replace an existing --out file that cubesim trace wrote' })
           .option('replication', { type: 'string', default: '0', describe: 'which replication (seed) to trace' })
           .option('config', { type: 'string', describe: 'border element configuration (overrides the file)' })
           .option('platform', { type: 'string', describe: 'platform model id (overrides the file)' })
@@ -590,7 +611,7 @@ async function main(argv: string[]): Promise<number> {
         y
           .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'the shard folders' })
           .option('out', { type: 'string', describe: 'results folder (default results/<name>-sweep)' })
-          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder' })
+          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder that cubesim wrote' })
           .example('$0 merge results/w1-shard1of4 results/w1-shard2of4 results/w1-shard3of4 results/w1-shard4of4', 'after a job array'),
       (args) => {
         const r = mergeSweeps(args.dirs.map(String), args.out, args.force);
@@ -610,7 +631,7 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     .option('check', { type: 'boolean', default: false, describe: 'check protocol and bookkeeping invariants while running (slower); a violation stops the run' })
-    .option('progress', { choices: PROGRESS_MODES, default: 'auto' as const, describe: 'progress on stderr: redrawn on a terminal (auto), one line every few seconds for a log file (lines), or none' })
+    .option('progress', { choices: PROGRESS_MODES, default: 'auto' as const, describe: 'progress on stderr: redrawn on a terminal (auto), a line per tenth of the work for a log file (lines), or none' })
     .middleware((a) => {
       if (a['check'] === true) process.env['CUBESIM_CHECK'] = '1';
     })

@@ -303,7 +303,11 @@ class IosParser {
     // Known somewhere else? Then say where it goes rather than guessing a spelling.
     // Plain midcall-signaling is known in dial-peer mode only to be refused there (see
     // midcallUnderDialPeer): never point to it; name the voice-class form where one exists.
-    const midcall = words[0]?.toLowerCase() === 'midcall-signaling';
+    const lower = words.map((w) => w.toLowerCase());
+    const midcall = lower[0] === 'midcall-signaling';
+    // The dial-peer form of passthru is refused too: the feature is global only.
+    const voiceClassPassthru = lower.slice(0, 3).join(' ') === 'voice-class sip midcall-signaling' && lower.slice(3).join(' ') === 'passthru';
+    if (voiceClassPassthru) this.fail(n, `${here}; ${PER_DIAL_PEER_REFUSAL}; the form here is "midcall-signaling passthru"`);
     const homes = (Object.keys(COMMANDS) as ModeKind[]).filter(
       (kind) => kind !== frame.kind && findCommand(kind, words) !== undefined && !(midcall && kind === 'dial-peer-voip'),
     );

@@ -115,6 +115,8 @@ export interface Comparison {
   partial: boolean;
   /** Replications both sides finished (the deltas are over these). */
   completeReplications: number;
+  /** Where it was stopped (null: it was not): a side's run, or the replays that find the first differences. */
+  stoppedIn: null | { run: 'side A' | 'side B' | 'replay'; replication: number; callsCompared: number };
 }
 
 export function loadSide(experiment: string, side: Side, common: ExperimentOverrides): LoadedExperiment {
@@ -163,13 +165,13 @@ export function* compareSteps(a: LoadedExperiment, b: LoadedExperiment, traceLim
   const rowsB: Array<Record<string, number>> = [];
   const fingerprints = { a: [] as string[], b: [] as string[] };
   const calls: number[] = [];
-  let partial = false;
-  for (let r = 0; r < R && !partial; r++) {
+  let stoppedIn: Comparison['stoppedIn'] = null;
+  for (let r = 0; r < R && stoppedIn === null; r++) {
     const fatesA = new Map<number, Fate>();
     const ranA = yield* relay(`side A${R > 1 ? `, replication ${r + 1}/${R}` : ''}`, replicationSteps(a, r, { onCall: (c) => fatesA.set(c.index, fateOf(c)) }));
     if (ranA.stopped) {
       if (r === 0) return undefined;
-      partial = true;
+      stoppedIn = { run: 'side A', replication: r, callsCompared: 0 };
       break;
     }
     let mine: ChangedCall[] = [];
@@ -184,19 +186,19 @@ export function* compareSteps(a: LoadedExperiment, b: LoadedExperiment, traceLim
         fatesA.delete(c.index);
       },
     }));
-    partial = ranB.stopped;
     // A call side B had not finished when stopped (its outcome still active) is not compared:
     // it is neither absent nor changed.
-    if (partial) {
+    if (ranB.stopped) {
       n -= ranB.result.summary.calls.active;
       mine = mine.filter((c) => c.b.outcome !== 'active');
+      stoppedIn = { run: 'side B', replication: r, callsCompared: n };
     } else {
       for (const [index, fa] of fatesA) mine.push({ replication: r, call: index, a: fa, b: { outcome: 'absent', cause: '', leg: '', side: '', features: '' }, divergence: null });
     }
     mine.sort((x, y) => x.call - y.call);
     calls.push(n);
     changed.push(...mine);
-    if (partial) break;
+    if (stoppedIn !== null) break;
     rowsA.push(flatten(ranA.result.summary));
     rowsB.push(flatten(ranB.result.summary));
     fingerprints.a.push(ranA.result.fingerprint);
@@ -208,7 +210,7 @@ export function* compareSteps(a: LoadedExperiment, b: LoadedExperiment, traceLim
       const replayA = yield* relay('replaying A for the first differences', replicationSteps(a, r, { traced, onCall: (c) => c.trace !== null && ta.set(c.index, c) }));
       const replayB = replayA.stopped ? replayA : yield* relay('replaying B for the first differences', replicationSteps(b, r, { traced, onCall: (c) => c.trace !== null && tb.set(c.index, c) }));
       // Stopped during the replays: the changed calls stand, without their first difference.
-      if (replayB.stopped) partial = true;
+      if (replayB.stopped) stoppedIn = { run: 'replay', replication: r, callsCompared: n };
       else for (const c of mine.slice(0, traceLimit)) c.divergence = firstDivergence(ta.get(c.call)?.trace ?? [], tb.get(c.call)?.trace ?? []);
     }
   }
@@ -220,7 +222,7 @@ export function* compareSteps(a: LoadedExperiment, b: LoadedExperiment, traceLim
     const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
     deltas[k] = { a: r6(estimate(xa).mean), b: r6(estimate(xb).mean), delta: r6(d.mean), ci95: d.ci95 === null ? null : [r6(d.ci95[0]), r6(d.ci95[1])] };
   }
-  return { a, b, replications: R, calls, changed, deltas, fingerprints, partial, completeReplications: rowsA.length };
+  return { a, b, replications: R, calls, changed, deltas, fingerprints, partial: stoppedIn !== null, completeReplications: rowsA.length, stoppedIn };
 }
 
 /** Each feature's result in a fate, by feature name. */

@@ -3,8 +3,8 @@
 // InputError naming the file and the field or line; nothing is run or written before all of
 // it has been checked.
 
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { loadConfigText } from '../config/json.ts';
 import type { ConfigReadOptions } from '../config/ios.ts';
@@ -13,6 +13,7 @@ import { checkAgainstPlatform } from '../config/validate.ts';
 import type { BorderElementConfig } from '../config/types.ts';
 import { InputError } from '../errors.ts';
 import { PROJECT_DIR } from '../package-info.ts';
+import { isInside, realOrSame } from '../paths.ts';
 import {
   borderElementModelSchema,
   defectTableSchema,
@@ -187,20 +188,6 @@ export function loadFromManifest(dir: string): LoadedExperiment {
   for (const [id, p] of Object.entries((m['profiles'] ?? {}) as Record<string, unknown>)) profiles[id] = validate(endpointProfileSchema, p, file);
   const spec = specFor(experiment, platform, config, loadBorderElementModel(), profiles);
   return { file, experiment, configPath: resolve(dir, configFile), configText, spec };
-}
-
-/** The real path of `path` when it exists (symlinks followed), else `path` itself. */
-function realOrSame(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
-function isInside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
 }
 
 /**

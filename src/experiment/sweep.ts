@@ -95,13 +95,16 @@ export async function runPoints(
     return r;
   };
   if (workers <= 1 || tasks.length <= 1) {
+    // Points not started when the signal came are missing (undefined), like unfinished ones.
     const results: Array<PointResult | undefined> = [];
+    const going = () => signal?.aborted !== true;
     for (const t of tasks) {
+      if (!going()) break;
       const steps = pointSteps(t.task);
-      let s = steps.next(signal?.aborted !== true);
+      let s = steps.next();
       while (s.done !== true) {
         await breathe();
-        s = steps.next(signal?.aborted !== true);
+        s = steps.next(going());
       }
       results.push(s.value === undefined ? undefined : tick(s.value));
     }
@@ -235,7 +238,7 @@ export interface SweepResult {
 function rowsToResume(dir: string, shown: string, same: Omit<SweepFile, 'rows'>): SweepRow[] {
   const m = readFolderManifest(dir);
   if (m === undefined || m.command !== 'sweep') {
-    throw new InputError('--resume', undefined, `${shown} is not a results folder of cubesim sweep; allowed: the --out folder of an interrupted sweep, with the same experiment and --param, --set, --calls, --replications and --shard`);
+    throw new InputError('--resume', undefined, `${shown} is not a results folder of cubesim sweep; allowed: the folder of an interrupted sweep (its --out), resumed with the same experiment, --param, --set, --calls, --replications and --shard`);
   }
   const path = join(dir, 'sweep.json');
   const file = readSweepFile(path);

@@ -12,11 +12,12 @@
 // - if the destination appears while cubesim works, the results go to the next free `<name>-N`
 //   and cubesim says so: no result is lost and what it prints is where they are;
 // - the temporary folder is removed whenever the process exits without committing it.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { CUBESIM_VERSION, PROJECT_DIR } from '../package-info.ts';
+import { isInside, realOrSame } from '../paths.ts';
 
 /** The commands that write a results folder, as manifest.json names them. */
 export const RESULTS_COMMANDS = ['run', 'sweep', 'compare', 'merge'] as const;
@@ -55,24 +56,20 @@ export function addToManifest(dir: string, file: string): void {
   const m = JSON.parse(readFileSync(path, 'utf8')) as FolderManifest & Record<string, unknown>;
   if (m.files.includes(file)) return;
   m.files = [...m.files, file].sort();
-  const temp = join(dir, `.manifest.json.partial-${process.pid}`);
-  writeFileSync(temp, JSON.stringify(m, null, 2) + '\n');
-  renameSync(temp, path);
+  writeBeside(path, JSON.stringify(m, null, 2) + '\n');
 }
 
-function realOrSame(path: string): string {
+/** Writes a whole file under a temporary name beside it and renames it into place; the temporary file never stays. */
+export function writeBeside(path: string, data: string | Uint8Array): void {
+  const temp = join(dirname(path), `.${basename(path)}.partial-${process.pid}`);
   try {
-    return realpathSync(path);
-  } catch {
-    return path;
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+  } finally {
+    rmSync(temp, { force: true });
   }
 }
 
-/** Whether `path` is `dir` or inside it. */
-function isInside(path: string, dir: string): boolean {
-  const rel = relative(dir, path);
-  return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
-}
 
 function listNames(names: readonly string[]): string {
   const shown = names.slice(0, 3).map((n) => JSON.stringify(n)).join(', ');
@@ -107,7 +104,10 @@ export function replaceRefusal(path: string, shown: string): string | undefined 
   const entries = readdirSync(path).sort();
   if (entries.length === 0) return undefined;
   const m = readFolderManifest(path);
-  if (m === undefined) return `${shown} holds ${listNames(entries)} and no manifest.json written by cubesim; ${FORCE_RULE}`;
+  if (m === undefined) {
+    const why = entries.includes('manifest.json') ? 'a manifest.json that lists no files (an older cubesim, or not cubesim, wrote it)' : 'no manifest.json written by cubesim';
+    return `${shown} holds ${listNames(entries)} and ${why}; ${FORCE_RULE}`;
+  }
   const foreign = entries.filter((e) => !m.files.includes(e) && e !== OWNER);
   if (foreign.length > 0) return `${shown} holds ${listNames(foreign)}, which cubesim did not write; ${FORCE_RULE}`;
   return undefined;
@@ -136,31 +136,42 @@ function tempOf(final: string): string {
   return join(dirname(final), `.${basename(final)}.partial`);
 }
 
-type Claim = { claimed: true } | { claimed: false; owner: number | undefined };
+type Claim = { claimed: true } | { claimed: false; owner: string | undefined };
+
+/** Who writes a temporary folder: process id and host, as its owner file says. */
+const ME = `${process.pid} ${hostname()}`;
 
 /**
  * Makes the destination's temporary folder, which only one process can do (mkdir is atomic).
- * One left by a process that is gone is removed and made again; one whose owner cannot be
- * read (being made this instant) counts as taken.
+ * One left by a process of this host that is gone is renamed aside (atomic: only one process
+ * wins it) and removed, then made again. One whose owner cannot be read (being made this
+ * instant) or lives on another host (a shared file system) counts as taken.
  */
 function claim(final: string): Claim {
   const temp = tempOf(final);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       mkdirSync(temp);
-      writeFileSync(join(temp, OWNER), `${process.pid}\n`);
+      writeFileSync(join(temp, OWNER), `${ME}\n`);
       return { claimed: true };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    let owner: number | undefined;
+    let owner: string;
     try {
-      owner = Number.parseInt(readFileSync(join(temp, OWNER), 'utf8'), 10);
+      owner = readFileSync(join(temp, OWNER), 'utf8').trim();
     } catch {
       return { claimed: false, owner: undefined };
     }
-    if (!Number.isInteger(owner) || alive(owner)) return { claimed: false, owner };
-    rmSync(temp, { recursive: true, force: true }); // abandoned: its process is gone
+    const [pid, host] = owner.split(' ');
+    if (host !== hostname() || !Number.isInteger(Number(pid)) || alive(Number(pid))) return { claimed: false, owner };
+    const stale = `${temp}-stale-${process.pid}`;
+    try {
+      renameSync(temp, stale);
+    } catch {
+      continue; // another process took it aside first
+    }
+    rmSync(stale, { recursive: true, force: true });
   }
   return { claimed: false, owner: undefined };
 }
@@ -177,6 +188,8 @@ export class ResultsDir {
     readonly temp: string,
     private readonly force: boolean,
     private readonly command: ResultsCommand,
+    /** The destination was there when the command started (empty, or to be replaced with --force). */
+    private readonly existedAtStart: boolean,
   ) {
     open.add(this);
     if (!cleanupInstalled) {
@@ -218,10 +231,11 @@ export class ResultsDir {
         throw cannotCreate(final, e);
       }
       if (!c.claimed) {
-        const who = c.owner === undefined ? 'another cubesim' : `another cubesim (process ${c.owner})`;
+        const [pid, host] = (c.owner ?? '').split(' ');
+        const who = c.owner === undefined ? 'another cubesim' : `another cubesim (process ${pid}${host === hostname() ? '' : ` on ${host}`})`;
         throw new InputError('--out', undefined, `${out} is being written by ${who}; give another folder, or wait until it is done (remove ${tempOf(final)} if no cubesim is running)`);
       }
-      return new ResultsDir(final, tempOf(final), force, command);
+      return new ResultsDir(final, tempOf(final), force, command, existsSync(final) || isSymlink(final));
     }
     const base = resolve('results', name);
     try {
@@ -229,7 +243,7 @@ export class ResultsDir {
       for (let i = 1; ; i++) {
         const final = i === 1 ? base : `${base}-${i}`;
         if (existsSync(final) || isSymlink(final)) continue;
-        if (claim(final).claimed) return new ResultsDir(final, tempOf(final), false, command);
+        if (claim(final).claimed) return new ResultsDir(final, tempOf(final), false, command, false);
       }
     } catch (e) {
       throw cannotCreate(base, e);
@@ -242,36 +256,59 @@ export class ResultsDir {
 
   /**
    * Writes manifest.json (the command, every file written, then `fields`) and moves the
-   * finished results into place; returns where they are. A destination that appeared meanwhile
-   * and may not be replaced is left as it is: the results go to the next free `<name>-N`.
+   * finished results into place; returns where they are. Only the destination itself is ever
+   * replaced, and only as prepare allowed (empty, or with --force a folder cubesim wrote): the old
+   * folder is renamed aside, the new one renamed in, and only then the old one removed. A
+   * destination that may no longer be replaced is left as it is and the results go to the first
+   * `<name>-N` that does not exist.
    */
   commit(fields: Record<string, unknown>): string {
     const files = [...new Set([...readdirSync(this.temp).filter((f) => f !== OWNER), 'manifest.json'])].sort();
     const manifest = { cubesim: CUBESIM_VERSION, command: this.command, files, ...fields };
     writeFileSync(this.file('manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     let final = this.final;
-    for (let i = 2; ; i++) {
-      if (existsSync(final) || isSymlink(final)) {
-        const replaceable = isEmptyFolder(final) || (this.force && protectedFolder(final) === undefined && replaceRefusal(final, final) === undefined);
-        if (!replaceable) {
-          final = `${this.final}-${i}`;
-          continue;
-        }
-        rmSync(final, { recursive: true, force: true });
-      }
-      try {
-        renameSync(this.temp, final);
-        break;
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
-        final = `${this.final}-${i}`; // taken between the check and the rename
+    const present = existsSync(final) || isSymlink(final);
+    // rename(2) replaces an empty folder in one step; a folder that is no longer empty refuses it.
+    const placed = !present || isEmptyFolder(final) ? this.moveIn(final) : this.force && replaceRefusal(final, final) === undefined && this.replace(final);
+    if (!placed) {
+      for (let i = 2; ; i++) {
+        final = `${this.final}-${i}`;
+        if (!existsSync(final) && !isSymlink(final) && this.moveIn(final)) break;
       }
     }
     rmSync(join(final, OWNER), { force: true });
     open.delete(this);
-    if (final !== this.final) process.stderr.write(`cubesim: ${this.final} appeared while cubesim was working and is left as it is; results written to ${final}\n`);
+    if (final !== this.final) {
+      const what = this.existedAtStart ? 'changed while cubesim was working' : 'appeared while cubesim was working';
+      process.stderr.write(`cubesim: ${this.final} ${what} and is left as it is; results written to ${final}\n`);
+    }
     return final;
+  }
+
+  /** Renames the results to `to` if nothing is there (or an empty folder); false if something is. */
+  private moveIn(to: string): boolean {
+    try {
+      renameSync(this.temp, to);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') return false;
+      throw e;
+    }
+  }
+
+  /** Replaces the results folder cubesim wrote at `to`: old aside, new in, old removed (or put back). */
+  private replace(to: string): boolean {
+    const aside = join(dirname(to), `.${basename(to)}.replaced-${process.pid}`);
+    renameSync(to, aside);
+    // Checked again once aside: nothing can be added to it there.
+    if (replaceRefusal(aside, to) !== undefined || !this.moveIn(to)) {
+      if (!existsSync(to)) renameSync(aside, to);
+      else process.stderr.write(`cubesim: the earlier results of ${to} are kept in ${aside}\n`);
+      return false;
+    }
+    rmSync(aside, { recursive: true, force: true });
+    return true;
   }
 
   /** Removes the temporary folder (the run failed, or was stopped with nothing to keep). */

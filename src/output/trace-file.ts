@@ -1,6 +1,6 @@
 // Whether a file is one `cubesim trace --out` wrote: a text ladder, trace JSON, or a capture of
 // simulated calls. `--force` replaces such a file and nothing else.
-import { openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { PARTIES } from '../sip/text.ts';
 
 /** The first bytes of a file (enough for a ladder's title, a JSON head or a capture's first frame). */
@@ -33,7 +33,7 @@ export function isTraceOutput(path: string): boolean {
   if (/^call \d+: .* -> CUBE -> /.test(text)) return true;
   if (!text.startsWith('{\n  "call": {')) return false;
   try {
-    const j = JSON.parse(head(path, 1 << 30).toString('utf8')) as { call?: { callId?: unknown }; entries?: unknown };
+    const j = JSON.parse(readFileSync(path, 'utf8')) as { call?: { callId?: unknown }; entries?: unknown };
     return typeof j.call?.callId === 'string' && Array.isArray(j.entries);
   } catch {
     return false;

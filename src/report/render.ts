@@ -2,10 +2,10 @@
 // and its CSS are inline; the data is a JSON block that no browser runs as code. A
 // Content-Security-Policy allows nothing from the network, so the report opens from disk, offline.
 
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import { displayPath } from '../experiment/load.ts';
-import { addToManifest, readFolderManifest } from '../output/results-dir.ts';
+import { addToManifest, readFolderManifest, writeBeside } from '../output/results-dir.ts';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -77,14 +77,7 @@ export async function writeReport(dir: string, force = false): Promise<string> {
     if (!force) throw new InputError(shown, undefined, 'already exists; give --force to replace it');
     if (manifest === undefined || !manifest.files.includes('report.html')) throw new InputError(shown, undefined, 'was not written by cubesim (the folder\'s manifest.json does not list it); --force replaces only a report cubesim wrote');
   }
-  const html = await renderReport(await collectReport(dir));
-  const temp = join(dir, `.report.html.partial-${process.pid}`);
-  try {
-    writeFileSync(temp, html);
-    renameSync(temp, final);
-  } finally {
-    rmSync(temp, { force: true });
-  }
+  writeBeside(final, await renderReport(await collectReport(dir)));
   if (manifest !== undefined) addToManifest(dir, 'report.html');
   return final;
 }
