@@ -1,6 +1,7 @@
 // The tests Stryker runs against each mutant (npm run mutation): the in-process tests of the
 // protocol and the model. Left out: tests that drive the command in child processes (a child
-// runs the code unmutated, so they only cost time), browser and tool tests, and the golden
+// runs the code unmutated, so they only cost time: the golden grid runs cubesim trace), browser
+// and tool tests, the full runs of the shipped experiments (minutes per mutant), and the golden
 // fingerprints, so that the score says what the named tests catch, not what a hash notices.
 import { defineConfig } from 'vitest/config';
 
@@ -9,17 +10,12 @@ export default defineConfig({
     include: [
       'test/session-timer.test.ts',
       'test/transactions.test.ts',
+      'test/mutants.test.ts',
       'test/model.test.ts',
       'test/midcall.test.ts',
       'test/failure-modes.test.ts',
-      'test/golden-grid.test.ts',
       'test/invariants.test.ts',
       'test/properties.test.ts',
-      'test/experiments.test.ts',
-      'test/sip-text.test.ts',
-      'test/ladder-text.test.ts',
-      'test/lint.test.ts',
-      'test/mutants.test.ts',
     ],
     pool: 'forks',
     maxWorkers: 1,

@@ -134,6 +134,10 @@ function cases(): Case[] {
     add('experiment: Session-Expires 60', ['run', f], `${f}: field endpoints.cucm.timer.sessionExpires: got 60; must be 0 (no timer) or 90-86400 seconds (RFC 4028 §4, §5)`);
   }
   {
+    const f = exp('se-below-own-min-se', (e) => { e.endpoints = { cucm: { timer: { sessionExpires: 1200 } } }; });
+    add('experiment: a caller asking for less than its own Min-SE', ['run', f], `${f}: field endpoints.cucm.timer: sessionExpires 1200 is below minSe 1800; allowed: sessionExpires 0 (no interval asked for) or at least minSe, since RFC 4028 §5 and §7.1 forbid a request whose Session-Expires is below its own Min-SE`);
+  }
+  {
     const f = exp('endpoint-field', (e) => { e.endpoints = { cucm: { timr: { sessionExpires: 90 } } }; });
     add('experiment: unknown field in an endpoint override', ['run', f], `${f}: field endpoints.cucm.timr: unknown field "timr"; allowed fields: defects, timer, allowUpdate, answersUpdate; did you mean "timer"?`);
   }

@@ -100,7 +100,13 @@ const validExperiment = fc
     const used = new Set([...g.callers, ...g.callees].map((m) => m.profile));
     const endpoints: Record<string, { defects?: string[]; timer?: object }> = {};
     for (const [id, d] of Object.entries(g.defects)) if (used.has(id) && d.length > 0) endpoints[id] = { defects: d };
-    for (const [id, t] of Object.entries(g.timers)) if (used.has(id) && Object.keys(t).length > 0) endpoints[id] = { ...endpoints[id], timer: t };
+    for (const [id, t] of Object.entries(g.timers)) {
+      if (!used.has(id) || Object.keys(t).length === 0) continue;
+      // RFC 4028 §5: a caller never asks for an interval below its own Min-SE (refused as bad input).
+      const base = BASE_TIMERS[id]!;
+      const se = t.sessionExpires ?? base.sessionExpires, minSe = t.minSe ?? base.minSe;
+      endpoints[id] = { ...endpoints[id], timer: se > 0 && se < minSe ? { ...t, sessionExpires: minSe } : t };
+    }
     return {
       name: 'property',
       seed: g.seed,
@@ -120,6 +126,11 @@ const validExperiment = fc
       endpoints,
     };
   });
+
+/** Each profile's own Session-Expires and Min-SE, which an override changes one at a time. */
+const BASE_TIMERS: Record<string, { sessionExpires: number; minSe: number }> = Object.fromEntries(
+  PROFILES.map((id) => [id, (JSON.parse(readFileSync(`models/endpoints/${id}.json`, 'utf8')) as { timer: { sessionExpires: number; minSe: number } }).timer]),
+);
 
 describe('valid small experiments', () => {
   it('run without error, keep every invariant, and account for every offered call', () => {

@@ -6,6 +6,7 @@
 import { Priority, type EventTarget, type Simulator } from '../kernel/simulator.ts';
 import type { RandomStream } from '../kernel/random.ts';
 import { textHash, type Fingerprint } from '../kernel/fingerprint.ts';
+import type { LegTimerChecks } from './timer-checks.ts';
 import { NO_CHECKS, type Invariants } from '../kernel/invariants.ts';
 import type { SipMessage } from '../sip/message.ts';
 import type { SipPort, Wire } from '../sip/port.ts';
@@ -111,6 +112,8 @@ export class Link implements Wire, EventTarget {
   }
 
   observer: LinkObserver | null = null;
+  /** RFC 4028 rules checked on this leg's wire (--check). */
+  timerChecks: LegTimerChecks | null = null;
 
   constructor(
     readonly sim: Simulator,
@@ -199,6 +202,7 @@ export class Link implements Wire, EventTarget {
     }
     this.foldIntoFingerprint(now, from, msg, lost);
     this.observer?.onCarry(now, from, to, msg, lost, now + delay);
+    this.timerChecks?.onCarry(now, from, msg);
     if (lost) {
       c.messagesLost++;
       return;

@@ -5,6 +5,7 @@
 
 import { Priority, Simulator, type EventTarget } from '../kernel/simulator.ts';
 import { Fingerprint } from '../kernel/fingerprint.ts';
+import { LegTimerChecks } from './timer-checks.ts';
 import { RandomStream, Streams } from '../kernel/random.ts';
 import type { BorderElementConfig } from '../config/types.ts';
 import type { Platform } from '../config/platform.ts';
@@ -209,6 +210,11 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
       const callerPort = new SipPort(sim, spec.sip, 'caller');
       links.push(new Link(sim, callerPort, cubeIn, net.inbound, random, this.counters, cubeIn, this.processor, 'inbound', this.fingerprint, this.invariants, index));
       caller = new Endpoint('caller', callerPort, call, spec.profiles[draw.callerProfile]!, this.behaviours.get(draw.callerProfile)!, spec.features, 0);
+    }
+    if (this.invariants.enabled) {
+      const parties = [this.borderElement.legBehaviour, this.behaviours.get(draw.calleeProfile)!, draw.h323 ? caller.behaviour : this.behaviours.get(draw.callerProfile)!];
+      const rules = { minSe: parties.every((b) => !b.ignoreMinSeWithoutSe), refresher: parties.every((b) => b.reading === 'transaction') };
+      for (const l of links) l.timerChecks = new LegTimerChecks(this.invariants, index, rules);
     }
     if (index < this.tracedBelow || this.traced.has(index)) {
       call.enableTrace((d) => d.port.name);

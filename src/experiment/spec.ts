@@ -86,6 +86,14 @@ export function resolveProfiles(
     for (const [i, d] of p.defects.entries()) {
       if (defects.defects[d] === undefined) throw unknownId(file, `field endpoints.${id}.defects.${i}`, 'defect', d, Object.keys(defects.defects).sort());
     }
+    const t = p.timer;
+    // RFC 4028 §5, §7.1: the INVITE a caller sends never asks for a Session-Expires below its own
+    // Min-SE (as a callee the profile's interval is only what it asks for when a request has none,
+    // and never below its minimum: RFC 4028 §9, negotiateAsUas).
+    const caller = w.callers.some((c) => c.profile === id);
+    if (caller && t.supported && t.sessionExpires > 0 && t.sessionExpires < t.minSe) {
+      throw new InputError(file, `field endpoints.${id}.timer`, `sessionExpires ${t.sessionExpires} is below minSe ${t.minSe}; allowed: sessionExpires 0 (no interval asked for) or at least minSe, since RFC 4028 §5 and §7.1 forbid a request whose Session-Expires is below its own Min-SE`);
+    }
     profiles[id] = effectiveProfile(p, defects, schema);
   }
   for (const id of Object.keys(experiment.endpoints)) {

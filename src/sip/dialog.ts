@@ -33,6 +33,15 @@ import {
 } from './transaction.ts';
 
 /** re-INVITE, UPDATE, UPDATE when the peer's Allow lists it, or UPDATE falling back to re-INVITE on 405/501. */
+
+/**
+ * RFC 3261 §14.1: after a 491 the UAC waits a random time before it tries again: 2.1-4.0 s when it
+ * owns the Call-ID (it sent the dialog's initial INVITE), 0-2.0 s otherwise, so that the two
+ * sides of a glare do not collide again.
+ */
+export function glareBackoffWindow(ownsCallId: boolean): readonly [number, number] {
+  return ownsCallId ? [2.1, 4.0] : [0, 2.0];
+}
 export type RefreshMethod = 'invite' | 'update' | 'update-if-allowed' | 'update-fallback-invite';
 
 /** How a party handles RFC 4028 on a dialog: an endpoint profile, or the border element's leg. */
@@ -588,7 +597,8 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
   }
 
   glareBackoff(): number {
-    return this.createdByUs ? this.ctx.backoff().steps(2.1, 4.0, 0.01) : this.ctx.backoff().steps(0, 2.0, 0.01);
+    const [low, high] = glareBackoffWindow(this.createdByUs);
+    return this.ctx.backoff().steps(low, high, 0.01);
   }
 
   // ---- 2xx retransmission (UAS core) ---------------------------------------------------

@@ -86,8 +86,9 @@ export function negotiateAsUas(offer: TimerOffer, policy: UasTimerPolicy): UasDe
     return { kind: 'accept', sessionExpires: 0, refresher: '', requireTimer: false };
   }
   const refresher: RefresherToken = !offer.supportedTimer ? 'uas' : offer.refresher !== '' ? offer.refresher : policy.preferredRefresher;
-  // §9: Require: timer MUST accompany refresher=uac, SHOULD accompany uas when the UAC supports it.
-  const requireTimer = refresher === 'uac' || offer.supportedTimer;
+  // §9: Require: timer MUST accompany refresher=uac, SHOULD accompany uas when the UAC supports it;
+  // refresher=uac only arises when the UAC supports timers, so both come to that.
+  const requireTimer = offer.supportedTimer;
   return { kind: 'accept', sessionExpires: se, refresher, requireTimer };
 }
 
