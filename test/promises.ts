@@ -2,7 +2,7 @@
 // full run. Shared by test/promises.test.ts and scripts/promises.ts, which prints what a run gives.
 import { callRow, CALL_COLUMNS } from '../src/output/calls-csv.ts';
 import { loadExperiment } from '../src/experiment/load.ts';
-import { runReplicationSync } from '../src/experiment/run.ts';
+import { runReplicationSync, stepsToEnd } from '../src/experiment/run.ts';
 import { flatten } from '../src/experiment/statistics.ts';
 import { compareSteps, type Comparison } from '../src/experiment/compare.ts';
 import type { TimeseriesRow } from '../src/output/timeseries-csv.ts';
@@ -104,10 +104,7 @@ export function compareFor(file: string, c: NonNullable<Promises['compare']>): N
     const s = side(w);
     return loadExperiment(file, { set: s.set, ...(s.config !== undefined ? { config: s.config } : {}), ...(s.platform !== undefined ? { platform: s.platform } : {}) });
   };
-  const steps = compareSteps(load(c.a), load(c.b), 0);
-  let s = steps.next();
-  while (s.done !== true) s = steps.next(true);
-  const cmp: Comparison = s.value!;
+  const cmp: Comparison = stepsToEnd(compareSteps(load(c.a), load(c.b), 0))!;
   const figures: Record<string, [number, number]> = {};
   for (const [k, [a, b]] of Object.entries(c.figures)) {
     const d = cmp.deltas[k];

@@ -6,7 +6,7 @@ import { InputError, isInputError } from '../errors.ts';
 import { closestMatch } from '../schema-errors.ts';
 import { InvariantViolation } from '../kernel/invariants.ts';
 import { loadExperiment } from '../experiment/load.ts';
-import { breathe, CALLS_CSV_MODES, replicationSteps, runExperiment, type Progress, type ReplicationResult, type RunResult } from '../experiment/run.ts';
+import { CALLS_CSV_MODES, driveSteps, replicationSteps, runExperiment, type Progress, type ReplicationResult, type RunResult } from '../experiment/run.ts';
 import { withInterruption, type Interruption } from './interruption.ts';
 import { PROGRESS_MODES, progressDisplay } from './progress.ts';
 import { CUBESIM_VERSION } from '../package-info.ts';
@@ -464,18 +464,12 @@ async function main(argv: string[]): Promise<number> {
         const display = progressDisplay(args['progress']);
         await withInterruption(async (interruption) => {
           const dir = comparisonDir(a, args.out, args.force);
-          const steps = compareSteps(a, b);
-          let step = steps.next();
           let run = '';
-          while (step.done !== true) {
-            const p = step.value;
+          const cmp = await driveSteps(compareSteps(a, b), () => !interruption.interrupted, (p) => {
             display.show(`  ${p.run}: ${progressLine(p, a.experiment.calls).trimStart()}`, shareDone(p, a.experiment), p.run !== run);
             run = p.run;
-            await breathe();
-            step = steps.next(!interruption.interrupted);
-          }
+          });
           display.clear();
-          const cmp = step.value;
           if (cmp === undefined) {
             dir.discard();
             interruption.report('side A had not finished its first run, so there is nothing to compare; nothing written');
@@ -553,10 +547,7 @@ async function main(argv: string[]): Promise<number> {
         const interrupted = await withInterruption(async (interruption) => {
           const steps = replicationSteps(loaded, replication, { traced: [k], stopAfterCall: k, onCall: (c) => { if (c.index === k) traced = c; } });
           const display = progressDisplay(args['progress']);
-          for (let s = steps.next(); s.done !== true; s = steps.next(!interruption.interrupted)) {
-            display.show(progressLine(s.value, k + 1), s.value.finished / (k + 1));
-            await breathe();
-          }
+          await driveSteps(steps, () => !interruption.interrupted, (p) => display.show(progressLine(p, k + 1), p.finished / (k + 1)));
           display.clear();
           if (interruption.interrupted && traced === null) interruption.report(`call ${k} was not over yet; nothing written`);
           return interruption.interrupted && traced === null;

@@ -10,7 +10,7 @@ import type { Call, TraceEntry } from '../elements/call.ts';
 import { ResultsDir } from '../output/results-dir.ts';
 import { timerHeaders } from '../output/timer-headers.ts';
 import { loadExperiment, type ExperimentOverrides, type LoadedExperiment } from './load.ts';
-import { replicationSteps, type Progress, type ReplicationResult } from './run.ts';
+import { replicationSteps, stepsToEnd, type Progress, type ReplicationResult } from './run.ts';
 import { estimate, flatten, unionKeys } from './statistics.ts';
 
 /** One side of a comparison: overrides (`path=value`) and/or a configuration file. */
@@ -148,8 +148,7 @@ export interface CompareProgress extends Progress {
 
 /** Runs both sides, every replication, to the end; `traceLimit` changed calls per side get a divergence. */
 export function compare(a: LoadedExperiment, b: LoadedExperiment, traceLimit = 200): Comparison {
-  const steps = compareSteps(a, b, traceLimit);
-  for (let s = steps.next(); ; s = steps.next(true)) if (s.done === true) return s.value!;
+  return stepsToEnd(compareSteps(a, b, traceLimit))!; // never stopped, so never undefined
 }
 
 /**

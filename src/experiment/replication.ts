@@ -141,10 +141,14 @@ export function* replicationSteps(loaded: Runnable, replication: number, opts: R
   return { replication, seed, summary, fingerprint: sim.fingerprint.value, partial, arrived: sim.offeredCalls };
 }
 
+/** Steps a generator of slices (a replication, a sweep point, a comparison) to its end without pausing. */
+export function stepsToEnd<P, R>(steps: Generator<P, R, boolean | undefined>): R {
+  for (let s = steps.next(); ; s = steps.next(true)) if (s.done === true) return s.value;
+}
+
 /** Runs a replication to its end without pausing. */
 export function runReplicationSync(loaded: Runnable, replication: number, opts: ReplicationOptions = {}): ReplicationResult {
-  const steps = replicationSteps(loaded, replication, opts);
-  for (let s = steps.next(); ; s = steps.next(true)) if (s.done === true) return s.value;
+  return stepsToEnd(replicationSteps(loaded, replication, opts));
 }
 
 export function configName(loaded: Runnable): string {

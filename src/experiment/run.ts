@@ -105,6 +105,21 @@ function bytesText(n: number): string {
 /** Lets the event loop run (signals, streams) between slices of work done on this thread. */
 export const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * Steps a generator of slices (a replication, a sweep point, a comparison) to its end on this
+ * thread, letting the event loop run between slices so that a signal is seen; `go()` false sends
+ * the generator its stop. `onStep` sees each slice's progress.
+ */
+export async function driveSteps<P, R>(steps: Generator<P, R, boolean | undefined>, go: () => boolean, onStep?: (p: P) => void): Promise<R> {
+  let s = steps.next();
+  while (s.done !== true) {
+    onStep?.(s.value);
+    await breathe();
+    s = steps.next(go());
+  }
+  return s.value;
+}
+
 /** Runs every replication and writes the results folder. */
 export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions = {}): Promise<RunResult> {
   const mode = opts.callsCsv ?? 'all';

@@ -2,7 +2,7 @@
 // The same steps serve the worker threads and the single-worker case, so results cannot
 // depend on the number of workers.
 import { loadExperiment } from './load.ts';
-import { replicationSteps, type Progress } from './run.ts';
+import { replicationSteps, stepsToEnd, type Progress } from './run.ts';
 import { flatten } from './statistics.ts';
 
 export interface PointTask {
@@ -40,6 +40,5 @@ export function* pointSteps(task: PointTask): Generator<Progress, PointResult | 
 }
 
 export default function runPoint(task: PointTask): PointResult {
-  const steps = pointSteps(task);
-  for (let s = steps.next(); ; s = steps.next(true)) if (s.done === true) return s.value!;
+  return stepsToEnd(pointSteps(task))!; // never stopped, so never undefined
 }

@@ -10,7 +10,7 @@ import { InputError } from '../errors.ts';
 import { readFolderManifest, ResultsDir } from '../output/results-dir.ts';
 import { parseJsonText, show } from '../schema-errors.ts';
 import { displayPath, loadExperiment, parseAssignment } from './load.ts';
-import { breathe } from './run.ts';
+import { driveSteps } from './run.ts';
 import { estimate, unionKeys } from './statistics.ts';
 import { pointSteps, type PointResult, type PointTask } from './sweep-worker.ts';
 
@@ -100,13 +100,8 @@ export async function runPoints(
     const going = () => signal?.aborted !== true;
     for (const t of tasks) {
       if (!going()) break;
-      const steps = pointSteps(t.task);
-      let s = steps.next();
-      while (s.done !== true) {
-        await breathe();
-        s = steps.next(going());
-      }
-      results.push(s.value === undefined ? undefined : tick(s.value));
+      const result = await driveSteps(pointSteps(t.task), going);
+      results.push(result === undefined ? undefined : tick(result));
     }
     return results;
   }
