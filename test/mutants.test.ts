@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEntry } from '../src/elements/call.ts';
 import { glareBackoffWindow } from '../src/sip/dialog.ts';
-import { effectiveMinSe, expiryDelay, isLocalRefresher, negotiateAsUas, retryAfter422, tokenForOwnRefresh } from '../src/sip/session-timer.ts';
+import { effectiveMinSe, expiryDelay, intervalWhenAnswerSilent, isLocalRefresher, negotiateAsUas, retryAfter422, tokenForOwnRefresh } from '../src/sip/session-timer.ts';
 import { RFC3261_TIMERS } from '../src/sip/transaction.ts';
 import { load, run } from './helpers.ts';
 
@@ -45,6 +45,11 @@ describe('RFC 4028 rules', () => {
     expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: 'uac', minSe: 90 }, policy)).toEqual({ kind: 'accept', sessionExpires: 1800, refresher: 'uac', requireTimer: true });
     // No Session-Expires in the request: the UAS's own interval, not silence.
     expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 0, refresher: '', minSe: 0 }, policy)).toEqual({ kind: 'accept', sessionExpires: 1800, refresher: 'uas', requireTimer: true });
+  });
+
+  it('§7.2: a UAC whose 2xx is silent about the timer runs it alone only when it is made to (U7), else has none', () => {
+    expect(intervalWhenAnswerSilent(1800, true)).toBe(1800);
+    expect(intervalWhenAnswerSilent(1800, false)).toBe(0);
   });
 
   it('§4: no refresher parameter means nobody is named, whatever the reading', () => {

@@ -115,7 +115,7 @@ export type RefresherReading = 'transaction' | 'dialog';
  * @param weCreatedDialog this party sent the dialog's initial INVITE
  */
 export function isLocalRefresher(token: RefresherToken, weSentRequest: boolean, weCreatedDialog: boolean, reading: RefresherReading): boolean {
-  if (token === '') return false;
+  // No parameter ('') names neither role.
   const mine = reading === 'transaction' ? (weSentRequest ? 'uac' : 'uas') : weCreatedDialog ? 'uac' : 'uas';
   return token === mine;
 }
