@@ -137,16 +137,23 @@ export class Link implements Wire, EventTarget {
     b.wire = this;
   }
 
-  /** The dialog identifiers last folded in and their hashes: a link carries one call's few, over and over. */
-  private idText: [string, string, string] = ['', '', ''];
-  private idHash: [number, number, number] = [textHash(''), textHash(''), textHash('')];
+  /**
+   * The dialog identifiers (Call-ID, From tag, To tag) last folded in, and one hash of the three:
+   * a link carries one call's few, over and over, so the text is hashed only when it changes.
+   */
+  private lastCallId = '';
+  private lastFromTag = '';
+  private lastToTag = '';
+  private lastIdHash = 0;
 
-  private idHashOf(slot: 0 | 1 | 2, text: string): number {
-    if (this.idText[slot] !== text) {
-      this.idText[slot] = text;
-      this.idHash[slot] = textHash(text);
+  private dialogIdHash(msg: SipMessage): number {
+    if (msg.callId !== this.lastCallId || msg.fromTag !== this.lastFromTag || msg.toTag !== this.lastToTag) {
+      this.lastCallId = msg.callId;
+      this.lastFromTag = msg.fromTag;
+      this.lastToTag = msg.toTag;
+      this.lastIdHash = textHash(`${msg.callId}\u0000${msg.fromTag}\u0000${msg.toTag}`);
     }
-    return this.idHash[slot];
+    return this.lastIdHash;
   }
 
   /**
@@ -161,10 +168,9 @@ export class Link implements Wire, EventTarget {
     f.int((METHOD_CODE[msg.method]! << 24) | (msg.status << 8) | (from === this.a ? 1 : 0) | (lost ? 2 : 0) | (msg.retransmission ? 4 : 0) | (this.leg === 'inbound' ? 8 : 0));
     f.int(msg.cseq);
     f.int(msg.branch);
-    f.int(this.idHashOf(0, msg.callId));
-    f.int(this.idHashOf(1, msg.fromTag));
-    f.int(this.idHashOf(2, msg.toTag));
-    f.int(msg.sessionExpires);
+    f.int(this.dialogIdHash(msg));
+    // Session-Expires is at most 86400 (< 2^17); Retry-After (-1 when absent) sits above it.
+    f.int(msg.sessionExpires | ((msg.retryAfter + 1) << 17));
     const sdp = msg.sdp;
     // Min-SE is at most 86400 (< 2^17); the flags sit above it.
     f.int(
@@ -175,7 +181,6 @@ export class Link implements Wire, EventTarget {
         (msg.allowUpdate ? 1 << 22 : 0) |
         (sdp === null ? 0 : (1 << 23) | (sdp.video ? 1 << 24 : 0) | (sdp.t38 ? 1 << 25 : 0) | (DIRECTION_CODE[sdp.audio]! << 26)),
     );
-    f.int(msg.retryAfter);
     if (sdp !== null) f.int(sdp.version);
   }
 
