@@ -6,6 +6,7 @@ import {
   InviteClientTransaction,
   InviteServerTransaction,
   NonInviteClientTransaction,
+  NonInviteServerTransaction,
   RFC3261_TIMERS,
   type ClientTransaction,
 } from '../src/sip/transaction.ts';
@@ -80,5 +81,137 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
     expect(acks).toHaveLength(2);
     expect(acks.every((a) => a.m.branch === 7 && a.m.cseq === 1)).toBe(true);
     expect(u.seen.responses).toEqual([422]);
+  });
+});
+
+describe('RFC 3261 §17 transaction states, message by message', () => {
+  function setup(name = 'callee') {
+    const sim = new Simulator();
+    const port = new SipPort(sim, RFC3261_TIMERS, name);
+    const sent = blackHole(sim, port);
+    return { sim, port, sent, statuses: () => sent.map((s) => `${s.m.method} ${s.m.status}${s.m.retransmission ? ' again' : ''}`) };
+  }
+  const T1 = RFC3261_TIMERS.T1;
+
+  it('INVITE server: a retransmitted INVITE gets the last response again in Proceeding and Completed, nothing once Accepted or before any response', () => {
+    const { sim, port, statuses } = setup();
+    const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1);
+    const ist = new InviteServerTransaction(port, req, {});
+    ist.receiveRequest({ ...req, retransmission: true }); // nothing sent yet: nothing to repeat
+    expect(statuses()).toEqual([]);
+    ist.respond(ist.makeResponse(180, 'b'));
+    ist.receiveRequest({ ...req, retransmission: true });
+    expect(statuses()).toEqual(['INVITE 180', 'INVITE 180 again']);
+    expect(ist.awaitingFinal).toBe(true);
+    expect(ist.blocksInvite).toBe(true);
+    ist.respond(ist.makeResponse(200, 'b'));
+    expect(ist.awaitingFinal).toBe(false);
+    expect(ist.blocksInvite).toBe(false);
+    ist.receiveRequest({ ...req, retransmission: true }); // Accepted absorbs (RFC 6026)
+    ist.respond(ist.makeResponse(486, 'b')); // a second final is not sent
+    expect(statuses()).toEqual(['INVITE 180', 'INVITE 180 again', 'INVITE 200']);
+    // Timer L: the transaction lingers 64*T1 after the 2xx, then is over.
+    expect(ist.expireIfDue(sim.now + 64 * T1)).toBe(false);
+    expect(ist.expireIfDue(sim.now + 64 * T1 + 1e-6)).toBe(true);
+    expect(ist.terminated).toBe(true);
+  });
+
+  it('INVITE server: a non-2xx in Completed is repeated on a retransmitted INVITE; its ACK confirms it, Timer I lingers T4, and Timer G stops', () => {
+    const { sim, port, sent, statuses } = setup();
+    const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1);
+    const ist = new InviteServerTransaction(port, req, {});
+    ist.respond(ist.makeResponse(486, 'b'));
+    expect(ist.blocksInvite).toBe(true);
+    ist.receiveRequest({ ...req, retransmission: true });
+    expect(statuses()).toEqual(['INVITE 486', 'INVITE 486 again']);
+    sim.run({ until: 0.6 }); // Timer G once
+    expect(statuses()).toEqual(['INVITE 486', 'INVITE 486 again', 'INVITE 486 again']);
+    ist.receiveRequest(newRequest('ACK', 'setup', 'c', 'a', 'b', 1, 1));
+    expect(ist.blocksInvite).toBe(false);
+    const n = sent.length;
+    sim.run({ until: 40 });
+    expect(sent.length).toBe(n); // no more Timer G, and Timer H does not fire
+    expect(ist.expireIfDue(0.6 + RFC3261_TIMERS.T4)).toBe(false);
+    expect(ist.expireIfDue(0.6 + RFC3261_TIMERS.T4 + 1e-6)).toBe(true);
+  });
+
+  it('INVITE server: Timer H gives up on the ACK 64*T1 after the non-2xx and tells the TU', () => {
+    const { sim, port } = setup();
+    let ackTimeout = -1;
+    const ist = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), { onAckTimeout: () => (ackTimeout = sim.now) });
+    sim.run({ until: 1 });
+    const t0 = sim.now;
+    ist.respond(ist.makeResponse(486, 'b'));
+    sim.run();
+    expect(ackTimeout).toBe(t0 + 64 * T1);
+    expect(ist.terminated).toBe(true);
+  });
+
+  it('non-INVITE server: a retransmitted request is answered again only once there is a response; Timer J lingers 64*T1', () => {
+    const { sim, port, statuses } = setup();
+    const req = newRequest('BYE', 'teardown', 'c', 'a', 'b', 2, 5);
+    const nist = new NonInviteServerTransaction(port, req, {});
+    nist.receiveRequest(req);
+    expect(statuses()).toEqual([]);
+    expect(nist.awaitingFinal).toBe(true);
+    nist.respond(nist.makeResponse(100, 'b'));
+    nist.receiveRequest(req);
+    expect(statuses()).toEqual(['BYE 100', 'BYE 100 again']);
+    nist.respond(nist.makeResponse(200, 'b'));
+    expect(nist.awaitingFinal).toBe(false);
+    nist.receiveRequest(req);
+    nist.respond(nist.makeResponse(500, 'b')); // a second final is not sent
+    expect(statuses()).toEqual(['BYE 100', 'BYE 100 again', 'BYE 200', 'BYE 200 again']);
+    expect(nist.expireIfDue(sim.now + 64 * T1)).toBe(false);
+    expect(nist.expireIfDue(sim.now + 64 * T1 + 1e-6)).toBe(true);
+  });
+
+  it('INVITE client: 1xx stops Timer A and moves to Proceeding; a 2xx is Accepted for Timer M (64*T1), passing retransmitted 2xx to the TU; a non-2xx lingers Timer D (32 s)', () => {
+    const { sim, port, sent } = setup('caller');
+    const u = user();
+    const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 9);
+    const ict = new InviteClientTransaction(port, req, u);
+    expect(ict.pending).toBe(true);
+    ict.receive({ ...req, status: 180, toTag: 'b' });
+    sim.run({ until: 5 });
+    expect(sent).toHaveLength(1); // no Timer A retransmission once Proceeding
+    ict.receive({ ...req, status: 180, toTag: 'b' });
+    ict.receive({ ...req, status: 200, toTag: 'b' });
+    expect(ict.pending).toBe(false);
+    ict.receive({ ...req, status: 200, toTag: 'b', retransmission: true });
+    ict.receive({ ...req, status: 180, toTag: 'b' }); // a late 1xx is not passed on
+    ict.receive({ ...req, status: 486, toTag: 'b' }); // nor a final after the 2xx
+    expect(u.seen.responses).toEqual([180, 180, 200, 200]);
+    expect(ict.expireIfDue(5 + 64 * T1)).toBe(false);
+    expect(ict.expireIfDue(5 + 64 * T1 + 1e-6)).toBe(true);
+    sim.run();
+    expect(u.seen.timeout).toBe(-1); // Timer B never fires after a final
+
+    const other = setup('caller');
+    const u2 = user();
+    const ict2 = new InviteClientTransaction(other.port, newRequest('INVITE', 'setup', 'c2', 'a', '', 1, 10), u2);
+    ict2.receive({ ...ict2.request, status: 300, toTag: 'x' }); // 300 is a final non-2xx: ACKed
+    expect(other.sent.map((s) => s.m.method)).toEqual(['INVITE', 'ACK']);
+    expect(ict2.finalResponse?.status).toBe(300);
+    expect(ict2.expireIfDue(32)).toBe(false);
+    expect(ict2.expireIfDue(32 + 1e-6)).toBe(true);
+  });
+
+  it('non-INVITE client: a 1xx keeps it pending with Timer E at T2; the final ends it, Timer K lingers T4; later responses are dropped', () => {
+    const { sim, port, sent } = setup('caller');
+    const u = user();
+    const req = newRequest('UPDATE', 'refresh', 'c', 'a', 'b', 3, 11);
+    const nict = new NonInviteClientTransaction(port, req, u);
+    nict.receive({ ...req, status: 100, toTag: 'b' });
+    expect(nict.pending).toBe(true);
+    sim.run({ until: 9 }); // Proceeding: retransmissions every T2 (4 s) from the first 0.5 s one
+    expect(sent.map((s) => s.t)).toEqual([0, 0.5, 4.5, 8.5]);
+    nict.receive({ ...req, status: 200, toTag: 'b' });
+    nict.receive({ ...req, status: 200, toTag: 'b', retransmission: true });
+    expect(u.seen.responses).toEqual([100, 200]);
+    expect(nict.expireIfDue(9 + RFC3261_TIMERS.T4)).toBe(false);
+    expect(nict.expireIfDue(9 + RFC3261_TIMERS.T4 + 1e-6)).toBe(true);
+    sim.run();
+    expect(u.seen.timeout).toBe(-1);
   });
 });
