@@ -215,3 +215,66 @@ describe('RFC 3261 §17 transaction states, message by message', () => {
     expect(u.seen.timeout).toBe(-1);
   });
 });
+
+describe('RFC 3261 §17 corner cases', () => {
+  const T1 = RFC3261_TIMERS.T1;
+
+  it('INVITE server: a provisional sent within 200 ms replaces the 100 Trying, which carries no To tag otherwise', () => {
+    const sim = new Simulator();
+    const port = new SipPort(sim, RFC3261_TIMERS, 'callee');
+    const sent = blackHole(sim, port);
+    const early = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {});
+    sim.run({ until: 0.1 });
+    early.respond(early.makeResponse(180, 'b'));
+    sim.run({ until: 1 });
+    expect(sent.map((s) => s.m.status)).toEqual([180]);
+    const late = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'd', 'a', '', 1, 2), {});
+    sim.run({ until: 2 });
+    expect(late.response?.status).toBe(100);
+    expect(late.response?.toTag).toBe('');
+  });
+
+  it('INVITE server: 300 is a final non-2xx (Completed, repeated on Timer G), not a 2xx', () => {
+    const sim = new Simulator();
+    const port = new SipPort(sim, RFC3261_TIMERS, 'callee');
+    const sent = blackHole(sim, port);
+    const ist = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {});
+    ist.respond(ist.makeResponse(300, 'b'));
+    sim.run({ until: 0.6 });
+    expect(sent.map((s) => `${s.m.status}${s.m.retransmission ? ' again' : ''}`)).toEqual(['300', '300 again']);
+    expect(ist.blocksInvite).toBe(true);
+  });
+
+  it('INVITE server: an ACK matters only in Completed; after a 2xx the transaction keeps Timer L', () => {
+    const sim = new Simulator();
+    const port = new SipPort(sim, RFC3261_TIMERS, 'callee');
+    blackHole(sim, port);
+    const ist = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {});
+    ist.respond(ist.makeResponse(200, 'b'));
+    ist.receiveRequest(newRequest('ACK', 'setup', 'c', 'a', 'b', 1, 1));
+    expect(ist.expireIfDue(sim.now + RFC3261_TIMERS.T4 + 1)).toBe(false);
+    expect(ist.expireIfDue(sim.now + 64 * T1 + 1e-6)).toBe(true);
+  });
+
+  it('INVITE client: a retransmitted 2xx does not restart Timer M; a 2xx after a non-2xx final is not passed on', () => {
+    const sim = new Simulator();
+    const port = new SipPort(sim, RFC3261_TIMERS, 'caller');
+    blackHole(sim, port);
+    const u = user();
+    const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 9);
+    const ict = new InviteClientTransaction(port, req, u);
+    ict.receive({ ...req, status: 200, toTag: 'b' });
+    sim.after(10, { onEvent: () => {} }, 0); // something to move the clock to 10 s
+    sim.run();
+    expect(sim.now).toBe(10);
+    ict.receive({ ...req, status: 200, toTag: 'b', retransmission: true });
+    expect(ict.expireIfDue(64 * T1 + 1e-6)).toBe(true); // from the first 2xx at 0, not the one at 10
+
+    const u2 = user();
+    const req2 = newRequest('INVITE', 'setup', 'd', 'a', '', 1, 10);
+    const ict2 = new InviteClientTransaction(port, req2, u2);
+    ict2.receive({ ...req2, status: 486, toTag: 'b' });
+    ict2.receive({ ...req2, status: 200, toTag: 'b' });
+    expect(u2.seen.responses).toEqual([486]);
+  });
+});
