@@ -278,3 +278,21 @@ describe('RFC 3261 §17 corner cases', () => {
     expect(u2.seen.responses).toEqual([486]);
   });
 });
+
+describe('a transaction ended from outside', () => {
+  it('is not terminated while it runs; aborted (its dialog is gone), it is, and none of its timers fires', () => {
+    const sim = new Simulator();
+    const port = new SipPort(sim, RFC3261_TIMERS, 'caller');
+    const sent = blackHole(sim, port);
+    const u = user();
+    const ict = new InviteClientTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), u);
+    sim.run({ until: 1 });
+    expect(ict.terminated).toBe(false);
+    expect(sent).toHaveLength(2); // the INVITE and Timer A's first retransmission
+    ict.abort();
+    expect(ict.terminated).toBe(true);
+    sim.run();
+    expect(sent).toHaveLength(2);
+    expect(u.seen.timeout).toBe(-1); // Timer B never fired
+  });
+});
