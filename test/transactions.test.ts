@@ -84,13 +84,15 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
   });
 });
 
+/** A simulator, a port named `name` on a black-hole wire, and what it sent as "METHOD status [again]". */
+function setup(name = 'callee') {
+  const sim = new Simulator();
+  const port = new SipPort(sim, RFC3261_TIMERS, name);
+  const sent = blackHole(sim, port);
+  return { sim, port, sent, statuses: () => sent.map((s) => `${s.m.method} ${s.m.status}${s.m.retransmission ? ' again' : ''}`) };
+}
+
 describe('RFC 3261 §17 transaction states, message by message', () => {
-  function setup(name = 'callee') {
-    const sim = new Simulator();
-    const port = new SipPort(sim, RFC3261_TIMERS, name);
-    const sent = blackHole(sim, port);
-    return { sim, port, sent, statuses: () => sent.map((s) => `${s.m.method} ${s.m.status}${s.m.retransmission ? ' again' : ''}`) };
-  }
   const T1 = RFC3261_TIMERS.T1;
 
   it('INVITE server: a retransmitted INVITE gets the last response again in Proceeding and Completed, nothing once Accepted or before any response', () => {
@@ -220,9 +222,7 @@ describe('RFC 3261 §17 corner cases', () => {
   const T1 = RFC3261_TIMERS.T1;
 
   it('INVITE server: a provisional sent within 200 ms replaces the 100 Trying, which carries no To tag otherwise', () => {
-    const sim = new Simulator();
-    const port = new SipPort(sim, RFC3261_TIMERS, 'callee');
-    const sent = blackHole(sim, port);
+    const { sim, port, sent } = setup();
     const early = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {});
     sim.run({ until: 0.1 });
     early.respond(early.makeResponse(180, 'b'));
@@ -235,9 +235,7 @@ describe('RFC 3261 §17 corner cases', () => {
   });
 
   it('INVITE server: 300 is a final non-2xx (Completed, repeated on Timer G), not a 2xx', () => {
-    const sim = new Simulator();
-    const port = new SipPort(sim, RFC3261_TIMERS, 'callee');
-    const sent = blackHole(sim, port);
+    const { sim, port, sent } = setup();
     const ist = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {});
     ist.respond(ist.makeResponse(300, 'b'));
     sim.run({ until: 0.6 });
@@ -246,9 +244,7 @@ describe('RFC 3261 §17 corner cases', () => {
   });
 
   it('INVITE server: an ACK matters only in Completed; after a 2xx the transaction keeps Timer L', () => {
-    const sim = new Simulator();
-    const port = new SipPort(sim, RFC3261_TIMERS, 'callee');
-    blackHole(sim, port);
+    const { sim, port } = setup();
     const ist = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {});
     ist.respond(ist.makeResponse(200, 'b'));
     ist.receiveRequest(newRequest('ACK', 'setup', 'c', 'a', 'b', 1, 1));
@@ -257,9 +253,7 @@ describe('RFC 3261 §17 corner cases', () => {
   });
 
   it('INVITE client: a retransmitted 2xx does not restart Timer M; a 2xx after a non-2xx final is not passed on', () => {
-    const sim = new Simulator();
-    const port = new SipPort(sim, RFC3261_TIMERS, 'caller');
-    blackHole(sim, port);
+    const { sim, port } = setup('caller');
     const u = user();
     const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 9);
     const ict = new InviteClientTransaction(port, req, u);
@@ -281,9 +275,7 @@ describe('RFC 3261 §17 corner cases', () => {
 
 describe('a transaction ended from outside', () => {
   it('is not terminated while it runs; aborted (its dialog is gone), it is, and none of its timers fires', () => {
-    const sim = new Simulator();
-    const port = new SipPort(sim, RFC3261_TIMERS, 'caller');
-    const sent = blackHole(sim, port);
+    const { sim, port, sent } = setup('caller');
     const u = user();
     const ict = new InviteClientTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), u);
     sim.run({ until: 1 });

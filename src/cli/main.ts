@@ -93,7 +93,7 @@ function formatComparison(cmp: Comparison, dir: string): string {
   const n = cmp.calls[0] ?? 0;
   const first = cmp.changed.filter((c) => c.replication === 0);
   const lines = [
-    `cubesim compare ${cmp.a.experiment.name}${cmp.partial ? ' (PARTIAL: interrupted)' : ''}: A = ${side(cmp.a)}, B = ${side(cmp.b)}, seed ${cmp.a.experiment.seed}, ${cmp.replications} replication${cmp.replications === 1 ? '' : 's'}`,
+    `cubesim compare ${cmp.a.experiment.name}${cmp.stoppedIn !== null ? ' (PARTIAL: interrupted)' : ''}: A = ${side(cmp.a)}, B = ${side(cmp.b)}, seed ${cmp.a.experiment.seed}, ${cmp.replications} replication${cmp.replications === 1 ? '' : 's'}`,
     `  calls       ${n} ${cmp.stoppedIn?.run === 'side B' && cmp.completeReplications === 0 ? 'compared (side B was interrupted)' : 'in each run'}; ${first.length} changed fate (${n > 0 ? ((100 * first.length) / n).toFixed(1) : '0'} %)`,
   ];
   const groups = transitions(first);
@@ -477,7 +477,7 @@ async function main(argv: string[]): Promise<number> {
             return;
           }
           const written = writeComparison(cmp, sides, dir);
-          if (cmp.partial) {
+          if (cmp.stoppedIn !== null) {
             interruption.report(`${stoppedText(cmp)}, in ${written}, marked "partial": true`);
             exitCode = 130;
           }

@@ -111,11 +111,12 @@ export interface Comparison {
   changed: ChangedCall[];
   deltas: Record<string, { a: number; b: number; delta: number; ci95: [number, number] | null }>;
   fingerprints: { a: string[]; b: string[] };
-  /** Interrupted: the figures cover the replications both sides finished, the changed calls also those of the replication under way. */
-  partial: boolean;
   /** Replications both sides finished (the deltas are over these). */
   completeReplications: number;
-  /** Where it was stopped (null: it was not): a side's run, or the replays that find the first differences. */
+  /**
+   * Where it was stopped (null: it was not): a side's run, or the replays that find the first
+   * differences. Stopped, the figures cover the replications both sides finished.
+   */
   stoppedIn: null | { run: 'side A' | 'side B' | 'replay'; replication: number; callsCompared: number };
 }
 
@@ -221,7 +222,7 @@ export function* compareSteps(a: LoadedExperiment, b: LoadedExperiment, traceLim
     const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
     deltas[k] = { a: r6(estimate(xa).mean), b: r6(estimate(xb).mean), delta: r6(d.mean), ci95: d.ci95 === null ? null : [r6(d.ci95[0]), r6(d.ci95[1])] };
   }
-  return { a, b, replications: R, calls, changed, deltas, fingerprints, partial: stoppedIn !== null, completeReplications: rowsA.length, stoppedIn };
+  return { a, b, replications: R, calls, changed, deltas, fingerprints, completeReplications: rowsA.length, stoppedIn };
 }
 
 /** Each feature's result in a fate, by feature name. */
@@ -289,7 +290,7 @@ export function compareJson(cmp: Comparison, sides: { a: Side; b: Side }): unkno
     transitions: transitions(cmp.changed.filter((c) => c.replication === 0)).map((t) => ({ change: t.change, count: t.count, exampleCall: t.example.call, firstDifference: t.example.divergence })),
     deltas: cmp.deltas,
     fingerprints: cmp.fingerprints,
-    ...(cmp.partial ? { partial: true, completeReplications: cmp.completeReplications } : {}),
+    ...(cmp.stoppedIn !== null ? { partial: true, completeReplications: cmp.completeReplications } : {}),
   };
 }
 
@@ -303,7 +304,7 @@ export function writeComparison(cmp: Comparison, sides: { a: Side; b: Side }, di
   try {
     writeFileSync(dir.file('compare.json'), JSON.stringify(compareJson(cmp, sides), null, 2) + '\n');
     writeFileSync(dir.file('changed-calls.csv'), changedCallsCsv(cmp.changed));
-    return dir.commit({ experiment: cmp.a.experiment.name, partial: cmp.partial });
+    return dir.commit({ experiment: cmp.a.experiment.name, partial: cmp.stoppedIn !== null });
   } catch (err) {
     dir.discard();
     throw err;

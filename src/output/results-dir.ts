@@ -214,7 +214,8 @@ export class ResultsDir {
     if (out !== undefined) {
       if (out.trim() === '') throw new InputError('--out', undefined, `got ${JSON.stringify(out)}, an empty folder name; allowed: a folder name, e.g. results/mine`);
       const final = resolve(out);
-      if (existsSync(final) || isSymlink(final)) {
+      const present = lexists(final);
+      if (present) {
         const guarded = protectedFolder(final);
         if (guarded !== undefined) throw new InputError('--out', undefined, `${out} ${guarded}; give a folder of its own for the results, e.g. results/mine`);
         if (!isEmptyFolder(final)) {
@@ -235,14 +236,14 @@ export class ResultsDir {
         const who = c.owner === undefined ? 'another cubesim' : `another cubesim (process ${pid}${host === hostname() ? '' : ` on ${host}`})`;
         throw new InputError('--out', undefined, `${out} is being written by ${who}; give another folder, or wait until it is done (remove ${tempOf(final)} if no cubesim is running)`);
       }
-      return new ResultsDir(final, tempOf(final), force, command, existsSync(final) || isSymlink(final));
+      return new ResultsDir(final, tempOf(final), force, command, present);
     }
     const base = resolve('results', name);
     try {
       mkdirSync(dirname(base), { recursive: true });
       for (let i = 1; ; i++) {
         const final = i === 1 ? base : `${base}-${i}`;
-        if (existsSync(final) || isSymlink(final)) continue;
+        if (lexists(final)) continue;
         if (claim(final).claimed) return new ResultsDir(final, tempOf(final), false, command, false);
       }
     } catch (e) {
@@ -267,13 +268,13 @@ export class ResultsDir {
     const manifest = { cubesim: CUBESIM_VERSION, command: this.command, files, ...fields };
     writeFileSync(this.file('manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     let final = this.final;
-    const present = existsSync(final) || isSymlink(final);
+    const present = lexists(final);
     // rename(2) replaces an empty folder in one step; a folder that is no longer empty refuses it.
     const placed = !present || isEmptyFolder(final) ? this.moveIn(final) : this.force && replaceRefusal(final, final) === undefined && this.replace(final);
     if (!placed) {
       for (let i = 2; ; i++) {
         final = `${this.final}-${i}`;
-        if (!existsSync(final) && !isSymlink(final) && this.moveIn(final)) break;
+        if (!lexists(final) && this.moveIn(final)) break;
       }
     }
     rmSync(join(final, OWNER), { force: true });
@@ -318,9 +319,11 @@ export class ResultsDir {
   }
 }
 
-function isSymlink(path: string): boolean {
+/** Whether anything is at `path`, a link included (dangling or not). */
+function lexists(path: string): boolean {
   try {
-    return lstatSync(path).isSymbolicLink();
+    lstatSync(path);
+    return true;
   } catch {
     return false;
   }
