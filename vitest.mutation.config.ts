@@ -10,6 +10,7 @@ export default defineConfig({
     include: [
       'test/session-timer.test.ts',
       'test/transactions.test.ts',
+      'test/dialog.test.ts',
       'test/mutants.test.ts',
       'test/model.test.ts',
       'test/midcall.test.ts',

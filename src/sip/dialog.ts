@@ -10,7 +10,7 @@
 import { NO_EVENT, type EventHandle, type EventTarget } from '../kernel/simulator.ts';
 import type { Invariants } from '../kernel/invariants.ts';
 import type { RandomStream } from '../kernel/random.ts';
-import { newRequest, type Method, type Purpose, type RefresherToken, type Sdp, type SipMessage } from './message.ts';
+import { newRequest, retransmitted, type Method, type Purpose, type RefresherToken, type Sdp, type SipMessage } from './message.ts';
 import type { SipPort } from './port.ts';
 import {
   expiryDelay,
@@ -357,11 +357,10 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
       return;
     }
     resp.supportedTimer = true;
-    if (decision.sessionExpires > 0) {
-      resp.sessionExpires = decision.sessionExpires;
-      resp.refresher = decision.refresher;
-      resp.requireTimer = decision.requireTimer;
-    }
+    // An interval of 0 comes with no refresher and no Require: the 2xx then has no timer header.
+    resp.sessionExpires = decision.sessionExpires;
+    resp.refresher = decision.refresher;
+    resp.requireTimer = decision.requireTimer;
   }
 
   /**
@@ -422,7 +421,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
       if (resp.allowUpdate) this.remoteAllowsUpdate = true;
       if (req.method === 'INVITE') {
         if (this.lastAck !== null && this.lastAck.cseq === resp.cseq) {
-          this.port.transmit({ ...this.lastAck, retransmission: true }); // 2xx retransmitted: ACK again
+          this.port.transmit(retransmitted(this.lastAck)); // 2xx retransmitted: ACK again
           return;
         }
         if (this.state === 'early') {
@@ -462,8 +461,9 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
       this.applyTimer(req.sessionExpires, tokenForOwnRefresh(this.createdByUs, b.reading), true);
       return;
     }
-    // A 2xx naming no refresher breaks §9's MUST; stacks then take the UAC (A.12).
-    this.applyTimer(resp.sessionExpires, resp.sessionExpires > 0 && resp.refresher === '' ? 'uac' : resp.refresher, true);
+    // A 2xx naming no refresher breaks §9's MUST; stacks then take the UAC (A.12). (Without an
+    // interval the token is not read: the timer is off.)
+    this.applyTimer(resp.sessionExpires, resp.refresher === '' ? 'uac' : resp.refresher, true);
   }
 
   /**
@@ -637,7 +637,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
       case RETX_2XX: {
         const p = this.pending2xx;
         if (p === null) return;
-        this.port.transmit({ ...p, retransmission: true });
+        this.port.transmit(retransmitted(p));
         this.retxInterval = Math.min(2 * this.retxInterval, this.port.timers.T2);
         this.retxHandle = this.sim.after(this.retxInterval, this, RETX_2XX);
         return;
