@@ -10,6 +10,9 @@ export default {
     'src/sip/session-timer.ts',
     'src/sip/dialog.ts',
     'src/sip/transaction.ts',
+    // The border element's side of RFC 4028 and the relay of mid-call requests, and the wire checks.
+    'src/elements/border-element.ts',
+    'src/elements/timer-checks.ts',
   ],
   coverageAnalysis: 'perTest',
   concurrency: 2,

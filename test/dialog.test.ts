@@ -348,6 +348,10 @@ describe('the UAS side of the initial INVITE', () => {
     const q = party({ createdByUs: false });
     q.fromPeer('INVITE', { initial: true, cseq: 1, purpose: 'setup', sdp: null });
     expect(q.d.remoteSdp).toBe(null);
+    const r = party({ createdByUs: false });
+    r.hold = true;
+    r.fromPeer('INVITE', { initial: true, cseq: 1, purpose: 'setup', sdp: PEER_SDP });
+    expect(r.d.remoteSdp).toEqual(PEER_SDP); // known before the answer
   });
 
   it('remembers the request\'s Min-SE (U13), unless defect F9 ignores one without Session-Expires', () => {
@@ -398,6 +402,8 @@ describe('answers the dialog sends (RFC 3261 §13.3, §14.2)', () => {
     p.fromPeer('UPDATE', { sessionExpires: 1800, refresher: 'uac' });
     const ok = p.lastResponse();
     expect([ok.status, ok.sdp, ok.allowUpdate]).toEqual([200, null, true]);
+    // An exchange without SDP changes neither side's session description.
+    expect([p.d.localSdp, p.d.remoteSdp]).toEqual([OUR_SDP, PEER_SDP]);
   });
 
   it('the SDP of a 2xx becomes ours, the request\'s becomes the peer\'s', () => {
@@ -850,6 +856,9 @@ describe('the outcome of a refresh (RFC 4028 §7.4, RFC 3261 §14.1)', () => {
     const z = refreshAnswered(500, {}, { retryAfter: 0 });
     z.run(901);
     expect(z.requests().slice(1)).toEqual(['900 INVITE refresh', '900 INVITE refresh']);
+    const busy = refreshAnswered(503, {}, { retryAfter: 5 }); // only 500 and 491 are retried (§14.1)
+    busy.run(1000);
+    expect(busy.requests().slice(1)).toEqual(['900 INVITE refresh']);
     const q = refreshAnswered(500);
     q.run(1000);
     expect(q.requests().slice(1)).toEqual(['900 INVITE refresh']);
@@ -889,10 +898,6 @@ describe('the outcome of a refresh (RFC 4028 §7.4, RFC 3261 §14.1)', () => {
       const p = refreshAnswered(status, { behaviour: { refreshMethod: 'update-fallback-invite' } }, {}, { allowUpdate: true });
       expect(p.requests().slice(1)).toEqual(['900 UPDATE refresh', '900 INVITE refresh']);
     }
-    const p = refresherUac({ behaviour: { refreshMethod: 'update-fallback-invite' } }, { allowUpdate: true });
-    p.run(900);
-    p.answer(p.last('UPDATE'), 405);
-    expect(p.requests().slice(1)).toEqual(['900 UPDATE refresh', '900 INVITE refresh']);
     const other = refresherUac({ behaviour: { refreshMethod: 'update-fallback-invite' } }, { allowUpdate: true });
     other.run(900);
     other.answer(other.last('UPDATE'), 488);
@@ -927,6 +932,8 @@ describe('the outcome of a refresh (RFC 4028 §7.4, RFC 3261 §14.1)', () => {
     expect(refreshAnswered(403, { behaviour: { byeOnRefreshRejected: true } }).told).toEqual(['900 refresh failed rejected 403']);
     const p = refreshAnswered(403);
     expect([p.counters.refreshesFailed, p.counters.refreshesSucceeded]).toEqual([1, 0]);
+    const redirected = refreshAnswered(300);
+    expect([redirected.counters.refreshesFailed, redirected.counters.refreshesSucceeded, redirected.answered]).toEqual([1, 0, []]);
   });
 
   it('after a failed refresh the next success measures its delay afresh', () => {
