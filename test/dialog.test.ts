@@ -119,14 +119,14 @@ function party(o: Options = {}) {
     last(method: Method): SipMessage {
       const all = sent.filter((s) => s.m.status === 0 && s.m.method === method && !s.m.retransmission);
       if (all.length === 0) throw new Error(`no ${method} sent`);
-      return all[all.length - 1].m;
+      return all[all.length - 1]!.m;
     },
     responses(): number[] {
       return sent.filter((s) => s.m.status !== 0 && !s.m.retransmission).map((s) => s.m.status);
     },
     lastResponse(): SipMessage {
       const all = sent.filter((s) => s.m.status !== 0 && !s.m.retransmission);
-      return all[all.length - 1].m;
+      return all[all.length - 1]!.m;
     },
     /** The peer sends a request in the dialog (or the initial INVITE when `initial`). */
     fromPeer(method: Method, f: Fields & { cseq?: number; purpose?: Purpose; initial?: boolean } = {}): SipMessage {
@@ -412,7 +412,7 @@ describe('answers the dialog sends (RFC 3261 §13.3, §14.2)', () => {
     p.hold = true;
     const offer: Sdp = { version: 8, audio: 'sendonly', video: false, t38: false };
     p.fromPeer('INVITE', { purpose: 'hold', sdp: offer });
-    const { txn } = p.held[0];
+    const { txn } = p.held[0]!;
     const ok = txn.makeResponse(200, p.d.localTag);
     const answer: Sdp = { version: 2, audio: 'recvonly', video: false, t38: false };
     ok.sdp = answer;
@@ -434,7 +434,7 @@ describe('answers the dialog sends (RFC 3261 §13.3, §14.2)', () => {
       establishAsUas(p, { sessionExpires: 1800, refresher: 'uac' });
       p.hold = true;
       p.fromPeer('INVITE', { sessionExpires: 600, refresher: 'uas', sdp: { ...PEER_SDP, version: 9 } });
-      const { txn } = p.held[0];
+      const { txn } = p.held[0]!;
       p.d.respond(txn, txn.makeResponse(status, p.d.localTag));
       expect([p.d.sessionExpires, p.d.refresherLocal, p.d.state]).toEqual([1800, false, 'confirmed']);
       expect(p.d.remoteSdp).toEqual(PEER_SDP);
@@ -449,7 +449,7 @@ describe('answers the dialog sends (RFC 3261 §13.3, §14.2)', () => {
       const p = party({ createdByUs: false });
       p.hold = true;
       p.fromPeer('INVITE', { initial: true, cseq: 1, purpose: 'setup' });
-      const { txn } = p.held[0];
+      const { txn } = p.held[0]!;
       p.d.respond(txn, txn.makeResponse(status, p.d.localTag));
       expect(p.d.state).toBe('terminated');
     }
@@ -457,7 +457,7 @@ describe('answers the dialog sends (RFC 3261 §13.3, §14.2)', () => {
     p.hold = true;
     p.fromPeer('INVITE', { initial: true, cseq: 1, purpose: 'setup' });
     p.fromPeer('UPDATE', { purpose: 'setup' });
-    const { txn } = p.held[1];
+    const { txn } = p.held[1]!;
     p.d.respond(txn, txn.makeResponse(488, p.d.localTag));
     expect(p.d.state).toBe('early');
   });
@@ -572,12 +572,12 @@ describe('responses to what the dialog sent (RFC 3261 §13.2.2.4)', () => {
     const inv = establishAsUac(p);
     expect(p.d.state).toBe('confirmed');
     expect(p.d.remoteTag).toBe('b1');
-    const acks = () => p.sent.filter((s) => s.m.method === 'ACK');
+    const acks = () => p.sent.filter((s) => s.m.method === 'ACK').map((s) => s.m);
     expect(acks().length).toBe(1);
-    expect(acks()[0].m.branch).not.toBe(inv.branch);
+    expect(acks()[0]!.branch).not.toBe(inv.branch);
     p.answer(inv, 200, { sdp: PEER_SDP });
     expect(acks().length).toBe(2);
-    expect(acks()[1].m).toEqual({ ...acks()[0].m, retransmission: true });
+    expect(acks()[1]).toEqual({ ...acks()[0], retransmission: true });
     expect(p.finals).toEqual(['0 INVITE 200']);
   });
 
@@ -752,7 +752,7 @@ describe('sending the refresh (RFC 4028 §7.4, §10)', () => {
     p.fromPeer('INVITE', { purpose: 'video' });
     p.run(902.2);
     expect(p.counters.refreshesPostponed).toBe(3);
-    const { txn } = p.held[0];
+    const { txn } = p.held[0]!;
     p.d.respond(txn, txn.makeResponse(488, p.d.localTag));
     p.ackFinal(txn);
     p.run(903);
@@ -832,7 +832,7 @@ describe('the outcome of a refresh (RFC 4028 §7.4, RFC 3261 §14.1)', () => {
         p.run(900);
         p.answer(p.last('INVITE'), 491);
         p.run(905);
-        const retry = p.sent.filter((s) => s.m.method === 'INVITE' && s.m.purpose === 'refresh' && !s.m.retransmission)[1].t - 900;
+        const retry = p.sent.filter((s) => s.m.method === 'INVITE' && s.m.purpose === 'refresh' && !s.m.retransmission)[1]!.t - 900;
         const [low, high] = createdByUs ? [2.1, 4.0] : [0, 2.0];
         expect(retry).toBeGreaterThanOrEqual(low - 1e-9);
         expect(retry).toBeLessThanOrEqual(high + 1e-9);

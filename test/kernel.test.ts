@@ -54,6 +54,21 @@ describe('event queue order', () => {
     q.cancel(b);
     expect(q.pop()).toBe(false);
   });
+
+  it('handles stay small integers however often a slot is reused, and cancel says whether the event was pending', () => {
+    const q = new EventQueue(4);
+    const log = new Log();
+    let largest = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const h = q.push(i, 0, log, 0);
+      largest = Math.max(largest, h);
+      expect(Number.isInteger(h) && h >= 0 && h < 2 ** 30).toBe(true);
+      if (i % 2 === 0) expect(q.cancel(h)).toBe(true);
+      else expect(q.pop()).toBe(true);
+      expect(q.cancel(h)).toBe(false);
+    }
+    expect(largest).toBeGreaterThan(2 ** 24); // generations are in the handle
+  });
 });
 
 describe('event queue lanes', () => {
@@ -198,6 +213,20 @@ describe('simulator', () => {
     sim.after(2, { onEvent: () => {} }, 0);
     sim.run();
     expect(() => sim.at(1, { onEvent: () => {} }, 0)).toThrow(/past/);
+  });
+
+  it('under --check, cancelling an event that already fired is reported (a holder kept a stale handle)', () => {
+    const sim = new Simulator();
+    const t: EventTarget = { onEvent: () => {} };
+    const h = sim.after(1, t, 0);
+    sim.run();
+    expect(() => sim.cancel(h)).not.toThrow();
+    sim.strictCancels = true;
+    expect(() => sim.cancel(h)).toThrow(/stale handle/);
+    expect(() => sim.cancel(-1)).not.toThrow();
+    const live = sim.after(1, t, 0);
+    sim.cancel(live);
+    expect(() => sim.cancel(live)).toThrow(/stale handle/);
   });
 
   it('stops on a condition', () => {

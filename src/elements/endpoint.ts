@@ -128,12 +128,13 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     const now = this.sim.now;
     for (const f of call.plannedFeatures) {
       this.pending.push({ feature: f.feature, step: 'start', tries: 0, record: -1 });
-      this.schedule(Math.max(now, call.answeredAt + f.offset) - now, FEATURE_BASE + this.pending.length - 1);
+      this.schedule(Math.max(now, call.answeredAt + f.offset) - now, this.pending.length - 1);
     }
   }
 
-  private schedule(delay: number, kind: number): void {
-    this.featureHandles.push(this.sim.after(delay, this, kind));
+  /** Schedules the next step of the feature in `slot` (one pending step per feature at a time). */
+  private schedule(delay: number, slot: number): void {
+    this.featureHandles[slot] = this.sim.after(delay, this, FEATURE_BASE + slot);
   }
 
   /** The call is over for this endpoint: its planned hang-up and features will not come. */
@@ -159,7 +160,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     const isInvite = p.feature !== 'transfer';
     if (isInvite && d.inviteBusy) {
       // §14.1: no second INVITE transaction; look again shortly.
-      this.schedule(0.5, FEATURE_BASE + slot);
+      this.schedule(0.5, slot);
       return;
     }
     const change = (s: Sdp): Sdp => {
@@ -190,7 +191,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       p.tries++;
       call.retried++;
       const delay = st === 491 ? d.glareBackoff() : resp!.retryAfter;
-      this.schedule(delay, FEATURE_BASE + slot);
+      this.schedule(delay, slot);
       return;
     }
     const purpose = p.feature === 'hold' ? (p.step === 'start' ? 'hold' : 'resume') : p.feature;
@@ -222,7 +223,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       this.result(p, true, '');
       p.step = 'resume';
       p.tries = 0;
-      this.schedule(this.features.holdSeconds, FEATURE_BASE + slot);
+      this.schedule(this.features.holdSeconds, slot);
       return;
     }
     if (p.step === 'resume') return;
@@ -413,6 +414,9 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       this.hangup();
       return;
     }
-    if (kind >= FEATURE_BASE) this.runFeature(kind - FEATURE_BASE);
+    if (kind >= FEATURE_BASE) {
+      this.featureHandles[kind - FEATURE_BASE] = NO_EVENT;
+      this.runFeature(kind - FEATURE_BASE);
+    }
   }
 }

@@ -94,6 +94,7 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
   constructor(readonly spec: SimulationSpec) {
     const seed = spec.seed;
     this.invariants = new Invariants(spec.check === true);
+    this.sim.strictCancels = this.invariants.enabled;
     this.processor = new Processor(this.sim, spec.platform.capacity.cpuMsPerMessage.value / 1000);
     this.borderElement = new BorderElement(this.sim, spec.config, spec.platform, spec.borderElement, this.processor, this.counters);
     this.population = new Population(

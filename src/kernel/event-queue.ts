@@ -27,8 +27,16 @@ export interface EventTarget {
 }
 
 const PRIORITY_SHIFT = 2 ** 44;
-/** Slots are recycled; a handle carries the slot and its generation, so a stale cancel is harmless. */
+/**
+ * Slots are recycled; a handle is the slot plus the low 6 bits of its generation. That keeps
+ * every handle below 2^30, a small integer for the engine from the first event to the last (a
+ * handle that outgrew that range changed the representation of every field holding one, and the
+ * code reading them was compiled again). The generation tells a stale cancel from a live one:
+ * holders clear their handle when its event fires, and `cancel` says whether the event was
+ * still pending, so the simulator can report one under --check.
+ */
 const SLOT_BITS = 2 ** 24;
+const GEN_MASK = 63;
 /** At most this many lanes; a delay seen once is remembered among this many candidates. */
 const MAX_LANES = 8;
 const CANDIDATES = 8;
@@ -131,7 +139,7 @@ export class EventQueue {
   push(time: number, priority: number, target: EventTarget, kind: number, data: unknown = null): EventHandle {
     const slot = this.newEvent(target, kind, data);
     this.heapInsert(time, priority * PRIORITY_SHIFT + this.seq++, slot);
-    return this.gens[slot]! * SLOT_BITS + slot;
+    return (this.gens[slot]! << 24) | slot;
   }
 
   /** Schedules `delay` after `now` (the current time): in the lane of that delay when it recurs. */
@@ -142,7 +150,7 @@ export class EventQueue {
     if (lane === null || time < lane.lastTime) return this.push(time, priority, target, kind, data);
     const slot = this.newEvent(target, kind, data);
     lane.append(time, priority * PRIORITY_SHIFT + this.seq++, slot);
-    return this.gens[slot]! * SLOT_BITS + slot;
+    return (this.gens[slot]! << 24) | slot;
   }
 
   private laneFor(delay: number, priority: number): Lane | null {
@@ -167,12 +175,14 @@ export class EventQueue {
     return null;
   }
 
-  cancel(handle: EventHandle): void {
-    if (handle < 0) return;
-    const slot = handle % SLOT_BITS;
-    const gen = (handle - slot) / SLOT_BITS;
-    if (slot >= this.slotsUsed || this.gens[slot] !== gen || this.live[slot] === 0) return;
+  /** Cancels a pending event; false when the handle's event had already fired or been cancelled. */
+  cancel(handle: EventHandle): boolean {
+    if (handle < 0) return false;
+    const slot = handle & (SLOT_BITS - 1);
+    const gen = handle >>> 24;
+    if (slot >= this.slotsUsed || this.gens[slot] !== gen || this.live[slot] === 0) return false;
     this.endEvent(slot);
+    return true;
   }
 
   /** The event in `slot` is no longer pending (fired or cancelled); its entry may still be queued. */
@@ -309,7 +319,7 @@ export class EventQueue {
   }
 
   private releaseSlot(slot: number): void {
-    this.gens[slot] = (this.gens[slot]! + 1) & 0x1fffffff;
+    this.gens[slot] = (this.gens[slot]! + 1) & GEN_MASK;
     this.freeSlots[this.freeCount++] = slot;
   }
 

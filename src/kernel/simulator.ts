@@ -1,6 +1,7 @@
 // The simulated clock and the loop that advances it. Nothing here knows about SIP: targets are
 // anything with onEvent(kind). The clock only moves forward, to the time of the event being run.
 import { EventQueue, NO_EVENT, type EventHandle, type EventTarget } from './event-queue.ts';
+import { InvariantViolation } from './invariants.ts';
 
 export { NO_EVENT, type EventHandle, type EventTarget };
 
@@ -40,8 +41,17 @@ export class Simulator {
     return this.queue.push(time, priority, target, kind, data);
   }
 
+  /**
+   * Set by --check: cancelling an event that already fired or was cancelled is an error. Holders
+   * clear a handle when its event fires; a stale one would, once its slot is reused, cancel
+   * someone else's event.
+   */
+  strictCancels = false;
+
   cancel(handle: EventHandle): void {
-    this.queue.cancel(handle);
+    if (!this.queue.cancel(handle) && handle !== NO_EVENT && this.strictCancels) {
+      throw new InvariantViolation(-1, this.now, `an event was cancelled after it had fired or been cancelled (handle ${handle}): its holder kept a stale handle`);
+    }
   }
 
   get pending(): number {

@@ -635,6 +635,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
         this.owner.onSessionExpired(this);
         return;
       case RETX_2XX: {
+        this.retxHandle = NO_EVENT;
         const p = this.pending2xx;
         if (p === null) return;
         this.port.transmit(retransmitted(p));
@@ -643,6 +644,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
         return;
       }
       case ACK_TIMEOUT:
+        this.ackTimeoutHandle = NO_EVENT;
         if (this.pending2xx === null) return;
         this.stop2xxRetransmission();
         if (this.byeWhenAcked) {

@@ -202,12 +202,14 @@ export class InviteClientTransaction extends ClientTransaction {
   onEvent(kind: number): void {
     switch (kind) {
       case A:
+        this.retransmitHandle = NO_EVENT;
         if (this.state !== State.Calling) return;
         this.host.transmit(retransmitted(this.request));
         this.retransmitInterval *= 2;
         this.retransmitHandle = this.schedule(this.retransmitInterval, A);
         return;
       case B:
+        this.timeoutHandle = NO_EVENT;
         if (!this.pending) return;
         this.terminate();
         this.user.onTimeout(this);
@@ -248,12 +250,14 @@ export class NonInviteClientTransaction extends ClientTransaction {
     const t = this.host.timers;
     switch (kind) {
       case E:
+        this.retransmitHandle = NO_EVENT;
         if (!this.pending) return;
         this.host.transmit(retransmitted(this.request));
         this.retransmitInterval = this.state === State.Proceeding ? t.T2 : Math.min(2 * this.retransmitInterval, t.T2);
         this.retransmitHandle = this.schedule(this.retransmitInterval, E);
         return;
       case F:
+        this.timeoutHandle = NO_EVENT;
         if (!this.pending) return;
         this.terminate();
         this.user.onTimeout(this);
@@ -323,7 +327,10 @@ export class InviteServerTransaction extends ServerTransaction {
   respond(resp: SipMessage): void {
     if (this.state !== State.Proceeding) return;
     const sim = this.host.sim;
-    if (resp.status >= 200) sim.cancel(this.tryingHandle);
+    if (resp.status >= 200) {
+      sim.cancel(this.tryingHandle);
+      this.tryingHandle = NO_EVENT;
+    }
     this.lastResponse = resp;
     this.host.transmit(resp);
     if (resp.status < 200) return;
@@ -344,6 +351,7 @@ export class InviteServerTransaction extends ServerTransaction {
     const t = this.host.timers;
     switch (kind) {
       case TRYING:
+        this.tryingHandle = NO_EVENT;
         if (this.state === State.Proceeding && this.lastResponse === null) {
           const trying = this.makeResponse(100, '');
           this.lastResponse = trying;
@@ -351,12 +359,14 @@ export class InviteServerTransaction extends ServerTransaction {
         }
         return;
       case G:
+        this.retransmitHandle = NO_EVENT;
         if (this.state !== State.Completed || this.lastResponse === null) return;
         this.host.transmit(retransmitted(this.lastResponse));
         this.retransmitInterval = Math.min(2 * this.retransmitInterval, t.T2);
         this.retransmitHandle = this.schedule(this.retransmitInterval, G);
         return;
       case H:
+        this.timeoutHandle = NO_EVENT;
         if (this.state !== State.Completed) return;
         this.terminate();
         this.user.onAckTimeout?.(this);
