@@ -137,12 +137,6 @@ export class BorderElement {
   }
 }
 
-/** A mid-call request relayed from one leg to the other, waiting for the far side's answer. */
-interface Relay {
-  from: Dialog;
-  txn: ServerTransaction;
-  counts: LegCounts;
-}
 
 const OPTIONS_PING = 1;
 
@@ -225,7 +219,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     m.refresher = offer.refresher;
     m.minSe = offer.minSe;
     outbound.start(m, this);
-    outbound.ict!.requesterData = { from: d, txn, counts: this.call.inbound } satisfies Relay; // its answers go back to txn
+    outbound.ict!.requesterData = txn; // its answers go back to txn, on the other leg
   }
 
   // ---- PortCore ----------------------------------------------------------------------------
@@ -338,7 +332,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     copyTimerHeaders(req, m, this.be.config.minSe);
     if (req.sdp !== null) m.sdp = reversion(req.sdp, other.localSdp);
     const sent = other.start(m, this);
-    sent.requesterData = { from: d, txn, counts } satisfies Relay; // its answers go back to txn
+    sent.requesterData = txn; // its answers go back to txn, on the other leg
   }
 
   private countGlare(d: Dialog): void {
@@ -349,10 +343,14 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
   // ---- RequestOwner: answers from the far leg ------------------------------------------------
 
 
-  onRequestProvisional(_d: Dialog, txn: ClientTransaction, resp: SipMessage): void {
-    const relay = txn.requesterData as Relay | null;
-    if (relay === null || resp.status === 100) return;
-    relay.from.respond(relay.txn, relay.txn.makeResponse(resp.status, relay.from.localTag));
+  // A relayed request keeps, as its requester data, the server transaction it answers: that
+  // transaction belongs to the other leg's dialog (no object is made per relayed request).
+
+  onRequestProvisional(d: Dialog, txn: ClientTransaction, resp: SipMessage): void {
+    const st = txn.requesterData as ServerTransaction | null;
+    if (st === null || resp.status === 100) return;
+    const from = this.other(d)!;
+    from.respond(st, st.makeResponse(resp.status, from.localTag));
   }
 
   onRequestFinal(d: Dialog, txn: ClientTransaction, resp: SipMessage): void {
@@ -360,15 +358,15 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       if (resp.status === 408 || resp.status === 481) this.pingFailed(d);
       return;
     }
-    const relay = txn.takeRequesterData() as Relay | null;
-    if (relay === null) return;
-    const from = relay.from;
+    const st = txn.takeRequesterData() as ServerTransaction | null;
+    if (st === null) return;
+    const from = this.other(d)!;
     if (resp.status === 491) this.countGlare(d);
-    const r = relay.txn.makeResponse(resp.status, from.localTag);
+    const r = st.makeResponse(resp.status, from.localTag);
     copyTimerHeaders(resp, r, this.be.config.minSe);
     r.retryAfter = resp.retryAfter;
     if (resp.sdp !== null) r.sdp = reversion(resp.sdp, from.localSdp);
-    from.respond(relay.txn, r);
+    from.respond(st, r);
     if (txn.request.purpose === 'setup') {
       if (resp.status < 300) this.startOptionsPing();
       else this.attemptOver(d);
@@ -380,9 +378,10 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       this.pingFailed(d);
       return;
     }
-    const relay = txn.takeRequesterData() as Relay | null;
-    if (relay === null) return;
-    relay.from.respond(relay.txn, relay.txn.makeResponse(408, relay.from.localTag));
+    const st = txn.takeRequesterData() as ServerTransaction | null;
+    if (st === null) return;
+    const from = this.other(d)!;
+    from.respond(st, st.makeResponse(408, from.localTag));
     if (txn.request.purpose === 'setup') {
       d.terminate();
       this.attemptOver(d);

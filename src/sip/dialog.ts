@@ -163,7 +163,9 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
   private ackTimeoutHandle: EventHandle = NO_EVENT;
   private pending2xx: SipMessage | null = null;
   private retxInterval = 0;
-  private lastAck: SipMessage | null = null;
+  /** CSeq and branch of the last ACK we sent for a 2xx: enough to send it again (-1: none). */
+  private ackedCseq = -1;
+  private ackBranch = 0;
   private refresh422Count = 0;
   /** Method of the refresh in progress, so a 405/501 can fall back to re-INVITE. */
   private refreshInFlight: Method | null = null;
@@ -420,8 +422,11 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
     if (resp.status < 300) {
       if (resp.allowUpdate) this.remoteAllowsUpdate = true;
       if (req.method === 'INVITE') {
-        if (this.lastAck !== null && this.lastAck.cseq === resp.cseq) {
-          this.port.transmit(retransmitted(this.lastAck)); // 2xx retransmitted: ACK again
+        if (this.ackedCseq === resp.cseq) {
+          // The 2xx was retransmitted: the same ACK again (§13.2.2.4), rebuilt rather than kept.
+          const ack = newRequest('ACK', resp.purpose, this.callId, this.localTag, this.remoteTag, resp.cseq, this.ackBranch);
+          ack.retransmission = true;
+          this.port.transmit(ack);
           return;
         }
         if (this.state === 'early') {
@@ -447,7 +452,8 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
   private sendAck(resp: SipMessage): void {
     // §13.2.2.4: the UAC core sends the ACK for a 2xx, a new transaction-less request.
     const ack = newRequest('ACK', resp.purpose, this.callId, this.localTag, this.remoteTag, resp.cseq, this.ctx.newBranch());
-    this.lastAck = ack;
+    this.ackedCseq = ack.cseq;
+    this.ackBranch = ack.branch;
     this.port.transmit(ack);
   }
 
@@ -674,7 +680,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
     this.state = 'early';
     this.localTag = newLocalTag;
     this.remoteTag = '';
-    this.lastAck = null;
+    this.ackedCseq = -1;
     this.sessionExpires = 0;
   }
 }
