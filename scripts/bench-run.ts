@@ -4,13 +4,16 @@ import { loadExperiment } from '../src/experiment/load.ts';
 import { runReplicationSync } from '../src/experiment/run.ts';
 
 const calls = Number(process.argv[2] ?? 200000);
-const loaded = loadExperiment(new URL('../experiments/bench-w1.json', import.meta.url).pathname, { calls });
+/** Arrival rate in calls/s (W1's own 50 when not given): 500 keeps about 150,000 calls up at once. */
+const rate = process.argv[3];
+const set = rate === undefined ? [] : [`workload.arrivals.rate=${rate}`];
+const loaded = loadExperiment(new URL('../experiments/bench-w1.json', import.meta.url).pathname, { calls, set });
 const t0 = process.hrtime.bigint();
 const r = runReplicationSync(loaded, 0);
 const secs = Number(process.hrtime.bigint() - t0) / 1e9;
 const s = r.summary;
 console.log(JSON.stringify({
-  impl: 'cubesim', calls, completed: s.calls.completed, refreshes: s.refreshes.sent, events: s.events,
+  impl: 'cubesim', calls, rate: rate === undefined ? 50 : Number(rate), completed: s.calls.completed, refreshes: s.refreshes.sent, events: s.events,
   secs: +secs.toFixed(3), callsPerSec: Math.round(calls / secs), eventsPerSec: Math.round(s.events / secs),
   peakRssMB: +(process.resourceUsage().maxRSS / 1024).toFixed(1), fingerprint: r.fingerprint,
 }));

@@ -1,9 +1,11 @@
-// npm run bench [-- --calls N] [-- --mode speed|memory|sweep|all]
+// npm run bench [-- --calls N] [-- --mode speed|memory|concurrency|sweep|bounds|all]
 //   speed  (default): W1 with the full model at N calls (200,000), then the skeleton floor
 //          ../shared/anchors/floor-typed.mjs with the same N, in the same invocation; one JSON
 //          line per program and a last line with the ratio of calls per second (cubesim / floor),
 //          the events per call, and cubesim's peak resident memory.
 //   memory: W1 at 100,000 and at 1,000,000 calls, and the ratio of their peak memory.
+//   concurrency: W1 at 500 calls/s for 1,000,000 calls (about 150,000 calls up at once, by
+//          Little's law: 500/s x 300 s), its peak resident memory and that per concurrent call.
 //   sweep:  a 4-point sweep of W1 with 1 and with 2 workers, and the speed-up.
 //   bounds: the skeleton floor, then scripts/bench-bounds.mjs (a skeleton of its own, alone, then
 //           plus the RFC 3261 timers a full model arms and cancels, and/or per-call state touched
@@ -32,8 +34,10 @@ function runJson(args: string[], echo: boolean): Record<string, number> {
   return JSON.parse(out) as Record<string, number>;
 }
 
-function runCubesim(calls: number): Record<string, number> {
-  return runJson(['--import', 'tsx', join(root, 'scripts/bench-run.ts'), String(calls)], true);
+function runCubesim(calls: number, rate?: number): Record<string, number> {
+  const args = ['--import', 'tsx', join(root, 'scripts/bench-run.ts'), String(calls)];
+  if (rate !== undefined) args.push(String(rate));
+  return runJson(args, true);
 }
 
 function runFloor(calls: number): Record<string, number> | null {
@@ -60,6 +64,17 @@ function memory(): void {
   const small = runCubesim(100_000);
   const large = runCubesim(1_000_000);
   console.log(JSON.stringify({ mode: 'memory', peakRssMB100k: small['peakRssMB'], peakRssMB1M: large['peakRssMB'], peakMemoryRatio: +(large['peakRssMB']! / small['peakRssMB']!).toFixed(3) }));
+}
+
+/** W1 at 500 calls/s: the peak memory of about 150,000 concurrent calls, and per call. */
+function concurrency(calls: number): void {
+  const rate = 500, meanHolding = 300;
+  const r = runCubesim(calls, rate);
+  const concurrent = rate * meanHolding;
+  console.log(JSON.stringify({
+    mode: 'concurrency', calls, rate, concurrentCalls: concurrent, peakRssMB: r['peakRssMB'],
+    kBPerConcurrentCall: +((r['peakRssMB']! * 1024) / concurrent).toFixed(2),
+  }));
 }
 
 async function sweep(calls: number): Promise<void> {
@@ -97,5 +112,6 @@ const mode = arg('mode', 'speed');
 const calls = Number(arg('calls', '200000'));
 if (mode === 'speed' || mode === 'all') await speed(calls);
 if (mode === 'memory' || mode === 'all') memory();
+if (mode === 'concurrency' || mode === 'all') concurrency(Number(arg('calls', '1000000')));
 if (mode === 'sweep' || mode === 'all') await sweep(Math.min(calls, 50_000));
 if (mode === 'bounds' || mode === 'all') bounds(calls);

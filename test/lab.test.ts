@@ -7,7 +7,7 @@ import { compare, firstDivergence, parseSide, loadSide } from '../src/experiment
 import { experimentJsonSchemaText } from '../src/experiment/json-schema.ts';
 import { combine, runReplicationSync } from '../src/experiment/run.ts';
 import { estimate, flatten } from '../src/experiment/statistics.ts';
-import { grid, parseParam, runSweep, shardOf } from '../src/experiment/sweep.ts';
+import { defaultWorkers, grid, parseParam, runSweep, shardOf, SMALL_SWEEP_CALLS } from '../src/experiment/sweep.ts';
 import { load } from './helpers.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'cubesim-lab-'));
@@ -57,6 +57,16 @@ describe('sweeps', () => {
     expect(parseParam('w.callers=[{"profile":"a"}],[{"profile":"b","weight":2}]').values).toEqual([[{ profile: 'a' }], [{ profile: 'b', weight: 2 }]]);
     expect(grid([{ path: 'x', values: [1, 2] }, { path: 'y', values: ['p', 'q'] }])).toEqual([{ x: 1, y: 'p' }, { x: 1, y: 'q' }, { x: 2, y: 'p' }, { x: 2, y: 'q' }]);
     expect(shardOf(['a', 'b', 'c', 'd', 'e'], { index: 2, count: 2 })).toEqual([{ point: 1, value: 'b' }, { point: 3, value: 'd' }]);
+  });
+
+  it('run a small sweep in one thread by default, a large one on a worker per core (at most one per point)', async () => {
+    expect(defaultWorkers(8_000, 4, 2)).toBe(1);
+    expect(defaultWorkers(SMALL_SWEEP_CALLS - 1, 50, 8)).toBe(1);
+    expect(defaultWorkers(SMALL_SWEEP_CALLS, 50, 8)).toBe(8);
+    expect(defaultWorkers(1_000_000, 3, 8)).toBe(3);
+    expect(defaultWorkers(1_000_000, 4, 1)).toBe(1);
+    const small = await runSweep('experiments/quickstart.json', { params: [parseParam('calls=20,30')], out: join(tmp(), 's') });
+    expect(small.workers).toBe(1);
   });
 
   it('give the same sweep.csv with 1 and 2 workers', async () => {

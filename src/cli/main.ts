@@ -15,7 +15,7 @@ import { callsPcap } from '../output/pcap.ts';
 import { checkOutFile, writeOutFile } from '../output/out-file.ts';
 import { isTraceOutput } from '../output/trace-file.ts';
 import type { Call } from '../elements/call.ts';
-import { mergeSweeps, parseParam, runSweep } from '../experiment/sweep.ts';
+import { mergeSweeps, parseParam, runSweep, SMALL_SWEEP_CALLS } from '../experiment/sweep.ts';
 import { compareSteps, comparisonDir, loadSide, parseSide, transitions, writeComparison, type Comparison } from '../experiment/compare.ts';
 import { displayPath, endpointIds, loadBorderElementModel, loadConfig, loadDefects, loadEndpointProfile, loadPlatform, type LoadedExperiment } from '../experiment/load.ts';
 import { findingsJson, formatFindings, lintConfiguration, lintExitCode } from '../experiment/lint.ts';
@@ -387,7 +387,7 @@ async function main(argv: string[]): Promise<number> {
         y
           .positional('experiment', { type: 'string', demandOption: true, describe: 'experiment file (JSON)' })
           .option('param', { type: 'string', array: true, demandOption: true, describe: 'path=v1,v2,... (repeat for more dimensions)' })
-          .option('workers', { type: 'string', describe: `worker threads (default: the core count, ${availableParallelism()})` })
+          .option('workers', { type: 'string', describe: `worker threads (default: 1 for a sweep of fewer than ${SMALL_SWEEP_CALLS.toLocaleString('en')} calls in all, else one per core, ${availableParallelism()})` })
           .option('replications', { type: 'string', describe: 'replications per point (overrides the file)' })
           .option('calls', { type: 'string', describe: 'calls per replication (overrides the file)' })
           .option('set', { type: 'string', array: true, describe: 'override any field for every point: path=value' })
@@ -401,14 +401,14 @@ async function main(argv: string[]): Promise<number> {
         const set = [...(args.set ?? []).map(String)];
         if (args.calls !== undefined) set.push(`calls=${wholeNumber('calls', 1)(args.calls)}`);
         if (args.replications !== undefined) set.push(`replications=${wholeNumber('replications', 1)(args.replications)}`);
-        const workers = args.workers === undefined ? availableParallelism() : wholeNumber('workers', 1)(args.workers)!;
+        const workers = args.workers === undefined ? undefined : wholeNumber('workers', 1)(args.workers)!;
         const shard = args.shard === undefined ? undefined : parseShard(args.shard);
         const display = progressDisplay(args['progress']);
         await withInterruption(async (interruption) => {
           const result = await runSweep(args.experiment, {
             params: args.param.map((p) => parseParam(String(p))),
             set,
-            workers,
+            ...(workers !== undefined ? { workers } : {}),
             ...(shard !== undefined ? { shard } : {}),
             ...(args.out !== undefined ? { out: args.out } : {}),
             force: args.force,
@@ -431,7 +431,7 @@ async function main(argv: string[]): Promise<number> {
           }
           const from = !args.resume ? '' : result.ran === 0 ? ' (all were there already: nothing run)' : ` (${result.ran} run now, ${resumed} from the interrupted sweep)`;
           const partial = result.missing.length > 0 ? ` of ${total} (PARTIAL: interrupted)` : '';
-          process.stdout.write(`cubesim sweep: ${result.rows.length} points${partial}${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`} on ${workers} worker${workers === 1 ? '' : 's'}${from}\n  results in  ${result.dir}\n`);
+          process.stdout.write(`cubesim sweep: ${result.rows.length} points${partial}${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`}${result.ran === 0 ? '' : ` on ${result.workers} worker${result.workers === 1 ? '' : 's'}`}${from}\n  results in  ${result.dir}\n`);
           if (args.report) await reportAfter(interruption, result.dir);
         });
       },

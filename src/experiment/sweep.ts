@@ -5,11 +5,13 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { InputError } from '../errors.ts';
 import { readFolderManifest, ResultsDir } from '../output/results-dir.ts';
 import { parseJsonText, show } from '../schema-errors.ts';
 import { displayPath, loadExperiment, parseAssignment } from './load.ts';
+import type { Experiment } from './schema.ts';
 import { driveSteps } from './run.ts';
 import { estimate, unionKeys } from './statistics.ts';
 import { pointSteps, type PointResult, type PointTask } from './sweep-worker.ts';
@@ -62,7 +64,8 @@ export interface SweepOptions {
   params: SweepParam[];
   /** Overrides applied to every point before its own values. */
   set?: string[];
-  workers: number;
+  /** Worker threads; when not given, `defaultWorkers` chooses from the sweep's size. */
+  workers?: number;
   out?: string;
   force?: boolean;
   shard?: { index: number; count: number };
@@ -71,6 +74,24 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** Complete an interrupted sweep in its folder: run only the points it is missing. */
   resume?: boolean;
+}
+
+/**
+ * Below this many simulated calls in all (every point, every replication) a sweep runs in one
+ * thread: a worker takes about a second to start (it loads the model afresh), which a small sweep
+ * never earns back (measured with npm run bench -- --mode sweep; see README, Performance).
+ */
+export const SMALL_SWEEP_CALLS = 50_000;
+
+/** The worker count a sweep uses when none is given: one for a small sweep, else one per core. */
+export function defaultWorkers(callsInAll: number, points: number, cores: number): number {
+  if (callsInAll < SMALL_SWEEP_CALLS) return 1;
+  return Math.max(1, Math.min(cores, points));
+}
+
+/** Calls one run of an experiment simulates: its `calls`, or its base arrival rate times `until`. */
+function callsPerRun(e: Experiment): number {
+  return e.calls ?? Math.ceil(e.workload.arrivals.rate * (e.until ?? 0));
 }
 
 export interface SweepRow {
@@ -227,6 +248,8 @@ export interface SweepResult {
   missing: number[];
   /** Points this call ran (the others came from the folder resumed). */
   ran: number;
+  /** Worker threads used (given, or chosen by `defaultWorkers`). */
+  workers: number;
 }
 
 /** The finished rows of an interrupted sweep in `dir`, checked to be this same sweep. */
@@ -253,8 +276,8 @@ export async function runSweep(experiment: string, opts: SweepOptions): Promise<
   // Every point is loaded (and so validated) before anything runs: a bad value stops the sweep at once.
   const tasks = mine.map(({ point, value }) => {
     const set = [...base, ...Object.entries(value).map(([p, v]) => `${p}=${JSON.stringify(v)}`)];
-    loadExperiment(experiment, { set });
-    return { point, task: { experiment, set } };
+    const e = loadExperiment(experiment, { set }).experiment;
+    return { point, task: { experiment, set }, calls: callsPerRun(e) * e.replications };
   });
   const name = loadExperiment(experiment, { set: base }).experiment.name;
   const folderName = `${name}-sweep${opts.shard === undefined ? '' : `-shard${opts.shard.index}of${opts.shard.count}`}`;
@@ -266,12 +289,13 @@ export async function runSweep(experiment: string, opts: SweepOptions): Promise<
     const target = resolve(out);
     if (!existsSync(target)) throw new InputError('--resume', undefined, `${out} does not exist; give the --out folder of the interrupted sweep`);
     for (const row of rowsToResume(target, out, header)) kept.set(row.point, row);
-    if (tasks.every((t) => kept.has(t.point))) return { dir: target, rows: tasks.map((t) => kept.get(t.point)!), missing: [], ran: 0 };
+    if (tasks.every((t) => kept.has(t.point))) return { dir: target, rows: tasks.map((t) => kept.get(t.point)!), missing: [], ran: 0, workers: 0 };
   }
   const dir = ResultsDir.prepare(out, folderName, opts.force === true || opts.resume === true, 'sweep');
   try {
     const todo = tasks.filter((t) => !kept.has(t.point));
-    const results = await runPoints(todo, opts.workers, opts.progress, opts.signal);
+    const workers = opts.workers ?? defaultWorkers(todo.reduce((n, t) => n + t.calls, 0), todo.length, availableParallelism());
+    const results = await runPoints(todo, workers, opts.progress, opts.signal);
     todo.forEach((t, i) => {
       const result = results[i];
       if (result !== undefined) kept.set(t.point, { point: t.point, values: points[t.point]!, result });
@@ -281,10 +305,10 @@ export async function runSweep(experiment: string, opts: SweepOptions): Promise<
     const ran = results.filter((r) => r !== undefined).length;
     if (rows.length === 0) {
       dir.discard();
-      return { dir: undefined, rows, missing, ran };
+      return { dir: undefined, rows, missing, ran, workers };
     }
     const final = writeSweep(dir, { ...header, rows, ...(missing.length > 0 ? { partial: true as const, missing } : {}) });
-    return { dir: final, rows, missing, ran };
+    return { dir: final, rows, missing, ran, workers };
   } catch (err) {
     dir.discard();
     throw err;
