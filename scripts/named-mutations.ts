@@ -12,7 +12,7 @@ const TESTS = ['test/mutants.test.ts', 'test/session-timer.test.ts', 'test/trans
 
 export const MUTATIONS: ReadonlyArray<{ name: string; file: string; from: string; to: string }> = [
   { name: 'the non-refresher gives up at SE - 32 (the SE/3 cap dropped)', file: 'src/sip/session-timer.ts', from: 'return Math.min(32, sessionExpires / 3);', to: 'return 32;' },
-  { name: "a 422 carries the request's Min-SE instead of the element's own", file: 'src/sip/session-timer.ts', from: "return { kind: 'reject', status: 422, minSe: policy.minSe };", to: "return { kind: 'reject', status: 422, minSe: offer.minSe };" },
+  { name: "a 422 carries the request's Min-SE instead of the element's own", file: 'src/sip/session-timer.ts', from: "return { kind: 'reject', status: 422, minSe: floor };", to: "return { kind: 'reject', status: 422, minSe: offer.minSe };" },
   { name: 'Timer F is 48·T1 instead of 64·T1', file: 'src/sip/transaction.ts', from: 'this.timeoutHandle = this.schedule(64 * t.T1, F);', to: 'this.timeoutHandle = this.schedule(48 * t.T1, F);' },
   { name: 'the retry after several 422s takes the latest Min-SE, not the largest', file: 'src/sip/session-timer.ts', from: 'const minSe = Math.max(largestMinSe, received422MinSe);', to: 'const minSe = received422MinSe;' },
   { name: 'a re-INVITE sent by the non-refresher claims refresher=uac', file: 'src/sip/dialog.ts', from: "else m.refresher = b.reading === 'transaction' ? 'uas' :", to: "else m.refresher = b.reading === 'transaction' ? 'uac' :" },

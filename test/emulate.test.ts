@@ -157,6 +157,14 @@ describe.skipIf(!available)('cubesim emulate driven by SIPp (golden grid)', () =
         });
         if (r !== null) checkRepeats(r, peer, predictedRepeats(call, peer), why);
       }
+      // RFC 4028 §9: Require: timer only toward a UAC that said Supported: timer, whatever the
+      // answer on the other leg carried.
+      const invite = run.caller.messages.find((s) => s.sent && s.msg.status === 0 && s.msg.method === 'INVITE');
+      if (invite !== undefined && !invite.msg.supportedTimer) {
+        for (const s of run.caller.messages.filter((x) => !x.sent && x.msg.status >= 200 && x.msg.status < 300 && x.msg.method === 'INVITE')) {
+          expect(s.msg.requireTimer, `the caller did not say Supported: timer, yet its 200 carries Require: timer${why}`).toBe(false);
+        }
+      }
     });
   }
 });

@@ -38,6 +38,13 @@ export type InitialRelay = { kind: 'reject'; minSe: number } | { kind: 'forward'
  */
 export function relayInitialOffer(inbound: TimerOffer, minSe: number, model: BorderElementModel): InitialRelay {
   let se = inbound.sessionExpires;
+  if (se > 0 && se < inbound.minSe) {
+    // A request below its own Min-SE (§7.1 forbids it): as the UAS of the caller's dialog the
+    // border element may not accept it (§9), so it asks for a larger interval, whatever min-se says.
+    const floor = Math.max(inbound.minSe, minSe);
+    if (inbound.supportedTimer) return { kind: 'reject', minSe: floor };
+    se = floor;
+  }
   if (se > 0 && se < minSe) {
     if (inbound.supportedTimer && model.sessionTimer.rejectBelowMinSe.value) return { kind: 'reject', minSe };
     se = minSe;
@@ -366,11 +373,51 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     copyTimerHeaders(resp, r, this.be.config.minSe);
     r.retryAfter = resp.retryAfter;
     if (resp.sdp !== null) r.sdp = reversion(resp.sdp, from.localSdp);
+    if (r.status >= 200 && r.status < 300 && !this.fitToLeg(st.request, r)) {
+      this.endOnAnswerBelowMinSe(d, from, st, txn.request.purpose === 'setup');
+      return;
+    }
     from.respond(st, r);
     if (txn.request.purpose === 'setup') {
       if (resp.status < 300) this.startOptionsPing();
       else this.attemptOver(d);
     }
+  }
+
+  /**
+   * The timer headers of a 2xx relayed from the other leg, made right for the leg it goes back on
+   * (each leg's headers belong to that leg's dialog, RFC 4028 §9): toward a UAC that did not say
+   * `Supported: timer` no `Require: timer` and the refresher is the UAS side (Table 2); and no
+   * interval below the Min-SE of the request it answers. An interval below it is raised to it or
+   * the call ended, as models/border-element.json says (answerBelowRequestMinSe). False: end it.
+   */
+  private fitToLeg(req: SipMessage, r: SipMessage): boolean {
+    if (!req.supportedTimer) {
+      r.requireTimer = false;
+      if (r.sessionExpires > 0) r.refresher = 'uas';
+    }
+    if (r.sessionExpires > 0 && r.sessionExpires < req.minSe) {
+      if (this.be.model.sessionTimer.answerBelowRequestMinSe.value === 'end-call') return false;
+      r.sessionExpires = req.minSe;
+    }
+    return true;
+  }
+
+  /**
+   * The far side answered with an interval below the Min-SE of the request on this side, and the
+   * model ends such a call: the request gets 500, the other leg a BYE (its 2xx was acknowledged).
+   */
+  private endOnAnswerBelowMinSe(far: Dialog, from: Dialog, st: ServerTransaction, setup: boolean): void {
+    const cause = 'answer-below-min-se';
+    if (setup) {
+      this.call.setupRefusal = cause;
+      from.respond(st, st.makeResponse(500, from.localTag));
+      far.bye();
+      this.releaseSlot();
+      return;
+    }
+    from.respond(st, st.makeResponse(500, from.localTag));
+    this.endBoth(cause, far);
   }
 
   onRequestTimeout(d: Dialog, txn: ClientTransaction): void {

@@ -100,6 +100,7 @@ export const borderElementModelSchema = z
         originatesRefresh: sourced(z.boolean()),
         gatewayHonoursTimers: sourced(z.boolean()),
         allowUpdate: sourced(z.boolean()),
+        answerBelowRequestMinSe: sourced(z.enum(['raise', 'end-call'])),
       })
       .strict(),
     optionsPing: z.object({ failureEndsCall: sourced(z.boolean()) }).strict(),

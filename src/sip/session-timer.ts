@@ -71,10 +71,14 @@ export type UasDecision =
 export function negotiateAsUas(offer: TimerOffer, policy: UasTimerPolicy): UasDecision {
   const requestMin = effectiveMinSe(offer.minSe);
   let se = offer.sessionExpires;
-  if (se > 0 && se < policy.minSe) {
-    if (offer.supportedTimer) return { kind: 'reject', status: 422, minSe: policy.minSe };
+  // The floor is the UAS's own minimum and, for a request whose Session-Expires is below its own
+  // Min-SE (which §7.1 forbids a UAC to send), that Min-SE too: §9 never lets a 2xx carry an
+  // interval below the request's Min-SE, and 422 is RFC 4028's way to ask for a larger one.
+  const floor = Math.max(policy.minSe, offer.minSe);
+  if (se > 0 && se < floor) {
+    if (offer.supportedTimer) return { kind: 'reject', status: 422, minSe: floor };
     // Erratum 1687 / §8.1: a UAC without timer support cannot retry; raise the interval instead.
-    se = policy.minSe;
+    se = floor;
   }
   if (se === 0) {
     if (policy.sessionExpires === 0) return { kind: 'accept', sessionExpires: 0, refresher: '', requireTimer: false };

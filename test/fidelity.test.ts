@@ -1,0 +1,65 @@
+// RFC 4028 corner cases where a party must not simply pass on what it got: a request below its
+// own Min-SE, a 2xx below the request's Min-SE, Require: timer toward a UAC without timers.
+import { describe, expect, it } from 'vitest';
+import { relayInitialOffer } from '../src/elements/border-element.ts';
+import type { BorderElementModel } from '../src/elements/models.ts';
+import { loadExperiment } from '../src/experiment/load.ts';
+import { negotiateAsUas } from '../src/sip/session-timer.ts';
+import { ladder, run } from './helpers.ts';
+
+const policy = { minSe: 90, sessionExpires: 1800, preferredRefresher: 'uac' as const };
+
+describe('a request whose Session-Expires is below its own Min-SE (RFC 4028 §7.1 forbids it)', () => {
+  it('a UAS answers 422 with that Min-SE, never a 2xx below it (§9); one without timer support gets the interval raised', () => {
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 250, refresher: '', minSe: 300 }, policy)).toEqual({ kind: 'reject', status: 422, minSe: 300 });
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 250, refresher: '', minSe: 300 }, { ...policy, minSe: 1800 })).toEqual({ kind: 'reject', status: 422, minSe: 1800 });
+    expect(negotiateAsUas({ supportedTimer: false, sessionExpires: 250, refresher: '', minSe: 300 }, policy)).toEqual({ kind: 'accept', sessionExpires: 300, refresher: 'uas', requireTimer: false });
+    // A valid request is answered as before.
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 300, refresher: '', minSe: 300 }, policy)).toEqual({ kind: 'accept', sessionExpires: 300, refresher: 'uac', requireTimer: true });
+  });
+
+  it('the border element refuses it with 422 naming the larger of that Min-SE and its min-se, whatever its model says for min-se', () => {
+    const loaded = loadExperiment('experiments/quickstart.json');
+    const model: BorderElementModel = structuredClone(loaded.spec.borderElement);
+    model.sessionTimer.rejectBelowMinSe.value = false;
+    const offer = { supportedTimer: true, sessionExpires: 250, refresher: '' as const, minSe: 300 };
+    expect(relayInitialOffer(offer, 90, model)).toEqual({ kind: 'reject', minSe: 300 });
+    expect(relayInitialOffer(offer, 1800, model)).toEqual({ kind: 'reject', minSe: 1800 });
+    expect(relayInitialOffer({ ...offer, supportedTimer: false }, 90, model)).toEqual({ kind: 'forward', offer: { supportedTimer: false, sessionExpires: 300, refresher: '', minSe: 300 } });
+  });
+});
+
+describe('a 2xx below the Min-SE of the request it answers, relayed by the border element', () => {
+  const scenario = 'emulation/scenarios/answer-below-min-se.json';
+
+  it('"raise" (the shipped choice, assumed): the caller gets its own Min-SE; the call completes', () => {
+    const loaded = loadExperiment(scenario);
+    expect(loaded.spec.borderElement.sessionTimer.answerBelowRequestMinSe.value).toBe('raise');
+    const r = run(loaded, [0]);
+    const carried = r.calls[0]!.carried!.filter((c) => c.msg.status === 200 && c.msg.method === 'INVITE');
+    expect(carried.map((c) => `${c.from}>${c.to} ${c.msg.sessionExpires};${c.msg.refresher}`)).toEqual(['callee>cube-out 95;uac', 'cube-in>caller 100;uac']);
+    expect(r.summary.calls.completed).toBe(1);
+  });
+
+  it('"end-call": the caller gets 500, the callee a BYE, and the call is rejected with the cause named', () => {
+    const loaded = loadExperiment(scenario);
+    loaded.spec.borderElement = structuredClone(loaded.spec.borderElement);
+    loaded.spec.borderElement.sessionTimer.answerBelowRequestMinSe.value = 'end-call';
+    const r = run(loaded, [0]);
+    const call = r.calls[0]!;
+    expect([call.outcome, call.cause, call.status]).toEqual(['rejected', 'answer-below-min-se', 500]);
+    expect(ladder(call)).toEqual([
+      'caller>cube-in INVITE', 'cube-in>caller 100 Trying', 'cube-out>callee INVITE', 'callee>cube-out 180 Ringing', 'cube-in>caller 180 Ringing',
+      'callee>cube-out 200 OK', 'cube-out>callee ACK', 'cube-in>caller 500 Server Internal Error', 'cube-out>callee BYE', 'caller>cube-in ACK', 'callee>cube-out 200 OK',
+    ]);
+  });
+});
+
+describe('toward a caller without timer support (RFC 4028 §9, Table 2)', () => {
+  it('the 2xx names refresher=uas and carries no Require: timer, whatever the other leg\'s 2xx carried', () => {
+    const loaded = loadExperiment('emulation/scenarios/caller-without-timer.json', { set: ['endpoints.pjsip.timer.preferredRefresher="uac"'] });
+    const r = run(loaded, [0]);
+    const toCaller = r.calls[0]!.carried!.find((c) => c.to === 'caller' && c.msg.status === 200 && c.msg.method === 'INVITE')!;
+    expect([toCaller.msg.sessionExpires, toCaller.msg.refresher, toCaller.msg.requireTimer]).toEqual([1800, 'uas', false]);
+  });
+});
