@@ -4,9 +4,12 @@ import { loadExperiment } from '../src/experiment/load.ts';
 import { runReplicationSync } from '../src/experiment/run.ts';
 
 const calls = Number(process.argv[2] ?? 200000);
-/** Arrival rate in calls/s (W1's own 50 when not given): 500 keeps about 150,000 calls up at once. */
+/**
+ * Arrival rate in calls/s (W1's own 50 when not given): 500 keeps about 150,000 calls up at once,
+ * so the session limit is lifted above that (W1 sets 100,000) for no call to be refused.
+ */
 const rate = process.argv[3];
-const set = rate === undefined ? [] : [`workload.arrivals.rate=${rate}`];
+const set = rate === undefined ? [] : [`workload.arrivals.rate=${rate}`, 'capacity.maxSessions=1000000'];
 const loaded = loadExperiment(new URL('../experiments/bench-w1.json', import.meta.url).pathname, { calls, set });
 const t0 = process.hrtime.bigint();
 const r = runReplicationSync(loaded, 0);
