@@ -1,7 +1,9 @@
 // RFC 4028 corner cases where a party must not simply pass on what it got: a request below its
 // own Min-SE, a 2xx below the request's Min-SE, Require: timer toward a UAC without timers.
 import { describe, expect, it } from 'vitest';
+import { Simulator } from '../src/kernel/simulator.ts';
 import { relayInitialOffer } from '../src/elements/border-element.ts';
+import { Processor } from '../src/elements/network.ts';
 import type { BorderElementModel } from '../src/elements/models.ts';
 import { loadExperiment } from '../src/experiment/load.ts';
 import { negotiateAsUas } from '../src/sip/session-timer.ts';
@@ -61,5 +63,31 @@ describe('toward a caller without timer support (RFC 4028 §9, Table 2)', () => 
     const r = run(loaded, [0]);
     const toCaller = r.calls[0]!.carried!.find((c) => c.to === 'caller' && c.msg.status === 200 && c.msg.method === 'INVITE')!;
     expect([toCaller.msg.sessionExpires, toCaller.msg.refresher, toCaller.msg.requireTimer]).toEqual([1800, 'uas', false]);
+  });
+});
+
+describe('CPU admission control (Cisco CAC: new calls refused with 503 at a 5-second CPU average at or above the threshold)', () => {
+  it('the average counts work when it is done, not when it is queued', () => {
+    const sim = new Simulator();
+    const p = new Processor(sim, 1, 95);
+    for (let i = 0; i < 10; i++) p.admit(0); // 10 s of work queued at once
+    expect(p.utilisation(3)).toBe(1); // busy the whole of [0, 3)
+    expect(p.refusesNewCalls(3)).toBe(true);
+    expect(p.busyDoneBy(3)).toBe(3);
+    expect(p.utilisation(12)).toBeCloseTo(3 / 5, 12); // [7, 12): busy until 10
+    expect(p.utilisation(20)).toBe(0);
+    expect(p.refusesNewCalls(20)).toBe(false);
+  });
+
+  it('an overloaded border element refuses new calls with 503 as they arrive instead of letting them time out', () => {
+    const loaded = loadExperiment('experiments/quickstart.json', {
+      calls: 3000,
+      set: ['capacity.cpuMsPerMessage=40', 'workload.arrivals.rate=5', 'capacity.callsPerSecond=100', 'capacity.maxSessions=100000'],
+    });
+    const r = run(loaded);
+    const rejects = r.summary.rejects.byCause;
+    expect(rejects['admission-cpu']).toBeGreaterThan(2000);
+    expect(Object.keys(rejects)).toEqual(['admission-cpu']);
+    expect(r.calls.filter((c) => c.outcome === 'rejected').every((c) => c.status === 503)).toBe(true);
   });
 });

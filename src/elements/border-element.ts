@@ -138,7 +138,7 @@ export class BorderElement {
     const recent = this.recentSetups;
     while (recent.length > 0 && recent[0]! <= now - 1) recent.shift();
     if (recent.length >= cap.callsPerSecond.value) return { refusal: 'admission-cps', status: 503 };
-    if (100 * this.processor.utilisation(now) >= cap.cpuAdmissionPercent.value) return { refusal: 'admission-cpu', status: 503 };
+    if (this.processor.refusesNewCalls(now)) return { refusal: 'admission-cpu', status: 503 };
     recent.push(now);
     return { refusal: '', status: 0 };
   }

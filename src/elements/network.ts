@@ -23,11 +23,16 @@ export interface LinkSettings {
 /** Shared by all calls: the border element's route processor (domain-facts §4.4). */
 export class Processor {
   private busyUntil = 0;
-  /** Busy seconds since the start of the run. */
+  /** Busy seconds since the start of the run (all work admitted, done or queued). */
   busySeconds = 0;
-  /** Busy seconds per whole simulated second, the last `window` of them, for CPU admission. */
-  private readonly buckets: Float64Array;
-  private bucketSecond = 0;
+  /**
+   * Busy seconds done by each whole second s, B(s), for the last `window` + 1 seconds (a ring):
+   * the CPU average over the last `window` seconds is (B(now) - B(now - window)) / window. The
+   * FIFO server is busy without a pause from any instant until `busyUntil`, so work queued for
+   * later counts when it is done, not when it arrives.
+   */
+  private readonly busyBy: Float64Array;
+  private recordedSecond = 0;
   messages = 0;
   /** Longest wait a message had before being processed, seconds. */
   maxQueueDelay = 0;
@@ -37,13 +42,16 @@ export class Processor {
     readonly sim: Simulator,
     /** Seconds of CPU per SIP message handled. */
     readonly costPerMessage: number,
+    /** New calls are refused at or above this CPU average, percent (call admission control). */
+    readonly admissionPercent = 100,
     readonly window = 5,
   ) {
-    this.buckets = new Float64Array(window);
+    this.busyBy = new Float64Array(window + 1);
   }
 
   /** Takes a message that arrived now; returns when its processing completes. */
   admit(now: number): number {
+    this.record(now);
     const start = this.busyUntil > now ? this.busyUntil : now;
     const done = start + this.costPerMessage;
     const wait = start - now;
@@ -52,30 +60,38 @@ export class Processor {
     this.busyUntil = done;
     this.busySeconds += this.costPerMessage;
     this.messages++;
-    this.account(start, this.costPerMessage);
     return done;
   }
 
-  private account(at: number, cost: number): void {
-    const sec = Math.floor(at);
-    if (sec > this.bucketSecond) {
-      for (let s = this.bucketSecond + 1; s <= sec && s <= this.bucketSecond + this.window; s++) this.buckets[s % this.window] = 0;
-      this.bucketSecond = sec;
-    }
-    this.buckets[sec % this.window] = this.buckets[sec % this.window]! + cost;
+  /** CPU seconds done by `now` (work admitted and still queued is not yet done). */
+  busyDoneBy(now: number): number {
+    return this.busySeconds - Math.max(0, this.busyUntil - now);
   }
 
-  /** Average utilisation (0..1) over the last `window` whole seconds before now. */
-  utilisation(now: number): number {
+  /** Records B(s) for each whole second s up to now (nothing was admitted since the last record). */
+  private record(now: number): void {
     const sec = Math.floor(now);
-    let busy = 0;
-    let n = 0;
-    for (let s = sec - this.window; s < sec; s++) {
-      if (s < 0) continue;
-      n++;
-      if (s > this.bucketSecond - this.window && s <= this.bucketSecond) busy += this.buckets[s % this.window]!;
+    if (sec <= this.recordedSecond) return;
+    const ring = this.window + 1;
+    for (let s = Math.max(this.recordedSecond + 1, sec - this.window); s <= sec; s++) {
+      this.busyBy[s % ring] = this.busyDoneBy(s);
     }
-    return n === 0 ? 0 : busy / n;
+    this.recordedSecond = sec;
+  }
+
+  /** Average utilisation (0..1) over the last `window` whole seconds before now (fewer at the start). */
+  utilisation(now: number): number {
+    this.record(now);
+    const sec = Math.floor(now);
+    const n = Math.min(this.window, sec);
+    if (n === 0) return 0;
+    const ring = this.window + 1;
+    return (this.busyBy[sec % ring]! - this.busyBy[(sec - n) % ring]!) / n;
+  }
+
+  /** The CPU average is at or above the admission threshold: new calls are refused (503). */
+  refusesNewCalls(now: number): boolean {
+    return 100 * this.utilisation(now) >= this.admissionPercent;
   }
 }
 
@@ -220,8 +236,14 @@ export class Link implements Wire, EventTarget {
     const to = (kind & TOWARD_A) !== 0 ? this.a : this.b;
     const p = this.processor;
     if ((kind & PROCESSED) === 0 && p !== null && to === this.processed && p.costPerMessage > 0) {
-      this.sim.at(p.admit(this.sim.now), this, kind | PROCESSED, Priority.delivery, data);
-      return;
+      const msg = data as SipMessage;
+      // Call admission control refuses a new call as it arrives, not after the backlog that
+      // overloads the processor: the refusal takes the fast path (its CPU is not modelled).
+      const newCall = msg.status === 0 && msg.method === 'INVITE' && msg.toTag === '';
+      if (!newCall || !p.refusesNewCalls(this.sim.now)) {
+        this.sim.at(p.admit(this.sim.now), this, kind | PROCESSED, Priority.delivery, data);
+        return;
+      }
     }
     to.receive(data as SipMessage);
   }

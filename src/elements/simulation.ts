@@ -95,7 +95,8 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
     const seed = spec.seed;
     this.invariants = new Invariants(spec.check === true);
     this.sim.strictCancels = this.invariants.enabled;
-    this.processor = new Processor(this.sim, spec.platform.capacity.cpuMsPerMessage.value / 1000);
+    const capacity = spec.platform.capacity;
+    this.processor = new Processor(this.sim, capacity.cpuMsPerMessage.value / 1000, capacity.cpuAdmissionPercent.value);
     this.borderElement = new BorderElement(this.sim, spec.config, spec.platform, spec.borderElement, this.processor, this.counters);
     this.population = new Population(
       spec.workload,

@@ -50,7 +50,7 @@ export function snapshot(sim: CubeSimulation): Snapshot {
     time: sim.sim.now,
     events: sim.sim.events,
     counters: { ...sim.counters },
-    cpuBusySeconds: p.busySeconds,
+    cpuBusySeconds: p.busyDoneBy(sim.sim.now),
     processedMessages: p.messages,
     totalQueueDelay: p.totalQueueDelay,
   };
