@@ -18,10 +18,10 @@ interface FirstRelease {
 /**
  * First releases per command and train, from domain-facts §3.1 (sources C1, C3, C4, C5, C6, C9).
  * 12.4(15)XZ is a special release of the 12.4T family and is listed with the T train. An empty
- * list means §3.1 records no release for the command.
+ * list means domain-facts §3.1 records no release for the command.
  */
 export const INTRODUCED_IN: Record<GatedCommand, readonly FirstRelease[]> = {
-  // Prerequisite of Session Refresh with Reinvites (C1); §3.1 gives no first release.
+  // Prerequisite of Session Refresh with Reinvites (C1); domain-facts §3.1 gives no first release.
   'allow-connections': [],
   'midcall-signaling passthru': [
     { release: '12.4(15)XZ', train: 'IOS T' },
