@@ -1,8 +1,11 @@
 // RFC 4028 corner cases where a party must not simply pass on what it got: a request below its
 // own Min-SE, a 2xx below the request's Min-SE, Require: timer toward a UAC without timers.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/kernel/simulator.ts';
-import { relayInitialOffer } from '../src/elements/border-element.ts';
+import { borderElementMinSe, relayInitialOffer } from '../src/elements/border-element.ts';
 import { Processor } from '../src/elements/network.ts';
 import type { BorderElementModel } from '../src/elements/models.ts';
 import { loadExperiment } from '../src/experiment/load.ts';
@@ -89,5 +92,35 @@ describe('CPU admission control (Cisco CAC: new calls refused with 503 at a 5-se
     expect(rejects['admission-cpu']).toBeGreaterThan(2000);
     expect(Object.keys(rejects)).toEqual(['admission-cpu']);
     expect(r.calls.filter((c) => c.outcome === 'rejected').every((c) => c.status === 503)).toBe(true);
+  });
+});
+
+describe('the disputed min-se default (whenMinSeNotConfigured in models/border-element.json)', () => {
+  const firstRejectFrom = (set: string[], config?: string) => {
+    const loaded = loadExperiment('experiments/teach-f8-422-not-retried.json', { set, ...(config === undefined ? {} : { config }) });
+    const call = run(loaded, [1]).calls[1]!;
+    const reject = call.carried!.find((c) => c.msg.status === 422)!;
+    return `${reject.from} ${reject.msg.minSe}`;
+  };
+
+  it('no min-se line: "enforce-default" (shipped) answers 422 below 1800 at the border element; "accept-any" lets the interval through', () => {
+    expect(firstRejectFrom([])).toBe('cube-in 1800');
+    expect(firstRejectFrom(['borderElement.sessionTimer.whenMinSeNotConfigured=accept-any'])).toBe('callee 1800');
+  });
+
+  it('a configured min-se is enforced under either reading', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cubesim-fidelity-'));
+    const config = join(dir, 'min-se-1800.ios');
+    writeFileSync(config, readFileSync('experiments/configs/passthru.ios', 'utf8').replace(/^ sip$/m, ' sip\n  min-se 1800'));
+    try {
+      expect(firstRejectFrom(['borderElement.sessionTimer.whenMinSeNotConfigured=accept-any'], config)).toBe('cube-in 1800');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const loaded = loadExperiment('experiments/quickstart.json', { set: ['borderElement.sessionTimer.whenMinSeNotConfigured=accept-any'] });
+    expect(loaded.spec.config.minSeConfigured).toBe(false);
+    expect(borderElementMinSe(loaded.spec.config, loaded.spec.borderElement)).toBe(90);
+    expect(borderElementMinSe({ ...loaded.spec.config, minSeConfigured: true }, loaded.spec.borderElement)).toBe(1800);
+    expect(loaded.spec.borderElement.sessionTimer.whenMinSeNotConfigured.assumed).toMatch(/^set by the experiment/);
   });
 });

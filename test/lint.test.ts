@@ -61,7 +61,7 @@ describe('min-se-422: the border element refuses an offer below min-se (RFC 4028
         rule: 'min-se-422',
         message:
           'Min-SE 1800 toward jssip, which offers Session-Expires 90 and never retries after 422: every call from jssip fails setup with 422 (assumed, Q3); ' +
-          'min-se is not configured, so the default 1800 applies',
+          'min-se is not configured, so the default 1800 applies (whenMinSeNotConfigured enforce-default (assumed))',
       },
     ]);
   });

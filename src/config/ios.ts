@@ -486,6 +486,7 @@ class IosParser {
     if (line.negated) {
       this.use('min-se', line.n);
       this.config.minSe = DEFAULT_MIN_SE;
+      this.config.minSeConfigured = false;
       this.config.sessionExpires = null;
       return;
     }
@@ -510,6 +511,7 @@ class IosParser {
       this.use('min-se session-expires', line.n);
     }
     this.config.minSe = minSe;
+    this.config.minSeConfigured = true;
     this.config.sessionExpires = sessionExpires;
   }
 

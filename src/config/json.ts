@@ -163,6 +163,7 @@ function buildConfig(json: JsonConfig, file: string): BorderElementConfig {
   // `session-expires` only exists as a keyword of `min-se`, so it uses the min-se command too.
   if (json.minSe !== undefined) {
     config.minSe = json.minSe;
+    config.minSeConfigured = true;
     use('min-se', 'minSe');
   } else if (json.sessionExpires !== undefined && json.sessionExpires !== null) {
     use('min-se', 'sessionExpires');

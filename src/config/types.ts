@@ -59,6 +59,11 @@ export interface BorderElementConfig {
   midcallSignaling: MidcallMode;
   /** `min-se <seconds>`: default 1800, range 90-86400 (domain-facts §3.4, C3). */
   minSe: number;
+  /**
+   * A `min-se` line is in the configuration (false: the default applies). What CUBE does below
+   * an unconfigured min-se is disputed (models/border-element.json, whenMinSeNotConfigured).
+   */
+  minSeConfigured: boolean;
   /** `min-se <n> session-expires <m>` (15.1(2)T): the interval CUBE offers; null when unset. */
   sessionExpires: number | null;
   /** `session refresh` under `sip` (15.1(2)T): CUBE originates refreshes. */
@@ -77,6 +82,7 @@ export function defaultBorderElementConfig(): BorderElementConfig {
     allowConnections: [],
     midcallSignaling: 'none',
     minSe: DEFAULT_MIN_SE,
+    minSeConfigured: false,
     sessionExpires: null,
     sessionRefresh: false,
     optionsPing: null,

@@ -53,6 +53,16 @@ export function relayInitialOffer(inbound: TimerOffer, minSe: number, model: Bor
   return { kind: 'forward', offer: { supportedTimer: inbound.supportedTimer, sessionExpires: se, refresher: inbound.refresher, minSe: outMinSe } };
 }
 
+/**
+ * The minimum session interval the border element enforces: its `min-se`, or, when no `min-se`
+ * line is configured, the default 1800 or RFC 4028's floor of 90, as the model's reading of the
+ * disputed default says (whenMinSeNotConfigured in models/border-element.json, assumed).
+ */
+export function borderElementMinSe(config: BorderElementConfig, model: BorderElementModel): number {
+  if (config.minSeConfigured || model.sessionTimer.whenMinSeNotConfigured.value === 'enforce-default') return config.minSe;
+  return Math.min(config.minSe, MIN_SE_FLOOR);
+}
+
 /** Status CUBE answers when SIP-to-SIP calls are not allowed. */
 const NOT_ALLOWED_STATUS = 403;
 
@@ -63,6 +73,8 @@ export class BorderElement {
   private readonly recentSetups: number[] = [];
   readonly midcall: MidcallTable;
   readonly legBehaviour: TimerBehaviour;
+  /** The minimum interval it enforces (see borderElementMinSe). */
+  readonly minSe: number;
 
   constructor(
     readonly sim: Simulator,
@@ -78,11 +90,12 @@ export class BorderElement {
       throw new Error(`models/border-element.json has no midcall behaviour for "${config.midcallSignaling}" on ${platform.release.midcallBehaviour} releases`);
     }
     this.midcall = mode.requests;
+    this.minSe = borderElementMinSe(config, model);
     this.legBehaviour = {
       supportsTimer: true,
       runsTimers: model.sessionTimer.originatesRefresh.value,
       sessionExpires: 0,
-      minSe: config.minSe,
+      minSe: this.minSe,
       requestRefresher: '',
       preferredRefresher: 'uac',
       refreshMethod: 'invite',
@@ -114,7 +127,7 @@ export class BorderElement {
       name: `${this.platform.name} as H.323-SIP gateway`,
       notes: 'built from the configuration and models/border-element.json',
       timer: {
-        supported: true, sessionExpires: 0, minSe: cfg.minSe, requestRefresher: 'none', preferredRefresher: 'uac',
+        supported: true, sessionExpires: 0, minSe: this.minSe, requestRefresher: 'none', preferredRefresher: 'uac',
         refreshMethod: 'invite', expiryRule: 'rfc', reading: 'transaction', retry422: true, max422Retries: 2,
         byeOnRefreshRejected: false, aloneIfSilent: false, skipRefreshWhenBusy: false, omitSeWhenNoRefresher: false,
         ignoreMinSeWithoutSe: false, neverRefreshes: !st.gatewayHonoursTimers.value, hangUpOnGlare: false,
@@ -200,7 +213,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       d.respond(txn, txn.makeResponse(adm.status, d.localTag));
       return;
     }
-    const relay = relayInitialOffer(req, be.config.minSe, be.model);
+    const relay = relayInitialOffer(req, be.minSe, be.model);
     if (relay.kind === 'reject') {
       const r = txn.makeResponse(422, d.localTag);
       r.minSe = relay.minSe;
@@ -336,7 +349,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       this.be.counters.reinvitesRelayed++;
     }
     const m = other.request(req.method, req.purpose);
-    copyTimerHeaders(req, m, this.be.config.minSe);
+    copyTimerHeaders(req, m, this.be.minSe);
     if (req.sdp !== null) m.sdp = reversion(req.sdp, other.localSdp);
     const sent = other.start(m, this);
     sent.requesterData = txn; // its answers go back to txn, on the other leg
@@ -370,7 +383,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     const from = this.other(d)!;
     if (resp.status === 491) this.countGlare(d);
     const r = st.makeResponse(resp.status, from.localTag);
-    copyTimerHeaders(resp, r, this.be.config.minSe);
+    copyTimerHeaders(resp, r, this.be.minSe);
     r.retryAfter = resp.retryAfter;
     if (resp.sdp !== null) r.sdp = reversion(resp.sdp, from.localSdp);
     if (r.status >= 200 && r.status < 300 && !this.fitToLeg(st.request, r)) {

@@ -101,6 +101,7 @@ export const borderElementModelSchema = z
         gatewayHonoursTimers: sourced(z.boolean()),
         allowUpdate: sourced(z.boolean()),
         answerBelowRequestMinSe: sourced(z.enum(['raise', 'end-call'])),
+        whenMinSeNotConfigured: sourced(z.enum(['enforce-default', 'accept-any'])),
       })
       .strict(),
     optionsPing: z.object({ failureEndsCall: sourced(z.boolean()) }).strict(),

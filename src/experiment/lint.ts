@@ -9,7 +9,7 @@
 // (caller, callee) pair of profiles, replayed through the border element the way the simulator
 // carries it (422 at the border element, Min-SE insertion, 422 at the callee, the caller's retry).
 
-import { relayInitialOffer } from '../elements/border-element.ts';
+import { borderElementMinSe, relayInitialOffer } from '../elements/border-element.ts';
 import type { Platform } from '../config/platform.ts';
 import { DEFAULT_MIN_SE, type BorderElementConfig, type GatedCommand } from '../config/types.ts';
 import {
@@ -142,7 +142,7 @@ function setupThrough(caller: EndpointProfile, callee: EndpointProfile, config: 
   const fail = (): PairOutcome => ({ caller, callee, rejections, answered: false, sessionExpires: 0, refresher: 'none', refresherActive: false });
   for (;;) {
     let rejected: Rejection | undefined;
-    const relay = relayInitialOffer({ supportedTimer: ct.supported, sessionExpires: se, refresher: token, minSe }, config.minSe, model);
+    const relay = relayInitialOffer({ supportedTimer: ct.supported, sessionExpires: se, refresher: token, minSe }, borderElementMinSe(config, model), model);
     if (relay.kind === 'reject') {
       rejected = { by: 'border-element', minSe: relay.minSe, sessionExpires: se, requestMinSe: minSe };
     } else {
@@ -274,17 +274,19 @@ const minSe422: Rule = (ctx) => {
   if (!model.sessionTimer.rejectBelowMinSe.value) return [];
   const line = lineOf(config, 'min-se');
   const tag = assumedTag(model.sessionTimer.rejectBelowMinSe);
-  const origin = line === undefined ? `; min-se is not configured, so the default ${DEFAULT_MIN_SE} applies` : '';
+  const minSe = borderElementMinSe(config, model);
+  const reading = `whenMinSeNotConfigured ${model.sessionTimer.whenMinSeNotConfigured.value} ${assumedTag(model.sessionTimer.whenMinSeNotConfigured)}`;
+  const origin = line !== undefined ? '' : minSe === DEFAULT_MIN_SE ? `; min-se is not configured, so the default ${DEFAULT_MIN_SE} applies (${reading})` : `; min-se is not configured (${reading})`;
   const out: Finding[] = [];
   for (const p of ctx.profiles) {
     const se = p.timer.sessionExpires;
-    if (!p.timer.supported || se <= 0 || se >= config.minSe) continue;
+    if (!p.timer.supported || se <= 0 || se >= minSe) continue;
     if (!canRetry422(p)) {
-      const msg = `Min-SE ${config.minSe} toward ${p.id}, which offers Session-Expires ${se} and ${retryWords(p)}: every call from ${p.id} fails setup with 422`;
+      const msg = `Min-SE ${minSe} toward ${p.id}, which offers Session-Expires ${se} and ${retryWords(p)}: every call from ${p.id} fails setup with 422`;
       out.push(finding('error', 'min-se-422', withTag(msg, tag) + origin, line));
     } else {
-      const retry = retryAfter422(se, 0, config.minSe);
-      const msg = `Min-SE ${config.minSe} toward ${p.id}, which offers Session-Expires ${se}: each call from ${p.id} takes an extra 422 round trip and is retried with Session-Expires ${retry.sessionExpires}`;
+      const retry = retryAfter422(se, 0, minSe);
+      const msg = `Min-SE ${minSe} toward ${p.id}, which offers Session-Expires ${se}: each call from ${p.id} takes an extra 422 round trip and is retried with Session-Expires ${retry.sessionExpires}`;
       out.push(finding('note', 'min-se-422', withTag(msg, tag) + origin, line));
     }
   }
@@ -299,7 +301,7 @@ const calleeMinSe: Rule = (ctx) => {
     const r = pair.rejections.find((x) => x.by === 'callee');
     if (r === undefined) continue;
     const { caller, callee } = pair;
-    const head = `${callee.id} asks Min-SE ${r.minSe} but ${pairWords(pair)} reach it with Session-Expires ${r.sessionExpires} and Min-SE ${r.requestMinSe} (border element min-se ${ctx.config.minSe})`;
+    const head = `${callee.id} asks Min-SE ${r.minSe} but ${pairWords(pair)} reach it with Session-Expires ${r.sessionExpires} and Min-SE ${r.requestMinSe} (border element min-se ${borderElementMinSe(ctx.config, ctx.model)})`;
     if (!pair.answered) {
       out.push(finding('error', 'callee-min-se', `${head}: ${callee.id} answers 422 and ${caller.id} ${retryWords(caller)}, so every call from ${caller.id} to ${callee.id} fails setup`, line));
     } else {
@@ -504,7 +506,7 @@ const shortIntervalLoad: Rule = (ctx) => {
   for (const p of ctx.profiles) {
     const se = p.timer.sessionExpires;
     // An offer below min-se never runs at that interval: it is refused or raised (min-se-422).
-    if (!p.timer.supported || se <= 0 || se >= SHORT_INTERVAL || se < ctx.config.minSe) continue;
+    if (!p.timer.supported || se <= 0 || se >= SHORT_INTERVAL || se < borderElementMinSe(ctx.config, ctx.model)) continue;
     const every = refreshDelay(se);
     const rate = (LOAD_SCALE * perRefresh) / every;
     out.push(

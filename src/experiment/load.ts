@@ -91,6 +91,23 @@ export function loadPlatform(id: string, file: string, field?: string): Platform
   return readModel(platformSchema, resolve(MODELS_DIR, 'platforms', `${id}.json`));
 }
 
+/**
+ * The border element model with the assumed choices an experiment makes otherwise (its field
+ * borderElement.sessionTimer); each one it changes says so in its `assumed` text.
+ */
+export function withModelChoices(model: BorderElementModel, experiment: Experiment): BorderElementModel {
+  const chosen = experiment.borderElement.sessionTimer;
+  const keys = (Object.keys(chosen) as Array<keyof typeof chosen>).filter((k) => chosen[k] !== undefined).sort();
+  if (keys.length === 0) return model;
+  const m = structuredClone(model);
+  const st = m.sessionTimer as Record<string, { value: unknown; source?: string; assumed?: string }>;
+  for (const k of keys) {
+    const was = st[k]!;
+    st[k] = { value: chosen[k], assumed: `set by the experiment (borderElement.sessionTimer.${k}); the model file's reading is ${JSON.stringify(was.value)}: ${was.assumed ?? was.source ?? ''}` };
+  }
+  return m;
+}
+
 export function loadBorderElementModel(): BorderElementModel {
   return readModel(borderElementModelSchema, resolve(MODELS_DIR, 'border-element.json'));
 }
@@ -186,7 +203,7 @@ export function loadFromManifest(dir: string): LoadedExperiment {
   checkAgainstPlatform(config, platform, `${file} (configText)`);
   const profiles: Record<string, EndpointProfile> = {};
   for (const [id, p] of Object.entries((m['profiles'] ?? {}) as Record<string, unknown>)) profiles[id] = validate(endpointProfileSchema, p, file);
-  const spec = specFor(experiment, platform, config, loadBorderElementModel(), profiles);
+  const spec = specFor(experiment, platform, config, withModelChoices(loadBorderElementModel(), experiment), profiles);
   return { file, experiment, configPath: resolve(dir, configFile), configText, spec };
 }
 
@@ -241,7 +258,7 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
   const configText = readText(configPath, 'configuration file');
   const config = checkedConfig(configText, platform, displayPath(configPath), { allowShortSessionExpires: short });
 
-  const borderElement = loadBorderElementModel();
+  const borderElement = withModelChoices(loadBorderElementModel(), experiment);
   checkMidcallModelled(borderElement, platform, config, displayPath(configPath));
   const profileSchema = short ? shortEndpointProfileSchema : endpointProfileSchema;
   const profiles = resolveProfiles(experiment, file, endpointIds(), (id) => readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`)), loadDefects(), profileSchema);

@@ -194,6 +194,23 @@ const experimentSchemaFrom = (floor: number) => z
       })
       .strict()
       .default({}),
+    /**
+     * The other reading of an assumed border-element behaviour (models/border-element.json), for
+     * this experiment: what a disputed choice changes, next to the shipped reading.
+     */
+    borderElement: z
+      .object({
+        sessionTimer: z
+          .object({
+            rejectBelowMinSe: z.boolean().optional(),
+            answerBelowRequestMinSe: z.enum(['raise', 'end-call']).optional(),
+            whenMinSeNotConfigured: z.enum(['enforce-default', 'accept-any']).optional(),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({ sessionTimer: {} }),
     /** Attempts for a feature re-INVITE that meets 491/500 before it is given up. */
     maxGlareRetries: z.number().int().min(0).max(20).default(3),
     /** Per-profile changes for this experiment: defects switched on, timer settings. */
