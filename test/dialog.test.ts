@@ -37,6 +37,7 @@ const RFC_PARTY: TimerBehaviour = {
   ignoreMinSeWithoutSe: false,
   neverRefreshes: false,
   hangUpOnGlare: false,
+  maxSessionExpires: 0,
   allowUpdate: false,
 };
 

@@ -34,6 +34,18 @@ describe('a request whose Session-Expires is below its own Min-SE (RFC 4028 §7.
   });
 });
 
+describe('a UAS that lowers the interval (RFC 4028 §9)', () => {
+  it('answers at most its largest, never below the request\'s Min-SE or its own minimum, and never raises', () => {
+    const lowering = { ...policy, maxSessionExpires: 600 };
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: 'uac', minSe: 90 }, lowering)).toEqual({ kind: 'accept', sessionExpires: 600, refresher: 'uac', requireTimer: true });
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: 'uac', minSe: 900 }, lowering)).toEqual({ kind: 'accept', sessionExpires: 900, refresher: 'uac', requireTimer: true });
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: '', minSe: 90 }, { ...lowering, minSe: 1200 })).toEqual({ kind: 'accept', sessionExpires: 1200, refresher: 'uac', requireTimer: true });
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 300, refresher: '', minSe: 90 }, lowering)).toEqual({ kind: 'accept', sessionExpires: 300, refresher: 'uac', requireTimer: true });
+    // A request with no interval: the UAS's own choice, capped the same way.
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 0, refresher: '', minSe: 90 }, lowering)).toEqual({ kind: 'accept', sessionExpires: 600, refresher: 'uac', requireTimer: true });
+  });
+});
+
 describe('a 2xx below the Min-SE of the request it answers, relayed by the border element', () => {
   const scenario = 'emulation/scenarios/answer-below-min-se.json';
 

@@ -110,6 +110,7 @@ export class BorderElement {
       ignoreMinSeWithoutSe: false,
       neverRefreshes: false,
       hangUpOnGlare: false,
+      maxSessionExpires: 0,
       allowUpdate: model.sessionTimer.allowUpdate.value,
     };
   }
@@ -130,7 +131,7 @@ export class BorderElement {
         supported: true, sessionExpires: 0, minSe: this.minSe, requestRefresher: 'none', preferredRefresher: 'uac',
         refreshMethod: 'invite', expiryRule: 'rfc', reading: 'transaction', retry422: true, max422Retries: 2,
         byeOnRefreshRejected: false, aloneIfSilent: false, skipRefreshWhenBusy: false, omitSeWhenNoRefresher: false,
-        ignoreMinSeWithoutSe: false, neverRefreshes: !st.gatewayHonoursTimers.value, hangUpOnGlare: false,
+        ignoreMinSeWithoutSe: false, neverRefreshes: !st.gatewayHonoursTimers.value, hangUpOnGlare: false, maxSessionExpires: 0,
       },
       assumed: [],
       allowUpdate: st.allowUpdate.value,

@@ -40,6 +40,8 @@ function endpointProfileSchemaWith(minSeFloor: number) {
           ignoreMinSeWithoutSe: z.boolean().default(false),
           neverRefreshes: z.boolean().default(false),
           hangUpOnGlare: z.boolean().default(false),
+          /** Largest interval it accepts as UAS: a larger offer is lowered in the 2xx (RFC 4028 §9); 0 = any. */
+          maxSessionExpires: z.number().int().min(0).max(86400).default(0),
         })
         .strict(),
       assumed: z.array(z.string()),
@@ -162,6 +164,7 @@ export function timerBehaviourOf(p: EndpointProfile): TimerBehaviour {
     ignoreMinSeWithoutSe: t.ignoreMinSeWithoutSe,
     neverRefreshes: t.neverRefreshes,
     hangUpOnGlare: t.hangUpOnGlare,
+    maxSessionExpires: t.maxSessionExpires,
     allowUpdate: p.allowUpdate,
   };
 }

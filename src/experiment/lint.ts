@@ -149,7 +149,7 @@ function setupThrough(caller: EndpointProfile, callee: EndpointProfile, config: 
       const out = relay.offer;
       if (!callee.timer.supported) return answeredWithout(caller, callee, rejections, se);
       const q = callee.timer;
-      const decision = negotiateAsUas(out, { minSe: q.minSe, sessionExpires: q.sessionExpires, preferredRefresher: q.preferredRefresher, omitWhenNoRefresher: q.omitSeWhenNoRefresher, ignoreMinSeWithoutSe: q.ignoreMinSeWithoutSe });
+      const decision = negotiateAsUas(out, { minSe: q.minSe, sessionExpires: q.sessionExpires, preferredRefresher: q.preferredRefresher, omitWhenNoRefresher: q.omitSeWhenNoRefresher, ignoreMinSeWithoutSe: q.ignoreMinSeWithoutSe, maxSessionExpires: q.maxSessionExpires });
       if (decision.kind === 'reject') {
         rejected = { by: 'callee', minSe: decision.minSe, sessionExpires: out.sessionExpires, requestMinSe: out.minSe };
       } else if (decision.sessionExpires === 0) {

@@ -46,6 +46,8 @@ const endpointOverrideFrom = (floor: number) => z
         minSe: z.number().int().min(floor).max(86400).optional(),
         requestRefresher: z.enum(['none', 'uac', 'uas']).optional(),
         preferredRefresher: z.enum(['uac', 'uas']).optional(),
+        /** As UAS, lower a larger offered interval to this (RFC 4028 §9); 0 = never. */
+        maxSessionExpires: sessionIntervalFrom(floor).optional(),
         refreshMethod: z.enum(['invite', 'update', 'update-if-allowed', 'update-fallback-invite']).optional(),
         expiryRule: z.enum(['rfc', 'factor-1.1', 'se', 'se-plus-32']).optional(),
         retry422: z.boolean().optional(),

@@ -76,6 +76,8 @@ export interface TimerBehaviour {
   neverRefreshes: boolean;
   /** Defect F3: a 491 to its refresh ends the call instead of the §14.1 back-off. */
   hangUpOnGlare: boolean;
+  /** As UAS, lowers a larger offered interval to this in its 2xx (RFC 4028 §9); 0 = never lowers. */
+  maxSessionExpires: number;
   allowUpdate: boolean;
 }
 
@@ -348,6 +350,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
       preferredRefresher: b.preferredRefresher,
       omitWhenNoRefresher: b.omitSeWhenNoRefresher,
       ignoreMinSeWithoutSe: b.ignoreMinSeWithoutSe,
+      maxSessionExpires: b.maxSessionExpires,
     });
   }
 

@@ -56,6 +56,8 @@ export interface UasTimerPolicy {
   omitWhenNoRefresher?: boolean;
   /** Defect F9: ignores a request Min-SE when the request has no Session-Expires. */
   ignoreMinSeWithoutSe?: boolean;
+  /** The largest interval it accepts: a larger one is lowered in the 2xx (0 or absent: never lowered). */
+  maxSessionExpires?: number;
 }
 
 export type UasDecision =
@@ -86,6 +88,9 @@ export function negotiateAsUas(offer: TimerOffer, policy: UasTimerPolicy): UasDe
     const floor = policy.ignoreMinSeWithoutSe ? MIN_SE_FLOOR : requestMin;
     se = Math.max(policy.sessionExpires, floor, policy.minSe);
   }
+  // §9: the UAS may lower the interval in its 2xx, never below the request's Min-SE nor its own.
+  const max = policy.maxSessionExpires ?? 0;
+  if (max > 0 && se > max) se = Math.max(max, requestMin, policy.minSe);
   if (policy.omitWhenNoRefresher && offer.refresher === '' && offer.sessionExpires > 0) {
     return { kind: 'accept', sessionExpires: 0, refresher: '', requireTimer: false };
   }
