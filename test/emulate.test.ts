@@ -203,6 +203,8 @@ describe('the emulator outside any call, and its Allow', () => {
       expect((await ask(p.listen, request('BYE', 'x1'))).status).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
       expect((await ask(p.listen, request('BYE', ''))).status).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
       expect(await ask(p.listen, request('OPTIONS', ''))).toEqual({ status: 'SIP/2.0 200 OK', allow: 'INVITE, ACK, BYE, OPTIONS, REFER, UPDATE' });
+      // A request it cannot parse but can answer: 400 (RFC 3261 §8.2.2, §21.4.1).
+      expect((await ask(p.listen, request('INVITE', '').replace('CSeq: 1 INVITE', 'CSeq: one INVITE'))).status).toBe('SIP/2.0 400 Bad Request');
     } finally {
       await emu.stop();
     }

@@ -29,7 +29,7 @@ import { branchNumber, parseSip, SipSyntaxError, toSipMessage, type ParsedSip, t
 import { RFC3261_TIMERS, type SipTimerSettings } from '../sip/transaction.ts';
 import { timerHeaders } from '../output/timer-headers.ts';
 import { RealTimeDriver } from './clock.ts';
-import { EMULATOR_ALLOW, EMULATOR_METHODS, formatRequest, formatResponse, hostPortOf, statelessReply, userOf, uriOf, withoutTag, type DialogView } from './sip-text.ts';
+import { badRequestReply, EMULATOR_ALLOW, EMULATOR_METHODS, formatRequest, formatResponse, hostPortOf, statelessReply, userOf, uriOf, withoutTag, type DialogView } from './sip-text.ts';
 
 export interface HostPort {
   host: string;
@@ -404,8 +404,13 @@ export class Emulator implements CallEnvironment {
       parsed = parseSip(buf.toString('utf8'));
     } catch (e) {
       if (!(e instanceof SipSyntaxError)) throw e;
-      // Keep-alives (CRLF) are not worth a line; anything else is dropped with a note (RFC 3261 §16.3 style).
-      if (buf.toString('utf8').trim() !== '') this.note(`dropped a datagram from ${from.host}:${from.port}: ${e.message}`);
+      const text = buf.toString('utf8');
+      // Keep-alives (CRLF) are not worth a line.
+      if (text.trim() === '') return;
+      // A request that can be answered gets 400 (RFC 3261 §8.2.2, §21.4.1); anything else is dropped.
+      const reply = badRequestReply(text, e.message);
+      if (reply !== null) this.transmit(reply, from);
+      this.note(`${reply === null ? 'dropped' : 'answered 400 Bad Request to'} a datagram from ${from.host}:${from.port}: ${e.message}`);
       return;
     }
     const entry = this.byCallId.get(parsed.callId);

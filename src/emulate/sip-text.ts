@@ -69,6 +69,43 @@ export function formatResponse(m: SipMessage, a: SipAddressing, request: ParsedS
   return formatSip(m, a, request, { allow: MODEL_ALLOW });
 }
 
+const COMPACT: Readonly<Record<string, string>> = { v: 'via', f: 'from', t: 'to', i: 'call-id' };
+
+/**
+ * 400 Bad Request to a request that cannot be parsed (RFC 3261 §8.2.2, §21.4.1), built from its
+ * raw header lines: only when its start line is a request's (never to ACK) and it has the Via,
+ * From, To, Call-ID and CSeq a response must copy (§8.2.6.2); null otherwise (it is dropped).
+ * The parser's complaint goes in a Warning (399, miscellaneous, §20.43).
+ */
+export function badRequestReply(text: string, why: string): string | null {
+  const head = text.replace(/^(\r?\n)+/, '').split(/\r?\n\r?\n/)[0]!;
+  const lines = head.split(/\r?\n/);
+  const start = /^([A-Za-z]+) \S+ SIP\/2\.0$/.exec(lines[0]!.trim());
+  if (start === null || start[1]!.toUpperCase() === 'ACK') return null;
+  const found: Record<string, string[]> = { via: [], from: [], to: [], 'call-id': [], cseq: [] };
+  for (const line of lines.slice(1)) {
+    const m = /^([A-Za-z-]+)\s*:\s*(.*)$/.exec(line);
+    if (m === null) continue;
+    const name = m[1]!.toLowerCase();
+    const key = COMPACT[name] ?? name;
+    found[key]?.push(m[2]!.trim());
+  }
+  if (Object.values(found).some((v) => v.length === 0)) return null;
+  const to = /;\s*tag\s*=/i.test(found['to']![0]!) ? found['to']![0]! : `${found['to']![0]!};tag=cube-stateless`;
+  const warning = why.replace(/"/g, "'").replace(/[\\\r\n]/g, ' ');
+  const out = [
+    'SIP/2.0 400 Bad Request',
+    ...found['via']!.map((v) => `Via: ${v}`),
+    `From: ${found['from']![0]!}`,
+    `To: ${to}`,
+    `Call-ID: ${found['call-id']![0]!}`,
+    `CSeq: ${found['cseq']![0]!}`,
+    `Warning: 399 cubesim "${warning}"`,
+    'Content-Length: 0',
+  ];
+  return out.join('\r\n') + '\r\n\r\n';
+}
+
 /**
  * A reply made without a transaction, to a request that belongs to no call or that the model
  * cannot take (RFC 3261 §8.2.6: copied Via, From, To with a tag, Call-ID, CSeq).
