@@ -191,18 +191,18 @@ describe('the emulator outside any call, and its Allow', () => {
   }
   const request = (method: string, toTag: string) => [`${method} sip:cube@${HOST} SIP/2.0`, `Via: SIP/2.0/UDP ${HOST}:PORT;branch=z9hG4bK-${method}`, 'Max-Forwards: 70', `From: <sip:peer@${HOST}>;tag=p1`, `To: <sip:cube@${HOST}>${toTag === '' ? '' : `;tag=${toTag}`}`, `Call-ID: stray-${method}-${toTag}`, `CSeq: 1 ${method}`, `Contact: <sip:peer@${HOST}:PORT>`, 'Content-Length: 0', '', ''].join('\r\n');
 
-  it('answers 501 to a method it does not take, 481 to a request for a dialog it does not have, 200 to OPTIONS; no Allow lists CANCEL', async () => {
+  it('answers 501 to a method it does not take, 481 to a request for a dialog it does not have or a CANCEL that matches no INVITE, 200 to OPTIONS', async () => {
     const loaded = loadCase(gridCases().find((x) => x.id === 'one-422')!);
     const p = ports();
     const emu = new Emulator({ config: loaded.spec.config, platform: loaded.spec.platform, model: loaded.spec.borderElement, listen: { host: HOST, port: p.listen }, forward: { host: HOST, port: p.forward } });
     await emu.start();
     try {
-      expect(await ask(p.listen, request('REGISTER', ''))).toEqual({ status: 'SIP/2.0 501 Not Implemented', allow: 'INVITE, ACK, BYE, OPTIONS, REFER, UPDATE' });
-      expect((await ask(p.listen, request('CANCEL', ''))).status).toBe('SIP/2.0 501 Not Implemented');
+      expect(await ask(p.listen, request('REGISTER', ''))).toEqual({ status: 'SIP/2.0 501 Not Implemented', allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, UPDATE' });
+      expect((await ask(p.listen, request('CANCEL', ''))).status).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
       expect((await ask(p.listen, request('REGISTER', 'x1'))).status).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
       expect((await ask(p.listen, request('BYE', 'x1'))).status).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
       expect((await ask(p.listen, request('BYE', ''))).status).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
-      expect(await ask(p.listen, request('OPTIONS', ''))).toEqual({ status: 'SIP/2.0 200 OK', allow: 'INVITE, ACK, BYE, OPTIONS, REFER, UPDATE' });
+      expect(await ask(p.listen, request('OPTIONS', ''))).toEqual({ status: 'SIP/2.0 200 OK', allow: 'INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, UPDATE' });
       // A request it cannot parse but can answer: 400 (RFC 3261 §8.2.2, §21.4.1).
       expect((await ask(p.listen, request('INVITE', '').replace('CSeq: 1 INVITE', 'CSeq: one INVITE'))).status).toBe('SIP/2.0 400 Bad Request');
     } finally {
@@ -210,15 +210,62 @@ describe('the emulator outside any call, and its Allow', () => {
     }
   });
 
-  it("writes the model's Allow without CANCEL (answered 501), UPDATE kept as the model put it", () => {
+  it("writes the model's Allow with CANCEL (answered by the emulator, RFC 3261 §9.2), UPDATE kept as the model put it", () => {
     const party = { user: 'cube', host: HOST, port: 5060, mediaPort: 16384 };
     const a = { sender: party, receiver: { ...party, user: 'callee', port: 5070 } };
     const invite = newRequest('INVITE', 'setup', 'c1', 'f1', '', 1, 1);
     const dialog = { remoteTarget: `sip:callee@${HOST}:5070`, local: `<sip:cube@${HOST}:5060>`, remote: `<sip:callee@${HOST}:5070>` };
     expect(/^Allow: (.*)\r$/m.exec(formatSip(invite, a))?.[1]).toContain('CANCEL');
-    expect(/^Allow: (.*)\r$/m.exec(formatRequest(invite, a, dialog, dialog.remoteTarget))?.[1]).toBe('INVITE, ACK, BYE, OPTIONS, REFER');
+    expect(/^Allow: (.*)\r$/m.exec(formatRequest(invite, a, dialog, dialog.remoteTarget))?.[1]).toBe('INVITE, ACK, CANCEL, BYE, OPTIONS, REFER');
     invite.allowUpdate = true;
-    expect(/^Allow: (.*)\r$/m.exec(formatRequest(invite, a, dialog, dialog.remoteTarget))?.[1]).toBe('INVITE, ACK, BYE, OPTIONS, REFER, UPDATE');
+    expect(/^Allow: (.*)\r$/m.exec(formatRequest(invite, a, dialog, dialog.remoteTarget))?.[1]).toBe('INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, UPDATE');
+  });
+
+  it('CANCEL (RFC 3261 §9.2): of a ringing call, 200 and the INVITE gets 487; of an answered INVITE, 200 and nothing changes; of no INVITE, 481', async () => {
+    const loaded = loadCase(gridCases().find((x) => x.id === 'one-422')!);
+    const p = ports();
+    const emu = new Emulator({ config: loaded.spec.config, platform: loaded.spec.platform, model: loaded.spec.borderElement, listen: { host: HOST, port: p.listen }, forward: { host: HOST, port: p.forward } });
+    const caller = createSocket('udp4');
+    const callee = createSocket('udp4'); // takes the INVITE and never answers: the call keeps ringing
+    const got: string[] = [];
+    const toCallee: string[] = [];
+    await emu.start();
+    try {
+      await new Promise<void>((resolve) => caller.bind(0, HOST, () => resolve()));
+      await new Promise<void>((resolve) => callee.bind(p.forward, HOST, () => resolve()));
+      caller.on('message', (buf) => got.push(buf.toString('utf8')));
+      callee.on('message', (buf) => toCallee.push(buf.toString('utf8').split('\r\n')[0]!));
+      const port = caller.address().port;
+      const invite = [`INVITE sip:callee@${HOST} SIP/2.0`, `Via: SIP/2.0/UDP ${HOST}:${port};branch=z9hG4bK-inv1`, 'Max-Forwards: 70', `From: <sip:caller@${HOST}>;tag=c1`, `To: <sip:callee@${HOST}>`, 'Call-ID: cancel-1', 'CSeq: 1 INVITE', `Contact: <sip:caller@${HOST}:${port}>`, 'Supported: timer', 'Session-Expires: 1800', 'Min-SE: 1800', 'Content-Length: 0', '', ''].join('\r\n');
+      const cancel = invite.replace('INVITE sip:', 'CANCEL sip:').replace('CSeq: 1 INVITE', 'CSeq: 1 CANCEL');
+      const send = (text: string) => caller.send(text, p.listen, HOST);
+      const until = async (what: () => boolean) => {
+        for (let i = 0; i < 100 && !what(); i++) await new Promise((r) => setTimeout(r, 20));
+        expect(what()).toBe(true);
+      };
+      const statusOf = (cseq: string) => got.filter((t) => t.includes(`CSeq: ${cseq}`)).map((t) => t.split('\r\n')[0]!);
+      send(invite);
+      await until(() => toCallee.some((l) => l.startsWith('INVITE ')));
+      send(cancel);
+      await until(() => statusOf('1 INVITE').includes('SIP/2.0 487 Request Terminated'));
+      expect(statusOf('1 CANCEL')).toEqual(['SIP/2.0 200 OK']);
+      // The ACK of the 487 belongs to the INVITE transaction (same branch, §17.1.1.3): no repeats after it.
+      const to = /^To: (.*)$/m.exec(got.find((t) => t.startsWith('SIP/2.0 487'))!)![1]!.trim();
+      send(invite.replace('INVITE sip:', 'ACK sip:').replace('CSeq: 1 INVITE', 'CSeq: 1 ACK').replace(/^To: .*$/m, `To: ${to}`));
+      // The CANCEL again (a retransmission): 200 again, and the INVITE is not answered twice.
+      send(cancel);
+      await until(() => statusOf('1 CANCEL').length === 2);
+      expect(statusOf('1 CANCEL')).toEqual(['SIP/2.0 200 OK', 'SIP/2.0 200 OK']);
+      // A CANCEL naming another branch of the same call matches no INVITE: 481.
+      send(cancel.replace('branch=z9hG4bK-inv1', 'branch=z9hG4bK-other'));
+      await until(() => statusOf('1 CANCEL').length === 3);
+      expect(statusOf('1 CANCEL')[2]).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
+      expect(statusOf('1 INVITE').filter((s) => !s.startsWith('SIP/2.0 1'))).toEqual(['SIP/2.0 487 Request Terminated']);
+    } finally {
+      caller.close();
+      callee.close();
+      await emu.stop();
+    }
   });
 });
 

@@ -168,6 +168,8 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
   /** On a call with an H.323 caller, the border element's SIP user agent on the outbound leg. */
   gateway: { readonly dialog: Dialog | null } | null = null;
   private holdsSlot = false;
+  /** The caller cancelled the setup (RFC 3261 §9.2): what comes back on the far leg ends there. */
+  private cancelled = false;
   private pingHandle: EventHandle = NO_EVENT;
   private tagCounter = 0;
 
@@ -381,6 +383,16 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     }
     const st = txn.takeRequesterData() as ServerTransaction | null;
     if (st === null) return;
+    if (this.cancelled && txn.request.purpose === 'setup') {
+      // The caller has gone (its INVITE got 487): a late 2xx is acknowledged and ended at once.
+      if (resp.status < 300) {
+        d.bye();
+        this.releaseSlot();
+      } else {
+        this.attemptOver(d);
+      }
+      return;
+    }
     const from = this.other(d)!;
     if (resp.status === 491) this.countGlare(d);
     const r = st.makeResponse(resp.status, from.localTag);
@@ -432,6 +444,23 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     }
     from.respond(st, st.makeResponse(500, from.localTag));
     this.endBoth(cause, far);
+  }
+
+  /**
+   * The caller cancelled its INVITE before a final answer (RFC 3261 §9.2; its CANCEL is answered
+   * 200 by whoever received it): the INVITE gets 487 Request Terminated and the call is refused.
+   * The attempt on the far leg is not cancelled in turn (the model has no CANCEL of its own): its
+   * answer, when it comes, ends there (a 2xx is acknowledged and followed by BYE).
+   */
+  cancelSetup(): boolean {
+    const d = this.inDialog;
+    const ist = d?.ist ?? null;
+    if (d === null || ist === null || d.state !== 'early' || !ist.awaitingFinal) return false;
+    this.cancelled = true;
+    this.call.setupRefusal = 'cancelled';
+    d.respond(ist, ist.makeResponse(487, d.localTag));
+    if (this.outDialog === null || this.outDialog.state === 'terminated') this.releaseSlot();
+    return true;
   }
 
   onRequestTimeout(d: Dialog, txn: ClientTransaction): void {

@@ -211,6 +211,10 @@ export class EmulatedCall implements Wire, EventTarget {
 
   receive(leg: Leg, parsed: ParsedSip, from: HostPort): void {
     const top = parsed.via[0]!;
+    if (parsed.isRequest && parsed.method === 'CANCEL') {
+      this.cancel(leg, parsed, from);
+      return;
+    }
     const hint = parsed.isRequest ? undefined : leg.sent.get(branchNumber(top.branch))?.purpose;
     let msg: SipMessage;
     try {
@@ -249,6 +253,25 @@ export class EmulatedCall implements Wire, EventTarget {
     }
     this.crossed(leg, false, msg);
     leg.port.receive(msg);
+  }
+
+  /**
+   * CANCEL (RFC 3261 §9.2), answered here since the model has no CANCEL: it matches the INVITE
+   * with the same top Via branch. None: 481. The caller's initial INVITE still without a final
+   * answer: 200 to the CANCEL, and the model answers the INVITE 487. An INVITE already answered
+   * (or a re-INVITE, whose cancelling the model does not play): 200, and nothing changes.
+   */
+  private cancel(leg: Leg, parsed: ParsedSip, from: HostPort): void {
+    const invite = leg.requests.get(branchNumber(parsed.via[0]!.branch));
+    if (invite === undefined || invite.parsed.method !== 'INVITE') {
+      this.emu.note(`call ${this.index}: CANCEL from ${from.host}:${from.port} matches no INVITE: 481`);
+      this.emu.transmit(statelessReply(parsed, 481, 'Call/Transaction Does Not Exist'), from);
+      return;
+    }
+    this.emu.transmit(statelessReply(parsed, 200, 'OK'), from);
+    const initial = leg === this.inbound && invite.parsed.to.tag === '';
+    const ended = initial && this.cube.cancelSetup();
+    this.emu.note(`call ${this.index}: CANCEL from ${from.host}:${from.port}: 200${ended ? ', the INVITE gets 487' : ', the INVITE it names was already answered or is a re-INVITE: nothing changes'}`);
   }
 
   /** Trace entry and log line for a message that crossed between our side and the peer. */
@@ -433,8 +456,9 @@ export class Emulator implements CallEnvironment {
       this.transmit(statelessReply(parsed, 200, 'OK', [`Allow: ${EMULATOR_ALLOW}`, 'Supported: timer']), from);
       return;
     }
-    // A request with a To tag names a dialog we do not have (RFC 3261 §12.2.2): 481.
-    if (parsed.to.tag !== '') {
+    // A request with a To tag names a dialog we do not have (RFC 3261 §12.2.2): 481; so does a
+    // CANCEL that matches no INVITE (§9.2).
+    if (parsed.to.tag !== '' || parsed.method === 'CANCEL') {
       this.transmit(statelessReply(parsed, 481, 'Call/Transaction Does Not Exist'), from);
       return;
     }

@@ -1,21 +1,21 @@
 // What the emulator adds to src/sip/text.ts to talk to real SIP peers: requests written with a
 // dialog's own Request-URI, From and To (RFC 3261 §12.2.1.1: remote target, local URI with our
 // tag, remote URI with theirs) rather than the made-up party addresses of a trace, and replies
-// made without any state (481, 501) to messages that belong to no call. CANCEL is not modelled
-// (the emulator answers it 501), so no Allow the emulator writes lists it.
+// made without any state (481, 501) to messages that belong to no call. CANCEL is answered here,
+// not by the model (RFC 3261 §9.2: see EmulatedCall.cancel).
 
 import type { SipMessage } from '../sip/message.ts';
 import { echoedHeaders, formatSip, parseNameAddr, type ParsedSip, type SipAddressing } from '../sip/text.ts';
 
-/** The methods the emulator takes (those of the model, src/sip/text.ts); any other gets 501. */
-export const EMULATOR_METHODS = ['INVITE', 'ACK', 'BYE', 'OPTIONS', 'REFER', 'UPDATE'] as const;
+/** The methods the emulator takes (those of the model, src/sip/text.ts, and CANCEL); any other gets 501. */
+export const EMULATOR_METHODS = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REFER', 'UPDATE'] as const;
 
-/** Allow of the emulator's own replies (OPTIONS, 501): what it takes, CANCEL not among them. */
+/** Allow of the emulator's own replies (OPTIONS, 501): what it takes. */
 export const EMULATOR_ALLOW = EMULATOR_METHODS.join(', ');
 
 /**
- * Allow of the messages the model sends through the emulator: the model's list without CANCEL,
- * which the emulator answers 501 (RFC 3261 §20.5); UPDATE follows the message as in a trace.
+ * Allow of the messages the model sends through the emulator (RFC 3261 §20.5): what it takes,
+ * with UPDATE following the message as in a trace.
  */
 const MODEL_ALLOW = EMULATOR_METHODS.filter((m) => m !== 'UPDATE').join(', ');
 

@@ -136,7 +136,7 @@ export function retransmitted(m: SipMessage): SipMessage {
 
 export const REASON: Readonly<Record<number, string>> = {
   100: 'Trying', 180: 'Ringing', 200: 'OK', 202: 'Accepted', 403: 'Forbidden', 405: 'Method Not Allowed',
-  408: 'Request Timeout', 420: 'Bad Extension', 422: 'Session Interval Too Small',
+  408: 'Request Timeout', 487: 'Request Terminated', 420: 'Bad Extension', 422: 'Session Interval Too Small',
   481: 'Call/Transaction Does Not Exist', 488: 'Not Acceptable Here', 491: 'Request Pending',
   500: 'Server Internal Error', 501: 'Not Implemented', 503: 'Service Unavailable',
 };
