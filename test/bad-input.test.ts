@@ -107,7 +107,7 @@ function cases(): Case[] {
   }
   {
     const f = exp('unknown-field', (e) => { e['seeds'] = 2; });
-    add('experiment: unknown field', ['run', f], `${f}: field seeds: unknown field "seeds"; allowed fields: $schema, name, description, lookAt, promises, seed, platform, config, calls, until, replications, warmup, workload, network, sip, capacity, maxGlareRetries, endpoints; did you mean "seed"?`);
+    add('experiment: unknown field', ['run', f], `${f}: field seeds: unknown field "seeds"; allowed fields: $schema, name, description, lookAt, promises, seed, platform, config, calls, until, replications, warmup, workload, network, sip, capacity, borderElement, maxGlareRetries, endpoints; did you mean "seed"?`);
   }
   {
     const f = exp('unknown-nested', (e) => { e.workload.holding = { distribution: 'fixed', valeu: 30 }; });

@@ -384,7 +384,7 @@ describe('the teaching experiments', () => {
   it('cover the failure modes F1, F2, F3, F4, F7, F8, F10 and F16, each at most 2000 calls', () => {
     for (const f of ['f1', 'f2', 'f3', 'f4', 'f7', 'f8', 'f10', 'f16']) {
       const found = NAMES.filter((n) => n.startsWith(`teach-${f}-`));
-      expect(found, f).toHaveLength(1);
+      expect(found.length, f).toBeGreaterThanOrEqual(1);
     }
     for (const n of NAMES.filter((x) => x.startsWith('teach-'))) {
       const calls = raw(n)['calls'];

@@ -136,3 +136,21 @@ describe('the disputed min-se default (whenMinSeNotConfigured in models/border-e
     expect(loaded.spec.borderElement.sessionTimer.whenMinSeNotConfigured.assumed).toMatch(/^set by the experiment/);
   });
 });
+
+describe("the border element's own defects (models/border-element.json, defects)", () => {
+  it('CSCun31375 (B1): an ignored refresh re-INVITE gets no 100 Trying and no answer; the caller gives up at Timer B and hangs up', () => {
+    const loaded = loadExperiment('experiments/teach-f1-cube-ignores-refresh.json');
+    expect(loaded.spec.borderElement.defects['ignores-refresh-reinvite']!.enabled).toBe(true);
+    const r = run(loaded, [94]);
+    const call = r.calls[94]!;
+    const refresh = (call.carried ?? []).filter((c) => c.msg.purpose === 'refresh');
+    expect(refresh.every((c) => c.from === 'caller' && c.msg.method === 'INVITE' && c.msg.status === 0)).toBe(true);
+    expect(refresh.map((c) => +(c.t - refresh[0]!.t).toFixed(3))).toEqual([0, 0.5, 1.5, 3.5, 7.5, 15.5, 31.5]);
+    expect([call.outcome, call.cause, call.side]).toEqual(['dropped', 'refresh-timeout', 'caller']);
+  });
+
+  it('off unless an experiment switches it on; an unknown id is refused naming the field', () => {
+    expect(loadExperiment('experiments/quickstart.json').spec.borderElement.defects['ignores-refresh-reinvite']!.enabled).toBe(false);
+    expect(() => loadExperiment('experiments/quickstart.json', { set: ['borderElement.defects=["no-such-bug"]'] })).toThrow(/field borderElement\.defects\[0\].*unknown border element defect "no-such-bug"; allowed: ignores-refresh-reinvite/);
+  });
+});

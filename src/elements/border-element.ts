@@ -75,6 +75,8 @@ export class BorderElement {
   readonly legBehaviour: TimerBehaviour;
   /** The minimum interval it enforces (see borderElementMinSe). */
   readonly minSe: number;
+  /** Probability that it ignores a refresh re-INVITE it should pass on (its defects switched on). */
+  readonly ignoresRefreshProbability: number;
 
   constructor(
     readonly sim: Simulator,
@@ -91,6 +93,12 @@ export class BorderElement {
     }
     this.midcall = mode.requests;
     this.minSe = borderElementMinSe(config, model);
+    let keeps = 1;
+    for (const id of Object.keys(model.defects).sort()) {
+      const d = model.defects[id]!;
+      if (d.enabled) keeps *= 1 - d.ignoresRefreshProbability;
+    }
+    this.ignoresRefreshProbability = 1 - keeps;
     this.legBehaviour = {
       supportsTimer: true,
       runsTimers: model.sessionTimer.originatesRefresh.value,
@@ -294,6 +302,13 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     if (isReinvite) {
       counts.received++;
       c.reinvitesReceived++;
+    }
+    const ignore = this.be.ignoresRefreshProbability;
+    if (ignore > 0 && purpose === 'refresh' && req.method === 'INVITE' && this.call.defects().uniform() < ignore) {
+      // Cisco bug CSCun31375 (B1): the refresh re-INVITE is dropped without a word, no 100 Trying,
+      // so the refresher's Timer B fires and it ends the call.
+      (txn as InviteServerTransaction).ignore();
+      return;
     }
     const rule = this.be.midcall[purpose];
     switch (rule.action) {

@@ -78,6 +78,8 @@ export interface CallEnvironment {
   readonly invariants: Invariants;
   newBranch(): number;
   backoffStream(call: number): RandomStream;
+  /** Per-call stream for defects that fire with a probability. */
+  defectStream(call: number): RandomStream;
   /** The call has ended and all its dialogs are over. */
   onCallFinished(call: Call): void;
   /** The call's outcome is known (it may still be tearing down). */
@@ -121,6 +123,7 @@ export class Call implements DialogContext {
 
   private openDialogs = 0;
   private backoffStream: RandomStream | null = null;
+  private defectStream: RandomStream | null = null;
   private finished = false;
 
   constructor(
@@ -146,6 +149,11 @@ export class Call implements DialogContext {
 
   backoff(): RandomStream {
     return (this.backoffStream ??= this.env.backoffStream(this.index));
+  }
+
+  /** Per-call stream for defects that fire with a probability (made when first needed). */
+  defects(): RandomStream {
+    return (this.defectStream ??= this.env.defectStream(this.index));
   }
 
   get invariants(): Invariants {

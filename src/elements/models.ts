@@ -108,6 +108,27 @@ export const borderElementModelSchema = z
       .strict(),
     optionsPing: z.object({ failureEndsCall: sourced(z.boolean()) }).strict(),
     tryingAtOnce: sourced(z.boolean()),
+    /**
+     * The border element's own defects (Cisco bugs), off unless an experiment switches them on
+     * (its field borderElement.defects): each with the probability it fires.
+     */
+    defects: z
+      .record(
+        z.string(),
+        z
+          .object({
+            bug: z.string().min(1),
+            description: z.string().min(1),
+            source: z.string().min(1).optional(),
+            assumed: z.string().min(1).optional(),
+            /** Probability that a refresh re-INVITE it should relay is ignored: no answer at all. */
+            ignoresRefreshProbability: z.number().min(0).max(1),
+            enabled: z.boolean().default(false),
+          })
+          .strict()
+          .refine((v) => v.source !== undefined || v.assumed !== undefined, { message: 'give "source" or "assumed"' }),
+      )
+      .default({}),
     midcall: z
       .object({
         'post-xz': z.partialRecord(z.enum(['none', 'passthru', 'passthru-media-change', 'block']), midcallMode),

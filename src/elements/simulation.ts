@@ -126,6 +126,10 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
     return new RandomStream(this.spec.seed, Streams.backoff(call));
   }
 
+  defectStream(call: number): RandomStream {
+    return new RandomStream(this.spec.seed, Streams.defects(call));
+  }
+
   onOutcome(call: Call): void {
     if (call.outcome !== 'active') this.outcomes[call.outcome]++;
     const f = this.fingerprint;

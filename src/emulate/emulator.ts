@@ -414,6 +414,10 @@ export class Emulator implements CallEnvironment {
     return new RandomStream(1, Streams.backoff(call));
   }
 
+  defectStream(call: number): RandomStream {
+    return new RandomStream(1, Streams.defects(call));
+  }
+
   onCallFinished(_call: Call): void {}
   onOutcome(_call: Call): void {}
   onRefreshAnswered(_delay: number): void {}

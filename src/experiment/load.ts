@@ -95,11 +95,18 @@ export function loadPlatform(id: string, file: string, field?: string): Platform
  * The border element model with the assumed choices an experiment makes otherwise (its field
  * borderElement.sessionTimer); each one it changes says so in its `assumed` text.
  */
-export function withModelChoices(model: BorderElementModel, experiment: Experiment): BorderElementModel {
+export function withModelChoices(model: BorderElementModel, experiment: Experiment, file: string): BorderElementModel {
   const chosen = experiment.borderElement.sessionTimer;
   const keys = (Object.keys(chosen) as Array<keyof typeof chosen>).filter((k) => chosen[k] !== undefined).sort();
-  if (keys.length === 0) return model;
+  const defects = experiment.borderElement.defects;
+  if (keys.length === 0 && defects.length === 0) return model;
   const m = structuredClone(model);
+  defects.forEach((id, i) => {
+    const d = m.defects[id];
+    const known = Object.keys(m.defects).sort();
+    if (d === undefined) throw new InputError(file, `field borderElement.defects[${i}]`, `unknown border element defect ${JSON.stringify(id)}; allowed: ${known.length === 0 ? 'none (models/border-element.json lists none)' : known.join(', ')}`);
+    d.enabled = true;
+  });
   const st = m.sessionTimer as Record<string, { value: unknown; source?: string; assumed?: string }>;
   for (const k of keys) {
     const was = st[k]!;
@@ -203,7 +210,7 @@ export function loadFromManifest(dir: string): LoadedExperiment {
   checkAgainstPlatform(config, platform, `${file} (configText)`);
   const profiles: Record<string, EndpointProfile> = {};
   for (const [id, p] of Object.entries((m['profiles'] ?? {}) as Record<string, unknown>)) profiles[id] = validate(endpointProfileSchema, p, file);
-  const spec = specFor(experiment, platform, config, withModelChoices(loadBorderElementModel(), experiment), profiles);
+  const spec = specFor(experiment, platform, config, withModelChoices(loadBorderElementModel(), experiment, file), profiles);
   return { file, experiment, configPath: resolve(dir, configFile), configText, spec };
 }
 
@@ -258,7 +265,7 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
   const configText = readText(configPath, 'configuration file');
   const config = checkedConfig(configText, platform, displayPath(configPath), { allowShortSessionExpires: short });
 
-  const borderElement = withModelChoices(loadBorderElementModel(), experiment);
+  const borderElement = withModelChoices(loadBorderElementModel(), experiment, file);
   checkMidcallModelled(borderElement, platform, config, displayPath(configPath));
   const profileSchema = short ? shortEndpointProfileSchema : endpointProfileSchema;
   const profiles = resolveProfiles(experiment, file, endpointIds(), (id) => readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`)), loadDefects(), profileSchema);

@@ -210,9 +210,11 @@ const experimentSchemaFrom = (floor: number) => z
           })
           .strict()
           .default({}),
+        /** The border element's own defects to switch on (ids of models/border-element.json "defects"). */
+        defects: z.array(z.string()).default([]),
       })
       .strict()
-      .default({ sessionTimer: {} }),
+      .default({ sessionTimer: {}, defects: [] }),
     /** Attempts for a feature re-INVITE that meets 491/500 before it is given up. */
     maxGlareRetries: z.number().int().min(0).max(20).default(3),
     /** Per-profile changes for this experiment: defects switched on, timer settings. */

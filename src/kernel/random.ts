@@ -69,6 +69,6 @@ export const Streams = {
   network: (call: number) => `network/${call}`,
   /** Per call: 491 back-off and Retry-After draws. */
   backoff: (call: number) => `backoff/${call}`,
-  /** Per call: switchable endpoint defects that fire with a probability. */
+  /** Per call: switchable defects that fire with a probability (the border element's own, CSCun31375). */
   defects: (call: number) => `defects/${call}`,
 } as const;

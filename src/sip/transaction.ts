@@ -309,6 +309,19 @@ export class InviteServerTransaction extends ServerTransaction {
     return this.state === State.Proceeding || this.state === State.Completed;
   }
 
+  /**
+   * The TU drops the request without a word (a defect: the border element's CSCun31375): no
+   * 100 Trying and no final; retransmissions are absorbed for 64*T1, while the client's Timer B
+   * runs out, and the transaction blocks no later INVITE.
+   */
+  ignore(): void {
+    if (this.state !== State.Proceeding || this.lastResponse !== null) return;
+    this.host.sim.cancel(this.tryingHandle);
+    this.tryingHandle = NO_EVENT;
+    this.state = State.Confirmed;
+    this.linger(64 * this.host.timers.T1);
+  }
+
   receiveRequest(req: SipMessage): void {
     if (req.method === 'ACK') {
       if (this.state === State.Completed) {
