@@ -154,3 +154,23 @@ describe("the border element's own defects (models/border-element.json, defects)
     expect(() => loadExperiment('experiments/quickstart.json', { set: ['borderElement.defects=["no-such-bug"]'] })).toThrow(/field borderElement\.defects\[0\].*unknown border element defect "no-such-bug"; allowed: ignores-refresh-reinvite/);
   });
 });
+
+describe('UPDATE between two SIP legs, gated by release (platform release.sipToSipUpdate)', () => {
+  const firstRefresh = (set: string[], platform?: string) => {
+    const loaded = loadExperiment('experiments/regression-update-refresh.json', { calls: 5, set, ...(platform === undefined ? {} : { platform }) });
+    const call = run(loaded, [0]).calls[0]!;
+    return ladder(call, (e) => e.purpose === 'refresh' && !e.retransmission).slice(0, 4);
+  };
+
+  it('12.4(20)T: the refresh UPDATE is answered by the border element and never reaches the other leg (updateWithoutRelay answer-locally, assumed)', () => {
+    expect(firstRefresh([])).toEqual(['caller>cube-in UPDATE', 'cube-in>caller 200 OK']);
+  });
+
+  it('"reject": it is refused with 501', () => {
+    expect(firstRefresh(['borderElement.sessionTimer.updateWithoutRelay=reject'])).toEqual(['caller>cube-in UPDATE', 'cube-in>caller 501 Not Implemented']);
+  });
+
+  it('15.1(3)T: it is relayed', () => {
+    expect(firstRefresh([], 'isr-15.1-3T')).toEqual(['caller>cube-in UPDATE', 'cube-out>callee UPDATE', 'callee>cube-out 200 OK', 'cube-in>caller 200 OK']);
+  });
+});

@@ -149,11 +149,11 @@ describe('midcall-none: what is lost without midcall-signaling (C1, C3; Q1)', ()
   });
 });
 
-describe('update-refresh: an UPDATE refresh toward a peer that does not answer it (F7)', () => {
+describe('update-refresh: an UPDATE refresh toward a peer that does not answer it (F7), on a release that relays UPDATE', () => {
   const profiles = () => [profile('jssip'), profile('pjsip', ['update-unanswered'])];
 
   it('min-se-90.ios, JsSIP calling pjsip with update-unanswered: the callee gives up first at 60 s', () => {
-    const found = ofRule(lint('min-se-90.ios', 'isr-12.4-20T', profiles()), 'update-refresh');
+    const found = ofRule(lint('min-se-90.ios', 'isr-15.1-3T', profiles()), 'update-refresh');
     const fromJssip = found.find((f) => f.message.startsWith('jssip (caller)'));
     expect(fromJssip).toEqual({
       severity: 'error',
@@ -175,7 +175,7 @@ describe('update-refresh: an UPDATE refresh toward a peer that does not answer i
   });
 
   it('a re-INVITE fallback after 501 is only a note', () => {
-    const found = ofRule(lint('passthru.ios', 'isr-12.4-20T', [profile('itsp-trunk'), profile('legacy-pbx')]), 'update-refresh');
+    const found = ofRule(lint('passthru.ios', 'isr-15.1-3T', [profile('itsp-trunk'), profile('legacy-pbx')]), 'update-refresh');
     expect(found).toHaveLength(1);
     expect(found[0]!.severity).toBe('note');
     expect(found[0]!.message).toContain('which answers UPDATE with 501');
@@ -187,6 +187,26 @@ describe('update-refresh: an UPDATE refresh toward a peer that does not answer i
     const cfg = config('pre-xz.ios', p);
     const found = lintConfiguration({ config: cfg, platform: p, model, profiles: profiles(), defects: defectTable });
     expect(ofRule(found, 'update-refresh')).toEqual([]);
+  });
+});
+
+describe('update-not-relayed: a refresh UPDATE on a release that passes no UPDATE between SIP legs', () => {
+  it('12.4(20)T: the border element answers it itself, the peer is never refreshed, and the workaround is named', () => {
+    const found = ofRule(lint('min-se-90.ios', 'isr-12.4-20T', [profile('jssip'), profile('pjsip')]), 'update-not-relayed');
+    expect(found.find((f) => f.message.includes('on calls from jssip to pjsip'))).toEqual({
+      severity: 'warning',
+      rule: 'update-not-relayed',
+      message:
+        'jssip (caller) refreshes by UPDATE, which 12.4(20)T does not pass from one SIP leg to the other (platform release.sipToSipUpdate): on calls from jssip to pjsip (Session-Expires 90) ' +
+        'the border element answers it itself at 45 s (updateWithoutRelay answer-locally (assumed, Q5)) and pjsip (callee) is never refreshed and gives up at 60 s: calls longer than 60 s are dropped; ' +
+        'workaround (Cisco TAC 213843): make jssip refresh by re-INVITE, or keep UPDATE out of the Allow toward it',
+    });
+    expect(ofRule(lint('min-se-90.ios', 'isr-12.4-20T', [profile('jssip'), profile('pjsip')]), 'update-refresh')).toEqual([]);
+  });
+
+  it('silent on a release that relays UPDATE, and for peers that refresh by re-INVITE', () => {
+    expect(ofRule(lint('min-se-90.ios', 'isr-15.1-3T', [profile('jssip'), profile('pjsip')]), 'update-not-relayed')).toEqual([]);
+    expect(ofRule(lint('min-se-90.ios', 'isr-12.4-20T', [profile('cucm'), profile('freeswitch')]), 'update-not-relayed')).toEqual([]);
   });
 });
 

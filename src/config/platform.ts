@@ -30,6 +30,11 @@ export const platformSchema = z
          */
         midcallBehaviour: z.enum(['pre-xz', 'post-xz']),
         commands: z.array(z.enum(GATED_COMMANDS)),
+        /** CUBE sends UPDATE toward a SIP leg, so a refresh UPDATE can be passed from one leg to the other. */
+        sipToSipUpdate: z
+          .object({ value: z.boolean(), source: z.string().min(1).optional(), assumed: z.string().min(1).optional() })
+          .strict()
+          .refine((v) => (v.source === undefined) !== (v.assumed === undefined), { message: 'give exactly one of "source" or "assumed"' }),
         commandSources: z.record(z.string(), z.string()).optional(),
       })
       .strict(),

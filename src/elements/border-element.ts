@@ -13,7 +13,7 @@ import type { PortCore, SipPort } from '../sip/port.ts';
 import { effectiveMinSe, MIN_SE_FLOOR, type TimerOffer } from '../sip/session-timer.ts';
 import type { ClientTransaction, InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
 import type { Call, LegCounts } from './call.ts';
-import type { BorderElementModel, EndpointProfile, MidcallPurpose, MidcallTable } from './models.ts';
+import type { BorderElementModel, EndpointProfile, MidcallPurpose, MidcallRule, MidcallTable } from './models.ts';
 import type { Processor } from './network.ts';
 
 export interface BorderElementCounters {
@@ -75,6 +75,8 @@ export class BorderElement {
   readonly legBehaviour: TimerBehaviour;
   /** The minimum interval it enforces (see borderElementMinSe). */
   readonly minSe: number;
+  /** What it does with an UPDATE it would relay, on a release that sends no UPDATE to a SIP leg. */
+  readonly updateWithoutRelay: MidcallRule;
   /** Probability that it ignores a refresh re-INVITE it should pass on (its defects switched on). */
   readonly ignoresRefreshProbability: number;
 
@@ -93,6 +95,9 @@ export class BorderElement {
     }
     this.midcall = mode.requests;
     this.minSe = borderElementMinSe(config, model);
+    this.updateWithoutRelay = model.sessionTimer.updateWithoutRelay.value === 'reject'
+      ? { action: 'reject', status: 501 }
+      : { action: 'answer-locally', fulfils: true };
     let keeps = 1;
     for (const id of Object.keys(model.defects).sort()) {
       const d = model.defects[id]!;
@@ -310,7 +315,11 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       (txn as InviteServerTransaction).ignore();
       return;
     }
-    const rule = this.be.midcall[purpose];
+    let rule = this.be.midcall[purpose];
+    if (req.method === 'UPDATE' && rule.action === 'relay' && !this.be.platform.release.sipToSipUpdate.value) {
+      // This release sends no UPDATE toward a SIP leg: answered here, or refused (updateWithoutRelay).
+      rule = this.be.updateWithoutRelay;
+    }
     switch (rule.action) {
       case 'reject':
         if (isReinvite) {

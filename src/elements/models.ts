@@ -104,6 +104,7 @@ export const borderElementModelSchema = z
         allowUpdate: sourced(z.boolean()),
         answerBelowRequestMinSe: sourced(z.enum(['raise', 'end-call'])),
         whenMinSeNotConfigured: sourced(z.enum(['enforce-default', 'accept-any'])),
+        updateWithoutRelay: sourced(z.enum(['answer-locally', 'reject'])),
       })
       .strict(),
     optionsPing: z.object({ failureEndsCall: sourced(z.boolean()) }).strict(),

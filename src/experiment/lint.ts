@@ -372,7 +372,7 @@ const midcallNone: Rule = (ctx) => {
 
 /** F7: an UPDATE refresh relayed to a peer that refuses or ignores UPDATE (RFC 4028 §7.4, §10). */
 const updateRefresh: Rule = (ctx) => {
-  if (ctx.table?.refresh.action !== 'relay') return [];
+  if (ctx.table?.refresh.action !== 'relay' || !ctx.platform.release.sipToSipUpdate.value) return [];
   const out: Finding[] = [];
   for (const pair of ctx.pairs) {
     if (!pair.answered || pair.sessionExpires === 0 || pair.refresher === 'none' || !pair.refresherActive) continue;
@@ -408,6 +408,43 @@ const updateRefresh: Rule = (ctx) => {
         ? `${pName} is never refreshed and gives up at ${num(peerDeadline)} s: calls longer than ${num(peerDeadline)} s are dropped`
         : 'the session is never refreshed';
     out.push(finding('warning', 'update-refresh', `${head}, which answers UPDATE with ${status}: ${where} the refresh at ${num(sentAt)} s fails and ${end} (F7)${why}`));
+  }
+  return out;
+};
+
+/**
+ * A refresh UPDATE on a release that passes no UPDATE from one SIP leg to the other: the border
+ * element answers it itself (or refuses it), and the other leg is never refreshed.
+ */
+const updateNotRelayed: Rule = (ctx) => {
+  if (ctx.table?.refresh.action !== 'relay' || ctx.platform.release.sipToSipUpdate.value) return [];
+  const st = ctx.model.sessionTimer;
+  const reading = `updateWithoutRelay ${st.updateWithoutRelay.value} ${assumedTag(st.updateWithoutRelay)}`;
+  const release = ctx.platform.release.id;
+  const out: Finding[] = [];
+  for (const pair of ctx.pairs) {
+    if (!pair.answered || pair.sessionExpires === 0 || pair.refresher === 'none' || !pair.refresherActive) continue;
+    const refresher = partyOf(pair, pair.refresher);
+    if (!refresher.timer.supported || !refreshIsUpdate(refresher, ctx.model)) continue;
+    const peerRole = otherParty(pair.refresher);
+    const peer = partyOf(pair, peerRole);
+    const se = pair.sessionExpires;
+    const sentAt = refreshDelay(se);
+    const rName = `${refresher.id} (${pair.refresher})`;
+    const pName = `${peer.id} (${peerRole})`;
+    const head = `${rName} refreshes by UPDATE, which ${release} does not pass from one SIP leg to the other (platform release.sipToSipUpdate)`;
+    const where = `on ${pairWords(pair)} (Session-Expires ${se})`;
+    const workaround = `workaround (Cisco TAC 213843): make ${refresher.id} refresh by re-INVITE, or keep UPDATE out of the Allow toward it`;
+    if (st.updateWithoutRelay.value === 'reject' && refresher.timer.refreshMethod === 'update-fallback-invite') {
+      out.push(finding('note', 'update-not-relayed', `${head}: ${where} the border element refuses it with 501 (${reading}) and ${rName} falls back to a re-INVITE, one extra transaction per refresh every ${num(sentAt)} s`));
+      continue;
+    }
+    const peerDeadline = peer.timer.supported ? expiryDelay(se, peer.timer.expiryRule) : Infinity;
+    const answer = st.updateWithoutRelay.value === 'reject' ? 'refuses it with 501' : 'answers it itself';
+    const end = Number.isFinite(peerDeadline)
+      ? `${pName} is never refreshed and gives up at ${num(peerDeadline)} s: calls longer than ${num(peerDeadline)} s are dropped`
+      : `the ${peerRole}'s leg is never refreshed`;
+    out.push(finding('warning', 'update-not-relayed', `${head}: ${where} the border element ${answer} at ${num(sentAt)} s (${reading}) and ${end}; ${workaround}`));
   }
   return out;
 };
@@ -527,6 +564,7 @@ export const RULES: ReadonlyArray<{ id: string; check: Rule }> = [
   { id: 'pre-xz-refresh', check: preXzRefresh },
   { id: 'midcall-none', check: midcallNone },
   { id: 'update-refresh', check: updateRefresh },
+  { id: 'update-not-relayed', check: updateNotRelayed },
   { id: 'no-refresher', check: noRefresher },
   { id: 'options-ping-unused', check: optionsPingUnused },
   { id: 'no-liveness', check: noLiveness },

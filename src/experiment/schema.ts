@@ -207,6 +207,7 @@ const experimentSchemaFrom = (floor: number) => z
             rejectBelowMinSe: z.boolean().optional(),
             answerBelowRequestMinSe: z.enum(['raise', 'end-call']).optional(),
             whenMinSeNotConfigured: z.enum(['enforce-default', 'accept-any']).optional(),
+            updateWithoutRelay: z.enum(['answer-locally', 'reject']).optional(),
           })
           .strict()
           .default({}),
