@@ -42,10 +42,10 @@ const SITUATIONS: Record<Situation, SituationSpec> = {
     setup: 'IOS 12.4(20)T with midcall-signaling passthru. Both ends are CUCM-like trunks with the defect never-refreshes: the caller accepts the refresher role and then never sends a refresh.',
   },
   'update-unanswered': {
-    platform: 'isr-12.4-20T',
+    platform: 'isr-15.1-3T',
     midcall: 'passthru',
     cucm: { defects: ['update-unanswered'], timer: { refreshMethod: 'update' } },
-    setup: 'IOS 12.4(20)T with midcall-signaling passthru. Both ends are CUCM-like trunks that refresh by UPDATE, and never answer an UPDATE (defect update-unanswered).',
+    setup: 'IOS 15.1(3)T with midcall-signaling passthru (the first ISR release that passes UPDATE from one SIP leg to the other). Both ends are CUCM-like trunks that refresh by UPDATE, and never answer an UPDATE (defect update-unanswered).',
   },
   healthy: {
     platform: 'isr-12.4-20T',

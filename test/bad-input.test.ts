@@ -18,7 +18,7 @@ const PARALLEL = Math.min(4, Math.max(2, availableParallelism()));
 
 /** Where the test's input files live (experiments, configurations, model folders). */
 const FIX = realpathSync(mkdtempSync(join(tmpdir(), 'cubesim-bad-')));
-const PLATFORMS = 'asr1000-xe-2.5, isr-12.4-11T, isr-12.4-20T, isr-15.1-2T';
+const PLATFORMS = 'asr1000-xe-2.5, isr-12.4-11T, isr-12.4-20T, isr-15.1-2T, isr-15.1-3T';
 const PROFILES = 'cucm, freeswitch, itsp-trunk, jssip, legacy-pbx, pjsip';
 /** The commands, as registered (and listed by --help). */
 const COMMANDS = 'run, sweep, compare, lint, trace, emulate, merge, report';

@@ -21,11 +21,11 @@ describe('browser model assembly (src/browser/spec.ts)', () => {
     const { name: _name, config: _config, $schema: _schema, description: _d, lookAt: _l, promises: _p, ...fields } = loaded.experiment;
     // Named as the CLI names the file in errors, so that the two specs compare equal.
     const configName = relative(process.cwd(), loaded.configPath);
-    return { loaded, page: buildExperiment({ ...fields, configText: readFileSync(loaded.configPath, 'utf8'), configName }) };
+    return { loaded, page: buildExperiment({ ...fields, configText: readFileSync(loaded.configPath, 'utf8'), configName, settingsName: file }) };
   }
 
   it('builds the same spec as the CLI: same calls, same messages, same fingerprint', () => {
-    for (const file of ['experiments/teach-f1-refresh-consumed.json', 'experiments/teach-f7-update-unanswered.json']) {
+    for (const file of ['experiments/teach-f1-refresh-consumed.json', 'experiments/teach-f7-update-unanswered.json', 'experiments/teach-f1-cube-ignores-refresh.json']) {
       const { loaded, page } = asPageWould(file);
       expect(page.spec).toEqual(loaded.spec);
       const cli = runReplicationSync(loaded, 0);

@@ -35,6 +35,7 @@ const CONFIGS_FOR: Record<string, string[]> = {
   'isr-12.4-20T': ['passthru.ios', 'no-midcall.ios', 'min-se-90.ios', 'no-midcall-min-se-90.ios'],
   'asr1000-xe-2.5': ['passthru.ios', 'no-midcall.ios', 'min-se-90.ios', 'no-midcall-min-se-90.ios'],
   'isr-15.1-2T': ['passthru.ios', 'no-midcall.ios', 'min-se-90.ios', 'no-midcall-min-se-90.ios'],
+  'isr-15.1-3T': ['passthru.ios', 'no-midcall.ios', 'min-se-90.ios', 'no-midcall-min-se-90.ios'],
 };
 
 let written = 0;

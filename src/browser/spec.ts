@@ -20,6 +20,7 @@ import asr1000Json from '../../models/platforms/asr1000-xe-2.5.json' with { type
 import isr124_11TJson from '../../models/platforms/isr-12.4-11T.json' with { type: 'json' };
 import isr124_20TJson from '../../models/platforms/isr-12.4-20T.json' with { type: 'json' };
 import isr151_2TJson from '../../models/platforms/isr-15.1-2T.json' with { type: 'json' };
+import isr151_3TJson from '../../models/platforms/isr-15.1-3T.json' with { type: 'json' };
 import { z } from 'zod';
 import { platformSchema, type Platform } from '../config/platform.ts';
 import type { BorderElementConfig } from '../config/types.ts';
@@ -34,7 +35,7 @@ import {
 } from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
 import { runReplicationSync } from '../experiment/replication.ts';
-import { checkedConfig, checkMidcallModelled, experimentAllowed, resolveProfiles, specFor, unknownId, withCapacity } from '../experiment/spec.ts';
+import { checkedConfig, checkMidcallModelled, experimentAllowed, resolveProfiles, specFor, unknownId, withCapacity, withModelChoices } from '../experiment/spec.ts';
 import { experimentSchema, type Experiment, type ExperimentInput } from '../experiment/schema.ts';
 import type { Summary } from '../experiment/summary.ts';
 import type { LadderSample, TimeseriesPoint } from '../report/data.ts';
@@ -56,7 +57,7 @@ function model<S extends z.ZodType>(schema: S, value: unknown, name: string): z.
 
 /** Platform models by id (models/platforms/). */
 export const platforms: Readonly<Record<string, Platform>> = Object.fromEntries(
-  [asr1000Json, isr124_11TJson, isr124_20TJson, isr151_2TJson]
+  [asr1000Json, isr124_11TJson, isr124_20TJson, isr151_2TJson, isr151_3TJson]
     .map((p) => model(platformSchema, p, `platforms/${p.id}`))
     .sort((a, b) => (a.id < b.id ? -1 : 1))
     .map((p) => [p.id, p]),
@@ -118,10 +119,11 @@ export function buildExperiment(options: BuildOptions): BrowserExperiment {
   const platform = withCapacity(base, experiment.capacity, file);
 
   const config = checkedConfig(configText, platform, configFile);
-  checkMidcallModelled(borderElement, platform, config, configFile);
+  const model = withModelChoices(borderElement, experiment, file);
+  checkMidcallModelled(model, platform, config, configFile);
   const resolved = resolveProfiles(experiment, file, Object.keys(profiles), (id) => profiles[id]!, defects);
 
-  const spec = specFor(experiment, platform, config, borderElement, resolved);
+  const spec = specFor(experiment, platform, config, model, resolved);
   return { file, experiment, configPath: configFile, configText, config, spec };
 }
 

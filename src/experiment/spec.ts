@@ -152,3 +152,27 @@ export function experimentAllowed(ids: { platforms: () => readonly string[]; end
     }
   };
 }
+
+/**
+ * The border element model with the assumed choices an experiment makes otherwise (its field
+ * borderElement.sessionTimer); each one it changes says so in its `assumed` text.
+ */
+export function withModelChoices(model: BorderElementModel, experiment: Experiment, file: string): BorderElementModel {
+  const chosen = experiment.borderElement.sessionTimer;
+  const keys = (Object.keys(chosen) as Array<keyof typeof chosen>).filter((k) => chosen[k] !== undefined).sort();
+  const defects = experiment.borderElement.defects;
+  if (keys.length === 0 && defects.length === 0) return model;
+  const m = structuredClone(model);
+  defects.forEach((id, i) => {
+    const d = m.defects[id];
+    const known = Object.keys(m.defects).sort();
+    if (d === undefined) throw new InputError(file, `field borderElement.defects[${i}]`, `unknown border element defect ${JSON.stringify(id)}; allowed: ${known.length === 0 ? 'none (models/border-element.json lists none)' : known.join(', ')}`);
+    d.enabled = true;
+  });
+  const st = m.sessionTimer as Record<string, { value: unknown; source?: string; assumed?: string }>;
+  for (const k of keys) {
+    const was = st[k]!;
+    st[k] = { value: chosen[k], assumed: `set by the experiment (borderElement.sessionTimer.${k}); the model file's reading is ${JSON.stringify(was.value)}: ${was.assumed ?? was.source ?? ''}` };
+  }
+  return m;
+}
