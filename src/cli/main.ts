@@ -19,6 +19,7 @@ import { mergeSweeps, parseParam, runSweep, SMALL_SWEEP_CALLS } from '../experim
 import { compareSteps, comparisonDir, loadSide, parseSide, transitions, writeComparison, type Comparison } from '../experiment/compare.ts';
 import { displayPath, endpointIds, loadBorderElementModel, loadConfig, loadDefects, loadEndpointProfile, loadPlatform, type LoadedExperiment } from '../experiment/load.ts';
 import { findingsJson, formatFindings, lintConfiguration, lintExitCode } from '../experiment/lint.ts';
+import { listing, LISTS } from './catalogue.ts';
 import { availableParallelism } from 'node:os';
 import { FEATURES } from '../elements/call.ts';
 
@@ -593,6 +594,39 @@ async function main(argv: string[]): Promise<number> {
       async (args) => {
         const { runEmulate } = await import('../emulate/command.ts');
         exitCode = await runEmulate(args);
+      },
+    )
+    .command(
+      'check <experiment>',
+      'Check an experiment without running it: the file, its models and configuration as run reads them, then lint of the configuration against its own platform and profiles',
+      (y) =>
+        y
+          .positional('experiment', { type: 'string', demandOption: true, describe: 'experiment JSON file' })
+          .option('strict', { type: 'boolean', default: false, describe: 'warnings fail too (exit 1)' })
+          .example('$0 check experiments/teach-f8-422-not-retried.json', 'JsSIP offers 90 s to a border element with min-se 1800')
+          .epilog('Exit codes as lint: 0 no errors; 1 errors found (or warnings with --strict); 2 the experiment cannot be read.'),
+      (args) => {
+        const loaded = loadExperiment(args.experiment);
+        const { spec, experiment } = loaded;
+        const ids = Object.keys(spec.profiles).sort();
+        const w = spec.workload;
+        const pairs = w.callers.flatMap((a) => w.callees.map((b) => [a.profile, b.profile] as const));
+        const findings = lintConfiguration({ config: spec.config, platform: spec.platform, model: spec.borderElement, profiles: ids.map((id) => spec.profiles[id]!), defects: loadDefects(), pairs });
+        const size = experiment.calls !== undefined ? `${experiment.calls} calls` : `${experiment.until} simulated seconds`;
+        process.stdout.write(`cubesim check ${experiment.name}: valid; ${size} on ${spec.platform.id}, config ${displayPath(loaded.configPath)}, profiles ${ids.join(', ')}\n`);
+        process.stdout.write(formatFindings(findings, displayPath(loaded.configPath)) + '\n');
+        exitCode = lintExitCode(findings, args.strict);
+      },
+    )
+    .command(
+      'list <what>',
+      'List what an experiment can name (platforms, endpoint profiles, defects) and the shipped experiments, one line each, with what is assumed',
+      (y) =>
+        y
+          .positional('what', { choices: LISTS, demandOption: true, describe: 'what to list' })
+          .example('$0 list platforms', 'releases and hardware, and which of their figures are assumed'),
+      (args) => {
+        process.stdout.write(listing(args.what) + '\n');
       },
     )
     .command(

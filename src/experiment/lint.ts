@@ -48,6 +48,8 @@ export interface LintInput {
   profiles: EndpointProfile[];
   /** models/defects.json, to describe the defects switched on in `profiles`. */
   defects?: DefectTable;
+  /** The caller and callee ids that meet (an experiment's workload); every ordered pair of `profiles` when absent. */
+  pairs?: ReadonlyArray<readonly [string, string]>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -107,7 +109,13 @@ function buildContext(input: LintInput): Context {
   const releaseTable = input.model.midcall[input.platform.release.midcallBehaviour] as Record<string, { requests: MidcallTable; assumed?: string | undefined } | undefined>;
   const mode = releaseTable[input.config.midcallSignaling];
   const pairs: PairOutcome[] = [];
-  for (const caller of profiles) for (const callee of profiles) pairs.push(setupThrough(caller, callee, input.config, input.model));
+  const meets = input.pairs === undefined ? null : new Set(input.pairs.map(([a, b]) => `${a}\u0000${b}`));
+  for (const caller of profiles) {
+    for (const callee of profiles) {
+      if (meets !== null && !meets.has(`${caller.id}\u0000${callee.id}`)) continue;
+      pairs.push(setupThrough(caller, callee, input.config, input.model));
+    }
+  }
   return {
     config: input.config,
     platform: input.platform,
