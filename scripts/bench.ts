@@ -1,8 +1,9 @@
 // npm run bench [-- --calls N] [-- --mode speed|memory|concurrency|sweep|bounds|all]
-//   speed  (default): W1 with the full model at N calls (200,000), then the skeleton floor
-//          ../shared/anchors/floor-typed.mjs with the same N, in the same invocation; one JSON
-//          line per program and a last line with the ratio of calls per second (cubesim / floor),
-//          the events per call, and cubesim's peak resident memory.
+//   speed  (default): W1 with the full model at N calls (200,000), then the skeleton floor of
+//          this repository (bench/floor-w1.mjs: the same events, no SIP state) and, when that file
+//          exists, the shared anchors' ../shared/anchors/floor-typed.mjs, with the same N, in the
+//          same invocation; one JSON line per program and a last line with the ratios of calls
+//          per second (cubesim / each floor), the events per call, and cubesim's peak memory.
 //   memory: W1 at 100,000 and at 1,000,000 calls, and the ratio of their peak memory.
 //   concurrency: W1 at 500 calls/s for 1,000,000 calls (about 150,000 calls up at once, by
 //          Little's law: 500/s x 300 s), its peak resident memory and that per concurrent call.
@@ -21,6 +22,7 @@ import { parseParam, runSweep } from '../src/experiment/sweep.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FLOOR = join(root, '../shared/anchors/floor-typed.mjs');
+const OWN_FLOOR = join(root, 'bench/floor-w1.mjs');
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -50,12 +52,14 @@ function runFloor(calls: number): Record<string, number> | null {
 
 async function speed(calls: number): Promise<void> {
   const c = runCubesim(calls);
+  const own = runJson([OWN_FLOOR, String(calls)], true);
   const f = runFloor(calls);
   console.log(JSON.stringify({
     mode: 'speed', calls,
     callsPerSecRatio: f === null ? null : +(c['callsPerSec']! / f['callsPerSec']!).toFixed(3),
+    callsPerSecRatioOwnFloor: +(c['callsPerSec']! / own['callsPerSec']!).toFixed(3),
     eventsPerCall: +(c['events']! / calls).toFixed(1),
-    floorEventsPerCall: f === null ? null : +(f['events']! / calls).toFixed(1),
+    floorEventsPerCall: +(own['events']! / calls).toFixed(1),
     peakRssMB: c['peakRssMB'],
   }));
 }
