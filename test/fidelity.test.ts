@@ -174,3 +174,43 @@ describe('UPDATE between two SIP legs, gated by release (platform release.sipToS
     expect(firstRefresh([], 'isr-15.1-3T')).toEqual(['caller>cube-in UPDATE', 'cube-out>callee UPDATE', 'callee>cube-out 200 OK', 'cube-in>caller 200 OK']);
   });
 });
+
+describe("15.1(2)T session refresh: the border element takes part as Cisco's table says (C9, domain-facts §3.5)", () => {
+  const refreshes = (caller: string, callee: string, extra: string[] = []) => {
+    const loaded = loadExperiment('experiments/regression-session-refresh.json', {
+      calls: 1,
+      platform: 'isr-15.1-2T',
+      config: 'experiments/configs/session-refresh.ios',
+      set: [`workload.callers=[{"profile":"${caller}"}]`, `workload.callees=[{"profile":"${callee}"}]`, 'workload.holding={"distribution":"fixed","value":2000}', ...extra],
+    });
+    const call = run(loaded, [0]).calls[0]!;
+    return { call, ladder: ladder(call, (e) => e.purpose === 'refresh' && !e.retransmission).filter((l) => l.endsWith(' INVITE')) };
+  };
+
+  it('rows 1-4, both ends support timers: the ends refresh, the border element passes it across', () => {
+    expect(refreshes('cucm', 'cucm').ladder).toEqual(['caller>cube-in INVITE', 'cube-out>callee INVITE', 'caller>cube-in INVITE', 'cube-out>callee INVITE']);
+  });
+
+  it('rows 5-7, the UAS has none: the caller gets an interval from the border element, refreshes, and that leg is watched', () => {
+    const { call, ladder: l } = refreshes('cucm', 'legacy-pbx');
+    expect(l).toEqual(['caller>cube-in INVITE', 'cube-out>callee INVITE', 'caller>cube-in INVITE', 'cube-out>callee INVITE']);
+    const toCaller = call.carried!.find((c) => c.to === 'caller' && c.msg.status === 200 && c.msg.purpose === 'setup')!;
+    expect([toCaller.msg.sessionExpires, toCaller.msg.refresher]).toEqual([1800, 'uac']);
+    // A caller that never refreshes is now noticed: the border element ends the call at its expiry.
+    const silent = refreshes('cucm', 'legacy-pbx', ['endpoints.cucm.defects=["never-refreshes"]']).call;
+    expect([silent.outcome, silent.cause, silent.side, silent.leg]).toEqual(['dropped', 'session-expired', 'border-element', 'inbound']);
+  });
+
+  it('rows 9-11, the UAC has none: the border element asks the callee for an interval and refreshes that leg itself', () => {
+    expect(refreshes('legacy-pbx', 'cucm').ladder).toEqual(['cube-out>callee INVITE', 'cube-out>callee INVITE']);
+  });
+
+  it('rows 13-15, neither: the border element refreshes the callee\'s leg alone, and keeps doing so after a 2xx without an interval', () => {
+    expect(refreshes('legacy-pbx', 'legacy-pbx').ladder).toEqual(['cube-out>callee INVITE', 'cube-out>callee INVITE']);
+  });
+
+  it('row 16, or any call on 12.4(20)T with passthru: the border element never refreshes', () => {
+    const loaded = loadExperiment('experiments/regression-session-refresh.json', { calls: 1, set: ['workload.callers=[{"profile":"legacy-pbx"}]', 'workload.callees=[{"profile":"legacy-pbx"}]', 'workload.holding={"distribution":"fixed","value":2000}'] });
+    expect(ladder(run(loaded, [0]).calls[0]!, (e) => e.purpose === 'refresh')).toEqual([]);
+  });
+});

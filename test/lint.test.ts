@@ -283,3 +283,16 @@ describe('determinism', () => {
     expect(i).toEqual(before);
   });
 });
+
+describe('session-refresh: 15.1(2)T session refresh, per pair (C9)', () => {
+  it('names what the border element does for each pair, and a timer-less pair is no longer without liveness', () => {
+    const found = lint('session-refresh.ios', 'isr-15.1-2T', [profile('cucm'), profile('legacy-pbx')]);
+    const notes = ofRule(found, 'session-refresh').map((f) => f.message);
+    expect(notes).toHaveLength(4);
+    expect(notes.find((m) => m.includes('calls from legacy-pbx to legacy-pbx'))).toContain("the border element refreshes the callee's leg itself (rows 13-15) (assumed: which leg)");
+    expect(notes.find((m) => m.includes('calls from cucm to cucm'))).toMatch(/passes their refreshes across \(rows 1-4\)$/);
+    expect(ofRule(found, 'no-liveness')).toEqual([]);
+    expect(ofRule(lint('passthru.ios', 'isr-15.1-2T', [profile('cucm'), profile('legacy-pbx')]), 'session-refresh')).toEqual([]);
+  });
+});
+

@@ -10,10 +10,10 @@ import type { Platform } from '../config/platform.ts';
 import { Dialog, type DialogOwner, type RefreshFailure, type RequestOwner, type TimerBehaviour } from '../sip/dialog.ts';
 import type { Sdp, SipMessage } from '../sip/message.ts';
 import type { PortCore, SipPort } from '../sip/port.ts';
-import { effectiveMinSe, MIN_SE_FLOOR, type TimerOffer } from '../sip/session-timer.ts';
+import { effectiveMinSe, MIN_SE_FLOOR, negotiateAsUas, type TimerOffer } from '../sip/session-timer.ts';
 import type { ClientTransaction, InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
 import type { Call, LegCounts } from './call.ts';
-import type { BorderElementModel, EndpointProfile, MidcallPurpose, MidcallRule, MidcallTable } from './models.ts';
+import type { BorderElementModel, EndpointProfile, MidcallPurpose, MidcallRule, MidcallTable, SessionRefreshAction, SessionRefreshCase } from './models.ts';
 import type { Processor } from './network.ts';
 
 export interface BorderElementCounters {
@@ -63,6 +63,22 @@ export function borderElementMinSe(config: BorderElementConfig, model: BorderEle
   return Math.min(config.minSe, MIN_SE_FLOOR);
 }
 
+/** 15.1(2)T `session refresh` is on for at least one leg: globally, or on a dial-peer (C9). */
+export function sessionRefreshOn(config: BorderElementConfig): boolean {
+  return config.sessionRefresh || config.dialPeers.some((d) => d.sessionRefresh === true);
+}
+
+/** The interval the border element asks for itself: min-se's session-expires keyword, else min-se (C3). */
+export function ownInterval(config: BorderElementConfig, model: BorderElementModel): number {
+  const minSe = borderElementMinSe(config, model);
+  return Math.max(config.sessionExpires ?? minSe, minSe);
+}
+
+/** Which of Cisco's 15.1(2)T cases a call is, from whether its UAC and its UAS support session timers. */
+export function sessionRefreshCase(uacSupports: boolean, uasSupports: boolean): SessionRefreshCase {
+  return uacSupports ? (uasSupports ? 'both' : 'uac-only') : uasSupports ? 'uas-only' : 'neither';
+}
+
 /** Status CUBE answers when SIP-to-SIP calls are not allowed. */
 const NOT_ALLOWED_STATUS = 403;
 
@@ -79,6 +95,10 @@ export class BorderElement {
   readonly updateWithoutRelay: MidcallRule;
   /** Probability that it ignores a refresh re-INVITE it should pass on (its defects switched on). */
   readonly ignoresRefreshProbability: number;
+  /** 15.1(2)T `session refresh` is on for at least one leg (globally or on a dial-peer). */
+  readonly sessionRefresh: boolean;
+  /** The interval it offers when it asks for one: min-se's session-expires keyword, else min-se. */
+  readonly ownInterval: number;
 
   constructor(
     readonly sim: Simulator,
@@ -104,6 +124,8 @@ export class BorderElement {
       if (d.enabled) keeps *= 1 - d.ignoresRefreshProbability;
     }
     this.ignoresRefreshProbability = 1 - keeps;
+    this.sessionRefresh = sessionRefreshOn(config);
+    this.ownInterval = ownInterval(config, model);
     this.legBehaviour = {
       supportsTimer: true,
       runsTimers: model.sessionTimer.originatesRefresh.value,
@@ -183,6 +205,8 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
   private holdsSlot = false;
   /** The caller cancelled the setup (RFC 3261 §9.2): what comes back on the far leg ends there. */
   private cancelled = false;
+  /** With `session refresh`: what the border element does on this call, once the 2xx told it (null before). */
+  private refreshAction: SessionRefreshAction | null = null;
   private pingHandle: EventHandle = NO_EVENT;
   private tagCounter = 0;
 
@@ -237,6 +261,11 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       return;
     }
     const offer = relay.offer;
+    if (be.sessionRefresh && offer.sessionExpires === 0) {
+      // C10: with session refresh the border element asks for an interval when the caller did not.
+      offer.supportedTimer = true;
+      offer.sessionExpires = Math.max(be.ownInterval, offer.minSe);
+    }
     this.holdsSlot = true;
     be.active++;
     const tag = this.newTag();
@@ -423,15 +452,44 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     copyTimerHeaders(resp, r, this.be.minSe);
     r.retryAfter = resp.retryAfter;
     if (resp.sdp !== null) r.sdp = reversion(resp.sdp, from.localSdp);
-    if (r.status >= 200 && r.status < 300 && !this.fitToLeg(st.request, r)) {
-      this.endOnAnswerBelowMinSe(d, from, st, txn.request.purpose === 'setup');
+    const ok = r.status >= 200 && r.status < 300;
+    const setup = txn.request.purpose === 'setup';
+    if (ok && setup && this.be.sessionRefresh) {
+      const uacSupports = st.request.supportedTimer;
+      const uasSupports = resp.supportedTimer || resp.sessionExpires > 0;
+      this.refreshAction = this.be.model.sessionRefresh.cases[sessionRefreshCase(uacSupports, uasSupports)];
+    }
+    // The UAC's leg gets an interval from the border element when the far end gave none.
+    if (ok && this.refreshAction === 'uac-refreshes-or-cube' && from === this.inDialog) this.answerTimerItself(st.request, r);
+    if (ok && !this.fitToLeg(st.request, r)) {
+      this.endOnAnswerBelowMinSe(d, from, st, setup);
       return;
     }
+    // The IN leg: expiry, or the refreshes when the INVITE named uas (armed by the 2xx below).
+    if (ok && setup && this.refreshAction === 'uac-refreshes-or-cube') from.takePartInTimer();
     from.respond(st, r);
-    if (txn.request.purpose === 'setup') {
-      if (resp.status < 300) this.startOptionsPing();
-      else this.attemptOver(d);
+    if (!setup) return;
+    if (resp.status >= 300) {
+      this.attemptOver(d);
+      return;
     }
+    this.startOptionsPing();
+    switch (this.refreshAction) {
+      case 'uas-refreshes-or-cube':
+        d.takePartInTimer(); // the OUT leg: expiry when the UAS refreshes, else the refreshes
+        break;
+      case 'cube-refreshes':
+        d.takePartInTimer(txn.request.sessionExpires); // the OUT leg, alone, with the interval it offered
+        break;
+      default:
+    }
+  }
+
+  /** RFC 4028 §9 as the UAS of this leg with the border element's own settings, when the 2xx it relays carries no interval. */
+  private answerTimerItself(req: SipMessage, r: SipMessage): void {
+    if (r.sessionExpires > 0 || req.sessionExpires === 0) return;
+    const decision = negotiateAsUas(req, { minSe: this.be.minSe, sessionExpires: this.be.ownInterval, preferredRefresher: 'uac' });
+    if (decision.kind === 'accept') Dialog.fillTimerAnswer(r, decision);
   }
 
   /**

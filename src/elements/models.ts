@@ -74,6 +74,19 @@ export const defectTableSchema = z
 export type DefectTable = z.infer<typeof defectTableSchema>;
 
 export const MIDCALL_PURPOSES = ['refresh', 'video', 'hold', 'resume', 'fax', 'transfer'] as const;
+
+/** Who supports session timers, for 15.1(2)T `session refresh`: both ends, the UAC only, the UAS only, neither. */
+export const SESSION_REFRESH_CASES = ['both', 'uac-only', 'uas-only', 'neither'] as const;
+export type SessionRefreshCase = (typeof SESSION_REFRESH_CASES)[number];
+/**
+ * pass: the ends refresh, the border element passes refreshes across (as without the command).
+ * uac-refreshes-or-cube: the UAC refreshes when the INVITE names no refresher or uac, the border
+ * element answering it with an interval and running the expiry on that leg; with refresher=uas
+ * the border element refreshes that leg itself. uas-refreshes-or-cube: the same toward the UAS.
+ * cube-refreshes: the border element refreshes, running the interval alone toward the UAS.
+ */
+export const SESSION_REFRESH_ACTIONS = ['pass', 'uac-refreshes-or-cube', 'uas-refreshes-or-cube', 'cube-refreshes'] as const;
+export type SessionRefreshAction = (typeof SESSION_REFRESH_ACTIONS)[number];
 export type MidcallPurpose = (typeof MIDCALL_PURPOSES)[number];
 
 const midcallRule = z.discriminatedUnion('action', [
@@ -109,6 +122,19 @@ export const borderElementModelSchema = z
       .strict(),
     optionsPing: z.object({ failureEndsCall: sourced(z.boolean()) }).strict(),
     tryingAtOnce: sourced(z.boolean()),
+    /**
+     * 15.1(2)T `session refresh` (global or per dial-peer, on at least one leg): what the border
+     * element does, by whether the UAC and the UAS support session timers (Cisco's 16-row table).
+     */
+    sessionRefresh: z
+      .object({
+        source: z.string().min(1),
+        assumed: z.string().min(1),
+        cases: z
+          .object(Object.fromEntries(SESSION_REFRESH_CASES.map((c) => [c, z.enum(SESSION_REFRESH_ACTIONS)])) as Record<SessionRefreshCase, z.ZodEnum<{ [K in SessionRefreshAction]: K }>>)
+          .strict(),
+      })
+      .strict(),
     /**
      * The border element's own defects (Cisco bugs), off unless an experiment switches them on
      * (its field borderElement.defects): each with the probability it fires.

@@ -9,7 +9,7 @@
 // (caller, callee) pair of profiles, replayed through the border element the way the simulator
 // carries it (422 at the border element, Min-SE insertion, 422 at the callee, the caller's retry).
 
-import { borderElementMinSe, relayInitialOffer } from '../elements/border-element.ts';
+import { borderElementMinSe, ownInterval, relayInitialOffer, sessionRefreshCase, sessionRefreshOn } from '../elements/border-element.ts';
 import type { Platform } from '../config/platform.ts';
 import { DEFAULT_MIN_SE, type BorderElementConfig, type GatedCommand } from '../config/types.ts';
 import {
@@ -19,6 +19,7 @@ import {
   type EndpointProfile,
   type MidcallPurpose,
   type MidcallTable,
+  type SessionRefreshAction,
 } from '../elements/models.ts';
 import type { RefresherToken } from '../sip/message.ts';
 import {
@@ -87,6 +88,8 @@ interface PairOutcome {
   refresher: Party | 'none';
   /** The named refresher runs timers and so will actually send refreshes. */
   refresherActive: boolean;
+  /** With 15.1(2)T `session refresh`: what the border element does on this pair (Cisco's table); null without it. */
+  cube: SessionRefreshAction | null;
 }
 
 interface Context {
@@ -110,10 +113,20 @@ function buildContext(input: LintInput): Context {
   const mode = releaseTable[input.config.midcallSignaling];
   const pairs: PairOutcome[] = [];
   const meets = input.pairs === undefined ? null : new Set(input.pairs.map(([a, b]) => `${a}\u0000${b}`));
+  const takesPart = sessionRefreshOn(input.config);
   for (const caller of profiles) {
     for (const callee of profiles) {
       if (meets !== null && !meets.has(`${caller.id}\u0000${callee.id}`)) continue;
-      pairs.push(setupThrough(caller, callee, input.config, input.model));
+      const pair = setupThrough(caller, callee, input.config, input.model);
+      if (takesPart && pair.answered) {
+        // The border element answers, watches or refreshes the leg whose end does not (C9).
+        pair.cube = input.model.sessionRefresh.cases[sessionRefreshCase(caller.timer.supported, callee.timer.supported)];
+        if (pair.cube !== 'pass') {
+          if (pair.sessionExpires === 0) pair.sessionExpires = ownInterval(input.config, input.model);
+          pair.refresherActive = true;
+        }
+      }
+      pairs.push(pair);
     }
   }
   return {
@@ -147,7 +160,7 @@ function setupThrough(caller: EndpointProfile, callee: EndpointProfile, config: 
   let largest = 0;
   let retries = 0;
   const rejections: Rejection[] = [];
-  const fail = (): PairOutcome => ({ caller, callee, rejections, answered: false, sessionExpires: 0, refresher: 'none', refresherActive: false });
+  const fail = (): PairOutcome => ({ caller, callee, rejections, answered: false, sessionExpires: 0, refresher: 'none', refresherActive: false, cube: null });
   for (;;) {
     let rejected: Rejection | undefined;
     const relay = relayInitialOffer({ supportedTimer: ct.supported, sessionExpires: se, refresher: token, minSe }, borderElementMinSe(config, model), model);
@@ -166,7 +179,7 @@ function setupThrough(caller: EndpointProfile, callee: EndpointProfile, config: 
         const refresher: Party = decision.refresher === 'uas' ? 'callee' : 'caller';
         // Before `session refresh` the border element originates no refresh on a caller's behalf (C8).
         const active = refresher === 'callee' ? !q.neverRefreshes : ct.supported ? !ct.neverRefreshes : st.originatesRefresh.value;
-        return { caller, callee, rejections, answered: true, sessionExpires: decision.sessionExpires, refresher, refresherActive: active };
+        return { caller, callee, rejections, answered: true, sessionExpires: decision.sessionExpires, refresher, refresherActive: active, cube: null };
       }
     }
     rejections.push(rejected);
@@ -190,6 +203,7 @@ function answeredWithout(caller: EndpointProfile, callee: EndpointProfile, rejec
     sessionExpires: alone,
     refresher: alone > 0 ? 'caller' : 'none',
     refresherActive: alone > 0 && !caller.timer.neverRefreshes,
+    cube: null,
   };
 }
 
@@ -500,6 +514,25 @@ const optionsPingUnused: Rule = (ctx) => {
 };
 
 /** Neither a session timer nor options-ping: a call whose far end vanished is never cleaned up (C6, RFC 4028 §8.3). */
+/** 15.1(2)T `session refresh`: per pair, what the border element does (Cisco's table, C9; which leg, assumed). */
+const sessionRefresh: Rule = (ctx) => {
+  const words: Record<SessionRefreshAction, string> = {
+    pass: 'both ends run the timer; the border element passes their refreshes across (rows 1-4)',
+    'uac-refreshes-or-cube': 'the callee has no session timer: the border element answers the caller with an interval and watches that leg, or refreshes it when the INVITE names uas (rows 5-7)',
+    'uas-refreshes-or-cube': 'the caller has no session timer: the border element asks the callee for an interval and watches that leg, or refreshes it unless the callee names itself (rows 9-11)',
+    'cube-refreshes': 'neither end has a session timer: the border element refreshes the callee\'s leg itself (rows 13-15)',
+  };
+  const byAction = new Map<SessionRefreshAction, string[]>();
+  for (const p of ctx.pairs) {
+    if (p.cube === null) continue;
+    const list = byAction.get(p.cube) ?? [];
+    list.push(pairWords(p).replace(/^calls from /, ''));
+    byAction.set(p.cube, list);
+  }
+  const tag = `(${assumedTag(ctx.model.sessionRefresh).replace(/^\(|\)$/g, '')}: which leg)`;
+  return [...byAction.entries()].map(([action, pairs]) => finding('note', 'session-refresh', `session refresh: calls from ${list(pairs)}: ${words[action]}${action === 'pass' ? '' : ` ${tag}`}`));
+};
+
 const noLiveness: Rule = (ctx) => {
   if (ctx.config.optionsPing !== null) return [];
   const bare = ctx.pairs.filter((p) => p.answered && p.sessionExpires === 0).map(pairWords);
@@ -574,6 +607,7 @@ export const RULES: ReadonlyArray<{ id: string; check: Rule }> = [
   { id: 'update-refresh', check: updateRefresh },
   { id: 'update-not-relayed', check: updateNotRelayed },
   { id: 'no-refresher', check: noRefresher },
+  { id: 'session-refresh', check: sessionRefresh },
   { id: 'options-ping-unused', check: optionsPingUnused },
   { id: 'no-liveness', check: noLiveness },
   { id: 'expiry-rules', check: expiryRules },

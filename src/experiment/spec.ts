@@ -12,24 +12,13 @@ import type { SimulationSpec } from '../elements/simulation.ts';
 import { closestMatch, show } from '../schema-errors.ts';
 import type { Experiment } from './schema.ts';
 
-/** 15.1(2)T commands accepted by the configuration reader but not modelled (the border element originating refreshes, C9). */
-const NOT_MODELLED = new Set(['session refresh', 'min-se session-expires', 'voice-class sip session refresh']);
-
 /**
- * Reads a configuration's text (IOS CLI or JSON), checks it against the platform's release, and
- * refuses the commands cubesim does not model yet when they are switched on. Pure: the CLI reads
- * the file, the browser pages have the text.
+ * Reads a configuration's text (IOS CLI or JSON) and checks it against the platform's release.
+ * Pure: the CLI reads the file, the browser pages have the text.
  */
 export function checkedConfig(text: string, platform: Platform, file: string, options: ConfigReadOptions = {}): BorderElementConfig {
   const config = loadConfigText(text, file, options);
   checkAgainstPlatform(config, platform, file);
-  for (const use of config.uses) {
-    if (!NOT_MODELLED.has(use.command)) continue;
-    const on = use.command === 'voice-class sip session refresh' ? config.dialPeers.some((d) => d.sessionRefresh === true) : use.command === 'session refresh' ? config.sessionRefresh : config.sessionExpires !== null;
-    if (!on) continue;
-    const where = use.at.line !== undefined ? `line ${use.at.line}` : use.at.path !== undefined ? `field ${use.at.path}` : undefined;
-    throw new InputError(file, where, `"${use.command}" (15.1(2)T) is accepted by ${platform.release.id} but cubesim does not model the border element originating session refreshes yet; remove it to run`);
-  }
   return config;
 }
 

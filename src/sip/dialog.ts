@@ -175,6 +175,10 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
   private refreshDueAt = -1;
   /** A BYE is waiting for the ACK of our 2xx (RFC 3261 §15). */
   private byeWhenAcked = false;
+  /** Arms its own refresh and expiry timers (behaviour.runsTimers, or later takePartInTimer). */
+  private runsTimers: boolean;
+  /** Runs the timer alone toward a peer that accepted none: a 2xx without an interval keeps it (U7). */
+  private runsAlone = false;
 
   constructor(
     readonly port: SipPort,
@@ -188,6 +192,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
     sdp: Sdp,
   ) {
     this.localSdp = sdp;
+    this.runsTimers = behaviour.runsTimers;
     ctx.dialogOpened();
   }
 
@@ -466,7 +471,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
   private applyAnswerTimer(req: SipMessage, resp: SipMessage): void {
     const b = this.behaviour;
     if (!b.supportsTimer) return;
-    if (resp.sessionExpires === 0 && req.sessionExpires > 0 && !resp.requireTimer && b.aloneIfSilent) {
+    if (resp.sessionExpires === 0 && req.sessionExpires > 0 && !resp.requireTimer && (b.aloneIfSilent || this.runsAlone)) {
       this.applyTimer(req.sessionExpires, tokenForOwnRefresh(this.createdByUs, b.reading), true);
       return;
     }
@@ -490,17 +495,44 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
       return;
     }
     this.refresherLocal = isLocalRefresher(token, weSentRequest, this.createdByUs, this.behaviour.reading);
+    this.armTimers();
+  }
+
+  /** Arms the refresh (refresher) or the expiry (non-refresher) of the interval in force, from now. */
+  private armTimers(note = true): void {
     const now = this.sim.now;
+    const sessionExpires = this.sessionExpires;
     const refreshAt = this.refresherLocal ? now + refreshDelay(sessionExpires) : -1;
     const expiryAt = this.refresherLocal ? -1 : now + expiryDelay(sessionExpires, this.behaviour.expiryRule);
-    if (this.behaviour.runsTimers) {
+    if (this.runsTimers) {
       if (this.refresherLocal) {
         if (!this.behaviour.neverRefreshes) this.refreshHandle = this.sim.at(refreshAt, this, REFRESH_DUE);
       } else {
         this.expiryHandle = this.sim.at(expiryAt, this, EXPIRY);
       }
     }
-    this.ctx.note?.(this, { what: 'timer-armed', sessionExpires, refresherLocal: this.refresherLocal, refreshAt, expiryAt });
+    if (note) this.ctx.note?.(this, { what: 'timer-armed', sessionExpires, refresherLocal: this.refresherLocal, refreshAt, expiryAt });
+  }
+
+  /**
+   * From now on this party runs the session timer of the dialog itself: a border element that
+   * takes part in session timers only once it has seen what the two ends support (15.1(2)T
+   * `session refresh`, domain-facts §3.5). Before the 2xx the timer it sets is armed as usual; after
+   * it, the interval just negotiated is armed from now (already noted when the 2xx set it). With
+   * `alone` > 0 (the peer accepted no timer) it runs that interval alone, as the refresher.
+   */
+  takePartInTimer(alone = 0): void {
+    if (!this.behaviour.supportsTimer) return;
+    this.runsTimers = true;
+    if (this.state !== 'confirmed') return;
+    if (alone > 0) {
+      this.runsAlone = true;
+      this.applyTimer(alone, tokenForOwnRefresh(this.createdByUs, this.behaviour.reading), true);
+      return;
+    }
+    if (this.sessionExpires === 0) return;
+    this.cancelSessionTimers();
+    this.armTimers(false);
   }
 
   private cancelSessionTimers(): void {
@@ -684,6 +716,7 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
     this.localTag = newLocalTag;
     this.remoteTag = '';
     this.ackedCseq = -1;
+    this.runsAlone = false;
     this.sessionExpires = 0;
   }
 }
