@@ -169,6 +169,37 @@ describe.skipIf(!available)('cubesim emulate driven by SIPp (golden grid)', () =
   }
 });
 
+describe.skipIf(!available)('a request below its own Min-SE, from a real peer (RFC 4028 §7.1, §9)', () => {
+  it('the border element answers 422 with that Min-SE and the retry at it goes through: no 2xx below the request\'s Min-SE', async () => {
+    const loaded = loadCase(gridCases().find((x) => x.id === 'answer-below-min-se')!);
+    const p = ports();
+    const spec = loaded.spec;
+    const emu = new Emulator({ config: spec.config, platform: spec.platform, model: spec.borderElement, listen: { host: HOST, port: p.listen }, forward: { host: HOST, port: p.forward }, check: true });
+    await emu.start();
+    try {
+      const callee = startSipp({ scenario: 'callee-answer.xml', port: p.forward, key: { se: 300, refresher: 'uac' }, set: { ring_ms: 100 }, dir: work, name: 'below-own-min-se-callee', timeout: 20 });
+      await waitForUdpPort(p.forward);
+      const caller = startSipp({ scenario: 'caller-hangup.xml', port: p.caller, remote: `${HOST}:${p.listen}`, key: { se: 250, se_params: '', min_se: 300 }, set: { hold_ms: 300 }, dir: work, name: 'below-own-min-se-caller', timeout: 20 });
+      const [a, b] = await Promise.all([caller.done, callee.done]);
+      expect(a.code, a.output).toBe(0);
+      expect(b.code, b.output).toBe(0);
+      const seen = a.messages.map((m) => `${m.sent ? 'sent' : 'got'} ${label(m.msg)}${m.msg.sessionExpires > 0 ? ` SE=${m.msg.sessionExpires}` : ''}${m.msg.minSe > 0 ? ` Min-SE=${m.msg.minSe}` : ''}`);
+      expect(seen.filter((x) => !x.includes('100 Trying') && !x.includes('180 Ringing'))).toEqual([
+        'sent INVITE SE=250 Min-SE=300',
+        'got 422 Session Interval Too Small Min-SE=300',
+        'sent ACK',
+        'sent INVITE SE=300 Min-SE=300',
+        'got 200 OK SE=300',
+        'sent ACK',
+        'sent BYE',
+        'got 200 OK',
+      ]);
+    } finally {
+      await emu.stop();
+    }
+  });
+});
+
 describe('the emulator outside any call, and its Allow', () => {
   /** Sends one request to the emulator and returns the first line and the Allow of its answer. */
   async function ask(port: number, request: string): Promise<{ status: string; allow: string | undefined }> {
