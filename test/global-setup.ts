@@ -4,8 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// @ts-expect-error: a plain JavaScript build script, without type declarations
+import { buildCli } from '../scripts/build-cli.mjs';
 
-export default function setup(): () => void {
+export default async function setup(): Promise<() => void> {
+  // The tests run the command as a user does, compiled: build it from the sources first.
+  await buildCli();
   const dir = mkdtempSync(join(tmpdir(), 'cubesim-tests-'));
   process.env['TMPDIR'] = dir;
   return () => rmSync(dir, { recursive: true, force: true });

@@ -319,7 +319,7 @@ describe('two commands aimed at the same folder never lose a result', () => {
       child.stderr.on('data', (d) => (err += String(d)));
       child.on('exit', (code) => resolve({ code, out, err }));
     });
-    await until(() => existsSync(join(dir, '.same.partial')));
+    await until(() => existsSync(join(dir, '.same.partial/.cubesim-owner'))); // the folder is made first, its owner file an instant later
     const owner = Number(readFileSync(join(dir, '.same.partial/.cubesim-owner'), 'utf8').split(' ')[0]);
     for (const force of [[], ['--force']]) {
       const second = cubesim(['run', w1, '--calls', '10', '--out', 'same', ...force], dir);

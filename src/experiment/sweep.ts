@@ -126,9 +126,12 @@ export async function runPoints(
     }
     return results;
   }
+  // Compiled (dist/cli.mjs) the worker is dist/sweep-worker.mjs; from the sources (tests, scripts)
+  // it is the TypeScript file, run through tsx.
+  const compiled = import.meta.url.endsWith('.mjs');
   const pool = new Piscina({
-    filename: new URL('./sweep-worker.ts', import.meta.url).href,
-    execArgv: ['--import', import.meta.resolve('tsx')],
+    filename: new URL(compiled ? './sweep-worker.mjs' : './sweep-worker.ts', import.meta.url).href,
+    execArgv: compiled ? [] : ['--import', import.meta.resolve('tsx')],
     minThreads: Math.min(workers, tasks.length),
     maxThreads: Math.min(workers, tasks.length),
   });

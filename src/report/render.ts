@@ -4,16 +4,16 @@
 
 import { existsSync } from 'node:fs';
 import { InputError } from '../errors.ts';
-import { displayPath } from '../experiment/load.ts';
+import { displayPath, PROJECT_DIR } from '../experiment/load.ts';
 import { addToManifest, readFolderManifest, writeBeside } from '../output/results-dir.ts';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { collectReport } from './collect.ts';
 import { REPORT_DOM, type ReportData } from './data.ts';
 import { REPORT_CSS } from './style.ts';
 
-const PAGE = fileURLToPath(new URL('./page.ts', import.meta.url));
+/** The page script's source, bundled when a report is written (the same file compiled or not). */
+const PAGE = resolve(PROJECT_DIR, 'src/report/page.ts');
 
 let bundled: Promise<string> | null = null;
 
