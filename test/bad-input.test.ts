@@ -21,7 +21,7 @@ const FIX = realpathSync(mkdtempSync(join(tmpdir(), 'cubesim-bad-')));
 const PLATFORMS = 'asr1000-xe-2.5, isr-12.4-11T, isr-12.4-20T, isr-15.1-2T, isr-15.1-3T';
 const PROFILES = 'cucm, freeswitch, itsp-trunk, jssip, legacy-pbx, pjsip';
 /** The commands, as registered (and listed by --help). */
-const COMMANDS = 'run, sweep, compare, lint, trace, emulate, check, list, merge, report';
+const COMMANDS = 'run, sweep, compare, lint, trace, emulate, check, init, list, merge, report';
 const DEFECTS = 'dialog-role-refresher-token, hangs-up-on-glare, ignore-min-se-without-se, never-refreshes, no-422-retry, omit-se-when-no-refresher, refuses-reinvite, skip-refresh-when-busy, update-unanswered';
 
 /** A small valid experiment; each case changes one thing. */

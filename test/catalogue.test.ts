@@ -1,11 +1,12 @@
 // `cubesim list` and `cubesim check`, run as a user runs them.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-function cubesim(args: string[]) {
-  const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/cubesim.mjs'), ...args], { encoding: 'utf8' });
+function cubesim(args: string[], cwd = process.cwd()) {
+  const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/cubesim.mjs'), ...args], { encoding: 'utf8', cwd });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -60,3 +61,19 @@ describe('cubesim check', () => {
     expect([bad.code, bad.err]).toEqual([2, 'cubesim: experiments/nope.json: experiment file not found\n']);
   });
 });
+
+describe('cubesim init', () => {
+  it('makes a folder with the experiments, configurations and schema, runnable from anywhere; never overwrites', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cubesim-init-'));
+    const made = cubesim(['init', 'demo'], dir);
+    expect(made.code).toBe(0);
+    expect(made.out).toBe(`cubesim init: ${ids('experiments').length} experiments, their configurations and the schema in demo\n  try  cubesim run demo/quickstart.json\n`);
+    for (const f of ['README.md', 'quickstart.json', 'configs/passthru.ios', 'schema/experiment.schema.json']) expect(existsSync(join(dir, 'demo', f)), f).toBe(true);
+    const r = cubesim(['run', 'demo/quickstart.json', '--calls', '20', '--progress', 'none'], dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('cubesim run quickstart: 20 calls on isr-12.4-20T, config passthru.ios, seed 1');
+    const again = cubesim(['init', 'demo'], dir);
+    expect([again.code, again.err]).toEqual([2, 'cubesim: demo: the folder exists and is not empty; allowed: a new or empty folder (cubesim init never overwrites)\n']);
+  });
+});
+

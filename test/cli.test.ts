@@ -63,7 +63,7 @@ describe('cubesim run', () => {
     [['run', 'experiments/quickstart.json', '--set', 'novalue'], 'cubesim: --set: got "novalue"; allowed: path=value, e.g. workload.holding.mean=600'],
  [['run', 'experiments/quickstart.json', '--set', 'workload.arrivals.rate="fast"'], 'cubesim: experiments/quickstart.json: field workload.arrivals.rate: got "fast" (a string); allowed: number'],
     [['run', 'experiments/quickstart.json', '--until', '-5'], 'cubesim: --until: got "-5"; allowed: a number of seconds > 0'],
-    [['walk'], 'cubesim: unknown command "walk"; commands: run, sweep, compare, lint, trace, emulate, check, list, merge, report'],
+    [['walk'], 'cubesim: unknown command "walk"; commands: run, sweep, compare, lint, trace, emulate, check, init, list, merge, report'],
   ])('bad input %j: one line, exit 2, nothing written', (args, message) => {
     const cwd = mkdtempSync(join(tmpdir(), 'cubesim-cwd-'));
     // run from an empty folder so that a results/ folder would show if anything were written

@@ -20,7 +20,9 @@ import { compareSteps, comparisonDir, loadSide, parseSide, transitions, writeCom
 import { displayPath, endpointIds, loadBorderElementModel, loadConfig, loadDefects, loadEndpointProfile, loadPlatform, type LoadedExperiment } from '../experiment/load.ts';
 import { findingsJson, formatFindings, lintConfiguration, lintExitCode } from '../experiment/lint.ts';
 import { listing, LISTS } from './catalogue.ts';
+import { initExperiments } from './init.ts';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { FEATURES } from '../elements/call.ts';
 
 /** The figure as printed: a number, or "mean ±half-width" over replications. */
@@ -616,6 +618,18 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`cubesim check ${experiment.name}: valid; ${size} on ${spec.platform.id}, config ${displayPath(loaded.configPath)}, profiles ${ids.join(', ')}\n`);
         process.stdout.write(formatFindings(findings, displayPath(loaded.configPath)) + '\n');
         exitCode = lintExitCode(findings, args.strict);
+      },
+    )
+    .command(
+      'init [dir]',
+      'Make a folder with the shipped experiments, their configurations and the JSON Schema, to run and edit',
+      (y) =>
+        y
+          .positional('dir', { type: 'string', default: 'cubesim-experiments', describe: 'a new or empty folder' })
+          .example('$0 init demo && $0 run demo/quickstart.json', 'from anywhere, after npm install -g'),
+      (args) => {
+        const n = initExperiments(args.dir);
+        process.stdout.write(`cubesim init: ${n} experiments, their configurations and the schema in ${args.dir}\n  try  cubesim run ${join(args.dir, 'quickstart.json')}\n`);
       },
     )
     .command(
