@@ -11,6 +11,7 @@ export default defineConfig({
       'test/session-timer.test.ts',
       'test/transactions.test.ts',
       'test/dialog.test.ts',
+      'test/fidelity.test.ts',
       'test/mutants.test.ts',
       'test/model.test.ts',
       'test/midcall.test.ts',
