@@ -1010,3 +1010,69 @@ describe('timer events and the end of the dialog', () => {
     expect(p.open()).toBe(1);
   });
 });
+
+describe('taking part in the session timer later (a border element with 15.1(2)T session refresh)', () => {
+  const passive = { runsTimers: false } as const;
+
+  it('before the 2xx: the timer the 2xx sets is armed as usual', () => {
+    const p = party({ createdByUs: false, behaviour: passive });
+    p.hold = true;
+    p.fromPeer('INVITE', { initial: true, cseq: 1, purpose: 'setup', sessionExpires: 1800, refresher: 'uac' });
+    p.d.takePartInTimer();
+    const { txn } = p.held[0]!;
+    const ok = p.d.answerWithTimer(p.held[0]!.req, txn)!;
+    p.d.respond(txn, ok);
+    p.ack(1);
+    p.run(1800);
+    expect(p.told).toEqual(['1768 session expired']); // it watched the caller's refreshes, none came
+  });
+
+  it('after the 2xx: the interval in force is armed from now, noted once', () => {
+    const p = party({ behaviour: passive });
+    establishAsUac(p, { sessionExpires: 1800, refresher: 'uac' });
+    p.sim.at(100, { onEvent: () => {} }, 0); // the clock only moves to an event
+    p.run(100);
+    p.d.takePartInTimer();
+    expect(p.notes.filter((n) => n.n.what === 'timer-armed').length).toBe(1);
+    p.run(1000);
+    expect(p.requests().slice(1)).toEqual(['1000 INVITE refresh']); // 100 + 1800/2
+  });
+
+  it('alone: runs the interval itself as refresher, and a 2xx without an interval keeps it running', () => {
+    const p = party({ behaviour: passive });
+    establishAsUac(p, {}, { sessionExpires: 600 });
+    expect(p.d.sessionExpires).toBe(0);
+    p.d.takePartInTimer(600);
+    expect([p.d.sessionExpires, p.d.refresherLocal]).toEqual([600, true]);
+    p.run(300);
+    p.answer(p.last('INVITE'), 200, {});
+    expect([p.d.sessionExpires, p.d.refresherLocal]).toEqual([600, true]);
+    p.run(600);
+    expect(p.requests().slice(1)).toEqual(['300 INVITE refresh', '600 INVITE refresh']);
+  });
+
+  it('nothing to take part in: no interval in force, or a party without timer support', () => {
+    const p = party({ behaviour: passive });
+    establishAsUac(p, {});
+    p.d.takePartInTimer();
+    p.run(4000);
+    expect([p.requests().length, p.told, p.notes.filter((n) => n.n.what === 'timer-armed')]).toEqual([1, [], []]);
+    const q = party({ behaviour: { ...passive, supportsTimer: false } });
+    establishAsUac(q, { sessionExpires: 1800, refresher: 'uac' });
+    q.d.takePartInTimer(600);
+    q.run(4000);
+    expect([q.requests().length, q.d.sessionExpires]).toEqual([1, 0]);
+  });
+
+  it('a new attempt after a 422 forgets that it ran alone', () => {
+    const p = party({ behaviour: passive });
+    establishAsUac(p, {}, { sessionExpires: 600 });
+    p.d.takePartInTimer(600);
+    p.d.restartAttempt('a2');
+    p.d.send('INVITE', 'setup', p.requester);
+    const again = p.last('INVITE');
+    again.sessionExpires = 600;
+    p.answer(again, 200, { toTag: 'b2' });
+    expect(p.d.sessionExpires).toBe(0);
+  });
+});
