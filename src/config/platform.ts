@@ -4,16 +4,14 @@
 import { z } from 'zod';
 import { GATED_COMMANDS } from './types.ts';
 
-const sourcedNumber = z
-  .object({
-    value: z.number().nonnegative(),
-    source: z.string().min(1).optional(),
-    assumed: z.string().min(1).optional(),
-  })
-  .strict()
-  .refine((v) => (v.source === undefined) !== (v.assumed === undefined), {
-    message: 'give exactly one of "source" or "assumed"',
-  });
+/** A modelled figure or behaviour and where it comes from: exactly one of `source` or `assumed`. */
+export const sourced = <T extends z.ZodType>(value: T) =>
+  z
+    .object({ value, source: z.string().min(1).optional(), assumed: z.string().min(1).optional() })
+    .strict()
+    .refine((v) => (v.source === undefined) !== (v.assumed === undefined), { message: 'give exactly one of "source" or "assumed"' });
+
+const sourcedNumber = sourced(z.number().nonnegative());
 
 export const platformSchema = z
   .object({
@@ -31,10 +29,7 @@ export const platformSchema = z
         midcallBehaviour: z.enum(['pre-xz', 'post-xz']),
         commands: z.array(z.enum(GATED_COMMANDS)),
         /** CUBE sends UPDATE toward a SIP leg, so a refresh UPDATE can be passed from one leg to the other. */
-        sipToSipUpdate: z
-          .object({ value: z.boolean(), source: z.string().min(1).optional(), assumed: z.string().min(1).optional() })
-          .strict()
-          .refine((v) => (v.source === undefined) !== (v.assumed === undefined), { message: 'give exactly one of "source" or "assumed"' }),
+        sipToSipUpdate: sourced(z.boolean()),
         commandSources: z.record(z.string(), z.string()).optional(),
       })
       .strict(),

@@ -517,15 +517,14 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
    */
   private endOnAnswerBelowMinSe(far: Dialog, from: Dialog, st: ServerTransaction, setup: boolean): void {
     const cause = 'answer-below-min-se';
-    if (setup) {
-      this.call.setupRefusal = cause;
-      from.respond(st, st.makeResponse(500, from.localTag));
-      far.bye();
-      this.releaseSlot();
+    if (setup) this.call.setupRefusal = cause;
+    from.respond(st, st.makeResponse(500, from.localTag));
+    if (!setup) {
+      this.endBoth(cause, far);
       return;
     }
-    from.respond(st, st.makeResponse(500, from.localTag));
-    this.endBoth(cause, far);
+    far.bye();
+    this.releaseSlot();
   }
 
   /**

@@ -2,14 +2,10 @@
 // border element's treatment of session-timer headers and mid-call requests. Pure: files are
 // read elsewhere (experiment/), so the same models load in a browser.
 import { z } from 'zod';
+import { sourced } from '../config/platform.ts';
 import type { TimerBehaviour } from '../sip/dialog.ts';
 import type { RefresherToken } from '../sip/message.ts';
 
-const sourced = <T extends z.ZodType>(value: T) =>
-  z
-    .object({ value, source: z.string().min(1).optional(), assumed: z.string().min(1).optional() })
-    .strict()
-    .refine((v) => (v.source === undefined) !== (v.assumed === undefined), { message: 'give exactly one of "source" or "assumed"' });
 
 /**
  * An endpoint profile; `minSeFloor` is RFC 4028's 90 s (§5), lowered only for short-interval

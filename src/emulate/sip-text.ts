@@ -5,7 +5,7 @@
 // not by the model (RFC 3261 §9.2: see EmulatedCall.cancel).
 
 import type { SipMessage } from '../sip/message.ts';
-import { echoedHeaders, formatSip, parseNameAddr, type ParsedSip, type SipAddressing } from '../sip/text.ts';
+import { echoedHeaders, formatSip, headerName, parseNameAddr, type ParsedSip, type SipAddressing } from '../sip/text.ts';
 
 /** The methods the emulator takes (those of the model, src/sip/text.ts, and CANCEL); any other gets 501. */
 export const EMULATOR_METHODS = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REFER', 'UPDATE'] as const;
@@ -69,8 +69,6 @@ export function formatResponse(m: SipMessage, a: SipAddressing, request: ParsedS
   return formatSip(m, a, request, { allow: MODEL_ALLOW });
 }
 
-const COMPACT: Readonly<Record<string, string>> = { v: 'via', f: 'from', t: 'to', i: 'call-id' };
-
 /**
  * 400 Bad Request to a request that cannot be parsed (RFC 3261 §8.2.2, §21.4.1), built from its
  * raw header lines: only when its start line is a request's (never to ACK) and it has the Via,
@@ -82,24 +80,21 @@ export function badRequestReply(text: string, why: string): string | null {
   const lines = head.split(/\r?\n/);
   const start = /^([A-Za-z]+) \S+ SIP\/2\.0$/.exec(lines[0]!.trim());
   if (start === null || start[1]!.toUpperCase() === 'ACK') return null;
-  const found: Record<string, string[]> = { via: [], from: [], to: [], 'call-id': [], cseq: [] };
+  const found: Record<string, string[]> = { Via: [], From: [], To: [], 'Call-ID': [], CSeq: [] };
   for (const line of lines.slice(1)) {
     const m = /^([A-Za-z-]+)\s*:\s*(.*)$/.exec(line);
-    if (m === null) continue;
-    const name = m[1]!.toLowerCase();
-    const key = COMPACT[name] ?? name;
-    found[key]?.push(m[2]!.trim());
+    if (m !== null) found[headerName(m[1]!)]?.push(m[2]!.trim()); // any case or compact form
   }
   if (Object.values(found).some((v) => v.length === 0)) return null;
-  const to = /;\s*tag\s*=/i.test(found['to']![0]!) ? found['to']![0]! : `${found['to']![0]!};tag=cube-stateless`;
+  const to = found['To']![0]!;
   const warning = why.replace(/"/g, "'").replace(/[\\\r\n]/g, ' ');
   const out = [
     'SIP/2.0 400 Bad Request',
-    ...found['via']!.map((v) => `Via: ${v}`),
-    `From: ${found['from']![0]!}`,
-    `To: ${to}`,
-    `Call-ID: ${found['call-id']![0]!}`,
-    `CSeq: ${found['cseq']![0]!}`,
+    ...found['Via']!.map((v) => `Via: ${v}`),
+    `From: ${found['From']![0]!}`,
+    `To: ${/;\s*tag\s*=/i.test(to) ? to : `${to};tag=cube-stateless`}`,
+    `Call-ID: ${found['Call-ID']![0]!}`,
+    `CSeq: ${found['CSeq']![0]!}`,
     `Warning: 399 cubesim "${warning}"`,
     'Content-Length: 0',
   ];
