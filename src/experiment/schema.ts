@@ -28,12 +28,12 @@ const feature = z.object({ probability: z.number().min(0).max(1).default(0) }).s
  * Session-Expires values: 0 (none) or at least the RFC 4028 floor of 90 s (§4, §5); `floor` is
  * lower only with --allow-short-session-expires (emulate and trace).
  */
-const sessionIntervalFrom = (floor: number) =>
+const sessionIntervalFrom = (floor: number, zeroMeans = 'no timer') =>
   z
     .number()
     .int()
     .refine((v) => v === 0 || (v >= floor && v <= 86400), {
-      message: floor === 90 ? 'must be 0 (no timer) or 90-86400 seconds (RFC 4028 §4, §5)' : `must be 0 (no timer) or ${floor}-86400 seconds`,
+      message: floor === 90 ? `must be 0 (${zeroMeans}) or 90-86400 seconds (RFC 4028 §4, §5)` : `must be 0 (${zeroMeans}) or ${floor}-86400 seconds`,
     });
 
 const endpointOverrideFrom = (floor: number) => z
@@ -47,7 +47,7 @@ const endpointOverrideFrom = (floor: number) => z
         requestRefresher: z.enum(['none', 'uac', 'uas']).optional(),
         preferredRefresher: z.enum(['uac', 'uas']).optional(),
         /** As UAS, lower a larger offered interval to this (RFC 4028 §9); 0 = never. */
-        maxSessionExpires: sessionIntervalFrom(floor).optional(),
+        maxSessionExpires: sessionIntervalFrom(floor, 'never lowers').optional(),
         refreshMethod: z.enum(['invite', 'update', 'update-if-allowed', 'update-fallback-invite']).optional(),
         expiryRule: z.enum(['rfc', 'factor-1.1', 'se', 'se-plus-32']).optional(),
         retry422: z.boolean().optional(),
