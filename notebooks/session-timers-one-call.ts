@@ -7,7 +7,6 @@ import { byId, rerunOnChange } from './common.ts';
 import { buildExperiment, describeCall, iosConfigText, platforms, simulate } from '../src/browser/spec.ts';
 import { drawLadder } from '../src/report/ladder-svg.ts';
 
-
 const form = byId<HTMLFormElement>('inputs');
 const release = byId<HTMLSelectElement>('release');
 const policy = byId<HTMLSelectElement>('policy');
@@ -102,8 +101,13 @@ function run(): void {
   const hover = byId('hover');
   hover.textContent = '';
   const width = Math.max(640, byId('ladder').clientWidth - 4);
-  const arrows = drawLadder(select(ladderSvg), sample, { width, rowHeight: 28, onHover: (text) => (hover.textContent = text ?? '') });
-  byId('timing').textContent = `${arrows} messages drawn; simulated ${Math.round(result.summary.simulatedSeconds)} s (${result.summary.events} events) in ${result.elapsedMs} ms.`;
+  const arrows = drawLadder(select(ladderSvg), sample, {
+    width,
+    rowHeight: 28,
+    onHover: (text) => (hover.textContent = text ?? ''),
+  });
+  byId('timing').textContent =
+    `${arrows} messages drawn; simulated ${Math.round(result.summary.simulatedSeconds)} s (${result.summary.events} events) in ${result.elapsedMs} ms.`;
 }
 
 /** Which input an error is about, from the field or file it names. */

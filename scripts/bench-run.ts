@@ -15,8 +15,18 @@ const t0 = process.hrtime.bigint();
 const r = runReplicationSync(loaded, 0);
 const secs = Number(process.hrtime.bigint() - t0) / 1e9;
 const s = r.summary;
-console.log(JSON.stringify({
-  impl: 'cubesim', calls, rate: rate === undefined ? 50 : Number(rate), completed: s.calls.completed, refreshes: s.refreshes.sent, events: s.events,
-  secs: +secs.toFixed(3), callsPerSec: Math.round(calls / secs), eventsPerSec: Math.round(s.events / secs),
-  peakRssMB: +(process.resourceUsage().maxRSS / 1024).toFixed(1), fingerprint: r.fingerprint,
-}));
+console.log(
+  JSON.stringify({
+    impl: 'cubesim',
+    calls,
+    rate: rate === undefined ? 50 : Number(rate),
+    completed: s.calls.completed,
+    refreshes: s.refreshes.sent,
+    events: s.events,
+    secs: +secs.toFixed(3),
+    callsPerSec: Math.round(calls / secs),
+    eventsPerSec: Math.round(s.events / secs),
+    peakRssMB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
+    fingerprint: r.fingerprint,
+  }),
+);

@@ -50,49 +50,89 @@ function runFloor(calls: number): Record<string, number> | null {
   return runJson([FLOOR, String(calls)], true);
 }
 
-async function speed(calls: number): Promise<void> {
+function speed(calls: number): void {
   const c = runCubesim(calls);
   const own = runJson([OWN_FLOOR, String(calls)], true);
   const f = runFloor(calls);
-  console.log(JSON.stringify({
-    mode: 'speed', calls,
-    callsPerSecRatio: f === null ? null : +(c['callsPerSec']! / f['callsPerSec']!).toFixed(3),
-    callsPerSecRatioOwnFloor: +(c['callsPerSec']! / own['callsPerSec']!).toFixed(3),
-    eventsPerCall: +(c['events']! / calls).toFixed(1),
-    floorEventsPerCall: +(own['events']! / calls).toFixed(1),
-    peakRssMB: c['peakRssMB'],
-  }));
+  console.log(
+    JSON.stringify({
+      mode: 'speed',
+      calls,
+      callsPerSecRatio: f === null ? null : +(c['callsPerSec']! / f['callsPerSec']!).toFixed(3),
+      callsPerSecRatioOwnFloor: +(c['callsPerSec']! / own['callsPerSec']!).toFixed(3),
+      eventsPerCall: +(c['events']! / calls).toFixed(1),
+      floorEventsPerCall: +(own['events']! / calls).toFixed(1),
+      peakRssMB: c['peakRssMB'],
+    }),
+  );
 }
 
 function memory(): void {
   const small = runCubesim(100_000);
   const large = runCubesim(1_000_000);
-  console.log(JSON.stringify({ mode: 'memory', peakRssMB100k: small['peakRssMB'], peakRssMB1M: large['peakRssMB'], peakMemoryRatio: +(large['peakRssMB']! / small['peakRssMB']!).toFixed(3) }));
+  console.log(
+    JSON.stringify({
+      mode: 'memory',
+      peakRssMB100k: small['peakRssMB'],
+      peakRssMB1M: large['peakRssMB'],
+      peakMemoryRatio: +(large['peakRssMB']! / small['peakRssMB']!).toFixed(3),
+    }),
+  );
 }
 
 /** W1 at 500 calls/s: the peak memory of about 150,000 concurrent calls, and per call. */
 function concurrency(calls: number): void {
-  const rate = 500, meanHolding = 300;
+  const rate = 500,
+    meanHolding = 300;
   const r = runCubesim(calls, rate);
   const concurrent = rate * meanHolding;
-  console.log(JSON.stringify({
-    mode: 'concurrency', calls, rate, concurrentCalls: concurrent, peakRssMB: r['peakRssMB'],
-    kBPerConcurrentCall: +((r['peakRssMB']! * 1024) / concurrent).toFixed(2),
-  }));
+  console.log(
+    JSON.stringify({
+      mode: 'concurrency',
+      calls,
+      rate,
+      concurrentCalls: concurrent,
+      peakRssMB: r['peakRssMB'],
+      kBPerConcurrentCall: +((r['peakRssMB']! * 1024) / concurrent).toFixed(2),
+    }),
+  );
 }
 
 async function sweep(calls: number): Promise<void> {
-  const params = [parseParam('workload.arrivals.rate=40,50'), parseParam('endpoints.cucm.timer.sessionExpires=180,360')];
+  const params = [
+    parseParam('workload.arrivals.rate=40,50'),
+    parseParam('endpoints.cucm.timer.sessionExpires=180,360'),
+  ];
   const times: number[] = [];
   for (const workers of [1, 2]) {
     const dir = mkdtempSync(join(tmpdir(), 'cubesim-bench-'));
     const t0 = process.hrtime.bigint();
-    await runSweep(join(root, 'experiments/bench-w1.json'), { params, set: [`calls=${calls}`], workers, out: join(dir, 's') });
+    await runSweep(join(root, 'experiments/bench-w1.json'), {
+      params,
+      set: [`calls=${calls}`],
+      workers,
+      out: join(dir, 's'),
+    });
     times.push(Number(process.hrtime.bigint() - t0) / 1e9);
     rmSync(dir, { recursive: true, force: true });
-    console.log(JSON.stringify({ impl: 'cubesim-sweep', points: 4, callsPerPoint: calls, workers, secs: +times[times.length - 1]!.toFixed(3) }));
+    console.log(
+      JSON.stringify({
+        impl: 'cubesim-sweep',
+        points: 4,
+        callsPerPoint: calls,
+        workers,
+        secs: +times[times.length - 1]!.toFixed(3),
+      }),
+    );
   }
-  console.log(JSON.stringify({ mode: 'sweep', points: 4, callsPerPoint: calls, speedUp2Workers: +(times[0]! / times[1]!).toFixed(3) }));
+  console.log(
+    JSON.stringify({
+      mode: 'sweep',
+      points: 4,
+      callsPerPoint: calls,
+      speedUp2Workers: +(times[0]! / times[1]!).toFixed(3),
+    }),
+  );
 }
 
 function bounds(calls: number): void {
@@ -108,13 +148,20 @@ function bounds(calls: number): void {
   ];
   for (const v of variants) {
     const r = runJson([join(root, 'scripts/bench-bounds.mjs'), String(calls), ...v], false);
-    console.log(JSON.stringify({ mode: 'bounds', variant: v.join(' '), callsPerSec: r['callsPerSec'], ratioToFloor: +(r['callsPerSec']! / f['callsPerSec']!).toFixed(3) }));
+    console.log(
+      JSON.stringify({
+        mode: 'bounds',
+        variant: v.join(' '),
+        callsPerSec: r['callsPerSec'],
+        ratioToFloor: +(r['callsPerSec']! / f['callsPerSec']!).toFixed(3),
+      }),
+    );
   }
 }
 
 const mode = arg('mode', 'speed');
 const calls = Number(arg('calls', '200000'));
-if (mode === 'speed' || mode === 'all') await speed(calls);
+if (mode === 'speed' || mode === 'all') speed(calls);
 if (mode === 'memory' || mode === 'all') memory();
 if (mode === 'concurrency' || mode === 'all') concurrency(Number(arg('calls', '1000000')));
 if (mode === 'sweep' || mode === 'all') await sweep(Math.min(calls, 50_000));

@@ -7,12 +7,14 @@
 // (prepare), `npm run build`, and before the tests; nothing compiled is committed. Plain
 // JavaScript, so that it runs before anything is built.
 import { build } from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export async function buildCli() {
-  await build({
+  const result = await build({
     absWorkingDir: root,
     entryPoints: { cli: 'src/cli/main.ts', 'sweep-worker': 'src/experiment/sweep-worker.ts' },
     outdir: 'dist',
@@ -24,10 +26,19 @@ export async function buildCli() {
     target: 'node20',
     external: ['esbuild', 'piscina', 'tsx'],
     // Bundled CommonJS packages (seedrandom, yargs' helpers) call require.
-    banner: { js: "import { createRequire as cubesimCreateRequire } from 'node:module'; const require = cubesimCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as cubesimCreateRequire } from 'node:module'; const require = cubesimCreateRequire(import.meta.url);",
+    },
     sourcemap: 'linked',
     logLevel: 'warning',
+    metafile: true,
   });
+  // Chunk names carry a hash: the chunks of earlier builds would pile up in dist/ (and in the
+  // package). What this build did not write goes.
+  const written = new Set(Object.keys(result.metafile.outputs).map((p) => relative('dist', p)));
+  const dist = join(root, 'dist');
+  for (const name of readdirSync(dist))
+    if (!written.has(name)) rmSync(join(dist, name), { recursive: true, force: true });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildCli();

@@ -26,17 +26,20 @@ export const NOTEBOOKS: readonly Notebook[] = [
   {
     name: 'session-timers-one-call',
     title: 'Session timers in one call',
-    summary: 'One call through the border element, message by message: change Session-Expires, Min-SE, the refresher, the policy, the release or the packet loss and watch the ladder change.',
+    summary:
+      'One call through the border element, message by message: change Session-Expires, Min-SE, the refresher, the policy, the release or the packet loss and watch the ladder change.',
   },
   {
     name: 'why-15-and-30-minutes',
     title: 'Why calls drop at 15 and 30 minutes',
-    summary: 'A few hundred calls: when are the dropped ones cut off, and why does it always happen at the same instant?',
+    summary:
+      'A few hundred calls: when are the dropped ones cut off, and why does it always happen at the same instant?',
   },
   {
     name: 'refresh-load',
     title: 'Refresh load on a platform',
-    summary: 'How many session refreshes per second a border element carries for a number of concurrent calls, against the planning formula N × legs / (SE/2).',
+    summary:
+      'How many session refreshes per second a border element carries for a number of concurrent calls, against the planning formula N × legs / (SE/2).',
   },
 ];
 
@@ -165,14 +168,19 @@ export async function buildNotebooks(options: BuildOptions = {}): Promise<BuildR
   const outDir = resolve(options.outDir ?? DIST_DIR);
   const minify = options.minify ?? true;
   const unknown = (options.only ?? []).filter((n) => !NOTEBOOKS.some((nb) => nb.name === n));
-  if (unknown.length > 0) throw new Error(`unknown notebook ${unknown.join(', ')}; allowed: ${NOTEBOOKS.map((nb) => nb.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown notebook ${unknown.join(', ')}; allowed: ${NOTEBOOKS.map((nb) => nb.name).join(', ')}`);
   const chosen = options.only === undefined ? NOTEBOOKS : NOTEBOOKS.filter((nb) => options.only!.includes(nb.name));
   const pages = await Promise.all(
     chosen.map(async (nb) => {
       const templateFile = join(NOTEBOOKS_DIR, `${nb.name}.html`);
       const template = readFileSync(templateFile, 'utf8');
       const js = inlineSafe(await bundle(join(NOTEBOOKS_DIR, `${nb.name}.ts`), minify));
-      const html = fill(template, { head: `${csp([js])}\n<style>${CSS}</style>`, script: `<script>${js}</script>` }, templateFile);
+      const html = fill(
+        template,
+        { head: `${csp([js])}\n<style>${CSS}</style>`, script: `<script>${js}</script>` },
+        templateFile,
+      );
       return { file: `${nb.name}.html`, html };
     }),
   );
@@ -183,20 +191,25 @@ export async function buildNotebooks(options: BuildOptions = {}): Promise<BuildR
     writeFileSync(file, p.html);
     files.push(file);
   }
-  const list = NOTEBOOKS.map((nb) => `<li><a href="${escapeHtml(nb.name)}.html">${escapeHtml(nb.title)}</a>: ${escapeHtml(nb.summary)}</li>`).join('\n');
+  const list = NOTEBOOKS.map(
+    (nb) => `<li><a href="${escapeHtml(nb.name)}.html">${escapeHtml(nb.title)}</a>: ${escapeHtml(nb.summary)}</li>`,
+  ).join('\n');
   const index = join(outDir, 'index.html');
   writeFileSync(index, fill(INDEX_TEMPLATE, { head: `${csp([])}\n<style>${CSS}</style>`, list }, 'index.html'));
   files.push(index);
   return { outDir, files };
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (invokedDirectly) {
   try {
     const only = process.argv.slice(2);
     const { files } = await buildNotebooks(only.length > 0 ? { only } : {});
     for (const f of files) console.log(`wrote ${f}`);
-    console.log(`open ${join(DIST_DIR, 'index.html')} in a browser (a double click is enough: the pages need no server)`);
+    console.log(
+      `open ${join(DIST_DIR, 'index.html')} in a browser (a double click is enough: the pages need no server)`,
+    );
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e));
     process.exitCode = 1;

@@ -25,11 +25,14 @@ export interface GoldenEntry {
 }
 
 /** The summary's counts (the rates, utilisation and times are left to the fingerprint). */
-const COUNTS = /^(calls|rejects|drops|reinvites|refreshes|features|messages)\.|^events$|^borderElement\.optionsPingsSent$/;
+const COUNTS =
+  /^(calls|rejects|drops|reinvites|refreshes|features|messages)\.|^events$|^borderElement\.optionsPingsSent$/;
 
 export function goldenRecord(): Record<string, GoldenEntry> {
   const out: Record<string, GoldenEntry> = {};
-  for (const f of readdirSync(new URL('../experiments/', import.meta.url)).filter((x) => x.endsWith('.json')).sort()) {
+  for (const f of readdirSync(new URL('../experiments/', import.meta.url))
+    .filter((x) => x.endsWith('.json'))
+    .sort()) {
     // At most GOLDEN_CALLS arrivals, also for experiments that run to a time.
     const calls = Math.min(loadExperiment(`experiments/${f}`, {}).experiment.calls ?? GOLDEN_CALLS, GOLDEN_CALLS);
     const r = runReplicationSync(loadExperiment(`experiments/${f}`, { calls }), 0);
@@ -44,14 +47,16 @@ export function goldenRecord(): Record<string, GoldenEntry> {
 export function goldenDiff(old: Record<string, Partial<GoldenEntry>>, now: Record<string, GoldenEntry>): string[] {
   const lines: string[] = [];
   for (const name of [...new Set([...Object.keys(old), ...Object.keys(now)])].sort()) {
-    const a = old[name], b = now[name];
+    const a = old[name],
+      b = now[name];
     if (a === undefined || b === undefined) {
       lines.push(`${name}: ${a === undefined ? 'new' : 'gone'}`);
       continue;
     }
     const changes: string[] = [];
     if (a.fingerprint !== b.fingerprint) changes.push(`fingerprint ${a.fingerprint} -> ${b.fingerprint}`);
-    const fa = a.figures ?? {}, fb = b.figures;
+    const fa = a.figures ?? {},
+      fb = b.figures;
     for (const k of [...new Set([...Object.keys(fa), ...Object.keys(fb)])].sort()) {
       if (fa[k] !== fb[k]) changes.push(`${k} ${fa[k] ?? '-'} -> ${fb[k] ?? '-'}`);
     }
@@ -73,11 +78,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const line of diff) console.log(line);
   if (update) {
     writeFileSync(GOLDEN_FILE, JSON.stringify(now, null, 2) + '\n');
-    console.log(diff.length === 0 ? 'no change; test/golden/fingerprints.json rewritten as it was' : `recorded ${diff.length} changed experiment(s) in test/golden/fingerprints.json`);
+    console.log(
+      diff.length === 0
+        ? 'no change; test/golden/fingerprints.json rewritten as it was'
+        : `recorded ${diff.length} changed experiment(s) in test/golden/fingerprints.json`,
+    );
   } else if (diff.length === 0) {
     console.log(`all ${Object.keys(now).length} experiments as recorded`);
   } else {
-    console.log(`${diff.length} experiment(s) differ from test/golden/fingerprints.json; if the change is meant, record it with npm run fingerprints -- --update and say why in the commit`);
+    console.log(
+      `${diff.length} experiment(s) differ from test/golden/fingerprints.json; if the change is meant, record it with npm run fingerprints -- --update and say why in the commit`,
+    );
     process.exitCode = 1;
   }
 }

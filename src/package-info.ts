@@ -6,4 +6,6 @@ import { fileURLToPath } from 'node:url';
 /** The project root: the folder holding package.json (and src/, models/). */
 export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const CUBESIM_VERSION: string = (JSON.parse(readFileSync(resolve(PROJECT_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+export const CUBESIM_VERSION: string = (
+  JSON.parse(readFileSync(resolve(PROJECT_DIR, 'package.json'), 'utf8')) as { version: string }
+).version;

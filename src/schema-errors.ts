@@ -26,7 +26,9 @@ export function closestMatch(typed: string, candidates: readonly string[]): stri
  * (optimal string alignment), so that "valeu" is one edit from "value".
  */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -46,7 +48,7 @@ export function editDistance(a: string, b: string): number {
 export function jsonErrorOffset(text: string): number | undefined {
   let i = 0;
   const fail = (): never => {
-    throw i;
+    throw new JsonSyntaxAt(i);
   };
   const ws = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
@@ -143,8 +145,16 @@ export function jsonErrorOffset(text: string): number | undefined {
     ws();
     if (i < text.length) fail();
     return undefined;
-  } catch (offset) {
-    return offset as number;
+  } catch (e) {
+    // Anything else (a nesting too deep for the stack) is placed where the scan stopped.
+    return e instanceof JsonSyntaxAt ? e.offset : i;
+  }
+}
+
+/** Thrown by jsonErrorOffset's scanner to stop at the first error, caught there. */
+class JsonSyntaxAt extends Error {
+  constructor(readonly offset: number) {
+    super(`JSON syntax error at offset ${offset}`);
   }
 }
 
@@ -156,7 +166,11 @@ export function jsonErrorOffset(text: string): number | undefined {
 export function parseJsonText(text: string, file: string, allowed?: string): unknown {
   // RFC 8259 §8.1: JSON text is not to begin with a byte-order mark; some editors on Windows add one.
   if (text.charCodeAt(0) === 0xfeff) {
-    throw new InputError(file, 'line 1', 'starts with a byte-order mark (U+FEFF), which JSON does not allow; allowed: the file saved as UTF-8 without a BOM');
+    throw new InputError(
+      file,
+      'line 1',
+      'starts with a byte-order mark (U+FEFF), which JSON does not allow; allowed: the file saved as UTF-8 without a BOM',
+    );
   }
   try {
     return JSON.parse(text);
@@ -164,7 +178,10 @@ export function parseJsonText(text: string, file: string, allowed?: string): unk
     const msg = e instanceof Error ? e.message : String(e);
     const pos = /position (\d+)/.exec(msg);
     const offset = pos !== null ? Number(pos[1]) : jsonErrorOffset(text);
-    const what = msg.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?".*$/s, '').replace(/\s+/g, ' ');
+    const what = msg
+      .replace(/ in JSON at position \d+.*$/s, '')
+      .replace(/, (\.\.\.)?".*$/s, '')
+      .replace(/\s+/g, ' ');
     const also = allowed === undefined ? '' : `; allowed: ${allowed}`;
     if (offset === undefined) throw new InputError(file, undefined, `not valid JSON: ${what}${also}`);
     const before = text.slice(0, offset);
@@ -265,7 +282,9 @@ export function issueToError(issue: z.core.$ZodIssue, root: unknown, file: strin
  * text (`endpoints.cucm`), so a path pattern also matches a map entry with `*` in their place
  * (`endpoints.*`).
  */
-export function fieldsLookup(map: ReadonlyMap<string, readonly string[]>): (pattern: string) => readonly string[] | undefined {
+export function fieldsLookup(
+  map: ReadonlyMap<string, readonly string[]>,
+): (pattern: string) => readonly string[] | undefined {
   return (pattern) => {
     const exact = map.get(pattern);
     if (exact !== undefined) return exact;
@@ -304,11 +323,25 @@ export function objectFields(schema: z.ZodType): Map<string, string[]> {
         for (const [k, v] of Object.entries(shape)) visit(v, prefix === '' ? k : `${prefix}.${k}`);
         return;
       }
-      case 'array': visit(def['element'], prefix === '' ? '*' : `${prefix}.*`); return;
-      case 'record': visit(def['valueType'], prefix === '' ? '*' : `${prefix}.*`); return;
-      case 'optional': case 'default': case 'nullable': case 'prefault': case 'nonoptional': visit(def['innerType'], prefix); return;
-      case 'pipe': visit(def['in'], prefix); return;
-      case 'union': for (const o of def['options'] as unknown[]) visit(o, prefix); return;
+      case 'array':
+        visit(def['element'], prefix === '' ? '*' : `${prefix}.*`);
+        return;
+      case 'record':
+        visit(def['valueType'], prefix === '' ? '*' : `${prefix}.*`);
+        return;
+      case 'optional':
+      case 'default':
+      case 'nullable':
+      case 'prefault':
+      case 'nonoptional':
+        visit(def['innerType'], prefix);
+        return;
+      case 'pipe':
+        visit(def['in'], prefix);
+        return;
+      case 'union':
+        for (const o of def['options'] as unknown[]) visit(o, prefix);
+        return;
       default:
     }
   };
@@ -320,9 +353,17 @@ export function objectFields(schema: z.ZodType): Map<string, string[]> {
  * Validates `value` with `schema`; the first issue (or the unknown field behind a missing one)
  * becomes a one-line InputError. `allowed` gives hand-written texts by path pattern.
  */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, file: string, allowed?: (pattern: string) => string | undefined): z.infer<S> {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  file: string,
+  allowed?: (pattern: string) => string | undefined,
+): z.infer<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const issue = mainIssue(r.error.issues, value)!;
-  throw issueToError(issue, value, file, { fields: fieldsLookup(objectFields(schema)), ...(allowed !== undefined ? { allowed } : {}) });
+  throw issueToError(issue, value, file, {
+    fields: fieldsLookup(objectFields(schema)),
+    ...(allowed !== undefined ? { allowed } : {}),
+  });
 }

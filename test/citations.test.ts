@@ -103,7 +103,8 @@ function citableParts(path: string, text: string): Part[] {
   const ext = extname(path);
   if (ext === '.json') {
     const parts: Part[] = [];
-    for (const m of text.matchAll(/"(?:[^"\\\n]|\\.)*"/g)) parts.push({ start: m.index, text: JSON.parse(m[0]) as string, oneLine: true });
+    for (const m of text.matchAll(/"(?:[^"\\\n]|\\.)*"/g))
+      parts.push({ start: m.index, text: JSON.parse(m[0]) as string, oneLine: true });
     return parts;
   }
   if (ext === '.ios') {
@@ -191,7 +192,13 @@ describe('the citation patterns', () => {
   it('read every form the tree uses', () => {
     const keys = (s: string) => citationsIn(s).map((c) => c.key);
     expect(keys('(domain-facts §4.3, Q6)')).toEqual(['domain-facts §4.3', 'Q6']);
-    expect(keys('(domain-facts §1.4 U17, §1.12; anchors F2/F3)')).toEqual(['domain-facts §1.4', 'U17', 'domain-facts §1.12', 'F2', 'F3']);
+    expect(keys('(domain-facts §1.4 U17, §1.12; anchors F2/F3)')).toEqual([
+      'domain-facts §1.4',
+      'U17',
+      'domain-facts §1.12',
+      'F2',
+      'F3',
+    ]);
     expect(keys('anchors.md table A.13; anchors A.1 traces; (A.12)')).toEqual(['A.13', 'A.1', 'A.12']);
     expect(keys('Formula (anchors.md D): x; (anchors D)')).toEqual(['anchors D', 'anchors D']);
     expect(keys('"failureMode": "F1/F2"')).toEqual(['F1', 'F2']);
@@ -218,7 +225,10 @@ describe('docs/facts.md', () => {
     const seen = new Set<string>();
     const duplicates = anchors.filter((a) => (seen.has(a) ? true : (seen.add(a), false)));
     expect(duplicates, 'anchors defined more than once in docs/facts.md').toEqual([]);
-    expect(anchors.filter((a) => !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(a)), 'anchors outside the scheme').toEqual([]);
+    expect(
+      anchors.filter((a) => !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(a)),
+      'anchors outside the scheme',
+    ).toEqual([]);
   });
 
   it('has an entry for every key cited in the tree', () => {
@@ -227,11 +237,17 @@ describe('docs/facts.md', () => {
     // The scan must see the citations at all: a few that have long been there.
     expect(citations.length).toBeGreaterThan(150);
     expect(citations).toContainEqual(expect.objectContaining({ file: join('models', 'defects.json'), key: 'F4' }));
-    expect(citations).toContainEqual(expect.objectContaining({ file: join('src', 'config', 'validate.ts'), key: 'domain-facts §3.1' }));
-    expect(citations).toContainEqual(expect.objectContaining({ file: join('experiments', 'configs', 'no-midcall.ios'), key: 'domain-facts §3.3' }));
+    expect(citations).toContainEqual(
+      expect.objectContaining({ file: join('src', 'config', 'validate.ts'), key: 'domain-facts §3.1' }),
+    );
+    expect(citations).toContainEqual(
+      expect.objectContaining({ file: join('experiments', 'configs', 'no-midcall.ios'), key: 'domain-facts §3.3' }),
+    );
     const unresolved = citations
       .filter((c) => !known.has(anchorFor(c.key)))
-      .map((c) => `${c.file}:${c.line}: ${c.key} has no entry in docs/facts.md (expected <a id="${anchorFor(c.key)}">)`);
+      .map(
+        (c) => `${c.file}:${c.line}: ${c.key} has no entry in docs/facts.md (expected <a id="${anchorFor(c.key)}">)`,
+      );
     expect(unresolved).toEqual([]);
   });
 });

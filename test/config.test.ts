@@ -165,7 +165,9 @@ describe('parseIosConfig', () => {
     expect(() => parseIosConfig('sip-ua\n retry invite 2\n timers trying 150\n', 's.ios')).not.toThrow();
     const e = errorOf(() => parseIosConfig('sip-ua\n retry invite 2\n registrar ipv4:192.0.2.1\n', 's.ios'));
     expect(e.where).toBe('line 3');
-    expect(e.message).toBe('s.ios: line 3: unknown command "registrar ipv4:192.0.2.1" in sip-ua mode; allowed here: timers ..., retry ...');
+    expect(e.message).toBe(
+      's.ios: line 3: unknown command "registrar ipv4:192.0.2.1" in sip-ua mode; allowed here: timers ..., retry ...',
+    );
   });
 });
 
@@ -197,12 +199,21 @@ describe('IOS errors', () => {
   });
 
   it.each([
-    ['min-se 30', 'min-se 30 is out of range: allowed 90-86400 seconds (below 90 s only with cubesim emulate/trace --allow-short-session-expires)'],
+    [
+      'min-se 30',
+      'min-se 30 is out of range: allowed 90-86400 seconds (below 90 s only with cubesim emulate/trace --allow-short-session-expires)',
+    ],
     ['min-se 0', 'min-se 0 is out of range: allowed 90-86400 seconds'],
-    ['min-se 1800 session-expires 60', 'session-expires 60 is out of range: allowed 90-86400 seconds (below 90 s only with cubesim emulate/trace --allow-short-session-expires)'],
+    [
+      'min-se 1800 session-expires 60',
+      'session-expires 60 is out of range: allowed 90-86400 seconds (below 90 s only with cubesim emulate/trace --allow-short-session-expires)',
+    ],
     ['min-se 90000', 'min-se 90000 is out of range: allowed 90-86400 seconds'],
     ['options-ping 30', 'options-ping 30 is out of range: allowed 60-1200 seconds'],
-    ['min-se 200 session-expires 100', 'session-expires 100 is below min-se 200: session-expires must be at least min-se'],
+    [
+      'min-se 200 session-expires 100',
+      'session-expires 100 is below min-se 200: session-expires must be at least min-se',
+    ],
     ['min-se ninety', 'min-se "ninety" is not a whole number: allowed 90-86400 seconds'],
   ])('refuses "%s"', (line, message) => {
     const e = errorOf(() => parseIosConfig(sipBlock(line), 'r.ios'));
@@ -211,7 +222,8 @@ describe('IOS errors', () => {
   });
 
   it('refuses midcall-signaling without allow-connections sip to sip, at the midcall-signaling line', () => {
-    const text = 'voice service voip\n allow-connections sip to h323\n sip\n  min-se 90\n  midcall-signaling passthru\n';
+    const text =
+      'voice service voip\n allow-connections sip to h323\n sip\n  min-se 90\n  midcall-signaling passthru\n';
     const e = errorOf(() => parseIosConfig(text, 'm.ios'));
     expect(e.where).toBe('line 5');
     expect(e.message).toBe(
@@ -291,7 +303,9 @@ describe('parseJsonConfig', () => {
       'u.json: field minSE: unknown field "minSE"; allowed fields: allowConnections, midcallSignaling, minSe, ' +
         'sessionExpires, sessionRefresh, optionsPing, dialPeers; did you mean "minSe"?',
     );
-    const nested = errorOf(() => parseJsonConfig({ allowConnections: [], dialPeers: [{ tag: 1, target: 'x' }] }, 'u.json'));
+    const nested = errorOf(() =>
+      parseJsonConfig({ allowConnections: [], dialPeers: [{ tag: 1, target: 'x' }] }, 'u.json'),
+    );
     expect(nested.where).toBe('field dialPeers.0.target');
   });
 
@@ -300,16 +314,19 @@ describe('parseJsonConfig', () => {
     expect(e.where).toBe('field minSe');
     expect(e.message).toBe('t.json: field minSe: got "90" (a string); allowed: a whole number of seconds 90-86400');
     const tag = errorOf(() => parseJsonConfig({ allowConnections: [], dialPeers: [{ tag: 'ten' }] }, 't.json'));
-    expect(tag.message).toBe('t.json: field dialPeers.0.tag: got "ten" (a string); allowed: a whole number 1-2147483647');
+    expect(tag.message).toBe(
+      't.json: field dialPeers.0.tag: got "ten" (a string); allowed: a whole number 1-2147483647',
+    );
   });
 
   it('refuses out-of-range values, a missing allowConnections and a bad enum', () => {
     expect(errorOf(() => parseJsonConfig({ allowConnections: [], minSe: 30 }, 'j')).message).toBe(
       'j: field minSe: got 30; allowed: a whole number of seconds 90-86400 (below 90 s only with cubesim emulate/trace --allow-short-session-expires)',
     );
-    expect(errorOf(() => parseJsonConfig({ allowConnections: [], minSe: 0 }, 'j', { allowShortSessionExpires: true })).message).toBe(
-      'j: field minSe: got 0; allowed: a whole number of seconds 1-86400',
-    );
+    expect(
+      errorOf(() => parseJsonConfig({ allowConnections: [], minSe: 0 }, 'j', { allowShortSessionExpires: true }))
+        .message,
+    ).toBe('j: field minSe: got 0; allowed: a whole number of seconds 1-86400');
     expect(errorOf(() => parseJsonConfig({ allowConnections: [], optionsPing: 30 }, 'j')).message).toBe(
       'j: field optionsPing: got 30; allowed: null or a whole number of seconds 60-1200',
     );
@@ -335,7 +352,10 @@ describe('parseJsonConfig', () => {
     expect(e.where).toBe('field midcallSignaling');
     expect(e.message).toContain('allowConnections has no {"from": "sip", "to": "sip"}');
     const dp = errorOf(() =>
-      parseJsonConfig({ allowConnections: [{ from: 'sip', to: 'sip' }], dialPeers: [{ tag: 1, midcallSignaling: 'passthru' }] }, 'j'),
+      parseJsonConfig(
+        { allowConnections: [{ from: 'sip', to: 'sip' }], dialPeers: [{ tag: 1, midcallSignaling: 'passthru' }] },
+        'j',
+      ),
     );
     expect(dp.where).toBe('field dialPeers.0.midcallSignaling');
     expect(dp.message).toContain('cannot be configured per dial-peer');

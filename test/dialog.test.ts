@@ -6,12 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { Invariants, NO_CHECKS } from '../src/kernel/invariants.ts';
 import { RandomStream } from '../src/kernel/random.ts';
 import { Simulator } from '../src/kernel/simulator.ts';
-import { Dialog, type DialogContext, type DialogCounters, type RequestOwner, type TimerBehaviour, type TimerNote } from '../src/sip/dialog.ts';
+import {
+  Dialog,
+  type DialogContext,
+  type DialogCounters,
+  type RequestOwner,
+  type TimerBehaviour,
+  type TimerNote,
+} from '../src/sip/dialog.ts';
 import { newRequest, newResponse, type Method, type Purpose, type Sdp, type SipMessage } from '../src/sip/message.ts';
 import { SipPort } from '../src/sip/port.ts';
 import {
   RFC3261_TIMERS,
-  type ClientTransaction,
   type InviteServerTransaction,
   type ServerTransaction,
   type SipTimerSettings,
@@ -45,7 +51,20 @@ const OUR_SDP: Sdp = { version: 1, audio: 'sendrecv', video: false, t38: false }
 const PEER_SDP: Sdp = { version: 7, audio: 'sendrecv', video: false, t38: false };
 
 /** Header values a test sets on a message the peer sends. */
-type Fields = Partial<Pick<SipMessage, 'sessionExpires' | 'refresher' | 'minSe' | 'requireTimer' | 'supportedTimer' | 'allowUpdate' | 'retryAfter' | 'sdp' | 'toTag'>>;
+type Fields = Partial<
+  Pick<
+    SipMessage,
+    | 'sessionExpires'
+    | 'refresher'
+    | 'minSe'
+    | 'requireTimer'
+    | 'supportedTimer'
+    | 'allowUpdate'
+    | 'retryAfter'
+    | 'sdp'
+    | 'toTag'
+  >
+>;
 
 interface Options {
   behaviour?: Partial<TimerBehaviour>;
@@ -66,7 +85,14 @@ function party(o: Options = {}) {
   const told: string[] = [];
   const notes: Array<{ t: number; n: TimerNote }> = [];
   const answered: number[] = [];
-  const counters: DialogCounters = { refreshesSent: 0, refreshesSucceeded: 0, refreshesFailed: 0, refreshesSkipped: 0, refreshesPostponed: 0, retriesAfterGlare: 0 };
+  const counters: DialogCounters = {
+    refreshesSent: 0,
+    refreshesSucceeded: 0,
+    refreshesFailed: 0,
+    refreshesSkipped: 0,
+    refreshesPostponed: 0,
+    retriesAfterGlare: 0,
+  };
   const backoff = new RandomStream('dialog-test', 'backoff');
   let branch = 100;
   let open = 0;
@@ -108,14 +134,27 @@ function party(o: Options = {}) {
   const held: Array<{ req: SipMessage; txn: ServerTransaction }> = [];
   const receiveReturned: boolean[] = [];
   const p = {
-    sim, port, sent, told, notes, answered, counters, d, finals, requester, held, receiveReturned,
+    sim,
+    port,
+    sent,
+    told,
+    notes,
+    answered,
+    counters,
+    d,
+    finals,
+    requester,
+    held,
+    receiveReturned,
     hold: false,
     open: () => open,
     peerCseq: createdByUs ? 0 : 1,
     peerBranch: 5000,
     /** The requests the dialog sent, as "time METHOD purpose": no ACK, no retransmission. */
     requests(): string[] {
-      return sent.filter((s) => s.m.status === 0 && s.m.method !== 'ACK' && !s.m.retransmission).map((s) => `${+s.t.toFixed(6)} ${s.m.method} ${s.m.purpose}`);
+      return sent
+        .filter((s) => s.m.status === 0 && s.m.method !== 'ACK' && !s.m.retransmission)
+        .map((s) => `${+s.t.toFixed(6)} ${s.m.method} ${s.m.purpose}`);
     },
     last(method: Method): SipMessage {
       const all = sent.filter((s) => s.m.status === 0 && s.m.method === method && !s.m.retransmission);
@@ -132,7 +171,15 @@ function party(o: Options = {}) {
     /** The peer sends a request in the dialog (or the initial INVITE when `initial`). */
     fromPeer(method: Method, f: Fields & { cseq?: number; purpose?: Purpose; initial?: boolean } = {}): SipMessage {
       const cseq = f.cseq ?? ++p.peerCseq;
-      const req = newRequest(method, f.purpose ?? 'refresh', 'call-1', peerTag, f.initial ? '' : d.localTag, cseq, ++p.peerBranch);
+      const req = newRequest(
+        method,
+        f.purpose ?? 'refresh',
+        'call-1',
+        peerTag,
+        f.initial ? '' : d.localTag,
+        cseq,
+        ++p.peerBranch,
+      );
       req.supportedTimer = true;
       Object.assign(req, stripMeta(f));
       port.receive(req);
@@ -171,7 +218,10 @@ function party(o: Options = {}) {
         held.push({ req, txn });
         return;
       }
-      const ok = req.method === 'INVITE' || req.method === 'UPDATE' ? d.answerWithTimer(req, txn) : txn.makeResponse(200, d.localTag);
+      const ok =
+        req.method === 'INVITE' || req.method === 'UPDATE'
+          ? d.answerWithTimer(req, txn)
+          : txn.makeResponse(200, d.localTag);
       if (ok !== null) d.respond(txn, ok);
     },
     onAck: (_port, ack) => d.receiveAck(ack),
@@ -227,7 +277,10 @@ describe('requests the dialog sends (RFC 3261 §12.2.1.1)', () => {
     expect(a.branch).not.toBe(b.branch);
     expect([a.supportedTimer, a.allowUpdate]).toEqual([true, true]);
     const q = party({ behaviour: { supportsTimer: false } });
-    expect([q.d.request('OPTIONS', 'keepalive').supportedTimer, q.d.request('OPTIONS', 'keepalive').allowUpdate]).toEqual([false, false]);
+    expect([
+      q.d.request('OPTIONS', 'keepalive').supportedTimer,
+      q.d.request('OPTIONS', 'keepalive').allowUpdate,
+    ]).toEqual([false, false]);
   });
 
   it('with --check a request on a terminated dialog is a violation; without it nothing is checked', () => {
@@ -258,34 +311,62 @@ describe('session-timer headers of a mid-dialog INVITE or UPDATE (RFC 4028 §7.4
   }
 
   it('a party without timer support adds none', () => {
-    expect(headers({ behaviour: { supportsTimer: false } }, { se: 1800, local: true, largest: 1000 })).toEqual({ se: 0, refresher: '', minSe: 0 });
-    expect(headers({ behaviour: { supportsTimer: false } }, { se: 0, local: false })).toEqual({ se: 0, refresher: '', minSe: 0 });
+    expect(headers({ behaviour: { supportsTimer: false } }, { se: 1800, local: true, largest: 1000 })).toEqual({
+      se: 0,
+      refresher: '',
+      minSe: 0,
+    });
+    expect(headers({ behaviour: { supportsTimer: false } }, { se: 0, local: false })).toEqual({
+      se: 0,
+      refresher: '',
+      minSe: 0,
+    });
   });
 
   it('the refresher keeps its role: uac in transaction terms, its dialog role when it reads tokens as dialog roles', () => {
     expect(headers({}, { se: 1800, local: true }).refresher).toBe('uac');
     expect(headers({ createdByUs: false }, { se: 1800, local: true }).refresher).toBe('uac');
     expect(headers({ behaviour: { reading: 'dialog' } }, { se: 1800, local: true }).refresher).toBe('uac');
-    expect(headers({ behaviour: { reading: 'dialog' }, createdByUs: false }, { se: 1800, local: true }).refresher).toBe('uas');
+    expect(headers({ behaviour: { reading: 'dialog' }, createdByUs: false }, { se: 1800, local: true }).refresher).toBe(
+      'uas',
+    );
   });
 
-  it('the non-refresher leaves the role with the peer: uas in transaction terms, the peer\'s dialog role otherwise', () => {
+  it("the non-refresher leaves the role with the peer: uas in transaction terms, the peer's dialog role otherwise", () => {
     expect(headers({}, { se: 1800, local: false }).refresher).toBe('uas');
     expect(headers({ createdByUs: false }, { se: 1800, local: false }).refresher).toBe('uas');
     expect(headers({ behaviour: { reading: 'dialog' } }, { se: 1800, local: false }).refresher).toBe('uas');
-    expect(headers({ behaviour: { reading: 'dialog' }, createdByUs: false }, { se: 1800, local: false }).refresher).toBe('uac');
+    expect(
+      headers({ behaviour: { reading: 'dialog' }, createdByUs: false }, { se: 1800, local: false }).refresher,
+    ).toBe('uac');
   });
 
   it('the interval in force, never below the largest Min-SE seen (U14); Min-SE is the larger of its own and that', () => {
-    expect(headers({ behaviour: { minSe: 90 } }, { se: 1800, local: true, largest: 600 })).toEqual({ se: 1800, refresher: 'uac', minSe: 600 });
-    expect(headers({ behaviour: { minSe: 900 } }, { se: 1800, local: true, largest: 600 })).toEqual({ se: 1800, refresher: 'uac', minSe: 900 });
+    expect(headers({ behaviour: { minSe: 90 } }, { se: 1800, local: true, largest: 600 })).toEqual({
+      se: 1800,
+      refresher: 'uac',
+      minSe: 600,
+    });
+    expect(headers({ behaviour: { minSe: 900 } }, { se: 1800, local: true, largest: 600 })).toEqual({
+      se: 1800,
+      refresher: 'uac',
+      minSe: 900,
+    });
     expect(headers({}, { se: 1800, local: true, largest: 2400 })).toEqual({ se: 2400, refresher: 'uac', minSe: 2400 });
   });
 
   it('no timer in force: it asks for its own interval (at least the largest Min-SE) with its configured refresher', () => {
-    expect(headers({ behaviour: { sessionExpires: 1800, requestRefresher: 'uas' } }, { se: 0, local: false, largest: 600 })).toEqual({ se: 1800, refresher: 'uas', minSe: 600 });
-    expect(headers({ behaviour: { sessionExpires: 1800, requestRefresher: '' } }, { se: 0, local: false, largest: 3600 })).toEqual({ se: 3600, refresher: '', minSe: 3600 });
-    expect(headers({ behaviour: { sessionExpires: 0, minSe: 120 } }, { se: 0, local: false, largest: 600 })).toEqual({ se: 0, refresher: '', minSe: 600 });
+    expect(
+      headers({ behaviour: { sessionExpires: 1800, requestRefresher: 'uas' } }, { se: 0, local: false, largest: 600 }),
+    ).toEqual({ se: 1800, refresher: 'uas', minSe: 600 });
+    expect(
+      headers({ behaviour: { sessionExpires: 1800, requestRefresher: '' } }, { se: 0, local: false, largest: 3600 }),
+    ).toEqual({ se: 3600, refresher: '', minSe: 3600 });
+    expect(headers({ behaviour: { sessionExpires: 0, minSe: 120 } }, { se: 0, local: false, largest: 600 })).toEqual({
+      se: 0,
+      refresher: '',
+      minSe: 600,
+    });
   });
 });
 
@@ -341,7 +422,7 @@ describe('BYE (RFC 3261 §15)', () => {
 });
 
 describe('the UAS side of the initial INVITE', () => {
-  it('takes the peer\'s tag, CSeq and SDP; an INVITE without SDP leaves the remote SDP unknown', () => {
+  it("takes the peer's tag, CSeq and SDP; an INVITE without SDP leaves the remote SDP unknown", () => {
     const p = party({ createdByUs: false });
     establishAsUas(p);
     expect(p.d.remoteTag).toBe('a1');
@@ -355,7 +436,7 @@ describe('the UAS side of the initial INVITE', () => {
     expect(r.d.remoteSdp).toEqual(PEER_SDP); // known before the answer
   });
 
-  it('remembers the request\'s Min-SE (U13), unless defect F9 ignores one without Session-Expires', () => {
+  it("remembers the request's Min-SE (U13), unless defect F9 ignores one without Session-Expires", () => {
     const minSe = (ignore: boolean, sessionExpires: number) => {
       const p = party({ createdByUs: false, behaviour: { ignoreMinSeWithoutSe: ignore } });
       establishAsUas(p, { minSe: 1200, sessionExpires });
@@ -371,7 +452,13 @@ describe('the UAS side of the initial INVITE', () => {
     const p = party({ createdByUs: false });
     establishAsUas(p, { sessionExpires: 1800, refresher: '' });
     const ok = p.lastResponse();
-    expect([ok.status, ok.supportedTimer, ok.sessionExpires, ok.refresher, ok.requireTimer]).toEqual([200, true, 1800, 'uac', true]);
+    expect([ok.status, ok.supportedTimer, ok.sessionExpires, ok.refresher, ok.requireTimer]).toEqual([
+      200,
+      true,
+      1800,
+      'uac',
+      true,
+    ]);
     expect(p.d.sessionExpires).toBe(1800);
     expect(p.d.refresherLocal).toBe(false);
   });
@@ -407,7 +494,7 @@ describe('answers the dialog sends (RFC 3261 §13.3, §14.2)', () => {
     expect([p.d.localSdp, p.d.remoteSdp]).toEqual([OUR_SDP, PEER_SDP]);
   });
 
-  it('the SDP of a 2xx becomes ours, the request\'s becomes the peer\'s', () => {
+  it("the SDP of a 2xx becomes ours, the request's becomes the peer's", () => {
     const p = party({ createdByUs: false });
     establishAsUas(p);
     p.hold = true;
@@ -471,7 +558,12 @@ describe('answers the dialog sends (RFC 3261 §13.3, §14.2)', () => {
     p.ack(1);
     p.run(30);
     expect(p.sent.filter((s) => s.m.status === 200).length).toBe(6);
-    expect(p.sent.filter((s) => s.m.status === 200).slice(1).every((s) => s.m.retransmission)).toBe(true);
+    expect(
+      p.sent
+        .filter((s) => s.m.status === 200)
+        .slice(1)
+        .every((s) => s.m.retransmission),
+    ).toBe(true);
   });
 
   it('an ACK for another CSeq does not stop it; a missing ACK is reported at 64*T1', () => {
@@ -542,7 +634,7 @@ describe('requests the peer sends in the dialog (RFC 3261 §12.2.2, §14.2)', ()
     expect(p.responses()).toEqual([491, 200]);
   });
 
-  it('a re-INVITE while the peer\'s previous one is unanswered gets 500 with Retry-After of 0-10 s', () => {
+  it("a re-INVITE while the peer's previous one is unanswered gets 500 with Retry-After of 0-10 s", () => {
     const p = party({ createdByUs: false });
     establishAsUas(p);
     p.hold = true;
@@ -591,7 +683,7 @@ describe('responses to what the dialog sent (RFC 3261 §13.2.2.4)', () => {
     expect(p.d.sessionExpires).toBe(1200);
   });
 
-  it('takes the peer\'s SDP and Allow from a 2xx when present', () => {
+  it("takes the peer's SDP and Allow from a 2xx when present", () => {
     const p = party();
     establishAsUac(p, { allowUpdate: false, sdp: null });
     expect([p.d.remoteAllowsUpdate, p.d.remoteSdp]).toEqual([false, null]);
@@ -624,7 +716,12 @@ describe('responses to what the dialog sent (RFC 3261 §13.2.2.4)', () => {
     p.answer(inv, 300, { sessionExpires: 90, refresher: 'uas', allowUpdate: true, sdp: { ...PEER_SDP, version: 99 } });
     const ack = p.last('ACK');
     expect(ack.branch).toBe(inv.branch);
-    expect([p.d.sessionExpires, p.d.refresherLocal, p.d.remoteAllowsUpdate, p.d.remoteSdp]).toEqual([1800, true, false, PEER_SDP]);
+    expect([p.d.sessionExpires, p.d.refresherLocal, p.d.remoteAllowsUpdate, p.d.remoteSdp]).toEqual([
+      1800,
+      true,
+      false,
+      PEER_SDP,
+    ]);
     expect(p.finals).toEqual(['0 INVITE 200', '0 INVITE 300']);
   });
 
@@ -676,12 +773,16 @@ describe('RFC 4028 §7.2 at the UAC: the 2xx sets the timer', () => {
     expect(p.d.refresherLocal).toBe(true);
   });
 
-  it('reports each timer moment: armed (with the other side\'s instant -1), off, due, expired', () => {
+  it("reports each timer moment: armed (with the other side's instant -1), off, due, expired", () => {
     const p = refresherUac();
-    expect(p.notes).toEqual([{ t: 0, n: { what: 'timer-armed', sessionExpires: 1800, refresherLocal: true, refreshAt: 900, expiryAt: -1 } }]);
+    expect(p.notes).toEqual([
+      { t: 0, n: { what: 'timer-armed', sessionExpires: 1800, refresherLocal: true, refreshAt: 900, expiryAt: -1 } },
+    ]);
     const q = party();
     establishAsUac(q, { sessionExpires: 1800, refresher: 'uas', requireTimer: true });
-    expect(q.notes).toEqual([{ t: 0, n: { what: 'timer-armed', sessionExpires: 1800, refresherLocal: false, refreshAt: -1, expiryAt: 1768 } }]);
+    expect(q.notes).toEqual([
+      { t: 0, n: { what: 'timer-armed', sessionExpires: 1800, refresherLocal: false, refreshAt: -1, expiryAt: 1768 } },
+    ]);
     q.run(1800);
     expect(q.notes.slice(1)).toEqual([{ t: 1768, n: { what: 'expired' } }]);
     expect(q.told).toEqual(['1768 session expired']);
@@ -746,7 +847,7 @@ describe('sending the refresh (RFC 4028 §7.4, §10)', () => {
     expect(q.requests().length).toBe(1);
   });
 
-  it('a refresh due while the peer\'s re-INVITE is unanswered waits in 1 s steps (§14.1); UPDATE does not wait', () => {
+  it("a refresh due while the peer's re-INVITE is unanswered waits in 1 s steps (§14.1); UPDATE does not wait", () => {
     const p = refresherUac();
     p.hold = true;
     p.run(899.5);
@@ -833,7 +934,8 @@ describe('the outcome of a refresh (RFC 4028 §7.4, RFC 3261 §14.1)', () => {
         p.run(900);
         p.answer(p.last('INVITE'), 491);
         p.run(905);
-        const retry = p.sent.filter((s) => s.m.method === 'INVITE' && s.m.purpose === 'refresh' && !s.m.retransmission)[1]!.t - 900;
+        const retry =
+          p.sent.filter((s) => s.m.method === 'INVITE' && s.m.purpose === 'refresh' && !s.m.retransmission)[1]!.t - 900;
         const [low, high] = createdByUs ? [2.1, 4.0] : [0, 2.0];
         expect(retry).toBeGreaterThanOrEqual(low - 1e-9);
         expect(retry).toBeLessThanOrEqual(high + 1e-9);
@@ -896,7 +998,12 @@ describe('the outcome of a refresh (RFC 4028 §7.4, RFC 3261 §14.1)', () => {
 
   it('405 or 501 to an UPDATE refresh falls back to re-INVITE when set so, and only then', () => {
     for (const status of [405, 501]) {
-      const p = refreshAnswered(status, { behaviour: { refreshMethod: 'update-fallback-invite' } }, {}, { allowUpdate: true });
+      const p = refreshAnswered(
+        status,
+        { behaviour: { refreshMethod: 'update-fallback-invite' } },
+        {},
+        { allowUpdate: true },
+      );
       expect(p.requests().slice(1)).toEqual(['900 UPDATE refresh', '900 INVITE refresh']);
     }
     const other = refresherUac({ behaviour: { refreshMethod: 'update-fallback-invite' } }, { allowUpdate: true });
@@ -930,11 +1037,17 @@ describe('the outcome of a refresh (RFC 4028 §7.4, RFC 3261 §14.1)', () => {
     expect(refreshAnswered(408).told).toEqual(['900 refresh failed 408 408']);
     expect(refreshAnswered(481).told).toEqual(['900 refresh failed 481 481']);
     expect(refreshAnswered(403).told).toEqual([]);
-    expect(refreshAnswered(403, { behaviour: { byeOnRefreshRejected: true } }).told).toEqual(['900 refresh failed rejected 403']);
+    expect(refreshAnswered(403, { behaviour: { byeOnRefreshRejected: true } }).told).toEqual([
+      '900 refresh failed rejected 403',
+    ]);
     const p = refreshAnswered(403);
     expect([p.counters.refreshesFailed, p.counters.refreshesSucceeded]).toEqual([1, 0]);
     const redirected = refreshAnswered(300);
-    expect([redirected.counters.refreshesFailed, redirected.counters.refreshesSucceeded, redirected.answered]).toEqual([1, 0, []]);
+    expect([redirected.counters.refreshesFailed, redirected.counters.refreshesSucceeded, redirected.answered]).toEqual([
+      1,
+      0,
+      [],
+    ]);
   });
 
   it('after a failed refresh the next success measures its delay afresh', () => {

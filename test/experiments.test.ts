@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Call } from '../src/elements/call.ts';
 import type { LoadedExperiment } from '../src/experiment/load.ts';
 import { runReplicationSync } from '../src/experiment/run.ts';
-import type { Summary } from '../src/experiment/summary.ts';
+import type { Summary } from '../src/results/summary.ts';
 import { load, run, type Ran } from './helpers.ts';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'experiments');
@@ -55,7 +55,13 @@ function runSampled(loaded: LoadedExperiment): { summary: Summary; samples: Samp
   const r = runReplicationSync(loaded, 0, {
     interval: 60,
     onSample: (row) =>
-      samples.push({ tStart: row.tStart, tEnd: row.tEnd, activeCalls: row.activeCalls, refreshIn: row.refreshTpsInbound, refreshOut: row.refreshTpsOutbound }),
+      samples.push({
+        tStart: row.tStart,
+        tEnd: row.tEnd,
+        activeCalls: row.activeCalls,
+        refreshIn: row.refreshTpsInbound,
+        refreshOut: row.refreshTpsOutbound,
+      }),
   });
   return { summary: r.summary, samples };
 }
@@ -64,7 +70,10 @@ function runSampled(loaded: LoadedExperiment): { summary: Summary; samples: Samp
  * anchors.md D: refresh transactions/s = N_active x legs_with_timer / (SE/2), with N_active the
  * mean concurrency after the warm-up, against the simulator's relayed refreshes on both legs.
  */
-function refreshLoadAgainstFormula(loaded: LoadedExperiment, sessionExpires: number): { ratio: number; concurrency: number } {
+function refreshLoadAgainstFormula(
+  loaded: LoadedExperiment,
+  sessionExpires: number,
+): { ratio: number; concurrency: number } {
   const { summary, samples } = runSampled(loaded);
   const warmup = loaded.experiment.warmup;
   const window = samples.filter((s) => s.tStart >= warmup && s.tEnd - s.tStart > 0);
@@ -106,7 +115,12 @@ const CHECKS: Record<string, () => void> = {
       expect(s.features[f].attempted).toBeGreaterThan(0);
       expect(s.features[f].succeeded).toBe(0);
     }
-    expect(r.calls.flatMap((c) => c.features).filter((f) => f.feature === 'video' || f.feature === 'hold').every((f) => f.reason === '488')).toBe(true);
+    expect(
+      r.calls
+        .flatMap((c) => c.features)
+        .filter((f) => f.feature === 'video' || f.feature === 'hold')
+        .every((f) => f.reason === '488'),
+    ).toBe(true);
     expect(s.reinvites.rejected).toBeGreaterThan(0);
     expect(s.features.fax.failed + s.features.transfer.failed + s.refreshes.failed + s.calls.dropped).toBe(0);
   },
@@ -221,13 +235,22 @@ const CHECKS: Record<string, () => void> = {
       if (c.callerProfile === 'jssip') {
         expect([c.outcome, c.cause, c.attempts]).toEqual(['rejected', '422-unresolved', 1]);
       } else {
-        expect([c.outcome, c.attempts, c.inbound.sessionExpires, c.outbound.sessionExpires]).toEqual(['completed', 2, 1800, 1800]);
+        expect([c.outcome, c.attempts, c.inbound.sessionExpires, c.outbound.sessionExpires]).toEqual([
+          'completed',
+          2,
+          1800,
+          1800,
+        ]);
       }
     }
     // min-se 90 on CUBE alone: the CUCM callee's own Min-SE 1800 still refuses JsSIP's 90 s
     const cubeOnly = run(load('teach-f8-422-not-retried', ['calls=100'], { config: MIN_SE_90 }));
-    expect(cubeOnly.summary.rejects.byCause).toEqual({ '422-unresolved': cubeOnly.calls.filter((c) => c.callerProfile === 'jssip').length });
-    const bothHops = run(load('teach-f8-422-not-retried', ['calls=100', 'endpoints.cucm.timer.minSe=90'], { config: MIN_SE_90 })).summary;
+    expect(cubeOnly.summary.rejects.byCause).toEqual({
+      '422-unresolved': cubeOnly.calls.filter((c) => c.callerProfile === 'jssip').length,
+    });
+    const bothHops = run(
+      load('teach-f8-422-not-retried', ['calls=100', 'endpoints.cucm.timer.minSe=90'], { config: MIN_SE_90 }),
+    ).summary;
     expect(bothHops.calls.rejected).toBe(0);
   },
 
@@ -258,7 +281,9 @@ const CHECKS: Record<string, () => void> = {
     expect(s.reinvites.answeredLocally).toBeGreaterThan(0);
     expect(s.borderElement.refreshTransactionsPerSecond.inbound).toBe(0);
     expect(s.borderElement.refreshTransactionsPerSecond.outbound).toBeGreaterThan(0);
-    expect(r.calls.every((c) => c.inbound.refresher === 'border-element' && c.outbound.refresher === 'callee')).toBe(true);
+    expect(r.calls.every((c) => c.inbound.refresher === 'border-element' && c.outbound.refresher === 'callee')).toBe(
+      true,
+    );
     for (const c of r.calls) {
       expect(c.outcome).toBe(c.holding > 1768.04 ? 'dropped' : 'completed');
       if (c.outcome === 'dropped') expect(lifetime(c)).toBeCloseTo(1768.04, 1);
@@ -284,7 +309,10 @@ const CHECKS: Record<string, () => void> = {
   'capacity-refresh-load-asr': () => {
     expect(offeredShareOfLimit('capacity-refresh-load-asr')).toBeGreaterThan(0.8);
     expect(offeredShareOfLimit('capacity-refresh-load-asr')).toBeLessThan(0.95);
-    const { ratio } = refreshLoadAgainstFormula(load('capacity-refresh-load-asr', ['workload.arrivals.rate=0.13']), 1800);
+    const { ratio } = refreshLoadAgainstFormula(
+      load('capacity-refresh-load-asr', ['workload.arrivals.rate=0.13']),
+      1800,
+    );
     expect(ratio).toBeGreaterThan(0.85);
     expect(ratio).toBeLessThan(1.15);
   },
@@ -292,7 +320,10 @@ const CHECKS: Record<string, () => void> = {
   'capacity-refresh-load-asr-se90': () => {
     expect(offeredShareOfLimit('capacity-refresh-load-asr-se90')).toBeGreaterThan(0.8);
     expect(offeredShareOfLimit('capacity-refresh-load-asr-se90')).toBeLessThan(0.95);
-    const { ratio } = refreshLoadAgainstFormula(load('capacity-refresh-load-asr-se90', ['workload.arrivals.rate=1.15', 'until=2700']), 90);
+    const { ratio } = refreshLoadAgainstFormula(
+      load('capacity-refresh-load-asr-se90', ['workload.arrivals.rate=1.15', 'until=2700']),
+      90,
+    );
     expect(ratio).toBeGreaterThan(0.85);
     expect(ratio).toBeLessThan(1.15);
   },
@@ -328,7 +359,9 @@ const CHECKS: Record<string, () => void> = {
 
   'regression-passthru-vs-none': () => {
     const a = run(load('regression-passthru-vs-none', ['calls=1000']));
-    const b = run(load('regression-passthru-vs-none', ['calls=1000'], { config: 'experiments/configs/no-midcall.ios' }));
+    const b = run(
+      load('regression-passthru-vs-none', ['calls=1000'], { config: 'experiments/configs/no-midcall.ios' }),
+    );
     expect(a.summary.calls.dropped + b.summary.calls.dropped).toBe(0);
     for (const f of ['video', 'hold', 'fax', 'transfer'] as const) expect(a.summary.features[f].failed).toBe(0);
     for (const f of ['video', 'hold'] as const) {
@@ -336,14 +369,26 @@ const CHECKS: Record<string, () => void> = {
       expect(b.summary.features[f].succeeded).toBe(0);
     }
     expect(b.summary.features.fax.failed + b.summary.features.transfer.failed).toBe(0);
-    expect(b.calls.flatMap((c) => c.features).filter((f) => f.status === 'failed').every((f) => f.reason === '488')).toBe(true);
+    expect(
+      b.calls
+        .flatMap((c) => c.features)
+        .filter((f) => f.status === 'failed')
+        .every((f) => f.reason === '488'),
+    ).toBe(true);
     // the same calls on both sides (common random numbers)
-    expect(b.calls.map((c) => [c.arrivalAt, c.holding, c.plannedFeatures.length])).toEqual(a.calls.map((c) => [c.arrivalAt, c.holding, c.plannedFeatures.length]));
+    expect(b.calls.map((c) => [c.arrivalAt, c.holding, c.plannedFeatures.length])).toEqual(
+      a.calls.map((c) => [c.arrivalAt, c.holding, c.plannedFeatures.length]),
+    );
   },
 
   'regression-12.4-20T-vs-pre-xz': () => {
     const a = run(load('regression-12.4-20T-vs-pre-xz', ['calls=1000']));
-    const b = run(load('regression-12.4-20T-vs-pre-xz', ['calls=1000'], { platform: 'isr-12.4-11T', config: 'experiments/configs/pre-xz.ios' }));
+    const b = run(
+      load('regression-12.4-20T-vs-pre-xz', ['calls=1000'], {
+        platform: 'isr-12.4-11T',
+        config: 'experiments/configs/pre-xz.ios',
+      }),
+    );
     expect(a.summary.calls.dropped).toBe(0);
     expect(a.summary.features.video.failed + a.summary.features.hold.failed).toBe(0);
     expect(allDropsAre(b.summary, 'session-expired', 'outbound', 'callee')).toBeGreaterThan(50);
@@ -401,7 +446,13 @@ describe('the teaching experiments', () => {
       const k = Number(m![1]);
       // as `cubesim trace` runs it: the whole experiment, stopped once call k is over
       let outcome = '';
-      runReplicationSync(load(n), 0, { traced: [k], stopAfterCall: k, onCall: (c) => { if (c.index === k) outcome = c.outcome; } });
+      runReplicationSync(load(n), 0, {
+        traced: [k],
+        stopAfterCall: k,
+        onCall: (c) => {
+          if (c.index === k) outcome = c.outcome;
+        },
+      });
       expect(['dropped', 'rejected'], `${n} call ${k}`).toContain(outcome);
     }
   });

@@ -16,11 +16,30 @@ const policy = { minSe: 90, sessionExpires: 1800, preferredRefresher: 'uac' as c
 
 describe('a request whose Session-Expires is below its own Min-SE (RFC 4028 §7.1 forbids it)', () => {
   it('a UAS answers 422 with that Min-SE, never a 2xx below it (§9); one without timer support gets the interval raised', () => {
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 250, refresher: '', minSe: 300 }, policy)).toEqual({ kind: 'reject', status: 422, minSe: 300 });
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 250, refresher: '', minSe: 300 }, { ...policy, minSe: 1800 })).toEqual({ kind: 'reject', status: 422, minSe: 1800 });
-    expect(negotiateAsUas({ supportedTimer: false, sessionExpires: 250, refresher: '', minSe: 300 }, policy)).toEqual({ kind: 'accept', sessionExpires: 300, refresher: 'uas', requireTimer: false });
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 250, refresher: '', minSe: 300 }, policy)).toEqual({
+      kind: 'reject',
+      status: 422,
+      minSe: 300,
+    });
+    expect(
+      negotiateAsUas(
+        { supportedTimer: true, sessionExpires: 250, refresher: '', minSe: 300 },
+        { ...policy, minSe: 1800 },
+      ),
+    ).toEqual({ kind: 'reject', status: 422, minSe: 1800 });
+    expect(negotiateAsUas({ supportedTimer: false, sessionExpires: 250, refresher: '', minSe: 300 }, policy)).toEqual({
+      kind: 'accept',
+      sessionExpires: 300,
+      refresher: 'uas',
+      requireTimer: false,
+    });
     // A valid request is answered as before.
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 300, refresher: '', minSe: 300 }, policy)).toEqual({ kind: 'accept', sessionExpires: 300, refresher: 'uac', requireTimer: true });
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 300, refresher: '', minSe: 300 }, policy)).toEqual({
+      kind: 'accept',
+      sessionExpires: 300,
+      refresher: 'uac',
+      requireTimer: true,
+    });
   });
 
   it('the border element refuses it with 422 naming the larger of that Min-SE and its min-se, whatever its model says for min-se', () => {
@@ -30,19 +49,41 @@ describe('a request whose Session-Expires is below its own Min-SE (RFC 4028 §7.
     const offer = { supportedTimer: true, sessionExpires: 250, refresher: '' as const, minSe: 300 };
     expect(relayInitialOffer(offer, 90, model)).toEqual({ kind: 'reject', minSe: 300 });
     expect(relayInitialOffer(offer, 1800, model)).toEqual({ kind: 'reject', minSe: 1800 });
-    expect(relayInitialOffer({ ...offer, supportedTimer: false }, 90, model)).toEqual({ kind: 'forward', offer: { supportedTimer: false, sessionExpires: 300, refresher: '', minSe: 300 } });
+    expect(relayInitialOffer({ ...offer, supportedTimer: false }, 90, model)).toEqual({
+      kind: 'forward',
+      offer: { supportedTimer: false, sessionExpires: 300, refresher: '', minSe: 300 },
+    });
   });
 });
 
 describe('a UAS that lowers the interval (RFC 4028 §9)', () => {
-  it('answers at most its largest, never below the request\'s Min-SE or its own minimum, and never raises', () => {
+  it("answers at most its largest, never below the request's Min-SE or its own minimum, and never raises", () => {
     const lowering = { ...policy, maxSessionExpires: 600 };
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: 'uac', minSe: 90 }, lowering)).toEqual({ kind: 'accept', sessionExpires: 600, refresher: 'uac', requireTimer: true });
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: 'uac', minSe: 900 }, lowering)).toEqual({ kind: 'accept', sessionExpires: 900, refresher: 'uac', requireTimer: true });
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: '', minSe: 90 }, { ...lowering, minSe: 1200 })).toEqual({ kind: 'accept', sessionExpires: 1200, refresher: 'uac', requireTimer: true });
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 300, refresher: '', minSe: 90 }, lowering)).toEqual({ kind: 'accept', sessionExpires: 300, refresher: 'uac', requireTimer: true });
+    expect(
+      negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: 'uac', minSe: 90 }, lowering),
+    ).toEqual({ kind: 'accept', sessionExpires: 600, refresher: 'uac', requireTimer: true });
+    expect(
+      negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: 'uac', minSe: 900 }, lowering),
+    ).toEqual({ kind: 'accept', sessionExpires: 900, refresher: 'uac', requireTimer: true });
+    expect(
+      negotiateAsUas(
+        { supportedTimer: true, sessionExpires: 1800, refresher: '', minSe: 90 },
+        { ...lowering, minSe: 1200 },
+      ),
+    ).toEqual({ kind: 'accept', sessionExpires: 1200, refresher: 'uac', requireTimer: true });
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 300, refresher: '', minSe: 90 }, lowering)).toEqual({
+      kind: 'accept',
+      sessionExpires: 300,
+      refresher: 'uac',
+      requireTimer: true,
+    });
     // A request with no interval: the UAS's own choice, capped the same way.
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 0, refresher: '', minSe: 90 }, lowering)).toEqual({ kind: 'accept', sessionExpires: 600, refresher: 'uac', requireTimer: true });
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 0, refresher: '', minSe: 90 }, lowering)).toEqual({
+      kind: 'accept',
+      sessionExpires: 600,
+      refresher: 'uac',
+      requireTimer: true,
+    });
   });
 });
 
@@ -54,7 +95,10 @@ describe('a 2xx below the Min-SE of the request it answers, relayed by the borde
     expect(loaded.spec.borderElement.sessionTimer.answerBelowRequestMinSe.value).toBe('raise');
     const r = run(loaded, [0]);
     const carried = r.calls[0]!.carried!.filter((c) => c.msg.status === 200 && c.msg.method === 'INVITE');
-    expect(carried.map((c) => `${c.from}>${c.to} ${c.msg.sessionExpires};${c.msg.refresher}`)).toEqual(['callee>cube-out 95;uac', 'cube-in>caller 100;uac']);
+    expect(carried.map((c) => `${c.from}>${c.to} ${c.msg.sessionExpires};${c.msg.refresher}`)).toEqual([
+      'callee>cube-out 95;uac',
+      'cube-in>caller 100;uac',
+    ]);
     expect(r.summary.calls.completed).toBe(1);
   });
 
@@ -66,18 +110,35 @@ describe('a 2xx below the Min-SE of the request it answers, relayed by the borde
     const call = r.calls[0]!;
     expect([call.outcome, call.cause, call.status]).toEqual(['rejected', 'answer-below-min-se', 500]);
     expect(ladder(call)).toEqual([
-      'caller>cube-in INVITE', 'cube-in>caller 100 Trying', 'cube-out>callee INVITE', 'callee>cube-out 180 Ringing', 'cube-in>caller 180 Ringing',
-      'callee>cube-out 200 OK', 'cube-out>callee ACK', 'cube-in>caller 500 Server Internal Error', 'cube-out>callee BYE', 'caller>cube-in ACK', 'callee>cube-out 200 OK',
+      'caller>cube-in INVITE',
+      'cube-in>caller 100 Trying',
+      'cube-out>callee INVITE',
+      'callee>cube-out 180 Ringing',
+      'cube-in>caller 180 Ringing',
+      'callee>cube-out 200 OK',
+      'cube-out>callee ACK',
+      'cube-in>caller 500 Server Internal Error',
+      'cube-out>callee BYE',
+      'caller>cube-in ACK',
+      'callee>cube-out 200 OK',
     ]);
   });
 });
 
 describe('toward a caller without timer support (RFC 4028 §9, Table 2)', () => {
-  it('the 2xx names refresher=uas and carries no Require: timer, whatever the other leg\'s 2xx carried', () => {
-    const loaded = loadExperiment('emulation/scenarios/caller-without-timer.json', { set: ['endpoints.pjsip.timer.preferredRefresher="uac"'] });
+  it("the 2xx names refresher=uas and carries no Require: timer, whatever the other leg's 2xx carried", () => {
+    const loaded = loadExperiment('emulation/scenarios/caller-without-timer.json', {
+      set: ['endpoints.pjsip.timer.preferredRefresher="uac"'],
+    });
     const r = run(loaded, [0]);
-    const toCaller = r.calls[0]!.carried!.find((c) => c.to === 'caller' && c.msg.status === 200 && c.msg.method === 'INVITE')!;
-    expect([toCaller.msg.sessionExpires, toCaller.msg.refresher, toCaller.msg.requireTimer]).toEqual([1800, 'uas', false]);
+    const toCaller = r.calls[0]!.carried!.find(
+      (c) => c.to === 'caller' && c.msg.status === 200 && c.msg.method === 'INVITE',
+    )!;
+    expect([toCaller.msg.sessionExpires, toCaller.msg.refresher, toCaller.msg.requireTimer]).toEqual([
+      1800,
+      'uas',
+      false,
+    ]);
   });
 });
 
@@ -97,7 +158,12 @@ describe('CPU admission control (Cisco CAC: new calls refused with 503 at a 5-se
   it('an overloaded border element refuses new calls with 503 as they arrive instead of letting them time out', () => {
     const loaded = loadExperiment('experiments/quickstart.json', {
       calls: 3000,
-      set: ['capacity.cpuMsPerMessage=40', 'workload.arrivals.rate=5', 'capacity.callsPerSecond=100', 'capacity.maxSessions=100000'],
+      set: [
+        'capacity.cpuMsPerMessage=40',
+        'workload.arrivals.rate=5',
+        'capacity.callsPerSecond=100',
+        'capacity.maxSessions=100000',
+      ],
     });
     const r = run(loaded);
     const rejects = r.summary.rejects.byCause;
@@ -109,7 +175,10 @@ describe('CPU admission control (Cisco CAC: new calls refused with 503 at a 5-se
 
 describe('the disputed min-se default (whenMinSeNotConfigured in models/border-element.json)', () => {
   const firstRejectFrom = (set: string[], config?: string) => {
-    const loaded = loadExperiment('experiments/teach-f8-422-not-retried.json', { set, ...(config === undefined ? {} : { config }) });
+    const loaded = loadExperiment('experiments/teach-f8-422-not-retried.json', {
+      set,
+      ...(config === undefined ? {} : { config }),
+    });
     const call = run(loaded, [1]).calls[1]!;
     const reject = call.carried!.find((c) => c.msg.status === 422)!;
     return `${reject.from} ${reject.msg.minSe}`;
@@ -123,13 +192,20 @@ describe('the disputed min-se default (whenMinSeNotConfigured in models/border-e
   it('a configured min-se is enforced under either reading', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cubesim-fidelity-'));
     const config = join(dir, 'min-se-1800.ios');
-    writeFileSync(config, readFileSync('experiments/configs/passthru.ios', 'utf8').replace(/^ sip$/m, ' sip\n  min-se 1800'));
+    writeFileSync(
+      config,
+      readFileSync('experiments/configs/passthru.ios', 'utf8').replace(/^ sip$/m, ' sip\n  min-se 1800'),
+    );
     try {
-      expect(firstRejectFrom(['borderElement.sessionTimer.whenMinSeNotConfigured=accept-any'], config)).toBe('cube-in 1800');
+      expect(firstRejectFrom(['borderElement.sessionTimer.whenMinSeNotConfigured=accept-any'], config)).toBe(
+        'cube-in 1800',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const loaded = loadExperiment('experiments/quickstart.json', { set: ['borderElement.sessionTimer.whenMinSeNotConfigured=accept-any'] });
+    const loaded = loadExperiment('experiments/quickstart.json', {
+      set: ['borderElement.sessionTimer.whenMinSeNotConfigured=accept-any'],
+    });
     expect(loaded.spec.config.minSeConfigured).toBe(false);
     expect(borderElementMinSe(loaded.spec.config, loaded.spec.borderElement)).toBe(90);
     expect(borderElementMinSe({ ...loaded.spec.config, minSeConfigured: true }, loaded.spec.borderElement)).toBe(1800);
@@ -150,14 +226,24 @@ describe("the border element's own defects (models/border-element.json, defects)
   });
 
   it('off unless an experiment switches it on; an unknown id is refused naming the field', () => {
-    expect(loadExperiment('experiments/quickstart.json').spec.borderElement.defects['ignores-refresh-reinvite']!.enabled).toBe(false);
-    expect(() => loadExperiment('experiments/quickstart.json', { set: ['borderElement.defects=["no-such-bug"]'] })).toThrow(/field borderElement\.defects\[0\].*unknown border element defect "no-such-bug"; allowed: ignores-refresh-reinvite/);
+    expect(
+      loadExperiment('experiments/quickstart.json').spec.borderElement.defects['ignores-refresh-reinvite']!.enabled,
+    ).toBe(false);
+    expect(() =>
+      loadExperiment('experiments/quickstart.json', { set: ['borderElement.defects=["no-such-bug"]'] }),
+    ).toThrow(
+      /field borderElement\.defects\[0\].*unknown border element defect "no-such-bug"; allowed: ignores-refresh-reinvite/,
+    );
   });
 });
 
 describe('UPDATE between two SIP legs, gated by release (platform release.sipToSipUpdate)', () => {
   const firstRefresh = (set: string[], platform?: string) => {
-    const loaded = loadExperiment('experiments/regression-update-refresh.json', { calls: 5, set, ...(platform === undefined ? {} : { platform }) });
+    const loaded = loadExperiment('experiments/regression-update-refresh.json', {
+      calls: 5,
+      set,
+      ...(platform === undefined ? {} : { platform }),
+    });
     const call = run(loaded, [0]).calls[0]!;
     return ladder(call, (e) => e.purpose === 'refresh' && !e.retransmission).slice(0, 4);
   };
@@ -167,11 +253,19 @@ describe('UPDATE between two SIP legs, gated by release (platform release.sipToS
   });
 
   it('"reject": it is refused with 501', () => {
-    expect(firstRefresh(['borderElement.sessionTimer.updateWithoutRelay=reject'])).toEqual(['caller>cube-in UPDATE', 'cube-in>caller 501 Not Implemented']);
+    expect(firstRefresh(['borderElement.sessionTimer.updateWithoutRelay=reject'])).toEqual([
+      'caller>cube-in UPDATE',
+      'cube-in>caller 501 Not Implemented',
+    ]);
   });
 
   it('15.1(3)T: it is relayed', () => {
-    expect(firstRefresh([], 'isr-15.1-3T')).toEqual(['caller>cube-in UPDATE', 'cube-out>callee UPDATE', 'callee>cube-out 200 OK', 'cube-in>caller 200 OK']);
+    expect(firstRefresh([], 'isr-15.1-3T')).toEqual([
+      'caller>cube-in UPDATE',
+      'cube-out>callee UPDATE',
+      'callee>cube-out 200 OK',
+      'cube-in>caller 200 OK',
+    ]);
   });
 });
 
@@ -181,36 +275,66 @@ describe("15.1(2)T session refresh: the border element takes part as Cisco's tab
       calls: 1,
       platform: 'isr-15.1-2T',
       config: 'experiments/configs/session-refresh.ios',
-      set: [`workload.callers=[{"profile":"${caller}"}]`, `workload.callees=[{"profile":"${callee}"}]`, 'workload.holding={"distribution":"fixed","value":2000}', ...extra],
+      set: [
+        `workload.callers=[{"profile":"${caller}"}]`,
+        `workload.callees=[{"profile":"${callee}"}]`,
+        'workload.holding={"distribution":"fixed","value":2000}',
+        ...extra,
+      ],
     });
     const call = run(loaded, [0]).calls[0]!;
-    return { call, ladder: ladder(call, (e) => e.purpose === 'refresh' && !e.retransmission).filter((l) => l.endsWith(' INVITE')) };
+    return {
+      call,
+      ladder: ladder(call, (e) => e.purpose === 'refresh' && !e.retransmission).filter((l) => l.endsWith(' INVITE')),
+    };
   };
 
   it('rows 1-4, both ends support timers: the ends refresh, the border element passes it across', () => {
-    expect(refreshes('cucm', 'cucm').ladder).toEqual(['caller>cube-in INVITE', 'cube-out>callee INVITE', 'caller>cube-in INVITE', 'cube-out>callee INVITE']);
+    expect(refreshes('cucm', 'cucm').ladder).toEqual([
+      'caller>cube-in INVITE',
+      'cube-out>callee INVITE',
+      'caller>cube-in INVITE',
+      'cube-out>callee INVITE',
+    ]);
   });
 
   it('rows 5-7, the UAS has none: the caller gets an interval from the border element, refreshes, and that leg is watched', () => {
     const { call, ladder: l } = refreshes('cucm', 'legacy-pbx');
-    expect(l).toEqual(['caller>cube-in INVITE', 'cube-out>callee INVITE', 'caller>cube-in INVITE', 'cube-out>callee INVITE']);
+    expect(l).toEqual([
+      'caller>cube-in INVITE',
+      'cube-out>callee INVITE',
+      'caller>cube-in INVITE',
+      'cube-out>callee INVITE',
+    ]);
     const toCaller = call.carried!.find((c) => c.to === 'caller' && c.msg.status === 200 && c.msg.purpose === 'setup')!;
     expect([toCaller.msg.sessionExpires, toCaller.msg.refresher]).toEqual([1800, 'uac']);
     // A caller that never refreshes is now noticed: the border element ends the call at its expiry.
     const silent = refreshes('cucm', 'legacy-pbx', ['endpoints.cucm.defects=["never-refreshes"]']).call;
-    expect([silent.outcome, silent.cause, silent.side, silent.leg]).toEqual(['dropped', 'session-expired', 'border-element', 'inbound']);
+    expect([silent.outcome, silent.cause, silent.side, silent.leg]).toEqual([
+      'dropped',
+      'session-expired',
+      'border-element',
+      'inbound',
+    ]);
   });
 
   it('rows 9-11, the UAC has none: the border element asks the callee for an interval and refreshes that leg itself', () => {
     expect(refreshes('legacy-pbx', 'cucm').ladder).toEqual(['cube-out>callee INVITE', 'cube-out>callee INVITE']);
   });
 
-  it('rows 13-15, neither: the border element refreshes the callee\'s leg alone, and keeps doing so after a 2xx without an interval', () => {
+  it("rows 13-15, neither: the border element refreshes the callee's leg alone, and keeps doing so after a 2xx without an interval", () => {
     expect(refreshes('legacy-pbx', 'legacy-pbx').ladder).toEqual(['cube-out>callee INVITE', 'cube-out>callee INVITE']);
   });
 
   it('row 16, or any call on 12.4(20)T with passthru: the border element never refreshes', () => {
-    const loaded = loadExperiment('experiments/regression-session-refresh.json', { calls: 1, set: ['workload.callers=[{"profile":"legacy-pbx"}]', 'workload.callees=[{"profile":"legacy-pbx"}]', 'workload.holding={"distribution":"fixed","value":2000}'] });
+    const loaded = loadExperiment('experiments/regression-session-refresh.json', {
+      calls: 1,
+      set: [
+        'workload.callers=[{"profile":"legacy-pbx"}]',
+        'workload.callees=[{"profile":"legacy-pbx"}]',
+        'workload.holding={"distribution":"fixed","value":2000}',
+      ],
+    });
     expect(ladder(run(loaded, [0]).calls[0]!, (e) => e.purpose === 'refresh')).toEqual([]);
   });
 });

@@ -19,8 +19,13 @@ describe('the fingerprint sees every header field', () => {
   it('changes when only the Min-SE a caller offers changes, though every count stays the same', async () => {
     const { loadExperiment } = await import('../src/experiment/load.ts');
     const { runReplicationSync } = await import('../src/experiment/run.ts');
-    const ran = (minSe: number) => runReplicationSync(loadExperiment('experiments/quickstart.json', { calls: 100, set: [`endpoints.cucm.timer.minSe=${minSe}`] }), 0);
-    const a = ran(1800), b = ran(1500);
+    const ran = (minSe: number) =>
+      runReplicationSync(
+        loadExperiment('experiments/quickstart.json', { calls: 100, set: [`endpoints.cucm.timer.minSe=${minSe}`] }),
+        0,
+      );
+    const a = ran(1800),
+      b = ran(1500);
     expect(b.summary).toEqual(a.summary);
     expect(b.fingerprint).not.toBe(a.fingerprint);
   });

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// @ts-expect-error: a plain JavaScript build script, without type declarations
+// A plain JavaScript build script: its types are in scripts/build-cli.d.mts.
 import { buildCli } from '../scripts/build-cli.mjs';
 
 export default async function setup(): Promise<() => void> {

@@ -57,7 +57,9 @@ type Raw = Record<string, unknown>;
 
 export function gridCases(): GridCase[] {
   const out: GridCase[] = [];
-  for (const f of readdirSync(DIR).filter((x) => x.endsWith('.json')).sort()) {
+  for (const f of readdirSync(DIR)
+    .filter((x) => x.endsWith('.json'))
+    .sort()) {
     const file = JSON.parse(readFileSync(new URL(f, DIR), 'utf8')) as Raw;
     const cases = (file['cases'] as Raw[] | undefined) ?? [file];
     for (const c of cases) {
@@ -65,7 +67,10 @@ export function gridCases(): GridCase[] {
       out.push({
         id: c === file ? f.replace(/\.json$/, '') : `${f.replace(/\.json$/, '')}/${String(c['name'])}`,
         title: String(file['title']),
-        rules: [...((file['rules'] as string[] | undefined) ?? []), ...(c === file ? [] : ((c['rules'] as string[] | undefined) ?? []))],
+        rules: [
+          ...((file['rules'] as string[] | undefined) ?? []),
+          ...(c === file ? [] : ((c['rules'] as string[] | undefined) ?? [])),
+        ],
         scenario: get<string>('scenario', ''),
         set: get<string[]>('set', []),
         allowShortSessionExpires: get<boolean>('allowShortSessionExpires', false),
@@ -89,7 +94,16 @@ export interface TracedCall {
 
 /** What `cubesim trace <scenario> --call 0` predicts: the command itself is run, as a user would. */
 export function predict(c: GridCase): TracedCall {
-  const args = ['trace', c.scenario, '--call', '0', '--format', 'json', ...c.set.flatMap((x) => ['--set', x]), ...(c.allowShortSessionExpires ? ['--allow-short-session-expires'] : [])];
+  const args = [
+    'trace',
+    c.scenario,
+    '--call',
+    '0',
+    '--format',
+    'json',
+    ...c.set.flatMap((x) => ['--set', x]),
+    ...(c.allowShortSessionExpires ? ['--allow-short-session-expires'] : []),
+  ];
   const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/cubesim.mjs'), ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`cubesim ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return { trace: (JSON.parse(r.stdout) as { entries: TraceEntry[] }).entries };
@@ -98,7 +112,11 @@ export function predict(c: GridCase): TracedCall {
 export type MessageEntry = Extract<TraceEntry, { kind: 'message' }>;
 
 /** The key a message is compared by: route, label, Session-Expires with refresher, Min-SE. */
-export function keyOf(from: string, to: string, e: { label: string; sessionExpires: number; refresher: string; minSe: number }): string {
+export function keyOf(
+  from: string,
+  to: string,
+  e: { label: string; sessionExpires: number; refresher: string; minSe: number },
+): string {
   const se = e.sessionExpires > 0 ? ` SE=${e.sessionExpires}${e.refresher === '' ? '' : `;${e.refresher}`}` : '';
   const mse = e.minSe > 0 ? ` Min-SE=${e.minSe}` : '';
   return `${from}>${to} ${e.label}${se}${mse}`;

@@ -1,8 +1,11 @@
-// Small helpers for tests that run the whole model without touching the disk for output.
+// Small helpers for tests that run the whole model without touching the disk for output, and for
+// tests that read what the command wrote.
+import { readFileSync } from 'node:fs';
 import type { Call } from '../src/elements/call.ts';
 import { loadExperiment, type ExperimentOverrides, type LoadedExperiment } from '../src/experiment/load.ts';
 import { runReplicationSync } from '../src/experiment/run.ts';
-import type { Summary } from '../src/experiment/summary.ts';
+import type { Summary } from '../src/results/summary.ts';
+import type { FolderManifest } from '../src/output/results-dir.ts';
 
 export function load(name: string, set: string[] = [], more: Omit<ExperimentOverrides, 'set'> = {}): LoadedExperiment {
   return loadExperiment(`experiments/${name}.json`, { set, ...more });
@@ -23,7 +26,10 @@ export function run(loaded: LoadedExperiment, traced: number[] = [], replication
 }
 
 /** The messages of a traced call as "from>to LABEL" strings. */
-export function ladder(call: Call, filter: (e: { purpose: string; retransmission: boolean }) => boolean = () => true): string[] {
+export function ladder(
+  call: Call,
+  filter: (e: { purpose: string; retransmission: boolean }) => boolean = () => true,
+): string[] {
   const out: string[] = [];
   for (const e of call.trace ?? []) {
     if (e.kind !== 'message' || !filter(e)) continue;
@@ -37,6 +43,20 @@ export function ladder(call: Call, filter: (e: { purpose: string; retransmission
  * under CUBESIM_REQUIRE_TOOLS=1 (set by .ci/run, which installs them): there a missing tool fails.
  */
 export function toolPresent(name: string, present: boolean): boolean {
-  if (!present && process.env['CUBESIM_REQUIRE_TOOLS'] === '1') throw new Error(`${name} is required here (CUBESIM_REQUIRE_TOOLS=1, set by .ci/run) but is not installed`);
+  if (!present && process.env['CUBESIM_REQUIRE_TOOLS'] === '1')
+    throw new Error(`${name} is required here (CUBESIM_REQUIRE_TOOLS=1, set by .ci/run) but is not installed`);
   return present;
+}
+
+/** A JSON file, read as the shape the test expects of it (`T`: a type from src, or the fields the test reads). */
+export function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** manifest.json of a run: what every results folder's manifest says, and the run's own fields the tests read. */
+export interface RunManifest extends FolderManifest {
+  partial: boolean;
+  /** The replication's fingerprint; with several, theirs joined with ":". */
+  fingerprint: string;
+  replications: Array<{ replication: number; seed: string | number; fingerprint: string; partial: boolean }>;
 }

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { load, run } from './helpers.ts';
+import type { Summary } from '../src/results/summary.ts';
+import { load, readJson, run, type RunManifest } from './helpers.ts';
 
 /** The results folder's temporary sibling, while the run writes it (undefined before and after). */
 function partialDir(out: string): string | undefined {
@@ -30,7 +31,9 @@ function interruptedRun(
   delay = 1500,
 ): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/cubesim.mjs', 'run', ...args, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/cubesim.mjs', 'run', ...args, '--out', out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
     const timer = setInterval(() => {
@@ -55,8 +58,8 @@ function fullRun(out: string, args: string[]): Promise<number | null> {
 }
 
 type Row = Record<string, string>;
-const callRows = (dir: string) => parse(readFileSync(join(dir, 'calls.csv'), 'utf8'), { columns: true }) as Row[];
-const fingerprint = (dir: string) => (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { fingerprint: string }).fingerprint;
+const callRows = (dir: string) => parse<Row>(readFileSync(join(dir, 'calls.csv'), 'utf8'), { columns: true });
+const fingerprint = (dir: string) => readJson<RunManifest>(join(dir, 'manifest.json')).fingerprint;
 
 describe.each(['SIGINT', 'SIGTERM'] as const)('%s during a run', (signal) => {
   it('keeps the calls computed so far, marked partial, and exits 130', async () => {
@@ -64,7 +67,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s during a run', (signal) => {
     const r = await interruptedRun(signal, out);
     expect(r.code).toBe(130);
     expect(r.stdout).toContain('PARTIAL: interrupted');
-    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const s = readJson<Summary>(join(out, 'summary.json'));
     expect(s.partial).toBe(true);
     expect(s.calls.offered).toBeGreaterThan(0);
     expect(s.calls.offered).toBeLessThan(400000);
@@ -96,12 +99,12 @@ describe('an interrupted run, run again with the same seed', () => {
     };
     const r = await interruptedRun('SIGINT', partial, args, someWritten, 0);
     expect(r.code).toBe(130);
-    const s = JSON.parse(readFileSync(join(partial, 'summary.json'), 'utf8'));
+    const s = readJson<Summary>(join(partial, 'summary.json'));
     expect(s.partial).toBe(true);
 
     const again = join(base, 'again');
     expect(await fullRun(again, args)).toBe(0);
-    expect(JSON.parse(readFileSync(join(again, 'summary.json'), 'utf8')).partial).toBe(false);
+    expect(readJson<Summary>(join(again, 'summary.json')).partial).toBe(false);
 
     const full = new Map(callRows(again).map((row) => [`${row['replication']}/${row['call']}`, row]));
     expect(full.size).toBe(CALLS);

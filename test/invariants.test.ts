@@ -11,7 +11,12 @@ import { load, run } from './helpers.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
-const NO_TIMERS = ['calls=20', 'workload.callers=[{"profile":"legacy-pbx"}]', 'workload.callees=[{"profile":"legacy-pbx"}]', ...['video', 'hold', 'fax', 'transfer'].map((f) => `workload.features.${f}.probability=0`)];
+const NO_TIMERS = [
+  'calls=20',
+  'workload.callers=[{"profile":"legacy-pbx"}]',
+  'workload.callees=[{"profile":"legacy-pbx"}]',
+  ...['video', 'hold', 'fax', 'transfer'].map((f) => `workload.features.${f}.probability=0`),
+];
 
 describe('the invariant checker', () => {
   it('is on in the tests', () => {
@@ -27,11 +32,14 @@ describe('the invariant checker', () => {
     try {
       run(load('quickstart', NO_TIMERS));
     } catch (e) {
-      expect((e as Error).message).toMatch(/^invariant violated: call \d+ at [\d.]+ s: the call never ended: outcome completed at [\d.]+ s but 4 dialog\(s\) still open and nothing left to happen$/);
+      expect((e as Error).message).toMatch(
+        /^invariant violated: call \d+ at [\d.]+ s: the call never ended: outcome completed at [\d.]+ s but 4 dialog\(s\) still open and nothing left to happen$/,
+      );
     }
   });
 
   it('catches a request sent on a terminated dialog', () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the original method, taken unbound before the spy replaces it and called with the dialog as `this` (`.call(this, ...)`)
     const send = Dialog.prototype.send;
     // Test double: a dialog that answers a BYE, ends, and then sends a BYE of its own anyway.
     vi.spyOn(Dialog.prototype, 'receive').mockImplementation(function (this: Dialog, req, txn) {
@@ -46,44 +54,55 @@ describe('the invariant checker', () => {
   });
 
   it('catches a second INVITE transaction on a dialog', () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the original method, taken unbound before the spy replaces it and called with the dialog as `this` (`.call(this, ...)`)
     const start = Dialog.prototype.start;
     vi.spyOn(Dialog.prototype, 'start').mockImplementation(function (this: Dialog, msg, owner) {
       const t = start.call(this, msg, owner);
       // Test double: a refresh re-INVITE is sent twice at once.
-      if (msg.method === 'INVITE' && msg.purpose === 'refresh') start.call(this, this.request(msg.method, msg.purpose), owner);
+      if (msg.method === 'INVITE' && msg.purpose === 'refresh')
+        start.call(this, this.request(msg.method, msg.purpose), owner);
       return t;
     });
-    expect(() => run(load('quickstart', ['calls=5', 'workload.holding={"distribution":"fixed","value":1000}']))).toThrow(/a second INVITE transaction started/);
+    expect(() =>
+      run(load('quickstart', ['calls=5', 'workload.holding={"distribution":"fixed","value":1000}'])),
+    ).toThrow(/a second INVITE transaction started/);
   });
 });
 
 describe('the RFC 4028 checks on the wire (src/elements/timer-checks.ts)', () => {
-  it('§9: a 2xx whose Session-Expires is below the request\'s Min-SE stops the run', () => {
+  it("§9: a 2xx whose Session-Expires is below the request's Min-SE stops the run", () => {
     // Test double: every timer-carrying answer says 90, whatever the request's Min-SE (CUCM sends 1800).
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the original method, taken unbound before the spy replaces it and called with the dialog as `this` (`.call(this, ...)`)
     const answer = Dialog.prototype.answerWithTimer;
     vi.spyOn(Dialog.prototype, 'answerWithTimer').mockImplementation(function (this: Dialog, req, txn) {
       const ok = answer.call(this, req, txn);
       if (ok !== null && ok.sessionExpires > 0) ok.sessionExpires = 90;
       return ok;
     });
-    expect(() => run(load('quickstart', ['calls=5']))).toThrow(/RFC 4028 §9: .* answered INVITE with Session-Expires 90, below the request's Min-SE 1800$/);
+    expect(() => run(load('quickstart', ['calls=5']))).toThrow(
+      /RFC 4028 §9: .* answered INVITE with Session-Expires 90, below the request's Min-SE 1800$/,
+    );
   });
 
   it('§7.4: a mid-dialog request naming the wrong refresher stops the run', () => {
     // Test double: every mid-dialog request claims its sender refreshes.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the original method, taken unbound before the spy replaces it and called with the dialog as `this` (`.call(this, ...)`)
     const add = Dialog.prototype.addTimerHeaders;
     vi.spyOn(Dialog.prototype, 'addTimerHeaders').mockImplementation(function (this: Dialog, m) {
       add.call(this, m);
       if (m.sessionExpires > 0) m.refresher = 'uac';
     });
     // The callee refreshes (it names itself as UAS), so the caller's hold re-INVITE comes from the non-refresher.
-    expect(() => run(load('quickstart', ['calls=40', 'endpoints.cucm.timer.preferredRefresher="uas"']))).toThrow(/RFC 4028 §7\.4: caller sent INVITE with refresher=uac; .* is the refresher, so it must say uas$/);
+    expect(() => run(load('quickstart', ['calls=40', 'endpoints.cucm.timer.preferredRefresher="uas"']))).toThrow(
+      /RFC 4028 §7\.4: caller sent INVITE with refresher=uac; .* is the refresher, so it must say uas$/,
+    );
   });
 
   it('§10: a session refresh from the side that is not the refresher stops the run (the check alone)', () => {
     const checks = new LegTimerChecks(new Invariants(true), 7, { minSe: true, refresher: true });
     // Ports are only compared and named by the checks.
-    const caller = { name: 'caller' } as SipPort, cube = { name: 'cube-in' } as SipPort;
+    const caller = { name: 'caller' } as SipPort,
+      cube = { name: 'cube-in' } as SipPort;
     const invite = newRequest('INVITE', 'setup', 'c1', 'a', '', 1, 1);
     invite.sessionExpires = 1800;
     invite.minSe = 1800;
@@ -95,7 +114,9 @@ describe('the RFC 4028 checks on the wire (src/elements/timer-checks.ts)', () =>
     const refresh = newRequest('INVITE', 'refresh', 'c1', 'a', 'b', 2, 2);
     refresh.sessionExpires = 1800;
     refresh.refresher = 'uas';
-    expect(() => checks.onCarry(900, caller, refresh)).toThrow('invariant violated: call 7 at 900.000000 s: RFC 4028 §10: caller sent a session refresh (INVITE) but cube-in is the refresher of c1');
+    expect(() => checks.onCarry(900, caller, refresh)).toThrow(
+      'invariant violated: call 7 at 900.000000 s: RFC 4028 §10: caller sent a session refresh (INVITE) but cube-in is the refresher of c1',
+    );
     // From the refresher itself, with refresher=uac, it passes.
     const own = newRequest('INVITE', 'refresh', 'c1', 'b', 'a', 1, 3);
     own.sessionExpires = 1800;

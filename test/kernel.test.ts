@@ -32,7 +32,9 @@ describe('event queue order', () => {
     for (let i = 0; i < 1000; i++) q.push(i % 7, 0, log, i);
     const out: Array<[number, number]> = [];
     while (q.pop()) out.push([q.poppedTime, q.poppedKind]);
-    const expected = [...Array(1000).keys()].map((i) => [i % 7, i] as [number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const expected = [...Array(1000).keys()]
+      .map((i) => [i % 7, i] as [number, number])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     expect(out).toEqual(expected);
   });
 
@@ -83,14 +85,41 @@ describe('event queue lanes', () => {
     | { op: 'clock'; shift: number };
   const fixed = [0.02, 0.2, 0.5, 32, 0.5 + 0.25, 1, 90, 148, 2, 4, 0];
   const opArb: fc.Arbitrary<Op> = fc.oneof(
-    { weight: 5, arbitrary: fc.record({ op: fc.constant('after' as const), delay: fc.constantFrom(...fixed), priority: fc.integer({ min: 0, max: 2 }) }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('after' as const), delay: fc.double({ min: 0, max: 50, noNaN: true }), priority: fc.integer({ min: 0, max: 2 }) }) },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('at' as const), ahead: fc.constantFrom(0, 0.5, 3, 32), priority: fc.integer({ min: 0, max: 2 }) }) },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        op: fc.constant('after' as const),
+        delay: fc.constantFrom(...fixed),
+        priority: fc.integer({ min: 0, max: 2 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        op: fc.constant('after' as const),
+        delay: fc.double({ min: 0, max: 50, noNaN: true }),
+        priority: fc.integer({ min: 0, max: 2 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        op: fc.constant('at' as const),
+        ahead: fc.constantFrom(0, 0.5, 3, 32),
+        priority: fc.integer({ min: 0, max: 2 }),
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('cancel' as const), pick: fc.nat() }) },
     { weight: 4, arbitrary: fc.constant({ op: 'pop' as const }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('popUntil' as const), ahead: fc.constantFrom(0, 0.02, 0.3, 1, 40) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ op: fc.constant('popUntil' as const), ahead: fc.constantFrom(0, 0.02, 0.3, 1, 40) }),
+    },
     // A caller whose `now` moves on by itself, or even back: a lane must then leave it to the heap.
-    { weight: 1, arbitrary: fc.record({ op: fc.constant('clock' as const), shift: fc.constantFrom(-1, -0.5, 0.25, 3) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ op: fc.constant('clock' as const), shift: fc.constantFrom(-1, -0.5, 0.25, 3) }),
+    },
   );
 
   it('pops in (time, priority, sequence) order, as a sorted reference does, with lanes, heap and cancels mixed', () => {
@@ -106,8 +135,12 @@ describe('event queue lanes', () => {
         const want: number[] = [];
         const popBoth = (limit = Infinity) => {
           const ok = q.popUntil(limit);
-          const live = ref.filter((e) => e.live && e.time <= limit).sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
-          const next = ref.filter((e) => e.live).sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq)[0];
+          const live = ref
+            .filter((e) => e.live && e.time <= limit)
+            .sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq);
+          const next = ref
+            .filter((e) => e.live)
+            .sort((a, b) => a.time - b.time || a.priority - b.priority || a.seq - b.seq)[0];
           expect(ok).toBe(live.length > 0 && next === live[0]);
           if (!ok) return;
           live[0]!.live = false;
@@ -128,7 +161,8 @@ describe('event queue lanes', () => {
           } else {
             const id = seq++;
             const time = o.op === 'after' ? now + o.delay : now + o.ahead;
-            const h = o.op === 'after' ? q.pushAfter(now, o.delay, o.priority, log, id) : q.push(time, o.priority, log, id);
+            const h =
+              o.op === 'after' ? q.pushAfter(now, o.delay, o.priority, log, id) : q.push(time, o.priority, log, id);
             const entry = { time, priority: o.priority, seq: id, id, live: true };
             ref.push(entry);
             handles.push({ h, entry });
@@ -166,7 +200,7 @@ describe('event queue lanes', () => {
     expect(popped).toEqual(expected);
   });
 
-  it('leaves to the heap an event whose caller\'s clock went back, so the lane stays sorted', () => {
+  it("leaves to the heap an event whose caller's clock went back, so the lane stays sorted", () => {
     const q = new EventQueue();
     const log = new Log();
     q.pushAfter(10, 0.5, 1, log, 1);
@@ -232,7 +266,12 @@ describe('simulator', () => {
   it('stops on a condition', () => {
     const sim = new Simulator();
     let n = 0;
-    const t: EventTarget = { onEvent: () => { n++; sim.after(1, t, 0); } };
+    const t: EventTarget = {
+      onEvent: () => {
+        n++;
+        sim.after(1, t, 0);
+      },
+    };
     sim.after(0, t, 0);
     expect(sim.run({ stopWhen: () => n === 5 })).toBe('condition');
     expect(n).toBe(5);
@@ -264,7 +303,8 @@ describe('random streams', () => {
 
   it('has the right means for exponential and lognormal', () => {
     const r = new RandomStream(3, 'holding');
-    let e = 0, l = 0;
+    let e = 0,
+      l = 0;
     const n = 200000;
     for (let i = 0; i < n; i++) {
       e += r.exponential(300);

@@ -7,8 +7,9 @@ import { compare, firstDivergence, parseSide, loadSide } from '../src/experiment
 import { experimentJsonSchemaText } from '../src/experiment/json-schema.ts';
 import { combine, runReplicationSync } from '../src/experiment/run.ts';
 import { estimate, flatten } from '../src/experiment/statistics.ts';
+import type { ReplicatedSummary } from '../src/results/summary.ts';
 import { defaultWorkers, grid, parseParam, runSweep, shardOf, SMALL_SWEEP_CALLS } from '../src/experiment/sweep.ts';
-import { load } from './helpers.ts';
+import { load, readJson, type RunManifest } from './helpers.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'cubesim-lab-'));
 const NO_FEATURES = ['video', 'hold', 'fax', 'transfer'].map((f) => `workload.features.${f}.probability=0`);
@@ -33,7 +34,7 @@ describe('confidence intervals', () => {
     const rs = [0, 1, 2].map((r) => runReplicationSync(loaded, r));
     expect(rs.map((r) => r.seed)).toEqual([1, '1/r1', '1/r2']);
     expect(new Set(rs.map((r) => r.fingerprint)).size).toBe(3);
-    const s = combine(rs) as any;
+    const s = combine(rs) as ReplicatedSummary;
     expect(s.replications).toBe(3);
     const completed = rs.map((r) => r.summary.calls.completed);
     expect(s.calls.completed.mean).toBeCloseTo(estimate(completed).mean, 6);
@@ -54,9 +55,25 @@ describe('warm-up', () => {
 describe('sweeps', () => {
   it('parse values and build the grid, first parameter slowest', () => {
     expect(parseParam('a.b=1,2,3')).toEqual({ path: 'a.b', values: [1, 2, 3] });
-    expect(parseParam('w.callers=[{"profile":"a"}],[{"profile":"b","weight":2}]').values).toEqual([[{ profile: 'a' }], [{ profile: 'b', weight: 2 }]]);
-    expect(grid([{ path: 'x', values: [1, 2] }, { path: 'y', values: ['p', 'q'] }])).toEqual([{ x: 1, y: 'p' }, { x: 1, y: 'q' }, { x: 2, y: 'p' }, { x: 2, y: 'q' }]);
-    expect(shardOf(['a', 'b', 'c', 'd', 'e'], { index: 2, count: 2 })).toEqual([{ point: 1, value: 'b' }, { point: 3, value: 'd' }]);
+    expect(parseParam('w.callers=[{"profile":"a"}],[{"profile":"b","weight":2}]').values).toEqual([
+      [{ profile: 'a' }],
+      [{ profile: 'b', weight: 2 }],
+    ]);
+    expect(
+      grid([
+        { path: 'x', values: [1, 2] },
+        { path: 'y', values: ['p', 'q'] },
+      ]),
+    ).toEqual([
+      { x: 1, y: 'p' },
+      { x: 1, y: 'q' },
+      { x: 2, y: 'p' },
+      { x: 2, y: 'q' },
+    ]);
+    expect(shardOf(['a', 'b', 'c', 'd', 'e'], { index: 2, count: 2 })).toEqual([
+      { point: 1, value: 'b' },
+      { point: 3, value: 'd' },
+    ]);
   });
 
   it('run a small sweep in one thread by default, a large one on a worker per core (at most one per point)', async () => {
@@ -65,26 +82,41 @@ describe('sweeps', () => {
     expect(defaultWorkers(SMALL_SWEEP_CALLS, 50, 8)).toBe(8);
     expect(defaultWorkers(1_000_000, 3, 8)).toBe(3);
     expect(defaultWorkers(1_000_000, 4, 1)).toBe(1);
-    const small = await runSweep('experiments/quickstart.json', { params: [parseParam('calls=20,30')], out: join(tmp(), 's') });
+    const small = await runSweep('experiments/quickstart.json', {
+      params: [parseParam('calls=20,30')],
+      out: join(tmp(), 's'),
+    });
     expect(small.workers).toBe(1);
   });
 
   it('give the same sweep.csv with 1 and 2 workers', async () => {
-    const opts = { params: [parseParam('workload.arrivals.rate=0.2,0.5'), parseParam('endpoints.cucm.timer.sessionExpires=1800,3600')], set: ['calls=150', 'replications=2'] };
+    const opts = {
+      params: [
+        parseParam('workload.arrivals.rate=0.2,0.5'),
+        parseParam('endpoints.cucm.timer.sessionExpires=1800,3600'),
+      ],
+      set: ['calls=150', 'replications=2'],
+    };
     const one = await runSweep('experiments/quickstart.json', { ...opts, workers: 1, out: join(tmp(), 's') });
     const two = await runSweep('experiments/quickstart.json', { ...opts, workers: 2, out: join(tmp(), 's') });
     const csv = readFileSync(join(one.dir!, 'sweep.csv'), 'utf8');
     expect(readFileSync(join(two.dir!, 'sweep.csv'), 'utf8')).toBe(csv);
     const lines = csv.trim().split('\n');
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(/^point,workload\.arrivals\.rate,endpoints\.cucm\.timer\.sessionExpires,.*calls\.completed,calls\.completed\.ci95/);
+    expect(lines[0]).toMatch(
+      /^point,workload\.arrivals\.rate,endpoints\.cucm\.timer\.sessionExpires,.*calls\.completed,calls\.completed\.ci95/,
+    );
   });
 });
 
 describe('compare', () => {
   it('reports no changed call for two identical configurations', () => {
-    const a = loadSide('experiments/quickstart.json', parseSide('A', ['experiments/configs/passthru.ios']), { set: ['calls=300'] });
-    const b = loadSide('experiments/quickstart.json', parseSide('B', ['experiments/configs/passthru.ios']), { set: ['calls=300'] });
+    const a = loadSide('experiments/quickstart.json', parseSide('A', ['experiments/configs/passthru.ios']), {
+      set: ['calls=300'],
+    });
+    const b = loadSide('experiments/quickstart.json', parseSide('B', ['experiments/configs/passthru.ios']), {
+      set: ['calls=300'],
+    });
     const c = compare(a, b);
     expect(c.changed).toEqual([]);
     expect(c.fingerprints.a).toEqual(c.fingerprints.b);
@@ -97,10 +129,20 @@ describe('compare', () => {
     // Calls with an odd index are long: they, and only they, change fate.
     const set = [...NO_FEATURES, 'calls=40', 'workload.holding={"distribution":"fixed","value":600}'];
     const a = loadSide('experiments/quickstart.json', parseSide('A', []), { set });
-    const b = loadSide('experiments/quickstart.json', parseSide('B', ['platform=isr-12.4-11T', 'experiments/configs/pre-xz.ios']), { set });
+    const b = loadSide(
+      'experiments/quickstart.json',
+      parseSide('B', ['platform=isr-12.4-11T', 'experiments/configs/pre-xz.ios']),
+      { set },
+    );
     expect(compare(a, b).changed).toEqual([]);
-    const longA = loadSide('experiments/quickstart.json', parseSide('A', []), { set: [...set, 'workload.holding={"distribution":"fixed","value":2000}'] });
-    const longB = loadSide('experiments/quickstart.json', parseSide('B', ['platform=isr-12.4-11T', 'experiments/configs/pre-xz.ios']), { set: [...set, 'workload.holding={"distribution":"fixed","value":2000}'] });
+    const longA = loadSide('experiments/quickstart.json', parseSide('A', []), {
+      set: [...set, 'workload.holding={"distribution":"fixed","value":2000}'],
+    });
+    const longB = loadSide(
+      'experiments/quickstart.json',
+      parseSide('B', ['platform=isr-12.4-11T', 'experiments/configs/pre-xz.ios']),
+      { set: [...set, 'workload.holding={"distribution":"fixed","value":2000}'] },
+    );
     const c = compare(longA, longB);
     expect(c.changed.map((x) => x.call)).toEqual([...Array(40).keys()]);
     for (const x of c.changed) {
@@ -127,7 +169,9 @@ describe('fingerprint', () => {
   it('is in the manifest and changes when behaviour changes', () => {
     const base = runReplicationSync(load('quickstart', ['calls=100']), 0).fingerprint;
     expect(runReplicationSync(load('quickstart', ['calls=100']), 0).fingerprint).toBe(base);
-    expect(runReplicationSync(load('quickstart', ['calls=100', 'network.inbound.latency=0.021']), 0).fingerprint).not.toBe(base);
+    expect(
+      runReplicationSync(load('quickstart', ['calls=100', 'network.inbound.latency=0.021']), 0).fingerprint,
+    ).not.toBe(base);
   });
   void flatten;
   void writeFileSync;
@@ -139,7 +183,7 @@ describe('manifest.json', () => {
     const { loadFromManifest } = await import('../src/experiment/load.ts');
     const dir = join(tmp(), 'r');
     const res = await runExperiment(load('teach-f3-glare-hangup', ['calls=150']), { out: dir });
-    const manifest = JSON.parse(readFileSync(join(res.dir, 'manifest.json'), 'utf8'));
+    const manifest = readJson<RunManifest>(join(res.dir, 'manifest.json'));
     expect(runReplicationSync(loadFromManifest(res.dir), 0).fingerprint).toBe(manifest.fingerprint);
   });
 });
@@ -147,15 +191,32 @@ describe('manifest.json', () => {
 describe('sharded sweeps', () => {
   it('merged shards give the same results as one run', async () => {
     const { mergeSweeps } = await import('../src/experiment/sweep.ts');
-    const params = [parseParam('workload.arrivals.rate=0.2,0.5,1'), parseParam('endpoints.cucm.timer.sessionExpires=1800,3600')];
+    const params = [
+      parseParam('workload.arrivals.rate=0.2,0.5,1'),
+      parseParam('endpoints.cucm.timer.sessionExpires=1800,3600'),
+    ];
     const set = ['calls=80'];
     const whole = await runSweep('experiments/quickstart.json', { params, set, workers: 1, out: join(tmp(), 'w') });
     const base = tmp();
     const shards: string[] = [];
-    for (const index of [1, 2, 3]) shards.push((await runSweep('experiments/quickstart.json', { params, set, workers: 1, shard: { index, count: 3 }, out: join(base, `s${index}`) })).dir!);
+    for (const index of [1, 2, 3])
+      shards.push(
+        (
+          await runSweep('experiments/quickstart.json', {
+            params,
+            set,
+            workers: 1,
+            shard: { index, count: 3 },
+            out: join(base, `s${index}`),
+          })
+        ).dir!,
+      );
     const merged = mergeSweeps([shards[2]!, shards[0]!, shards[1]!], join(tmp(), 'm'), false);
     expect(merged.rows).toBe(6);
-    for (const f of ['sweep.csv', 'sweep.json']) expect(readFileSync(join(merged.dir, f), 'utf8')).toBe(readFileSync(join(whole.dir!, f), 'utf8'));
-    expect(() => mergeSweeps([shards[0]!, shards[1]!], join(tmp(), 'm'), false)).toThrow(/points 2, 5 are in none of the folders/);
+    for (const f of ['sweep.csv', 'sweep.json'])
+      expect(readFileSync(join(merged.dir, f), 'utf8')).toBe(readFileSync(join(whole.dir!, f), 'utf8'));
+    expect(() => mergeSweeps([shards[0]!, shards[1]!], join(tmp(), 'm'), false)).toThrow(
+      /points 2, 5 are in none of the folders/,
+    );
   });
 });

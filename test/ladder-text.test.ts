@@ -14,12 +14,18 @@ function tracedCall(name: string, set: string[]): Call {
 }
 
 // The calls are built once: each run is a few milliseconds of model time per call.
-const quick = tracedCall('quickstart', ['calls=1', 'workload.holding={"distribution":"fixed","value":1000}', ...FEATURES_OFF]);
+const quick = tracedCall('quickstart', [
+  'calls=1',
+  'workload.holding={"distribution":"fixed","value":1000}',
+  ...FEATURES_OFF,
+]);
 const lossy = tracedCall('quickstart', ['calls=3', 'network.inbound.loss=0.3']);
 const preXz = tracedCall('pre-xz', ['calls=5', 'workload.holding={"distribution":"fixed","value":2000}']);
 const h323 = tracedCall('quickstart', ['calls=3', 'workload.h323Share=1']);
 
 const LANE_NAMES = ['caller', 'CUBE in', 'CUBE out', 'callee'] as const;
+// The escape character is what these tests look for.
+/* eslint-disable no-control-regex */
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** The rendered text as lines (the trailing newline dropped). */
@@ -35,7 +41,15 @@ function laneColumns(lines: string[]): number[] {
   return cols;
 }
 
-interface Arrow { line: number; time: number; from: string; to: string; label: string; lost: boolean; notes: string }
+interface Arrow {
+  line: number;
+  time: number;
+  from: string;
+  to: string;
+  label: string;
+  lost: boolean;
+  notes: string;
+}
 
 /** Every arrow drawn across a leg, read back from the text alone. */
 function arrows(text: string): Arrow[] {
@@ -44,17 +58,24 @@ function arrows(text: string): Arrow[] {
   const out: Arrow[] = [];
   lines.forEach((line, n) => {
     if (n < 3) return;
-    for (const [a, b] of [[0, 1], [2, 3]] as const) {
-      const seg = line.slice(lanes[a]! + 1, lanes[b]!);
+    for (const [a, b] of [
+      [0, 1],
+      [2, 3],
+    ] as const) {
+      const seg = line.slice(lanes[a]! + 1, lanes[b]);
       if (!seg.includes('-')) continue;
       const right = seg.endsWith('>') || seg.endsWith('x');
       const left = seg.startsWith('<') || seg.startsWith('x');
       if (right === left) continue;
       const label = seg.replace(/^[<x]?-*\s*/, '').replace(/\s*-*[>x]?$/, '');
       out.push({
-        line: n, time: Number(line.slice(0, lanes[0]).trim().split(/\s+/)[0]),
-        from: LANE_NAMES[right ? a : b], to: LANE_NAMES[right ? b : a], label,
-        lost: right ? seg.endsWith('x') : seg.startsWith('x'), notes: line.slice(lanes[3]! + 1).trim(),
+        line: n,
+        time: Number(line.slice(0, lanes[0]).trim().split(/\s+/)[0]),
+        from: LANE_NAMES[right ? a : b],
+        to: LANE_NAMES[right ? b : a],
+        label,
+        lost: right ? seg.endsWith('x') : seg.startsWith('x'),
+        notes: line.slice(lanes[3]! + 1).trim(),
       });
     }
   });
@@ -64,7 +85,9 @@ function arrows(text: string): Arrow[] {
 describe('the header', () => {
   it('names the four lanes left to right, and draws them under the names', () => {
     const lines = linesOf(renderLadder(quick));
-    expect(lines[0]).toMatch(/^call 0: cucm -> CUBE -> cucm, arrived 1\.377 s, holding 1000\.0 s, Call-ID call-0 \/ call-0-out$/);
+    expect(lines[0]).toMatch(
+      /^call 0: cucm -> CUBE -> cucm, arrived 1\.377 s, holding 1000\.0 s, Call-ID call-0 \/ call-0-out$/,
+    );
     const names = lines[1]!;
     const at = LANE_NAMES.map((n) => names.indexOf(n));
     expect(at.every((i) => i >= 0)).toBe(true);
@@ -135,7 +158,14 @@ describe('quickstart call 0 (features off, holding 1000 s)', () => {
     expect(setup).toHaveLength(2);
     for (const a of setup) expect(a.notes).toBe('SE=1800 Min-SE=1800');
     expect(drawn.find((a) => a.label === 'INVITE (refresh)')!.notes).toBe('SE=1800;uac Min-SE=1800');
-    expect(drawn.filter((a) => a.label === '200 OK').map((a) => a.notes)).toEqual(['SE=1800;uac', 'SE=1800;uac', 'SE=1800;uac', 'SE=1800;uac', '', '']);
+    expect(drawn.filter((a) => a.label === '200 OK').map((a) => a.notes)).toEqual([
+      'SE=1800;uac',
+      'SE=1800;uac',
+      'SE=1800;uac',
+      'SE=1800;uac',
+      '',
+      '',
+    ]);
     expect(drawn.find((a) => a.label === 'ACK')!.notes).toBe('');
   });
 
@@ -165,7 +195,9 @@ describe('quickstart call 0 (features off, holding 1000 s)', () => {
   });
 
   it('ends with the outcome, after the BYE that carries it out', () => {
-    expect(lines.at(-1)!.trim()).toBe(`== completed: normal-clearing (BYE by callee) at ${quick.endedAt.toFixed(3)} s ==`);
+    expect(lines.at(-1)!.trim()).toBe(
+      `== completed: normal-clearing (BYE by callee) at ${quick.endedAt.toFixed(3)} s ==`,
+    );
     expect(lines.at(-1)!.trim()).toBe('== completed: normal-clearing (BYE by callee) at 1004.419 s ==');
     expect(lines.filter((l) => l.includes('=='))).toHaveLength(1);
   });
@@ -185,7 +217,11 @@ describe('quickstart call 0 (features off, holding 1000 s)', () => {
 
   it('is the same text every time, and for a fresh run of the same call', () => {
     expect(renderLadder(quick)).toBe(text);
-    const again = tracedCall('quickstart', ['calls=1', 'workload.holding={"distribution":"fixed","value":1000}', ...FEATURES_OFF]);
+    const again = tracedCall('quickstart', [
+      'calls=1',
+      'workload.holding={"distribution":"fixed","value":1000}',
+      ...FEATURES_OFF,
+    ]);
     expect(renderLadder(again)).toBe(text);
   });
 });
@@ -197,7 +233,9 @@ describe('a call dropped before 12.4(15)XZ', () => {
     const lanes = laneColumns(lines);
     const expired = lines.find((l) => l.includes('* expired: hanging up'))!;
     expect(expired.indexOf('*')).toBe(lanes[3]);
-    expect(lines.at(-1)!.trim()).toBe(`== dropped: session-expired (outbound leg, BYE by callee) at ${preXz.endedAt.toFixed(3)} s ==`);
+    expect(lines.at(-1)!.trim()).toBe(
+      `== dropped: session-expired (outbound leg, BYE by callee) at ${preXz.endedAt.toFixed(3)} s ==`,
+    );
     // the caller's refresh is answered on the inbound leg and never reaches the callee
     const refreshes = arrows(text).filter((a) => a.label === 'INVITE (refresh)');
     expect(refreshes.map((a) => `${a.from} -> ${a.to}`)).toEqual(['caller -> CUBE in']);
@@ -234,7 +272,9 @@ describe('widths and colours', () => {
   });
 
   it('colours requests, 2xx, error responses and timer markers differently', () => {
-    const text = renderLadder(tracedCall('no-midcall', ['calls=1', 'workload.features.video.probability=1']), { color: true });
+    const text = renderLadder(tracedCall('no-midcall', ['calls=1', 'workload.features.video.probability=1']), {
+      color: true,
+    });
     const inkOf = (pattern: RegExp): string => {
       const line = text.split('\n').find((l) => pattern.test(l.replace(ANSI, '')))!;
       return /\x1b\[([0-9;]+)m[-<x ]*(?:INVITE|[0-9]{3} |\*)/.exec(line)![1]!;
@@ -269,16 +309,32 @@ describe('a lossy inbound leg (30 % loss)', () => {
 });
 
 describe('traceToJson', () => {
-  it.each([['quickstart', quick], ['lossy', lossy], ['pre-xz', preXz], ['h323', h323]] as const)('%s round-trips through JSON with every entry', (_name, call) => {
+  it.each([
+    ['quickstart', quick],
+    ['lossy', lossy],
+    ['pre-xz', preXz],
+    ['h323', h323],
+  ] as const)('%s round-trips through JSON with every entry', (_name, call) => {
     const json = traceToJson(call);
     const back = JSON.parse(JSON.stringify(json)) as { call: Record<string, unknown>; entries: unknown[] };
     expect(back).toEqual(json);
     expect(back.entries).toHaveLength(call.trace!.length);
     expect(back.entries).toEqual(call.trace);
     expect(back.call).toMatchObject({
-      index: call.index, callId: call.callId, arrivalAt: call.arrivalAt, answeredAt: call.answeredAt, endedAt: call.endedAt,
-      holding: call.holding, callerProfile: call.callerProfile, calleeProfile: call.calleeProfile, h323: call.h323,
-      outcome: call.outcome, cause: call.cause, leg: call.leg, side: call.side, status: call.status,
+      index: call.index,
+      callId: call.callId,
+      arrivalAt: call.arrivalAt,
+      answeredAt: call.answeredAt,
+      endedAt: call.endedAt,
+      holding: call.holding,
+      callerProfile: call.callerProfile,
+      calleeProfile: call.calleeProfile,
+      h323: call.h323,
+      outcome: call.outcome,
+      cause: call.cause,
+      leg: call.leg,
+      side: call.side,
+      status: call.status,
     });
     expect(back.call.features).toEqual(call.features);
   });

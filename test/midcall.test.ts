@@ -23,12 +23,16 @@ const EXPECTED: Record<(typeof MODES)[number]['experiment'], Record<Feature, str
 };
 
 function only(feature: Feature): string[] {
-  return (['video', 'hold', 'fax', 'transfer'] as const).map((f) => `workload.features.${f}.probability=${f === feature ? 1 : 0}`);
+  return (['video', 'hold', 'fax', 'transfer'] as const).map(
+    (f) => `workload.features.${f}.probability=${f === feature ? 1 : 0}`,
+  );
 }
 
 describe.each(MODES)('$mode', ({ experiment }) => {
   it.each(['video', 'hold', 'fax', 'transfer'] as const)('%s', (feature) => {
-    const r = run(load(experiment, [...only(feature), 'calls=30', 'workload.holding={"distribution":"fixed","value":600}']));
+    const r = run(
+      load(experiment, [...only(feature), 'calls=30', 'workload.holding={"distribution":"fixed","value":600}']),
+    );
     const results = r.calls.flatMap((c) => c.features);
     expect(results).toHaveLength(30);
     const want = EXPECTED[experiment][feature];
@@ -42,7 +46,14 @@ describe.each(MODES)('$mode', ({ experiment }) => {
   });
 
   it('refresh', () => {
-    const r = run(load(experiment, [...only('video'), 'workload.features.video.probability=0', 'calls=30', 'workload.holding={"distribution":"fixed","value":2000}']));
+    const r = run(
+      load(experiment, [
+        ...only('video'),
+        'workload.features.video.probability=0',
+        'calls=30',
+        'workload.holding={"distribution":"fixed","value":2000}',
+      ]),
+    );
     const s = r.summary;
     // CUCM on both sides: the caller refreshes at 900 and 1800 s, unless the call is gone by then
     expect(s.refreshes.sent).toBe(30 * (experiment === 'pre-xz' ? 1 : 2));
@@ -101,16 +112,19 @@ describe('the shipped experiments (issue 2)', () => {
 });
 
 describe('a call with an H.323 leg is not affected by midcall-signaling (C1, C3)', () => {
-  it.each(['quickstart', 'no-midcall'])('%s: every feature succeeds, interworked by the border element', (experiment) => {
-    const r = run(load(experiment, ['calls=300', 'workload.h323Share=1']));
-    const s = r.summary;
-    for (const f of ['video', 'hold', 'fax', 'transfer'] as const) {
-      expect(s.features[f].attempted).toBeGreaterThan(0);
-      expect(s.features[f].failed).toBe(0);
-    }
-    expect(s.reinvites.received).toBe(0); // nothing crosses between two SIP legs
-    expect(s.calls.completed).toBe(300);
-  });
+  it.each(['quickstart', 'no-midcall'])(
+    '%s: every feature succeeds, interworked by the border element',
+    (experiment) => {
+      const r = run(load(experiment, ['calls=300', 'workload.h323Share=1']));
+      const s = r.summary;
+      for (const f of ['video', 'hold', 'fax', 'transfer'] as const) {
+        expect(s.features[f].attempted).toBeGreaterThan(0);
+        expect(s.features[f].failed).toBe(0);
+      }
+      expect(s.reinvites.received).toBe(0); // nothing crosses between two SIP legs
+      expect(s.calls.completed).toBe(300);
+    },
+  );
 
   it('is refused without allow-connections h323 to sip', () => {
     const s = run(load('pre-xz', ['calls=20', 'workload.h323Share=1'])).summary;
@@ -118,9 +132,18 @@ describe('a call with an H.323 leg is not affected by midcall-signaling (C1, C3)
   });
 
   it('the border element refreshes the SIP leg itself when the callee makes it the refresher (C8)', () => {
-    const r = run(load('no-midcall', ['calls=20', 'workload.h323Share=1', 'workload.holding={"distribution":"fixed","value":2000}', ...['video', 'hold', 'fax', 'transfer'].map((f) => `workload.features.${f}.probability=0`)]));
+    const r = run(
+      load('no-midcall', [
+        'calls=20',
+        'workload.h323Share=1',
+        'workload.holding={"distribution":"fixed","value":2000}',
+        ...['video', 'hold', 'fax', 'transfer'].map((f) => `workload.features.${f}.probability=0`),
+      ]),
+    );
     expect(r.summary.refreshes.sent).toBe(40);
     expect(r.summary.calls.completed).toBe(20);
-    expect(r.calls.every((c) => c.outbound.refresher === 'border-element' && c.inbound.sessionExpires === 0)).toBe(true);
+    expect(r.calls.every((c) => c.outbound.refresher === 'border-element' && c.inbound.sessionExpires === 0)).toBe(
+      true,
+    );
   });
 });

@@ -4,12 +4,21 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEntry } from '../src/elements/call.ts';
 import { glareBackoffWindow } from '../src/sip/dialog.ts';
-import { effectiveMinSe, expiryDelay, intervalWhenAnswerSilent, isLocalRefresher, negotiateAsUas, retryAfter422, tokenForOwnRefresh } from '../src/sip/session-timer.ts';
+import {
+  effectiveMinSe,
+  expiryDelay,
+  intervalWhenAnswerSilent,
+  isLocalRefresher,
+  negotiateAsUas,
+  retryAfter422,
+  tokenForOwnRefresh,
+} from '../src/sip/session-timer.ts';
 import { RFC3261_TIMERS } from '../src/sip/transaction.ts';
 import { load, run } from './helpers.ts';
 
 type Message = Extract<TraceEntry, { kind: 'message' }>;
-const messages = (trace: readonly TraceEntry[] | null): Message[] => (trace ?? []).filter((e): e is Message => e.kind === 'message');
+const messages = (trace: readonly TraceEntry[] | null): Message[] =>
+  (trace ?? []).filter((e): e is Message => e.kind === 'message');
 const T1 = RFC3261_TIMERS.T1;
 
 describe('RFC 4028 rules', () => {
@@ -18,8 +27,13 @@ describe('RFC 4028 rules', () => {
     expect(expiryDelay(1800, 'rfc')).toBe(1768);
   });
 
-  it('§9: a 422 carries the UAS\'s own Min-SE, not the request\'s', () => {
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 100, refresher: '', minSe: 95 }, { minSe: 1800, sessionExpires: 1800, preferredRefresher: 'uac' })).toEqual({ kind: 'reject', status: 422, minSe: 1800 });
+  it("§9: a 422 carries the UAS's own Min-SE, not the request's", () => {
+    expect(
+      negotiateAsUas(
+        { supportedTimer: true, sessionExpires: 100, refresher: '', minSe: 95 },
+        { minSe: 1800, sessionExpires: 1800, preferredRefresher: 'uac' },
+      ),
+    ).toEqual({ kind: 'reject', status: 422, minSe: 1800 });
   });
 
   it('§7.4: the retry after several 422s takes the largest Min-SE seen, not the latest', () => {
@@ -35,16 +49,30 @@ describe('RFC 4028 rules', () => {
   });
 
   it('§9: with no interval offered and none of its own, the UAS answers without a timer', () => {
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 0, refresher: '', minSe: 0 }, { minSe: 90, sessionExpires: 0, preferredRefresher: 'uas' })).toEqual({ kind: 'accept', sessionExpires: 0, refresher: '', requireTimer: false });
+    expect(
+      negotiateAsUas(
+        { supportedTimer: true, sessionExpires: 0, refresher: '', minSe: 0 },
+        { minSe: 90, sessionExpires: 0, preferredRefresher: 'uas' },
+      ),
+    ).toEqual({ kind: 'accept', sessionExpires: 0, refresher: '', requireTimer: false });
   });
 
   it('defect F11: a UAS that echoes no Session-Expires when the request named no refresher, and only then', () => {
     const policy = { minSe: 90, sessionExpires: 1800, preferredRefresher: 'uas' as const, omitWhenNoRefresher: true };
     const silent = { kind: 'accept', sessionExpires: 0, refresher: '', requireTimer: false };
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: '', minSe: 90 }, policy)).toEqual(silent);
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: 'uac', minSe: 90 }, policy)).toEqual({ kind: 'accept', sessionExpires: 1800, refresher: 'uac', requireTimer: true });
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: '', minSe: 90 }, policy)).toEqual(
+      silent,
+    );
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: 'uac', minSe: 90 }, policy)).toEqual(
+      { kind: 'accept', sessionExpires: 1800, refresher: 'uac', requireTimer: true },
+    );
     // No Session-Expires in the request: the UAS's own interval, not silence.
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 0, refresher: '', minSe: 0 }, policy)).toEqual({ kind: 'accept', sessionExpires: 1800, refresher: 'uas', requireTimer: true });
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 0, refresher: '', minSe: 0 }, policy)).toEqual({
+      kind: 'accept',
+      sessionExpires: 1800,
+      refresher: 'uas',
+      requireTimer: true,
+    });
   });
 
   it('§7.2: a UAC whose 2xx is silent about the timer runs it alone only when it is made to (U7), else has none', () => {
@@ -53,7 +81,10 @@ describe('RFC 4028 rules', () => {
   });
 
   it('§4: no refresher parameter means nobody is named, whatever the reading', () => {
-    for (const sent of [true, false]) for (const created of [true, false]) for (const reading of ['transaction', 'dialog'] as const) expect(isLocalRefresher('', sent, created, reading)).toBe(false);
+    for (const sent of [true, false])
+      for (const created of [true, false])
+        for (const reading of ['transaction', 'dialog'] as const)
+          expect(isLocalRefresher('', sent, created, reading)).toBe(false);
   });
 
   it('§7.4: a refresher keeps its role in its own refresh (uac as the sender; by dialog roles for the stacks that read it so)', () => {
@@ -65,12 +96,15 @@ describe('RFC 4028 rules', () => {
 
   it('§7.4: a re-INVITE sent by the non-refresher names the other side (refresher=uas), never itself', () => {
     // The CUCM callee names itself refresher (uas), so the caller's hold and video re-INVITEs come from the non-refresher.
-    const r = run(load('quickstart', ['calls=60', 'endpoints.cucm.timer.preferredRefresher="uas"']), [...Array(60).keys()]);
+    const r = run(load('quickstart', ['calls=60', 'endpoints.cucm.timer.preferredRefresher="uas"']), [
+      ...Array(60).keys(),
+    ]);
     let seen = 0;
     for (const c of r.calls) {
       expect(c.inbound.refresher, `call ${c.index}`).not.toBe('caller');
       for (const m of messages(c.trace)) {
-        if (m.from !== 'caller' || m.status !== 0 || m.method !== 'INVITE' || m.purpose === 'setup' || m.retransmission) continue;
+        if (m.from !== 'caller' || m.status !== 0 || m.method !== 'INVITE' || m.purpose === 'setup' || m.retransmission)
+          continue;
         expect(`${m.purpose} ${m.refresher}`, `call ${c.index} at ${m.t}`).toBe(`${m.purpose} uas`);
         seen++;
       }
@@ -90,7 +124,15 @@ describe('RFC 3261 timers and back-off', () => {
       const outcome = (c.trace ?? []).find((e) => e.kind === 'outcome')!;
       // The last 2xx first sent (not a retransmission) by the party that gave up, before the outcome.
       const party = c.side === 'callee' ? 'callee' : c.side === 'caller' ? 'caller' : 'cube-in';
-      const sent = messages(c.trace).filter((m) => m.from === party && m.status >= 200 && m.status < 300 && m.method === 'INVITE' && !m.retransmission && m.t <= outcome.t);
+      const sent = messages(c.trace).filter(
+        (m) =>
+          m.from === party &&
+          m.status >= 200 &&
+          m.status < 300 &&
+          m.method === 'INVITE' &&
+          !m.retransmission &&
+          m.t <= outcome.t,
+      );
       expect(sent.length, `call ${k}`).toBeGreaterThan(0);
       expect(outcome.t - sent[sent.length - 1]!.t, `call ${k}`).toBeCloseTo(64 * T1, 9);
     }
@@ -109,7 +151,9 @@ describe('RFC 3261 timers and back-off', () => {
     expect(glareBackoffWindow(true)).toEqual([2.1, 4.0]);
     expect(glareBackoffWindow(false)).toEqual([0, 2.0]);
     // In the model: teach-f3's glare with a callee that backs off instead of hanging up.
-    const r = run(load('teach-f3-glare-hangup', ['endpoints.pjsip.defects=["dialog-role-refresher-token"]']), [...Array(400).keys()]);
+    const r = run(load('teach-f3-glare-hangup', ['endpoints.pjsip.defects=["dialog-role-refresher-token"]']), [
+      ...Array(400).keys(),
+    ]);
     const waits = { caller: [] as number[], callee: [] as number[] };
     for (const c of r.calls) {
       const ms = messages(c.trace);
@@ -118,9 +162,19 @@ describe('RFC 3261 timers and back-off', () => {
           // The back-off starts when the 491 arrives, which is when the party's transaction ACKs it.
           const glare = ms.find((m) => m.from === party && m.method === 'ACK' && m.t >= sent491.t);
           if (glare === undefined) continue;
-          const again = ms.find((m) => m.from === party && m.t > glare.t && m.status === 0 && m.method === 'INVITE' && m.purpose === 'refresh' && !m.retransmission);
+          const again = ms.find(
+            (m) =>
+              m.from === party &&
+              m.t > glare.t &&
+              m.status === 0 &&
+              m.method === 'INVITE' &&
+              m.purpose === 'refresh' &&
+              !m.retransmission,
+          );
           // A refresh from the other side accepted meanwhile makes the retry moot: the party then waits a whole interval.
-          const superseded = again !== undefined && ms.some((m) => m.to === party && m.status === 0 && m.method === 'INVITE' && m.t > glare.t && m.t < again.t);
+          const superseded =
+            again !== undefined &&
+            ms.some((m) => m.to === party && m.status === 0 && m.method === 'INVITE' && m.t > glare.t && m.t < again.t);
           if (again !== undefined && !superseded) waits[party].push(again.t - glare.t);
         }
       }
@@ -128,7 +182,13 @@ describe('RFC 3261 timers and back-off', () => {
     // The callee did not send the outbound dialog's INVITE: it retries within 2 s, before the caller
     // (which owns the inbound dialog's Call-ID) would, so the caller's retry is never needed here.
     expect(waits.callee.length).toBeGreaterThan(10);
-    for (const w of waits.caller) expect(w).toBeGreaterThanOrEqual(2.1 - 1e-9), expect(w).toBeLessThanOrEqual(4.0 + 1e-9);
-    for (const w of waits.callee) expect(w).toBeGreaterThanOrEqual(0), expect(w).toBeLessThanOrEqual(2.0 + 1e-9);
+    for (const w of waits.caller) {
+      expect(w).toBeGreaterThanOrEqual(2.1 - 1e-9);
+      expect(w).toBeLessThanOrEqual(4.0 + 1e-9);
+    }
+    for (const w of waits.callee) {
+      expect(w).toBeGreaterThanOrEqual(0);
+      expect(w).toBeLessThanOrEqual(2.0 + 1e-9);
+    }
   });
 });

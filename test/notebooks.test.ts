@@ -18,20 +18,44 @@ describe('browser model assembly (src/browser/spec.ts)', () => {
   // An experiment file's fields, with the configuration given as text instead of a path.
   function asPageWould(file: string, set: string[] = []) {
     const loaded = loadExperiment(file, { set });
-    const { name: _name, config: _config, $schema: _schema, description: _d, lookAt: _l, promises: _p, ...fields } = loaded.experiment;
+    const {
+      name: _name,
+      config: _config,
+      $schema: _schema,
+      description: _d,
+      lookAt: _l,
+      promises: _p,
+      ...fields
+    } = loaded.experiment;
     // Named as the CLI names the file in errors, so that the two specs compare equal.
     const configName = relative(process.cwd(), loaded.configPath);
-    return { loaded, page: buildExperiment({ ...fields, configText: readFileSync(loaded.configPath, 'utf8'), configName, settingsName: file }) };
+    return {
+      loaded,
+      page: buildExperiment({
+        ...fields,
+        configText: readFileSync(loaded.configPath, 'utf8'),
+        configName,
+        settingsName: file,
+      }),
+    };
   }
 
   it('builds the same spec as the CLI: same calls, same messages, same fingerprint', () => {
-    for (const file of ['experiments/teach-f1-refresh-consumed.json', 'experiments/teach-f7-update-unanswered.json', 'experiments/teach-f1-cube-ignores-refresh.json']) {
+    for (const file of [
+      'experiments/teach-f1-refresh-consumed.json',
+      'experiments/teach-f7-update-unanswered.json',
+      'experiments/teach-f1-cube-ignores-refresh.json',
+    ]) {
       const { loaded, page } = asPageWould(file);
       expect(page.spec).toEqual(loaded.spec);
       const cli = runReplicationSync(loaded, 0);
       const browser = simulate(page);
       expect(browser.fingerprint).toBe(cli.fingerprint);
-      expect({ ...browser.summary, experiment: '', config: '' }).toEqual({ ...cli.summary, experiment: '', config: '' });
+      expect({ ...browser.summary, experiment: '', config: '' }).toEqual({
+        ...cli.summary,
+        experiment: '',
+        config: '',
+      });
     }
   });
 
@@ -47,12 +71,20 @@ describe('browser model assembly (src/browser/spec.ts)', () => {
     expect(cli).toContain('90-86400');
     const loaded = loadExperiment(file);
     const { name: _n, config: _c, $schema: _s, ...fields } = loaded.experiment;
-    expect(() => buildExperiment({ ...fields, endpoints: { cucm: { timer: { sessionExpires: 60 } } }, configText: loaded.configText })).toThrow(
-      cli.replace(/^[^:]+: /, 'settings: '),
-    );
-    expect(() => buildExperiment({ ...fields, platform: 'isr-12.4-11T', configText: readFileSync('experiments/configs/passthru.ios', 'utf8') })).toThrow(
-      /^configuration: line \d+: "midcall-signaling passthru" is not available in .*12\.4\(11\)T/,
-    );
+    expect(() =>
+      buildExperiment({
+        ...fields,
+        endpoints: { cucm: { timer: { sessionExpires: 60 } } },
+        configText: loaded.configText,
+      }),
+    ).toThrow(cli.replace(/^[^:]+: /, 'settings: '));
+    expect(() =>
+      buildExperiment({
+        ...fields,
+        platform: 'isr-12.4-11T',
+        configText: readFileSync('experiments/configs/passthru.ios', 'utf8'),
+      }),
+    ).toThrow(/^configuration: line \d+: "midcall-signaling passthru" is not available in .*12\.4\(11\)T/);
   });
 
   it('names a misspelt field and a wrong value as cubesim run does', () => {
@@ -69,19 +101,31 @@ describe('browser model assembly (src/browser/spec.ts)', () => {
     };
     const { workload, ...rest } = fields;
     const { holding, ...workloadRest } = workload;
-    const misspelt = { ...rest, workload: { ...workloadRest, holdng: holding }, configText: loaded.configText } as unknown as Parameters<typeof buildExperiment>[0];
-    const cliMisspelt = cliMessage(`workload={"arrivals":${JSON.stringify(workload.arrivals)},"holdng":${JSON.stringify(holding)},"callers":${JSON.stringify(workload.callers)},"callees":${JSON.stringify(workload.callees)}}`);
+    const misspelt = {
+      ...rest,
+      workload: { ...workloadRest, holdng: holding },
+      configText: loaded.configText,
+    } as unknown as Parameters<typeof buildExperiment>[0];
+    const cliMisspelt = cliMessage(
+      `workload={"arrivals":${JSON.stringify(workload.arrivals)},"holdng":${JSON.stringify(holding)},"callers":${JSON.stringify(workload.callers)},"callees":${JSON.stringify(workload.callees)}}`,
+    );
     expect(cliMisspelt).toContain('did you mean');
     expect(() => buildExperiment(misspelt)).toThrow(cliMisspelt);
     // A hand-written "allowed" text (the experiment's own, not the schema's).
     const cliHolding = cliMessage('workload.holding="long"');
     expect(cliHolding).toContain('{"distribution": "lognormal", "mean": S, "sd": S}');
-    const long = { ...fields, workload: { ...workload, holding: 'long' }, configText: loaded.configText } as unknown as Parameters<typeof buildExperiment>[0];
+    const long = {
+      ...fields,
+      workload: { ...workload, holding: 'long' },
+      configText: loaded.configText,
+    } as unknown as Parameters<typeof buildExperiment>[0];
     expect(() => buildExperiment(long)).toThrow(cliHolding);
   });
 });
 
-const title = hasChromium ? 'notebooks in Chromium' : 'notebooks in Chromium (skipped: /usr/bin/chromium is not installed; apt-get install chromium to run these)';
+const title = hasChromium
+  ? 'notebooks in Chromium'
+  : 'notebooks in Chromium (skipped: /usr/bin/chromium is not installed; apt-get install chromium to run these)';
 
 /** Waits until the page has finished at least `after + 1` runs of its model. */
 async function settled(page: Page, after: number): Promise<void> {
@@ -188,7 +232,9 @@ describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
     await change(page, 'session-expires', '300');
     expect(await text(page, '#error')).toBe('');
     const short = await messages.allTextContents();
-    expect(short.filter((t) => t.includes('INVITE (refresh)')).length).toBeGreaterThan(beforeTexts.filter((t) => t.includes('INVITE (refresh)')).length);
+    expect(short.filter((t) => t.includes('INVITE (refresh)')).length).toBeGreaterThan(
+      beforeTexts.filter((t) => t.includes('INVITE (refresh)')).length,
+    );
 
     // Loss on the callee side shows as lost messages and retransmissions.
     await change(page, 'loss-out', '30');
@@ -201,7 +247,8 @@ describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
     const dropped = page.locator('#drop-histogram rect.bar.dropped');
     expect(await dropped.count()).toBeGreaterThan(0);
     expect(await page.locator('#drop-histogram rect.bar.completed').count()).toBeGreaterThan(5);
-    const positions = async (): Promise<string[]> => dropped.evaluateAll((rs) => rs.map((r) => `${r.getAttribute('x')}:${r.getAttribute('height')}`));
+    const positions = async (): Promise<string[]> =>
+      dropped.evaluateAll((rs) => rs.map((r) => `${r.getAttribute('x')}:${r.getAttribute('height')}`));
     const preXz = await positions();
     expect(await text(page, '#story')).toContain('1768 s after answer');
     expect(await page.locator('#ladder-svg g.message').count()).toBeGreaterThan(5);

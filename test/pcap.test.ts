@@ -13,13 +13,20 @@ import { callsPcap, PCAP_EPOCH, type CarriedCall } from '../src/output/pcap.ts';
 import { PARTIES, isPartyName } from '../src/sip/text.ts';
 import { load, run, toolPresent } from './helpers.ts';
 
-const TSHARK = (process.env['PATH'] ?? '').split(delimiter).map((d) => join(d, 'tshark')).find((p) => existsSync(p));
+const TSHARK = (process.env['PATH'] ?? '')
+  .split(delimiter)
+  .map((d) => join(d, 'tshark'))
+  .find((p) => existsSync(p));
 const TMP = mkdtempSync(join(tmpdir(), 'cubesim-pcap-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 function tshark(file: string, args: string[]): string {
   // tshark warns on stderr when run as root: ignored.
-  return execFileSync(TSHARK!, ['-r', file, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+  return execFileSync(TSHARK!, ['-r', file, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 64 << 20,
+  });
 }
 
 interface Captured {
@@ -39,7 +46,10 @@ function capture(name: string, n: number, set: string[] = []): Captured {
 }
 
 function makeCapture(name: string, n: number, set: string[]): Captured {
-  const ran = run(load(name, set, { calls: n }), Array.from({ length: n }, (_, i) => i));
+  const ran = run(
+    load(name, set, { calls: n }),
+    Array.from({ length: n }, (_, i) => i),
+  );
   const calls = ran.calls.map((c) => ({ index: c.index, carried: c.carried }));
   const bytes = callsPcap(calls);
   const file = join(TMP, `${name}-${n}${set.length > 0 ? '-set' : ''}.pcap`);
@@ -51,8 +61,14 @@ function makeCapture(name: string, n: number, set: string[]): Captured {
 }
 
 /** Requests by method and responses by status code, as tshark's sip,stat prints them. */
-function sipStat(text: string): { messages: number; resent: number; requests: Record<string, number>; responses: Record<string, number> } {
-  const requests: Record<string, number> = {}, responses: Record<string, number> = {};
+function sipStat(text: string): {
+  messages: number;
+  resent: number;
+  requests: Record<string, number>;
+  responses: Record<string, number>;
+} {
+  const requests: Record<string, number> = {},
+    responses: Record<string, number> = {};
   for (const line of text.split('\n')) {
     const resp = /^\s+SIP (\d{3}) .*:\s+(\d+) Packets/.exec(line);
     if (resp !== null) responses[resp[1]!] = Number(resp[2]);
@@ -67,8 +83,13 @@ function sipStat(text: string): { messages: number; resent: number; requests: Re
   };
 }
 
-function modelCounts(messages: readonly CarriedMessage[]): { requests: Record<string, number>; responses: Record<string, number>; retransmissions: number } {
-  const requests: Record<string, number> = {}, responses: Record<string, number> = {};
+function modelCounts(messages: readonly CarriedMessage[]): {
+  requests: Record<string, number>;
+  responses: Record<string, number>;
+  retransmissions: number;
+} {
+  const requests: Record<string, number> = {},
+    responses: Record<string, number> = {};
   for (const { msg } of messages) {
     if (msg.status === 0) requests[msg.method] = (requests[msg.method] ?? 0) + 1;
     else responses[String(msg.status)] = (responses[String(msg.status)] ?? 0) + 1;
@@ -94,40 +115,88 @@ const CASES: Array<[string, number, string[]]> = [
 ];
 
 toolPresent('tshark', TSHARK !== undefined);
-const title = TSHARK === undefined ? 'pcap read by tshark (SKIPPED: tshark is not installed; apt-get install tshark)' : 'pcap read by tshark';
+const title =
+  TSHARK === undefined
+    ? 'pcap read by tshark (SKIPPED: tshark is not installed; apt-get install tshark)'
+    : 'pcap read by tshark';
 if (TSHARK === undefined) console.warn(`test/pcap.test.ts: ${title}`);
 
 describe.skipIf(TSHARK === undefined)(title, () => {
-  it.each(CASES)('%s, first %i calls %j: every frame SIP, well formed, checksums good, times, addresses and timer headers as sent', (name, n, set) => {
-    const { messages, file } = capture(name, n, set);
-    expect(messages.length).toBeGreaterThan(n);
-    expect(tshark(file, ['-Y', 'sip', '-T', 'fields', '-e', 'frame.number']).trim().split('\n')).toHaveLength(messages.length);
-    expect(tshark(file, ['-Y', '_ws.malformed'])).toBe('');
-    const fields = ['frame.time_epoch', 'ip.src', 'udp.srcport', 'ip.dst', 'udp.dstport', 'ip.checksum.status', 'udp.checksum.status', 'sip.Method', 'sip.Status-Code', 'sip.Call-ID', 'sip.CSeq.seq', 'sip.Session-Expires', 'sip.Min-SE', 'sip.resend'];
-    const rows = tshark(file, ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-T', 'fields', '-E', 'separator=/t', ...fields.flatMap((f) => ['-e', f])])
-      .split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
-    expect(rows).toHaveLength(messages.length);
-    let timers = 0;
-    rows.forEach((r, i) => {
-      const { t, from, to, msg } = messages[i]!;
-      if (!isPartyName(from) || !isPartyName(to)) throw new Error(`unknown party ${from} or ${to}`);
-      const [time, src, sport, dst, dport, ipOk, udpOk, method, status, callId, cseq, se, minSe, resend] = r;
-      const where = `${name} frame ${i + 1}`;
-      expect(Math.round((Number(time) - PCAP_EPOCH) * 1e6), where).toBe(Math.round(t * 1e6));
-      expect([src, Number(sport), dst, Number(dport)], where).toEqual([PARTIES[from].host, PARTIES[from].port, PARTIES[to].host, PARTIES[to].port]);
-      expect([ipOk, udpOk], `${where}: checksum status (1 = good)`).toEqual(['1', '1']);
-      expect([method, status, callId, cseq], where).toEqual([msg.status === 0 ? msg.method : '', msg.status === 0 ? '' : String(msg.status), msg.callId, String(msg.cseq)]);
-      // tshark gives the whole header value: "1800;refresher=uac".
-      const [delta = '', ...params] = se!.split(';');
-      expect(delta === '' ? 0 : Number(delta), `${where} Session-Expires`).toBe(msg.sessionExpires);
-      expect(params.find((p) => p.startsWith('refresher='))?.slice('refresher='.length) ?? '', `${where} refresher`).toBe(msg.refresher);
-      expect(minSe === '' ? 0 : Number(minSe), `${where} Min-SE`).toBe(msg.minSe);
-      if (msg.sessionExpires > 0 || msg.minSe > 0) timers++;
-      // What tshark takes for a resend, the model sent as one (tshark misses some: re-sent ACKs).
-      if (resend === '1') expect(msg.retransmission, `${where} resent`).toBe(true);
-    });
-    expect(timers).toBeGreaterThan(0);
-  });
+  it.each(CASES)(
+    '%s, first %i calls %j: every frame SIP, well formed, checksums good, times, addresses and timer headers as sent',
+    (name, n, set) => {
+      const { messages, file } = capture(name, n, set);
+      expect(messages.length).toBeGreaterThan(n);
+      expect(tshark(file, ['-Y', 'sip', '-T', 'fields', '-e', 'frame.number']).trim().split('\n')).toHaveLength(
+        messages.length,
+      );
+      expect(tshark(file, ['-Y', '_ws.malformed'])).toBe('');
+      const fields = [
+        'frame.time_epoch',
+        'ip.src',
+        'udp.srcport',
+        'ip.dst',
+        'udp.dstport',
+        'ip.checksum.status',
+        'udp.checksum.status',
+        'sip.Method',
+        'sip.Status-Code',
+        'sip.Call-ID',
+        'sip.CSeq.seq',
+        'sip.Session-Expires',
+        'sip.Min-SE',
+        'sip.resend',
+      ];
+      const rows = tshark(file, [
+        '-o',
+        'ip.check_checksum:TRUE',
+        '-o',
+        'udp.check_checksum:TRUE',
+        '-T',
+        'fields',
+        '-E',
+        'separator=/t',
+        ...fields.flatMap((f) => ['-e', f]),
+      ])
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => l.split('\t'));
+      expect(rows).toHaveLength(messages.length);
+      let timers = 0;
+      rows.forEach((r, i) => {
+        const { t, from, to, msg } = messages[i]!;
+        if (!isPartyName(from) || !isPartyName(to)) throw new Error(`unknown party ${from} or ${to}`);
+        const [time, src, sport, dst, dport, ipOk, udpOk, method, status, callId, cseq, se, minSe, resend] = r;
+        const where = `${name} frame ${i + 1}`;
+        expect(Math.round((Number(time) - PCAP_EPOCH) * 1e6), where).toBe(Math.round(t * 1e6));
+        expect([src, Number(sport), dst, Number(dport)], where).toEqual([
+          PARTIES[from].host,
+          PARTIES[from].port,
+          PARTIES[to].host,
+          PARTIES[to].port,
+        ]);
+        expect([ipOk, udpOk], `${where}: checksum status (1 = good)`).toEqual(['1', '1']);
+        expect([method, status, callId, cseq], where).toEqual([
+          msg.status === 0 ? msg.method : '',
+          msg.status === 0 ? '' : String(msg.status),
+          msg.callId,
+          String(msg.cseq),
+        ]);
+        // tshark gives the whole header value: "1800;refresher=uac".
+        const [delta = '', ...params] = se!.split(';');
+        expect(delta === '' ? 0 : Number(delta), `${where} Session-Expires`).toBe(msg.sessionExpires);
+        expect(
+          params.find((p) => p.startsWith('refresher='))?.slice('refresher='.length) ?? '',
+          `${where} refresher`,
+        ).toBe(msg.refresher);
+        expect(minSe === '' ? 0 : Number(minSe), `${where} Min-SE`).toBe(msg.minSe);
+        if (msg.sessionExpires > 0 || msg.minSe > 0) timers++;
+        // What tshark takes for a resend, the model sent as one (tshark misses some: re-sent ACKs).
+        if (resend === '1') expect(msg.retransmission, `${where} resent`).toBe(true);
+      });
+      expect(timers).toBeGreaterThan(0);
+    },
+  );
 
   it.each(CASES)('%s, first %i calls %j: tshark -z sip,stat counts what the model sent', (name, n, set) => {
     const { messages, file } = capture(name, n, set);
@@ -142,7 +211,12 @@ describe.skipIf(TSHARK === undefined)(title, () => {
   });
 
   it('shows the setup 422, a hold refused with 488, lost messages sent again, and OPTIONS', () => {
-    const counts = Object.fromEntries(CASES.map(([name, n, set]) => [`${name}${set.length > 0 ? '+legacy' : ''}`, modelCounts(capture(name, n, set).messages)]));
+    const counts = Object.fromEntries(
+      CASES.map(([name, n, set]) => [
+        `${name}${set.length > 0 ? '+legacy' : ''}`,
+        modelCounts(capture(name, n, set).messages),
+      ]),
+    );
     expect(counts['teach-f8-422-not-retried']!.responses['422']).toBeGreaterThan(0);
     expect(counts['teach-f4-refresh-vs-hold']!.responses['488']).toBeGreaterThan(0);
     expect(counts['teach-f10-lossy-refresh']!.retransmissions).toBeGreaterThan(0);
@@ -164,41 +238,103 @@ describe('pcap bytes', () => {
 describe('cubesim trace --format pcap and run --pcap', () => {
   it('writes one call to --out, never over an existing file without --force, and the same bytes each time', () => {
     const out = join(TMP, 'call3.pcap');
-    const r = cubesim(['trace', join(process.cwd(), 'experiments/pre-xz.json'), '--call', '3', '--format', 'pcap', '--out', out]);
+    const r = cubesim([
+      'trace',
+      join(process.cwd(), 'experiments/pre-xz.json'),
+      '--call',
+      '3',
+      '--format',
+      'pcap',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^cubesim trace: call 3, \d+ SIP messages, written to .*call3\.pcap\n$/);
     const first = readFileSync(out);
-    const again = cubesim(['trace', join(process.cwd(), 'experiments/pre-xz.json'), '--call', '3', '--format', 'pcap', '--out', out]);
+    const again = cubesim([
+      'trace',
+      join(process.cwd(), 'experiments/pre-xz.json'),
+      '--call',
+      '3',
+      '--format',
+      'pcap',
+      '--out',
+      out,
+    ]);
     expect(again.code).toBe(2);
     expect(again.err).toBe(`cubesim: --out: ${out} already exists; give another file name or --force to replace it\n`);
-    expect(cubesim(['trace', join(process.cwd(), 'experiments/pre-xz.json'), '--call', '3', '--format', 'pcap', '--out', out, '--force']).code).toBe(0);
+    expect(
+      cubesim([
+        'trace',
+        join(process.cwd(), 'experiments/pre-xz.json'),
+        '--call',
+        '3',
+        '--format',
+        'pcap',
+        '--out',
+        out,
+        '--force',
+      ]).code,
+    ).toBe(0);
     expect(readFileSync(out).equals(first)).toBe(true);
     if (TSHARK !== undefined) {
       const calls = new Set(tshark(out, ['-T', 'fields', '-e', 'sip.Call-ID']).trim().split('\n'));
       expect([...calls].sort()).toEqual(['call-3', 'call-3-out']);
     }
-    const missing = cubesim(['trace', join(process.cwd(), 'experiments/pre-xz.json'), '--call', '3', '--format', 'pcap', '--out', join(TMP, 'no/such/folder.pcap')]);
+    const missing = cubesim([
+      'trace',
+      join(process.cwd(), 'experiments/pre-xz.json'),
+      '--call',
+      '3',
+      '--format',
+      'pcap',
+      '--out',
+      join(TMP, 'no/such/folder.pcap'),
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.err.trim().split('\n')).toHaveLength(1);
   });
 
   // util-linux `script` gives the command a terminal.
-  it.skipIf(!toolPresent('script (util-linux)', existsSync('/usr/bin/script')))('refuses to write a capture to a terminal', () => {
-    const cmd = `${process.execPath} ${join(process.cwd(), 'bin/cubesim.mjs')} trace ${join(process.cwd(), 'experiments/pre-xz.json')} --call 3 --format pcap`;
-    const r = spawnSync('/usr/bin/script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' });
-    expect(r.status).toBe(2);
-    expect(r.stdout.trim()).toBe('cubesim: --format pcap: a capture is binary, not for the terminal; give --out FILE or redirect the output');
-  });
+  it.skipIf(!toolPresent('script (util-linux)', existsSync('/usr/bin/script')))(
+    'refuses to write a capture to a terminal',
+    () => {
+      const cmd = `${process.execPath} ${join(process.cwd(), 'bin/cubesim.mjs')} trace ${join(process.cwd(), 'experiments/pre-xz.json')} --call 3 --format pcap`;
+      const r = spawnSync('/usr/bin/script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stdout.trim()).toBe(
+        'cubesim: --format pcap: a capture is binary, not for the terminal; give --out FILE or redirect the output',
+      );
+    },
+  );
 
   it('run --pcap N writes calls.pcap with the first N calls into the results folder', () => {
     const out = join(TMP, 'run');
-    const r = cubesim(['run', join(process.cwd(), 'experiments/quickstart.json'), '--calls', '30', '--pcap', '4', '--out', out]);
+    const r = cubesim([
+      'run',
+      join(process.cwd(), 'experiments/quickstart.json'),
+      '--calls',
+      '30',
+      '--pcap',
+      '4',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`  capture     ${join(out, 'calls.pcap')}\n`);
     const bytes = readFileSync(join(out, 'calls.pcap'));
     const { calls } = capture('quickstart', 30);
     expect(bytes.equals(Buffer.from(callsPcap(calls.filter((c) => c.index < 4))))).toBe(true);
-    const bad = cubesim(['run', join(process.cwd(), 'experiments/quickstart.json'), '--calls', '30', '--pcap', 'all', '--out', join(TMP, 'run2')]);
+    const bad = cubesim([
+      'run',
+      join(process.cwd(), 'experiments/quickstart.json'),
+      '--calls',
+      '30',
+      '--pcap',
+      'all',
+      '--out',
+      join(TMP, 'run2'),
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.err).toBe('cubesim: --pcap: got "all"; allowed: a whole number >= 1\n');
     expect(existsSync(join(TMP, 'run2'))).toBe(false);
@@ -217,7 +353,8 @@ describe('cubesim trace --format pcap and run --pcap', () => {
     expect(plain.code, plain.err).toBe(0);
     expect(traced.code, traced.err).toBe(0);
     const csv = (dir: string) => readFileSync(join(TMP, dir, 'calls.csv'), 'utf8');
-    const fingerprint = (dir: string) => (JSON.parse(readFileSync(join(TMP, dir, 'manifest.json'), 'utf8')) as { fingerprint: string }).fingerprint;
+    const fingerprint = (dir: string) =>
+      (JSON.parse(readFileSync(join(TMP, dir, 'manifest.json'), 'utf8')) as { fingerprint: string }).fingerprint;
     expect(csv('until-pcap')).toBe(csv('until-plain'));
     expect(csv('until-plain').trim().split('\n').length).toBeGreaterThan(50);
     expect(fingerprint('until-pcap')).toBe(fingerprint('until-plain'));

@@ -22,8 +22,16 @@ export const atPrecisionOf = (actual: number, promised: number): number => Numbe
 /** The timeseries.csv row of a sample, by column name. */
 function seriesCells(r: TimeseriesRow): Cells {
   return {
-    t_start_s: r.tStart, active_calls: r.activeCalls, call_attempts: r.callAttempts, refresh_tps_inbound: r.refreshTpsInbound, refresh_tps_outbound: r.refreshTpsOutbound,
-    reinvites_relayed: r.reinvitesRelayed, reinvites_answered_locally: r.reinvitesAnsweredLocally, cpu_utilisation: r.cpuUtilisation, drops: r.drops, rejects: r.rejects,
+    t_start_s: r.tStart,
+    active_calls: r.activeCalls,
+    call_attempts: r.callAttempts,
+    refresh_tps_inbound: r.refreshTpsInbound,
+    refresh_tps_outbound: r.refreshTpsOutbound,
+    reinvites_relayed: r.reinvitesRelayed,
+    reinvites_answered_locally: r.reinvitesAnsweredLocally,
+    cpu_utilisation: r.cpuUtilisation,
+    drops: r.drops,
+    rejects: r.rejects,
   };
 }
 
@@ -35,7 +43,11 @@ export interface RunOutcome {
 
 /** The run a promise is about: the experiment changed as it says, first replication, every call. */
 export function runFor(file: string, p: Pick<Run, 'set' | 'config' | 'platform'>): RunOutcome {
-  const loaded = loadExperiment(file, { set: p.set, ...(p.config !== undefined ? { config: p.config } : {}), ...(p.platform !== undefined ? { platform: p.platform } : {}) });
+  const loaded = loadExperiment(file, {
+    set: p.set,
+    ...(p.config !== undefined ? { config: p.config } : {}),
+    ...(p.platform !== undefined ? { platform: p.platform } : {}),
+  });
   const calls: Cells[] = [];
   const series: Cells[] = [];
   const r = runReplicationSync(loaded, 0, {
@@ -54,7 +66,8 @@ const lifetimeOf = (row: Cells) => Number(row['ended_s']) - Number(row['answered
 /** What the run gives for each thing the promise names, in the promise's own shape (to compare with toEqual). */
 export function actualFor(p: Run, ran: RunOutcome): Run {
   const summary: Record<string, number> = {};
-  for (const [k, v] of Object.entries(p.summary)) summary[k] = ran.summary[k] === undefined ? NaN : atPrecisionOf(ran.summary[k]!, v);
+  for (const [k, v] of Object.entries(p.summary))
+    summary[k] = ran.summary[k] === undefined ? NaN : atPrecisionOf(ran.summary[k], v);
   const calls = p.calls.map((c) => {
     const rows = ran.calls.filter((r) => matches(r, c.where));
     const out: Run['calls'][number] = { where: c.where, ...(c.decimals !== undefined ? { decimals: c.decimals } : {}) };
@@ -62,28 +75,48 @@ export function actualFor(p: Run, ran: RunOutcome): Run {
     if (c.lifetime !== undefined) {
       const places = c.decimals ?? decimalsOf(Array.isArray(c.lifetime) ? c.lifetime[0] : c.lifetime);
       const lives = rows.map((r) => Number(lifetimeOf(r).toFixed(places)));
-      const lo = Math.min(...lives), hi = Math.max(...lives);
+      const lo = Math.min(...lives),
+        hi = Math.max(...lives);
       out.lifetime = Array.isArray(c.lifetime) ? [lo, hi] : lo === hi ? lo : [lo, hi];
     }
     if (c.columns !== undefined) {
       const cols: Cells = {};
       for (const k of Object.keys(c.columns)) {
         const seen = [...new Set(rows.map((r) => String(r[k])))];
-        cols[k] = seen.length === 1 ? (typeof c.columns[k] === 'number' ? Number(seen[0]) : seen[0]!) : `mixed: ${seen.slice(0, 5).join(', ')}`;
+        cols[k] =
+          seen.length === 1
+            ? typeof c.columns[k] === 'number'
+              ? Number(seen[0])
+              : seen[0]!
+            : `mixed: ${seen.slice(0, 5).join(', ')}`;
       }
       out.columns = cols;
     }
     return out;
   });
   const timeseries = p.timeseries.map((t) => {
-    const rows = ran.series.filter((r) => Number(r['t_start_s']) >= t.from && (t.to === undefined || Number(r['t_start_s']) < t.to)).map((r) => Number(r[t.column]));
-    const out: Run['timeseries'][number] = { column: t.column, from: t.from, ...(t.to !== undefined ? { to: t.to } : {}) };
+    const rows = ran.series
+      .filter((r) => Number(r['t_start_s']) >= t.from && (t.to === undefined || Number(r['t_start_s']) < t.to))
+      .map((r) => Number(r[t.column]));
+    const out: Run['timeseries'][number] = {
+      column: t.column,
+      from: t.from,
+      ...(t.to !== undefined ? { to: t.to } : {}),
+    };
     if (t.mean !== undefined) out.mean = atPrecisionOf(rows.reduce((a, x) => a + x, 0) / rows.length, t.mean);
-    if (t.range !== undefined) out.range = [atPrecisionOf(Math.min(...rows), t.range[0]), atPrecisionOf(Math.max(...rows), t.range[1])];
+    if (t.range !== undefined)
+      out.range = [atPrecisionOf(Math.min(...rows), t.range[0]), atPrecisionOf(Math.max(...rows), t.range[1])];
     if (t.values !== undefined) out.values = rows.map((x, i) => atPrecisionOf(x, t.values![i] ?? 0));
     return out;
   });
-  return { set: p.set, ...(p.config !== undefined ? { config: p.config } : {}), ...(p.platform !== undefined ? { platform: p.platform } : {}), summary, calls, timeseries };
+  return {
+    set: p.set,
+    ...(p.config !== undefined ? { config: p.config } : {}),
+    ...(p.platform !== undefined ? { platform: p.platform } : {}),
+    summary,
+    calls,
+    timeseries,
+  };
 }
 
 /** `--a` / `--b` words as the loader takes them: path=value overrides, and config/platform. */
@@ -102,7 +135,11 @@ function side(words: readonly string[]): { set: string[]; config?: string; platf
 export function compareFor(file: string, c: NonNullable<Promises['compare']>): NonNullable<Promises['compare']> {
   const load = (w: readonly string[]) => {
     const s = side(w);
-    return loadExperiment(file, { set: s.set, ...(s.config !== undefined ? { config: s.config } : {}), ...(s.platform !== undefined ? { platform: s.platform } : {}) });
+    return loadExperiment(file, {
+      set: s.set,
+      ...(s.config !== undefined ? { config: s.config } : {}),
+      ...(s.platform !== undefined ? { platform: s.platform } : {}),
+    });
   };
   const cmp: Comparison = stepsToEnd(compareSteps(load(c.a), load(c.b), 0))!;
   const figures: Record<string, [number, number]> = {};

@@ -15,10 +15,8 @@ import { checkAgainstPlatform } from '../src/config/validate.ts';
 import { InputError } from '../src/errors.ts';
 import { loadExperiment, loadPlatform, type LoadedExperiment } from '../src/experiment/load.ts';
 import { jsonErrorOffset } from '../src/schema-errors.ts';
-import { runReplicationSync } from '../src/experiment/replication.ts';
-import { InvariantViolation } from '../src/kernel/invariants.ts';
-import type { Call } from '../src/elements/call.ts';
-import { run } from './helpers.ts';
+import type { DefectTable } from '../src/elements/models.ts';
+import { readJson, run } from './helpers.ts';
 
 const SEED = 4028;
 const ROOT = process.cwd();
@@ -26,8 +24,10 @@ const CONFIGS = join(ROOT, 'experiments/configs');
 const TMP = mkdtempSync(join(tmpdir(), 'cubesim-prop-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
-const PROFILES = readdirSync(join(ROOT, 'models/endpoints')).map((f) => f.replace(/\.json$/, '')).sort();
-const DEFECTS = Object.keys(JSON.parse(readFileSync(join(ROOT, 'models/defects.json'), 'utf8')).defects as object).sort();
+const PROFILES = readdirSync(join(ROOT, 'models/endpoints'))
+  .map((f) => f.replace(/\.json$/, ''))
+  .sort();
+const DEFECTS = Object.keys(readJson<DefectTable>(join(ROOT, 'models/defects.json')).defects).sort();
 
 /** Configurations each platform's release accepts (pre-xz.ios only before 12.4(15)XZ). */
 const CONFIGS_FOR: Record<string, string[]> = {
@@ -74,9 +74,16 @@ const link = fc.record({
 const holding = fc.oneof(
   fc.record({ distribution: fc.constant('fixed'), value: fc.double({ min: 1, max: 4000, noNaN: true }) }),
   fc.record({ distribution: fc.constant('exponential'), mean: fc.double({ min: 1, max: 2000, noNaN: true }) }),
-  fc.record({ distribution: fc.constant('lognormal'), mean: fc.double({ min: 1, max: 2000, noNaN: true }), sd: fc.double({ min: 1, max: 2000, noNaN: true }) }),
+  fc.record({
+    distribution: fc.constant('lognormal'),
+    mean: fc.double({ min: 1, max: 2000, noNaN: true }),
+    sd: fc.double({ min: 1, max: 2000, noNaN: true }),
+  }),
 );
-const mix = fc.uniqueArray(fc.record({ profile: fc.constantFrom(...PROFILES), weight: fc.integer({ min: 1, max: 5 }) }), { minLength: 1, maxLength: 3, selector: (m) => m.profile });
+const mix = fc.uniqueArray(
+  fc.record({ profile: fc.constantFrom(...PROFILES), weight: fc.integer({ min: 1, max: 5 }) }),
+  { minLength: 1, maxLength: 3, selector: (m) => m.profile },
+);
 
 const validExperiment = fc
   .record({
@@ -94,7 +101,13 @@ const validExperiment = fc
     inbound: link,
     outbound: link,
     defects: fc.dictionary(fc.constantFrom(...PROFILES), fc.subarray(DEFECTS)),
-    timers: fc.dictionary(fc.constantFrom(...PROFILES), fc.record({ sessionExpires: fc.constantFrom(0, 90, 120, 600, 1800, 3600), minSe: fc.constantFrom(90, 600, 1800) }, { requiredKeys: [] })),
+    timers: fc.dictionary(
+      fc.constantFrom(...PROFILES),
+      fc.record(
+        { sessionExpires: fc.constantFrom(0, 90, 120, 600, 1800, 3600), minSe: fc.constantFrom(90, 600, 1800) },
+        { requiredKeys: [] },
+      ),
+    ),
   })
   .map((g) => {
     const configs = CONFIGS_FOR[g.platform]!;
@@ -105,7 +118,8 @@ const validExperiment = fc
       if (!used.has(id) || Object.keys(t).length === 0) continue;
       // RFC 4028 §5: a caller never asks for an interval below its own Min-SE (refused as bad input).
       const base = BASE_TIMERS[id]!;
-      const se = t.sessionExpires ?? base.sessionExpires, minSe = t.minSe ?? base.minSe;
+      const se = t.sessionExpires ?? base.sessionExpires,
+        minSe = t.minSe ?? base.minSe;
       endpoints[id] = { ...endpoints[id], timer: se > 0 && se < minSe ? { ...t, sessionExpires: minSe } : t };
     }
     return {
@@ -119,7 +133,12 @@ const validExperiment = fc
         holding: g.holding,
         callers: g.callers,
         callees: g.callees,
-        features: { video: { probability: g.features.video }, hold: { probability: g.features.hold }, fax: { probability: g.features.fax }, transfer: { probability: g.features.transfer } },
+        features: {
+          video: { probability: g.features.video },
+          hold: { probability: g.features.hold },
+          fax: { probability: g.features.fax },
+          transfer: { probability: g.features.transfer },
+        },
         hangup: g.hangup,
         h323Share: g.h323Share,
       },
@@ -130,7 +149,14 @@ const validExperiment = fc
 
 /** Each profile's own Session-Expires and Min-SE, which an override changes one at a time. */
 const BASE_TIMERS: Record<string, { sessionExpires: number; minSe: number }> = Object.fromEntries(
-  PROFILES.map((id) => [id, (JSON.parse(readFileSync(`models/endpoints/${id}.json`, 'utf8')) as { timer: { sessionExpires: number; minSe: number } }).timer]),
+  PROFILES.map((id) => [
+    id,
+    (
+      JSON.parse(readFileSync(`models/endpoints/${id}.json`, 'utf8')) as {
+        timer: { sessionExpires: number; minSe: number };
+      }
+    ).timer,
+  ]),
 );
 
 describe('valid small experiments', () => {
@@ -152,12 +178,27 @@ describe('valid small experiments', () => {
   it('a callee that hangs up at once waits for the ACK of its 2xx before its BYE (RFC 3261 §15)', () => {
     // Found by the property above: a BYE sent before the 2xx was acknowledged overtook the late
     // 2xx at the border element, which left the caller's dialog open for ever.
-    const loaded = loadExperiment(writeExperiment({
-      name: 'bye-before-2xx', seed: 'A) ', platform: 'isr-12.4-11T', config: join(CONFIGS, 'pre-xz.ios'), calls: 5,
-      workload: { arrivals: { rate: 0.05 }, holding: { distribution: 'lognormal', mean: 1, sd: 3.69818995749249 }, callers: [{ profile: 'cucm' }], callees: [{ profile: 'cucm' }], hangup: 'callee' },
-      network: { inbound: { latency: 0.0011911636135084613, loss: 5e-324 }, outbound: { latency: 0.001, jitter: 0.04999999999999953, loss: 0.16810613358393314 } },
-      endpoints: { cucm: { timer: { sessionExpires: 0 } } },
-    }));
+    const loaded = loadExperiment(
+      writeExperiment({
+        name: 'bye-before-2xx',
+        seed: 'A) ',
+        platform: 'isr-12.4-11T',
+        config: join(CONFIGS, 'pre-xz.ios'),
+        calls: 5,
+        workload: {
+          arrivals: { rate: 0.05 },
+          holding: { distribution: 'lognormal', mean: 1, sd: 3.69818995749249 },
+          callers: [{ profile: 'cucm' }],
+          callees: [{ profile: 'cucm' }],
+          hangup: 'callee',
+        },
+        network: {
+          inbound: { latency: 0.0011911636135084613, loss: 5e-324 },
+          outbound: { latency: 0.001, jitter: 0.04999999999999953, loss: 0.16810613358393314 },
+        },
+        endpoints: { cucm: { timer: { sessionExpires: 0 } } },
+      }),
+    );
     const { summary } = run(loaded);
     expect(summary.calls.completed).toBe(5);
   });
@@ -178,36 +219,138 @@ describe('valid small experiments', () => {
 
 // --- configuration text ----------------------------------------------------------------------
 
-const SHIPPED_IOS = readdirSync(CONFIGS).filter((f) => f.endsWith('.ios')).sort().map((f) => readFileSync(join(CONFIGS, f), 'utf8'));
+const SHIPPED_IOS = readdirSync(CONFIGS)
+  .filter((f) => f.endsWith('.ios'))
+  .sort()
+  .map((f) => readFileSync(join(CONFIGS, f), 'utf8'));
 const PLATFORMS = Object.keys(CONFIGS_FOR).map((id) => loadPlatform(id, 'test'));
 
 /** Words of the IOS commands the reader knows, to build lines that get past the first word. */
 const WORDS = [
-  'voice', 'service', 'voip', 'sip', 'sip-ua', 'dial-peer', 'pots', 'allow-connections', 'h323', 'to', 'midcall-signaling', 'passthru',
-  'media-change', 'block', 'preserve-codec', 'min-se', 'session-expires', 'session', 'refresh', 'options-ping', 'protocol', 'sipv2', 'target',
-  'ipv4:192.0.2.1', 'destination-pattern', 'incoming', 'called-number', 'voice-class', 'codec', 'g711ulaw', 'description', 'early-offer', 'forced',
-  'mode', 'border-element', 'bind', 'timers', 'retry', 'no', 'exit', 'end', 'conf', 't', 'enable', '!', 'Router(config)#', 'cube#', '.', '.T',
-  '0', '1', '60', '89', '90', '120', '1200', '1800', '86400', '86401', '2147483647', '2147483648', '-1', '1e3', '',
+  'voice',
+  'service',
+  'voip',
+  'sip',
+  'sip-ua',
+  'dial-peer',
+  'pots',
+  'allow-connections',
+  'h323',
+  'to',
+  'midcall-signaling',
+  'passthru',
+  'media-change',
+  'block',
+  'preserve-codec',
+  'min-se',
+  'session-expires',
+  'session',
+  'refresh',
+  'options-ping',
+  'protocol',
+  'sipv2',
+  'target',
+  'ipv4:192.0.2.1',
+  'destination-pattern',
+  'incoming',
+  'called-number',
+  'voice-class',
+  'codec',
+  'g711ulaw',
+  'description',
+  'early-offer',
+  'forced',
+  'mode',
+  'border-element',
+  'bind',
+  'timers',
+  'retry',
+  'no',
+  'exit',
+  'end',
+  'conf',
+  't',
+  'enable',
+  '!',
+  'Router(config)#',
+  'cube#',
+  '.',
+  '.T',
+  '0',
+  '1',
+  '60',
+  '89',
+  '90',
+  '120',
+  '1200',
+  '1800',
+  '86400',
+  '86401',
+  '2147483647',
+  '2147483648',
+  '-1',
+  '1e3',
+  '',
 ];
 const indent = fc.constantFrom('', ' ', '  ', '   ', '\t');
-const wordSoup = fc.tuple(indent, fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 6 })).map(([i, words]) => i + words.join(' '));
-const seconds = fc.oneof(fc.constantFrom('0', '59', '60', '89', '90', '1200', '1201', '1800', '86400', '86401', 'x', '-5', '1.5'), fc.nat({ max: 100_000 }).map(String));
+const wordSoup = fc
+  .tuple(indent, fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 6 }))
+  .map(([i, words]) => i + words.join(' '));
+const seconds = fc.oneof(
+  fc.constantFrom('0', '59', '60', '89', '90', '1200', '1201', '1800', '86400', '86401', 'x', '-5', '1.5'),
+  fc.nat({ max: 100_000 }).map(String),
+);
 const protocol = fc.constantFrom('sip', 'h323', 'sipv2', 'pots');
 /** Lines of the commands the reader knows, with arguments right or wrong, so that texts get past the first line. */
-const commandLine = fc.tuple(
-  indent,
-  fc.constantFrom('', '', '', 'no '),
-  fc.oneof(
-    fc.constantFrom('voice service voip', 'sip', 'sip-ua', 'exit', 'end', 'session refresh', 'voice-class sip session refresh', 'mode border-element', 'early-offer forced', 'bind control source-interface Gi0/0', 'codec g711ulaw', 'description x y', 'conf t', 'Router(config)#voice service voip', 'cube(conf-serv-sip)# min-se 90'),
-    fc.tuple(protocol, protocol).map(([a, b]) => `allow-connections ${a} to ${b}`),
-    fc.constantFrom('passthru', 'passthru media-change', 'block', 'preserve-codec', '', 'x').map((m) => `midcall-signaling ${m}`),
-    fc.constantFrom('passthru', 'passthru media-change', 'block', 'preserve-codec', '').map((m) => `voice-class sip midcall-signaling ${m}`),
-    fc.tuple(seconds, fc.option(seconds)).map(([a, b]) => `min-se ${a}${b === null ? '' : ` session-expires ${b}`}`),
-    seconds.map((n) => `options-ping ${n}`),
-    fc.tuple(fc.oneof(fc.nat({ max: 300 }).map(String), fc.constantFrom('0', '2147483648', 'x')), fc.constantFrom('voip', 'pots', 'vofr', '')).map(([t, k]) => `dial-peer voice ${t} ${k}`),
-    fc.constantFrom('session protocol sipv2', 'session protocol h323', 'session target ipv4:192.0.2.20', 'session target', 'destination-pattern .T', 'incoming called-number .', 'incoming called-number . 9'),
-  ),
-).map(([i, no, line]) => i + no + line);
+const commandLine = fc
+  .tuple(
+    indent,
+    fc.constantFrom('', '', '', 'no '),
+    fc.oneof(
+      fc.constantFrom(
+        'voice service voip',
+        'sip',
+        'sip-ua',
+        'exit',
+        'end',
+        'session refresh',
+        'voice-class sip session refresh',
+        'mode border-element',
+        'early-offer forced',
+        'bind control source-interface Gi0/0',
+        'codec g711ulaw',
+        'description x y',
+        'conf t',
+        'Router(config)#voice service voip',
+        'cube(conf-serv-sip)# min-se 90',
+      ),
+      fc.tuple(protocol, protocol).map(([a, b]) => `allow-connections ${a} to ${b}`),
+      fc
+        .constantFrom('passthru', 'passthru media-change', 'block', 'preserve-codec', '', 'x')
+        .map((m) => `midcall-signaling ${m}`),
+      fc
+        .constantFrom('passthru', 'passthru media-change', 'block', 'preserve-codec', '')
+        .map((m) => `voice-class sip midcall-signaling ${m}`),
+      fc.tuple(seconds, fc.option(seconds)).map(([a, b]) => `min-se ${a}${b === null ? '' : ` session-expires ${b}`}`),
+      seconds.map((n) => `options-ping ${n}`),
+      fc
+        .tuple(
+          fc.oneof(fc.nat({ max: 300 }).map(String), fc.constantFrom('0', '2147483648', 'x')),
+          fc.constantFrom('voip', 'pots', 'vofr', ''),
+        )
+        .map(([t, k]) => `dial-peer voice ${t} ${k}`),
+      fc.constantFrom(
+        'session protocol sipv2',
+        'session protocol h323',
+        'session target ipv4:192.0.2.20',
+        'session target',
+        'destination-pattern .T',
+        'incoming called-number .',
+        'incoming called-number . 9',
+      ),
+    ),
+  )
+  .map(([i, no, line]) => i + no + line);
 const iosLine = fc.oneof(commandLine, commandLine, wordSoup);
 
 type Mutation =
@@ -222,9 +365,24 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('duplicate' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('swap' as const), at: fc.nat(), with: fc.nat() }),
-  fc.record({ op: fc.constant('insert-line' as const), at: fc.nat(), line: fc.oneof(iosLine, fc.string({ maxLength: 30 })) }),
-  fc.record({ op: fc.constant('substitute' as const), at: fc.nat(), char: fc.oneof(fc.constantFrom(' ', '\t', '\n', '\r', '!', '#', '{', '0', '9', 'x'), fc.string({ minLength: 1, maxLength: 1, unit: 'binary' })) }),
-  fc.record({ op: fc.constant('insert-text' as const), at: fc.nat(), text: fc.string({ maxLength: 12, unit: 'binary' }) }),
+  fc.record({
+    op: fc.constant('insert-line' as const),
+    at: fc.nat(),
+    line: fc.oneof(iosLine, fc.string({ maxLength: 30 })),
+  }),
+  fc.record({
+    op: fc.constant('substitute' as const),
+    at: fc.nat(),
+    char: fc.oneof(
+      fc.constantFrom(' ', '\t', '\n', '\r', '!', '#', '{', '0', '9', 'x'),
+      fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }),
+    ),
+  }),
+  fc.record({
+    op: fc.constant('insert-text' as const),
+    at: fc.nat(),
+    text: fc.string({ maxLength: 12, unit: 'binary' }),
+  }),
 );
 
 function mutate(text: string, mutations: readonly Mutation[]): string {
@@ -232,15 +390,30 @@ function mutate(text: string, mutations: readonly Mutation[]): string {
   for (const m of mutations) {
     const i = lines.length === 0 ? 0 : m.at % lines.length;
     switch (m.op) {
-      case 'delete': lines.splice(i, 1); break;
-      case 'duplicate': if (lines.length > 0) lines.splice(i, 0, lines[i]!); break;
-      case 'swap': if (lines.length > 0) { const j = m.with % lines.length; [lines[i], lines[j]] = [lines[j]!, lines[i]!]; } break;
-      case 'insert-line': lines.splice(i, 0, m.line); break;
+      case 'delete':
+        lines.splice(i, 1);
+        break;
+      case 'duplicate':
+        if (lines.length > 0) lines.splice(i, 0, lines[i]!);
+        break;
+      case 'swap':
+        if (lines.length > 0) {
+          const j = m.with % lines.length;
+          [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+        }
+        break;
+      case 'insert-line':
+        lines.splice(i, 0, m.line);
+        break;
       case 'substitute':
       case 'insert-text': {
         const flat = lines.join('\n');
         const k = flat.length === 0 ? 0 : m.at % flat.length;
-        lines = (m.op === 'substitute' ? flat.slice(0, k) + m.char + flat.slice(k + 1) : flat.slice(0, k) + m.text + flat.slice(k)).split('\n');
+        lines = (
+          m.op === 'substitute'
+            ? flat.slice(0, k) + m.char + flat.slice(k + 1)
+            : flat.slice(0, k) + m.text + flat.slice(k)
+        ).split('\n');
         break;
       }
     }
@@ -258,32 +431,48 @@ function readsOrRefuses(text: string): void {
 describe('configuration text', () => {
   it('mutated shipped configurations are read or refused with an InputError', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...SHIPPED_IOS), fc.array(mutation, { minLength: 1, maxLength: 8 }), (text, mutations) => {
-        const mutated = mutate(text, mutations);
-        readsOrRefuses(mutated);
-        resultOrInputError(() => parseIosConfig(mutated, 'fuzz.ios'), 'fuzz.ios');
-      }),
+      fc.property(
+        fc.constantFrom(...SHIPPED_IOS),
+        fc.array(mutation, { minLength: 1, maxLength: 8 }),
+        (text, mutations) => {
+          const mutated = mutate(text, mutations);
+          readsOrRefuses(mutated);
+          resultOrInputError(() => parseIosConfig(mutated, 'fuzz.ios'), 'fuzz.ios');
+        },
+      ),
       { seed: SEED + 2, numRuns: 600 },
     );
   });
 
   it('lines made of IOS commands and words are read or refused with an InputError', () => {
     fc.assert(
-      fc.property(fc.constantFrom('', 'voice service voip\n', 'voice service voip\n allow-connections sip to sip\n sip\n', 'dial-peer voice 1 voip\n'), fc.array(iosLine, { maxLength: 25 }), (head, lines) => {
-        const text = head + lines.join('\n');
-        readsOrRefuses(text);
-        resultOrInputError(() => parseIosConfig(text, 'fuzz.ios'), 'fuzz.ios');
-      }),
+      fc.property(
+        fc.constantFrom(
+          '',
+          'voice service voip\n',
+          'voice service voip\n allow-connections sip to sip\n sip\n',
+          'dial-peer voice 1 voip\n',
+        ),
+        fc.array(iosLine, { maxLength: 25 }),
+        (head, lines) => {
+          const text = head + lines.join('\n');
+          readsOrRefuses(text);
+          resultOrInputError(() => parseIosConfig(text, 'fuzz.ios'), 'fuzz.ios');
+        },
+      ),
       { seed: SEED + 3, numRuns: 600 },
     );
   });
 
   it('random strings are read or refused with an InputError', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ maxLength: 200, unit: 'binary' }), fc.json()), (text) => {
-        readsOrRefuses(text);
-        resultOrInputError(() => parseIosConfig(text, 'fuzz.ios'), 'fuzz.ios');
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 200 }), fc.string({ maxLength: 200, unit: 'binary' }), fc.json()),
+        (text) => {
+          readsOrRefuses(text);
+          resultOrInputError(() => parseIosConfig(text, 'fuzz.ios'), 'fuzz.ios');
+        },
+      ),
       { seed: SEED + 4, numRuns: 600 },
     );
   });
@@ -294,29 +483,90 @@ describe('configuration text', () => {
 /** Values near the configuration's shape, so that generated objects get past the first check. */
 const nearConfigValue = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
-  fc.constantFrom('none', 'passthru', 'passthru-media-change', 'block', 'sip', 'h323', 'voip', 'pots', true, false, null, 89, 90, 1800, 86400, 86401, 60, 1200, 0, -1, 1.5),
+  fc.constantFrom(
+    'none',
+    'passthru',
+    'passthru-media-change',
+    'block',
+    'sip',
+    'h323',
+    'voip',
+    'pots',
+    true,
+    false,
+    null,
+    89,
+    90,
+    1800,
+    86400,
+    86401,
+    60,
+    1200,
+    0,
+    -1,
+    1.5,
+  ),
 );
-const nearPeer = fc.dictionary(fc.constantFrom('tag', 'kind', 'protocol', 'sessionTarget', 'destinationPattern', 'incomingCalledNumber', 'sessionRefresh', 'midcallSignaling', 'tga'), nearConfigValue);
-const nearConfig = fc.record(
-  {
-    allowConnections: fc.oneof(fc.array(fc.record({ from: fc.constantFrom('sip', 'h323', 'x'), to: fc.constantFrom('sip', 'h323') }), { maxLength: 3 }), nearConfigValue),
-    midcallSignaling: nearConfigValue,
-    minSe: nearConfigValue,
-    sessionExpires: nearConfigValue,
-    sessionRefresh: nearConfigValue,
-    optionsPing: nearConfigValue,
-    dialPeers: fc.oneof(fc.array(nearPeer, { maxLength: 3 }), fc.array(fc.record({ tag: fc.integer({ min: 0, max: 5 }), kind: fc.constantFrom('voip', 'pots'), midcallSignaling: fc.constantFrom('passthru', 'block', 'passthru-media-change') }, { requiredKeys: ['tag'] }), { maxLength: 3 })),
-    minSE: nearConfigValue,
-  },
-  { requiredKeys: [] },
-).chain((c) => fc.boolean().map((keep) => (keep || 'allowConnections' in c ? c : { ...c, allowConnections: [{ from: 'sip', to: 'sip' }] })));
+const nearPeer = fc.dictionary(
+  fc.constantFrom(
+    'tag',
+    'kind',
+    'protocol',
+    'sessionTarget',
+    'destinationPattern',
+    'incomingCalledNumber',
+    'sessionRefresh',
+    'midcallSignaling',
+    'tga',
+  ),
+  nearConfigValue,
+);
+const nearConfig = fc
+  .record(
+    {
+      allowConnections: fc.oneof(
+        fc.array(fc.record({ from: fc.constantFrom('sip', 'h323', 'x'), to: fc.constantFrom('sip', 'h323') }), {
+          maxLength: 3,
+        }),
+        nearConfigValue,
+      ),
+      midcallSignaling: nearConfigValue,
+      minSe: nearConfigValue,
+      sessionExpires: nearConfigValue,
+      sessionRefresh: nearConfigValue,
+      optionsPing: nearConfigValue,
+      dialPeers: fc.oneof(
+        fc.array(nearPeer, { maxLength: 3 }),
+        fc.array(
+          fc.record(
+            {
+              tag: fc.integer({ min: 0, max: 5 }),
+              kind: fc.constantFrom('voip', 'pots'),
+              midcallSignaling: fc.constantFrom('passthru', 'block', 'passthru-media-change'),
+            },
+            { requiredKeys: ['tag'] },
+          ),
+          { maxLength: 3 },
+        ),
+      ),
+      minSE: nearConfigValue,
+    },
+    { requiredKeys: [] },
+  )
+  .chain((c) =>
+    fc
+      .boolean()
+      .map((keep) => (keep || 'allowConnections' in c ? c : { ...c, allowConnections: [{ from: 'sip', to: 'sip' }] })),
+  );
 
 describe('JSON configurations', () => {
   it('random JSON values are read or refused with an InputError', () => {
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), nearConfig), (value) => {
         const config = resultOrInputError(() => parseJsonConfig(value, 'fuzz.json'), 'fuzz.json');
-        if (!(config instanceof InputError)) for (const p of PLATFORMS) resultOrInputError(() => checkAgainstPlatform(config, p, 'fuzz.json'), 'fuzz.json');
+        if (!(config instanceof InputError))
+          for (const p of PLATFORMS)
+            resultOrInputError(() => checkAgainstPlatform(config, p, 'fuzz.json'), 'fuzz.json');
         readsOrRefuses(JSON.stringify(value) ?? '');
       }),
       { seed: SEED + 5, numRuns: 800 },
@@ -326,14 +576,18 @@ describe('JSON configurations', () => {
 
 // --- experiment files ---------------------------------------------------------------------------
 
-const QUICKSTART = JSON.parse(readFileSync(join(ROOT, 'experiments/quickstart.json'), 'utf8')) as Record<string, unknown>;
+const QUICKSTART = JSON.parse(readFileSync(join(ROOT, 'experiments/quickstart.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 QUICKSTART['config'] = join(CONFIGS, 'passthru.ios');
 
 /** Every path (as keys) to a value inside `v`. */
 function paths(v: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
   const out = [prefix];
   if (Array.isArray(v)) v.forEach((x, i) => out.push(...paths(x, [...prefix, i])));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...prefix, k]));
+  else if (v !== null && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) out.push(...paths(x, [...prefix, k]));
   return out;
 }
 const QUICKSTART_PATHS = paths(QUICKSTART).filter((p) => p.length > 0);
@@ -341,7 +595,11 @@ const QUICKSTART_PATHS = paths(QUICKSTART).filter((p) => p.length > 0);
 /** Endpoint overrides near the allowed shape: right and wrong fields, values in and out of range. */
 const nearOverride = fc.record(
   {
-    defects: fc.oneof(fc.subarray(DEFECTS), fc.array(fc.constantFrom(...DEFECTS, 'no-422-retyr', ''), { maxLength: 3 }), nearConfigValue),
+    defects: fc.oneof(
+      fc.subarray(DEFECTS),
+      fc.array(fc.constantFrom(...DEFECTS, 'no-422-retyr', ''), { maxLength: 3 }),
+      nearConfigValue,
+    ),
     timer: fc.oneof(
       fc.record(
         {
@@ -372,35 +630,97 @@ const mutatedExperiment = fc
     fc.record({
       path: fc.constantFrom(...QUICKSTART_PATHS),
       change: fc.oneof(
-        fc.record({ kind: fc.constant('set' as const), value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), nearConfigValue, fc.constantFrom('cucm', 'jssip', 'isr-12.4-11T', '../../../etc/passwd', 'configs/nope.ios', 'fixed', 'lognormal', 1e308, -0)) }),
+        fc.record({
+          kind: fc.constant('set' as const),
+          value: fc.oneof(
+            fc.jsonValue({ maxDepth: 2 }),
+            nearConfigValue,
+            fc.constantFrom(
+              'cucm',
+              'jssip',
+              'isr-12.4-11T',
+              '../../../etc/passwd',
+              'configs/nope.ios',
+              'fixed',
+              'lognormal',
+              1e308,
+              -0,
+            ),
+          ),
+        }),
         fc.record({ kind: fc.constant('delete' as const) }),
-        fc.record({ kind: fc.constant('add' as const), key: fc.constantFrom('endpoints', 'cucm', 'timer', 'defects', 'profile', 'from', 'until', 'calls', 'x'), value: fc.jsonValue({ maxDepth: 2 }) }),
+        fc.record({
+          kind: fc.constant('add' as const),
+          key: fc.constantFrom('endpoints', 'cucm', 'timer', 'defects', 'profile', 'from', 'until', 'calls', 'x'),
+          value: fc.jsonValue({ maxDepth: 2 }),
+        }),
       ),
     }),
     { minLength: 0, maxLength: 4 },
   )
-  .chain((changes) => fc.tuple(fc.constant(changes), fc.option(fc.dictionary(fc.constantFrom('cucm', 'jssip', 'cucn'), nearOverride, { maxKeys: 2 }))))
+  .chain((changes) =>
+    fc.tuple(
+      fc.constant(changes),
+      fc.option(fc.dictionary(fc.constantFrom('cucm', 'jssip', 'cucn'), nearOverride, { maxKeys: 2 })),
+    ),
+  )
   .map(([changes, endpoints]) => {
-    const e = structuredClone(QUICKSTART) as Record<string, unknown>;
+    const e = structuredClone(QUICKSTART);
     e['calls'] = 5;
     if (endpoints !== null) e['endpoints'] = endpoints;
     for (const { path, change } of changes) {
       let node: unknown = e;
-      for (const k of path.slice(0, -1)) node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[k] : undefined;
+      for (const k of path.slice(0, -1))
+        node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[k] : undefined;
       if (node === null || typeof node !== 'object') continue;
       const obj = node as Record<string | number, unknown>;
       const last = path[path.length - 1]!;
       if (change.kind === 'set') obj[last] = change.value;
       else if (change.kind === 'delete') delete obj[last];
-      else if (obj[last] !== null && typeof obj[last] === 'object' && !Array.isArray(obj[last])) (obj[last] as Record<string, unknown>)[change.key] = change.value;
+      else if (obj[last] !== null && typeof obj[last] === 'object' && !Array.isArray(obj[last]))
+        (obj[last] as Record<string, unknown>)[change.key] = change.value;
     }
     return e;
   });
 
 describe('experiment files', () => {
   it('a JSON syntax error is found where JSON.parse finds one (for the line and column in the message)', () => {
-    const nearJson = fc.tuple(fc.json(), fc.array(fc.tuple(fc.nat(), fc.constantFrom('', ',', '}', ']', '{', '[', '"', ':', '\\', '\n', 'x', '-', '.', 'e', '0', ' ', 'tru', '\u0001')), { maxLength: 3 }))
-      .map(([text, edits]) => edits.reduce((t, [at, s]) => { const k = t.length === 0 ? 0 : at % (t.length + 1); return t.slice(0, k) + s + t.slice(k + (s === '' ? 1 : 0)); }, text));
+    const nearJson = fc
+      .tuple(
+        fc.json(),
+        fc.array(
+          fc.tuple(
+            fc.nat(),
+            fc.constantFrom(
+              '',
+              ',',
+              '}',
+              ']',
+              '{',
+              '[',
+              '"',
+              ':',
+              '\\',
+              '\n',
+              'x',
+              '-',
+              '.',
+              'e',
+              '0',
+              ' ',
+              'tru',
+              '\u0001',
+            ),
+          ),
+          { maxLength: 3 },
+        ),
+      )
+      .map(([text, edits]) =>
+        edits.reduce((t, [at, s]) => {
+          const k = t.length === 0 ? 0 : at % (t.length + 1);
+          return t.slice(0, k) + s + t.slice(k + (s === '' ? 1 : 0));
+        }, text),
+      );
     fc.assert(
       fc.property(fc.oneof(nearJson, fc.string({ maxLength: 40 })), (text) => {
         let valid = true;

@@ -63,14 +63,20 @@ function examplesOf(file: string): Example[] {
     let command = l.slice(2);
     while (command.endsWith('\\')) command = `${command.slice(0, -1)} ${lines[++i]!.trim()}`;
     const output: string[] = [];
-    while (i + 1 < lines.length && !lines[i + 1]!.startsWith('```') && !lines[i + 1]!.startsWith('$ ')) output.push(lines[++i]!);
+    while (i + 1 < lines.length && !lines[i + 1]!.startsWith('```') && !lines[i + 1]!.startsWith('$ '))
+      output.push(lines[++i]!);
     while (output.length > 0 && output[output.length - 1] === '') output.pop();
     out.push({ file, line: start + 1, args: shellWords(command).slice(1), output });
   }
   return out;
 }
 
-const FILES = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const FILES = [
+  'README.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const EXAMPLES = FILES.flatMap(examplesOf);
 const scratch = mkdtempSync(join(tmpdir(), 'cubesim-readme-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -83,11 +89,17 @@ describe('the command examples of the documentation', () => {
     expect(EXAMPLES.length).toBeGreaterThanOrEqual(8);
   });
 
-  it.each(EXAMPLES.map((e, n) => ({ ...e, n, name: `${e.file}:${e.line} cubesim ${e.args.join(' ').slice(0, 60)}` })))('$name', ({ args, output, n }) => {
-    const writes = ['run', 'sweep', 'compare'].includes(args[0]!) && !args.includes('--out');
-    const full = writes ? [...args, '--out', join(scratch, `example-${n}`)] : args;
-    const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/cubesim.mjs'), ...full, '--progress', 'none'], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    expect(r.stderr).toBe('');
-    expect(normal(r.stdout.replace(/\n+$/, '').split('\n'))).toEqual(normal(output));
-  });
+  it.each(EXAMPLES.map((e, n) => ({ ...e, n, name: `${e.file}:${e.line} cubesim ${e.args.join(' ').slice(0, 60)}` })))(
+    '$name',
+    ({ args, output, n }) => {
+      const writes = ['run', 'sweep', 'compare'].includes(args[0]!) && !args.includes('--out');
+      const full = writes ? [...args, '--out', join(scratch, `example-${n}`)] : args;
+      const r = spawnSync(process.execPath, [join(process.cwd(), 'bin/cubesim.mjs'), ...full, '--progress', 'none'], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      });
+      expect(r.stderr).toBe('');
+      expect(normal(r.stdout.replace(/\n+$/, '').split('\n'))).toEqual(normal(output));
+    },
+  );
 });

@@ -45,12 +45,17 @@ describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
     const results = join(root, 'results');
 
     // A run with drops: the release before 12.4(15)XZ, where long calls end at 1768 s.
-    const run = await runExperiment(loadExperiment('experiments/pre-xz.json', { calls: 300 }), { out: join(results, 'run') });
+    const run = await runExperiment(loadExperiment('experiments/pre-xz.json', { calls: 300 }), {
+      out: join(results, 'run'),
+    });
     await publish('run', await collectReport(run.dir));
 
     // A small sweep with replications (confidence bands), in this thread.
     const sweep = await runSweep('experiments/quickstart.json', {
-      params: [parseParam('endpoints.cucm.timer.sessionExpires=1800,3600'), parseParam('workload.arrivals.rate=0.2,0.5')],
+      params: [
+        parseParam('endpoints.cucm.timer.sessionExpires=1800,3600'),
+        parseParam('workload.arrivals.rate=0.2,0.5'),
+      ],
       set: ['calls=120', 'replications=2'],
       workers: 1,
       out: join(results, 'sweep'),
@@ -63,7 +68,10 @@ describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
       b: { label: 'B', set: ['platform=isr-12.4-11T'], config: 'experiments/configs/pre-xz.ios' },
     };
     const common = { calls: 300 };
-    const cmp = compare(loadSide('experiments/quickstart.json', sides.a, common), loadSide('experiments/quickstart.json', sides.b, common));
+    const cmp = compare(
+      loadSide('experiments/quickstart.json', sides.a, common),
+      loadSide('experiments/quickstart.json', sides.b, common),
+    );
     const cmpDir = writeComparison(cmp, sides, comparisonDir(cmp.a, join(results, 'compare'), false));
     await publish('compare', await collectReport(cmpDir));
 
@@ -87,7 +95,7 @@ describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
     if (root !== '') rmSync(root, { recursive: true, force: true });
   });
 
-  async function clean(o: OpenedPage): Promise<void> {
+  function clean(o: OpenedPage): void {
     expect(o.errors).toEqual([]);
     expect(o.outside).toEqual([]);
   }
@@ -99,7 +107,7 @@ describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
     if (d?.kind !== 'run') throw new Error('no run report');
     const o = await visit('run');
     const { page } = o;
-    await clean(o);
+    clean(o);
 
     expect(await page.locator(`#${REPORT_DOM.headline}`).textContent()).toContain(d.run.experiment);
     expect(await page.locator(`#${REPORT_DOM.headline}`).textContent()).toContain(d.run.platform.name);
@@ -107,14 +115,18 @@ describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
 
     // Five time-series charts, each with drawn lines.
     expect(await count(page, `#${REPORT_DOM.timeseries} svg.timeseries-chart`)).toBe(5);
-    const seriesPaths = await page.locator(`#${REPORT_DOM.timeseries} svg.timeseries-chart path.series`).evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? ''));
+    const seriesPaths = await page
+      .locator(`#${REPORT_DOM.timeseries} svg.timeseries-chart path.series`)
+      .evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? ''));
     expect(seriesPaths.length).toBeGreaterThanOrEqual(5);
     for (const dAttr of seriesPaths) expect(dAttr.length).toBeGreaterThan(10);
 
     // Three histograms, with bars; the drops pile up in one bin (1768 s after answer).
     expect(await count(page, `#${REPORT_DOM.histograms} svg.histogram-chart`)).toBe(3);
     expect(await count(page, `#${REPORT_DOM.histograms} svg.histogram-chart rect.bin`)).toBeGreaterThan(10);
-    expect(await page.locator(`#${REPORT_DOM.histograms} .peak-label`).last().textContent()).toMatch(/^1750–1800 s: \d+ \(\d+(\.\d+)? % of all\)$/);
+    expect(await page.locator(`#${REPORT_DOM.histograms} .peak-label`).last().textContent()).toMatch(
+      /^1750–1800 s: \d+ \(\d+(\.\d+)? % of all\)$/,
+    );
 
     // One ladder per sample; each with one arrow per message entry.
     expect(d.run.ladders.length).toBeGreaterThanOrEqual(2);
@@ -139,7 +151,8 @@ describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
     expect(await page.locator('.tooltip').textContent()).toContain('CSeq: 1 INVITE');
 
     // The shared time axis zooms, and the reset brings it back.
-    const ticks = () => page.locator('svg.timeseries-chart').last().locator('.axis').nth(1).locator('.tick text').allTextContents();
+    const ticks = () =>
+      page.locator('svg.timeseries-chart').last().locator('.axis').nth(1).locator('.tick text').allTextContents();
     const before = await ticks();
     await page.getByRole('button', { name: 'Zoom in' }).click();
     expect(await ticks()).not.toEqual(before);
@@ -156,7 +169,7 @@ describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
     if (d?.kind !== 'sweep') throw new Error('no sweep report');
     const o = await visit('sweep');
     const { page } = o;
-    await clean(o);
+    clean(o);
     expect(await page.locator(`#${REPORT_DOM.sweep} h2`).first().textContent()).toContain(d.sweep.experiment);
     expect(await count(page, `#${REPORT_DOM.sweep} svg.sweep-chart`)).toBeGreaterThanOrEqual(5);
     // One line per arrival rate, each with its confidence band.
@@ -173,7 +186,7 @@ describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
     if (d?.kind !== 'compare') throw new Error('no compare report');
     const o = await visit('compare');
     const { page } = o;
-    await clean(o);
+    clean(o);
     const text = (await page.locator(`#${REPORT_DOM.compare}`).textContent()) ?? '';
     expect(text).toContain(d.compare.a.platform);
     expect(text).toContain(d.compare.b.platform);
@@ -200,7 +213,7 @@ describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
       void dialog.dismiss();
     });
     await page.reload({ waitUntil: 'load' });
-    await clean(o);
+    clean(o);
     expect(dialogs).toEqual([]);
 
     const headline = (await page.locator(`#${REPORT_DOM.headline}`).textContent()) ?? '';

@@ -45,24 +45,42 @@ describe('UAS negotiation (RFC 4028 §9, Table 2)', () => {
   it('Table 2: refresher left open -> the UAS chooses', () => {
     const d = negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: '', minSe: 0 }, uas);
     expect(d).toMatchObject({ kind: 'accept', refresher: 'uas', requireTimer: true });
-    const d2 = negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: '', minSe: 0 }, { ...uas, preferredRefresher: 'uac' });
+    const d2 = negotiateAsUas(
+      { supportedTimer: true, sessionExpires: 1800, refresher: '', minSe: 0 },
+      { ...uas, preferredRefresher: 'uac' },
+    );
     expect(d2).toMatchObject({ refresher: 'uac', requireTimer: true });
   });
   it('Table 2: uac and uas requests are honoured', () => {
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: 'uac', minSe: 0 }, uas)).toMatchObject({ refresher: 'uac' });
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: 'uas', minSe: 0 }, uas)).toMatchObject({ refresher: 'uas' });
+    expect(
+      negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: 'uac', minSe: 0 }, uas),
+    ).toMatchObject({ refresher: 'uac' });
+    expect(
+      negotiateAsUas({ supportedTimer: true, sessionExpires: 1800, refresher: 'uas', minSe: 0 }, uas),
+    ).toMatchObject({ refresher: 'uas' });
   });
   it('422 with its Min-SE below the local minimum when the UAC supports timers', () => {
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 90, refresher: '', minSe: 90 }, { ...uas, minSe: 1800 })).toEqual({ kind: 'reject', status: 422, minSe: 1800 });
+    expect(
+      negotiateAsUas({ supportedTimer: true, sessionExpires: 90, refresher: '', minSe: 90 }, { ...uas, minSe: 1800 }),
+    ).toEqual({ kind: 'reject', status: 422, minSe: 1800 });
   });
   it('raises the interval instead when the UAC cannot retry (erratum 1687)', () => {
-    expect(negotiateAsUas({ supportedTimer: false, sessionExpires: 90, refresher: '', minSe: 0 }, { ...uas, minSe: 1800 })).toMatchObject({ kind: 'accept', sessionExpires: 1800, refresher: 'uas' });
+    expect(
+      negotiateAsUas({ supportedTimer: false, sessionExpires: 90, refresher: '', minSe: 0 }, { ...uas, minSe: 1800 }),
+    ).toMatchObject({ kind: 'accept', sessionExpires: 1800, refresher: 'uas' });
   });
   it('imposes no lower interval than the request Min-SE', () => {
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 0, refresher: '', minSe: 3600 }, uas)).toMatchObject({ sessionExpires: 3600 });
+    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 0, refresher: '', minSe: 3600 }, uas)).toMatchObject({
+      sessionExpires: 3600,
+    });
   });
   it('ignores the Min-SE of an SE-less request with defect F9', () => {
-    expect(negotiateAsUas({ supportedTimer: true, sessionExpires: 0, refresher: '', minSe: 3600 }, { ...uas, ignoreMinSeWithoutSe: true })).toMatchObject({ sessionExpires: 1800 });
+    expect(
+      negotiateAsUas(
+        { supportedTimer: true, sessionExpires: 0, refresher: '', minSe: 3600 },
+        { ...uas, ignoreMinSeWithoutSe: true },
+      ),
+    ).toMatchObject({ sessionExpires: 1800 });
   });
 });
 

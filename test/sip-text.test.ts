@@ -10,7 +10,15 @@ import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { label, newRequest, newResponse, type Method, type SipMessage } from '../src/sip/message.ts';
-import { addressingOf, formatSip, parseSip, PARTIES, SipSyntaxError, toSipMessage, type SipAddressing } from '../src/sip/text.ts';
+import {
+  addressingOf,
+  formatSip,
+  parseSip,
+  PARTIES,
+  SipSyntaxError,
+  toSipMessage,
+  type SipAddressing,
+} from '../src/sip/text.ts';
 import type { CarriedMessage } from '../src/elements/call.ts';
 import { load, run } from './helpers.ts';
 
@@ -30,7 +38,10 @@ function gather(): CarriedMessage[] {
   const take = (name: string, set: string[] = []) => {
     for (const c of run(load(name, set, { calls: CALLS }), traced).calls) out.push(...(c.carried ?? []));
   };
-  for (const f of readdirSync('experiments').filter((x) => x.endsWith('.json')).sort()) take(f.replace(/\.json$/, ''));
+  for (const f of readdirSync('experiments')
+    .filter((x) => x.endsWith('.json'))
+    .sort())
+    take(f.replace(/\.json$/, ''));
   // Before 12.4(15)XZ, options-ping runs on calls without a session timer: endpoints without one.
   take('pre-xz', ['workload.callers=[{"profile":"legacy-pbx"}]', 'workload.callees=[{"profile":"legacy-pbx"}]']);
   return out;
@@ -53,12 +64,19 @@ function synthetic(): CarriedMessage[] {
   const forbidden = newResponse(setup, 403, '');
   const badExtension = newResponse(setup, 420, 'b8.1');
   const notImplemented = newResponse(newRequest('REFER', 'transfer', 'call-9', 'a9.1', 'b9.1', 6, 81), 501, 'b9.1');
-  return [busy, notAllowed, odd, t38video, refresherOnly, forbidden, badExtension, notImplemented].map((msg) => ({ t: 0, from: 'callee', to: 'cube-out', msg, lost: false, arrivesAt: 0 }));
+  return [busy, notAllowed, odd, t38video, refresherOnly, forbidden, badExtension, notImplemented].map((msg) => ({
+    t: 0,
+    from: 'callee',
+    to: 'cube-out',
+    msg,
+    lost: false,
+    arrivesAt: 0,
+  }));
 }
 
 const MESSAGES = [...gather(), ...synthetic()];
 
-describe('formatSip and parseSip on the model\'s messages', () => {
+describe("formatSip and parseSip on the model's messages", () => {
   it('cover every method and the statuses, SDP changes and timer headers the model produces', () => {
     const seen = new Set<string>();
     for (const { msg: m } of MESSAGES) {
@@ -71,9 +89,35 @@ describe('formatSip and parseSip on the model\'s messages', () => {
       if (m.requireTimer) seen.add('Require');
     }
     const methods: Method[] = ['INVITE', 'ACK', 'BYE', 'UPDATE', 'OPTIONS', 'REFER'];
-    const statuses = ['100 Trying', '180 Ringing', '200 OK', '202 Accepted', '403 Forbidden', '405 Method Not Allowed', '420 Bad Extension', '501 Not Implemented', '408 Request Timeout', '422 Session Interval Too Small',
-      '481 Call/Transaction Does Not Exist', '488 Not Acceptable Here', '491 Request Pending', '500 Server Internal Error', '503 Service Unavailable'];
-    for (const k of [...methods, ...statuses, 't38', 'video', 'sendonly', 'recvonly', 'refresher=uac', 'refresher=uas', 'Retry-After']) expect(seen, k).toContain(k);
+    const statuses = [
+      '100 Trying',
+      '180 Ringing',
+      '200 OK',
+      '202 Accepted',
+      '403 Forbidden',
+      '405 Method Not Allowed',
+      '420 Bad Extension',
+      '501 Not Implemented',
+      '408 Request Timeout',
+      '422 Session Interval Too Small',
+      '481 Call/Transaction Does Not Exist',
+      '488 Not Acceptable Here',
+      '491 Request Pending',
+      '500 Server Internal Error',
+      '503 Service Unavailable',
+    ];
+    for (const k of [
+      ...methods,
+      ...statuses,
+      't38',
+      'video',
+      'sendonly',
+      'recvonly',
+      'refresher=uac',
+      'refresher=uas',
+      'Retry-After',
+    ])
+      expect(seen, k).toContain(k);
     expect(MESSAGES.length).toBeGreaterThan(10_000);
   });
 
@@ -92,12 +136,14 @@ describe('formatSip and parseSip on the model\'s messages', () => {
   });
 
   it('say what a 420 does not support (RFC 3261 §8.2.2.3) and give 403 its reason phrase', () => {
-    const texts = MESSAGES.filter(({ msg }) => msg.status === 420 || msg.status === 403).map(({ from, to, msg }) => formatSip(msg, addressingOf(from, to)));
+    const texts = MESSAGES.filter(({ msg }) => msg.status === 420 || msg.status === 403).map(({ from, to, msg }) =>
+      formatSip(msg, addressingOf(from, to)),
+    );
     expect(texts.find((t) => t.startsWith('SIP/2.0 420 Bad Extension\r\n'))).toMatch(/\r\nUnsupported: timer\r\n/);
     expect(texts.some((t) => t.startsWith('SIP/2.0 403 Forbidden\r\n'))).toBe(true);
   });
 
-  it('give an exact Content-Length, CRLF line ends and the parties\' own addresses', () => {
+  it("give an exact Content-Length, CRLF line ends and the parties' own addresses", () => {
     const setup = MESSAGES.find((m) => m.from === 'caller' && m.msg.method === 'INVITE' && m.msg.sdp !== null)!;
     const text = formatSip(setup.msg, addressingOf('caller', 'cube-in'));
     const [head, body] = text.split('\r\n\r\n') as [string, string];
@@ -155,7 +201,9 @@ describe('parseSip on text from elsewhere', () => {
     expect(p.method).toBe('INVITE');
     expect(p.requestUri).toBe('sip:service@10.0.1.1:5060');
     expect(p.via.map((v) => [v.transport, v.host, v.port, v.branch])).toEqual([
-      ['UDP', '10.0.1.50', 5061, 'z9hG4bK-4711-1-0'], ['UDP', 'proxy.example.com', 0, 'z9hG4bKabc'], ['TCP', '[2001:db8::1]', 5070, 'z9hG4bKdef'],
+      ['UDP', '10.0.1.50', 5061, 'z9hG4bK-4711-1-0'],
+      ['UDP', 'proxy.example.com', 0, 'z9hG4bKabc'],
+      ['TCP', '[2001:db8::1]', 5070, 'z9hG4bKdef'],
     ]);
     expect(p.via[0]!.params.has('rport')).toBe(true);
     expect(p.from).toMatchObject({ display: 'Alice, A.', uri: 'sip:sipp@10.0.1.50:5061', tag: '4711SIPpTag001' });
@@ -174,9 +222,22 @@ describe('parseSip on text from elsewhere', () => {
 
     const m = toSipMessage(p);
     expect(m).toMatchObject({
-      method: 'INVITE', status: 0, callId: '1-4711@10.0.1.50', fromTag: '4711SIPpTag001', toTag: '', cseq: 1,
-      supportedTimer: true, requireTimer: false, sessionExpires: 120, refresher: 'uac', minSe: 90, allowUpdate: true, retryAfter: -1,
-      sdp: { version: 2353687637, audio: 'sendonly', video: false, t38: false }, purpose: 'setup', retransmission: false,
+      method: 'INVITE',
+      status: 0,
+      callId: '1-4711@10.0.1.50',
+      fromTag: '4711SIPpTag001',
+      toTag: '',
+      cseq: 1,
+      supportedTimer: true,
+      requireTimer: false,
+      sessionExpires: 120,
+      refresher: 'uac',
+      minSe: 90,
+      allowUpdate: true,
+      retryAfter: -1,
+      sdp: { version: 2353687637, audio: 'sendonly', video: false, t38: false },
+      purpose: 'setup',
+      retransmission: false,
     });
     expect(m.branch).toBeLessThan(0); // not one of the model's branches
     expect(toSipMessage(parseSip(formatSip(m, addressingOf('caller', 'cube-in')))).branch).toBe(m.branch);
@@ -189,7 +250,10 @@ describe('parseSip on text from elsewhere', () => {
     ok.refresher = 'uac';
     ok.requireTimer = true;
     ok.sdp = { version: 1, audio: 'recvonly', video: false, t38: false };
-    const a: SipAddressing = { sender: PARTIES['cube-in'], receiver: { user: 'sipp', host: '10.0.1.50', port: 5061, mediaPort: 6000 } };
+    const a: SipAddressing = {
+      sender: PARTIES['cube-in'],
+      receiver: { user: 'sipp', host: '10.0.1.50', port: 5061, mediaPort: 6000 },
+    };
     const text = formatSip(ok, a, req);
     const lines = text.split('\r\n');
     expect(lines.slice(0, 8)).toEqual([
@@ -207,7 +271,8 @@ describe('parseSip on text from elsewhere', () => {
   });
 
   it('takes the body by Content-Length in bytes, drops what follows (RFC 3261 §18.3), and the rest without it', () => {
-    const head = 'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>;tag=2\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n';
+    const head =
+      'SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>;tag=2\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n';
     expect(parseSip(`${head}Content-Type: text/plain\r\nContent-Length: 4\r\n\r\nnaïve`).body).toBe('naï'); // ï is two bytes
     expect(parseSip(`${head}Content-Length: 2\r\n\r\nabcdef`).body).toBe('ab');
     expect(parseSip(`${head}\r\nabc`).body).toBe('abc');
@@ -221,22 +286,55 @@ describe('parseSip on text from elsewhere', () => {
     ['HELLO\r\n\r\n', 'line 1: expected "METHOD uri SIP/2.0" or "SIP/2.0 code reason", got "HELLO"'],
     ['SIP/2.0 99 Odd\r\n', 'line 1: status code 99 is outside 100-699'],
     ['INVITE sip:a@h SIP/3.0\r\n', 'line 1: SIP version "3.0" is not 2.0'],
-    ['\r\nOPTIONS sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom <sip:a@h>\r\n', 'line 4: expected "Name: value", got "From <sip:a@h>"'],
-    ['OPTIONS sip:a@h SIP/2.0\r\n continued\r\n', 'line 2: a continuation line (starting with white space) before any header'],
-    ['OPTIONS sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: x\r\n', 'line 5: no CSeq header (RFC 3261 §8.1.1 requires it)'],
-    ['OPTIONS sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n', 'line 3: From: "<" without ">"'],
-    ['OPTIONS sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: x\r\nCSeq: 1 BYE\r\n', 'line 6: CSeq method "BYE" differs from the request method "OPTIONS"'],
-    ['OPTIONS sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nl: 9\r\n\r\nv=0\r\n', 'line 7: Content-Length 9 is more than the 5 bytes of body'],
+    [
+      '\r\nOPTIONS sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom <sip:a@h>\r\n',
+      'line 4: expected "Name: value", got "From <sip:a@h>"',
+    ],
+    [
+      'OPTIONS sip:a@h SIP/2.0\r\n continued\r\n',
+      'line 2: a continuation line (starting with white space) before any header',
+    ],
+    [
+      'OPTIONS sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: x\r\n',
+      'line 5: no CSeq header (RFC 3261 §8.1.1 requires it)',
+    ],
+    [
+      'OPTIONS sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\n',
+      'line 3: From: "<" without ">"',
+    ],
+    [
+      'OPTIONS sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: x\r\nCSeq: 1 BYE\r\n',
+      'line 6: CSeq method "BYE" differs from the request method "OPTIONS"',
+    ],
+    [
+      'OPTIONS sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: x\r\nCSeq: 1 OPTIONS\r\nl: 9\r\n\r\nv=0\r\n',
+      'line 7: Content-Length 9 is more than the 5 bytes of body',
+    ],
   ])('refuses %j with one line naming where', (text, message) => {
     expect(() => parseSip(text)).toThrow(SipSyntaxError);
     expect(() => parseSip(text)).toThrow(message);
   });
 
   it.each([
-    ['REGISTER sip:h SIP/2.0', 'REGISTER', '', 'line 1: method "REGISTER" is not one the model knows (INVITE, ACK, BYE, UPDATE, OPTIONS, REFER)'],
-    ['INVITE sip:a@h SIP/2.0', 'INVITE', 'x: 1800;refresher=both\r\n', 'line 7: Session-Expires: refresher must be uac or uas, got "both" (RFC 4028 §4)'],
+    [
+      'REGISTER sip:h SIP/2.0',
+      'REGISTER',
+      '',
+      'line 1: method "REGISTER" is not one the model knows (INVITE, ACK, BYE, UPDATE, OPTIONS, REFER)',
+    ],
+    [
+      'INVITE sip:a@h SIP/2.0',
+      'INVITE',
+      'x: 1800;refresher=both\r\n',
+      'line 7: Session-Expires: refresher must be uac or uas, got "both" (RFC 4028 §4)',
+    ],
     ['INVITE sip:a@h SIP/2.0', 'INVITE', 'Min-SE: ninety\r\n', 'line 7: Min-SE: expected delta-seconds, got "ninety"'],
-    ['INVITE sip:a@h SIP/2.0', 'INVITE', 'Content-Type: application/sdp\r\n\r\nv=0\r\ns=-\r\n', 'line 9: SDP: no o= line, so no session version'],
+    [
+      'INVITE sip:a@h SIP/2.0',
+      'INVITE',
+      'Content-Type: application/sdp\r\n\r\nv=0\r\ns=-\r\n',
+      'line 9: SDP: no o= line, so no session version',
+    ],
   ])('toSipMessage refuses %j with one line naming where', (start, method, more, message) => {
     const text = `${start}\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\nCall-ID: x\r\nCSeq: 1 ${method}\r\n${more}${more.includes('\r\n\r\n') ? '' : '\r\n'}`;
     const p = parseSip(text);
@@ -256,15 +354,58 @@ type Mutation =
   | { op: 'case'; upper: boolean };
 
 const sipish = fc.constantFrom(
-  '\r\n', '\n', ' ', '\t', ':', ';', ',', '<', '>', '"', '\\', '=', '@', 'z9hG4bK', 'tag=', ';refresher=uac', 'Session-Expires: ', 'x: ',
-  'Min-SE: ', 'Content-Length: ', 'l: 99', 'Via: SIP/2.0/UDP ', 'CSeq: 1 INVITE', 'SIP/2.0', 'sip:', 'v=0', 'o=a 1 2 IN IP4 h', 'm=image 0 udptl t38',
-  'a=sendonly', '0', '9999999999', '-1', 'REGISTER', 'Require: timer', 'Allow: UPDATE',
+  '\r\n',
+  '\n',
+  ' ',
+  '\t',
+  ':',
+  ';',
+  ',',
+  '<',
+  '>',
+  '"',
+  '\\',
+  '=',
+  '@',
+  'z9hG4bK',
+  'tag=',
+  ';refresher=uac',
+  'Session-Expires: ',
+  'x: ',
+  'Min-SE: ',
+  'Content-Length: ',
+  'l: 99',
+  'Via: SIP/2.0/UDP ',
+  'CSeq: 1 INVITE',
+  'SIP/2.0',
+  'sip:',
+  'v=0',
+  'o=a 1 2 IN IP4 h',
+  'm=image 0 udptl t38',
+  'a=sendonly',
+  '0',
+  '9999999999',
+  '-1',
+  'REGISTER',
+  'Require: timer',
+  'Allow: UPDATE',
 );
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constantFrom('delete-line' as const, 'duplicate-line' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('swap-lines' as const), at: fc.nat(), with: fc.nat() }),
-  fc.record({ op: fc.constant('substitute' as const), at: fc.nat(), char: fc.oneof(fc.constantFrom(' ', '\t', '\n', '\r', ':', ';', '<', '"', '0', 'x'), fc.string({ minLength: 1, maxLength: 1, unit: 'binary' })) }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(sipish, fc.string({ maxLength: 12, unit: 'binary' })) }),
+  fc.record({
+    op: fc.constant('substitute' as const),
+    at: fc.nat(),
+    char: fc.oneof(
+      fc.constantFrom(' ', '\t', '\n', '\r', ':', ';', '<', '"', '0', 'x'),
+      fc.string({ minLength: 1, maxLength: 1, unit: 'binary' }),
+    ),
+  }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(sipish, fc.string({ maxLength: 12, unit: 'binary' })),
+  }),
   fc.record({ op: fc.constant('cut' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ op: fc.constant('case' as const), upper: fc.boolean() }),
 );
@@ -276,13 +417,32 @@ function mutate(text: string, mutations: readonly Mutation[]): string {
     const i = m.op === 'case' ? 0 : m.at % Math.max(1, lines.length);
     const k = m.op === 'case' ? 0 : m.at % Math.max(1, t.length);
     switch (m.op) {
-      case 'delete-line': lines.splice(i, 1); t = lines.join('\r\n'); break;
-      case 'duplicate-line': lines.splice(i, 0, lines[i] ?? ''); t = lines.join('\r\n'); break;
-      case 'swap-lines': { const j = m.with % lines.length; [lines[i], lines[j]] = [lines[j]!, lines[i]!]; t = lines.join('\r\n'); break; }
-      case 'substitute': t = t.slice(0, k) + m.char + t.slice(k + 1); break;
-      case 'insert': t = t.slice(0, k) + m.text + t.slice(k); break;
-      case 'cut': t = t.slice(0, k) + t.slice(k + m.length); break;
-      case 'case': t = m.upper ? t.toUpperCase() : t.toLowerCase(); break;
+      case 'delete-line':
+        lines.splice(i, 1);
+        t = lines.join('\r\n');
+        break;
+      case 'duplicate-line':
+        lines.splice(i, 0, lines[i] ?? '');
+        t = lines.join('\r\n');
+        break;
+      case 'swap-lines': {
+        const j = m.with % lines.length;
+        [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+        t = lines.join('\r\n');
+        break;
+      }
+      case 'substitute':
+        t = t.slice(0, k) + m.char + t.slice(k + 1);
+        break;
+      case 'insert':
+        t = t.slice(0, k) + m.text + t.slice(k);
+        break;
+      case 'cut':
+        t = t.slice(0, k) + t.slice(k + m.length);
+        break;
+      case 'case':
+        t = m.upper ? t.toUpperCase() : t.toLowerCase();
+        break;
     }
   }
   return t;
@@ -319,7 +479,9 @@ const SAMPLES = (() => {
 describe('parseSip and toSipMessage on random and mutated text', () => {
   it('mutated messages are read or refused with a SipSyntaxError', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...SAMPLES), fc.array(mutation, { minLength: 1, maxLength: 6 }), (text, mutations) => readsOrRefuses(mutate(text, mutations))),
+      fc.property(fc.constantFrom(...SAMPLES), fc.array(mutation, { minLength: 1, maxLength: 6 }), (text, mutations) =>
+        readsOrRefuses(mutate(text, mutations)),
+      ),
       { seed: SEED, numRuns: 2000 },
     );
   });

@@ -88,10 +88,24 @@ export function startSipp(o: SippOptions): { done: Promise<SippRun>; kill: () =>
   const log = join(o.dir, `${o.name}-messages.log`);
   const args = [
     ...(o.remote !== undefined ? [o.remote, '-s', 'service'] : []),
-    '-sf', join(SIPP_DIR, o.scenario),
-    '-i', '127.0.0.1', '-bind_local', '-p', String(o.port), '-mp', String(o.port + 1000),
-    '-m', '1', '-nostdin', '-trace_msg', '-message_file', log,
-    '-timeout', `${o.timeout}s`, '-timeout_error',
+    '-sf',
+    join(SIPP_DIR, o.scenario),
+    '-i',
+    '127.0.0.1',
+    '-bind_local',
+    '-p',
+    String(o.port),
+    '-mp',
+    String(o.port + 1000),
+    '-m',
+    '1',
+    '-nostdin',
+    '-trace_msg',
+    '-message_file',
+    log,
+    '-timeout',
+    `${o.timeout}s`,
+    '-timeout_error',
   ];
   for (const [k, v] of Object.entries(o.key ?? {})) args.push('-key', k, String(v));
   for (const [k, v] of Object.entries(o.set ?? {})) args.push('-set', k, String(v));

@@ -62,7 +62,9 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
     const t0 = sim.now;
     ist.respond(ist.makeResponse(486, 'b'));
     sim.run();
-    expect(sent.slice(1).map((s) => +(s.t - t0).toFixed(9))).toEqual([0, 0.5, 1.5, 3.5, 7.5, 11.5, 15.5, 19.5, 23.5, 27.5, 31.5]);
+    expect(sent.slice(1).map((s) => +(s.t - t0).toFixed(9))).toEqual([
+      0, 0.5, 1.5, 3.5, 7.5, 11.5, 15.5, 19.5, 23.5, 27.5, 31.5,
+    ]);
     expect(ist.terminated).toBe(true);
   });
 
@@ -89,7 +91,12 @@ function setup(name = 'callee') {
   const sim = new Simulator();
   const port = new SipPort(sim, RFC3261_TIMERS, name);
   const sent = blackHole(sim, port);
-  return { sim, port, sent, statuses: () => sent.map((s) => `${s.m.method} ${s.m.status}${s.m.retransmission ? ' again' : ''}`) };
+  return {
+    sim,
+    port,
+    sent,
+    statuses: () => sent.map((s) => `${s.m.method} ${s.m.status}${s.m.retransmission ? ' again' : ''}`),
+  };
 }
 
 describe('RFC 3261 §17 transaction states, message by message', () => {
@@ -140,7 +147,9 @@ describe('RFC 3261 §17 transaction states, message by message', () => {
   it('INVITE server: Timer H gives up on the ACK 64*T1 after the non-2xx and tells the TU', () => {
     const { sim, port } = setup();
     let ackTimeout = -1;
-    const ist = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), { onAckTimeout: () => (ackTimeout = sim.now) });
+    const ist = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {
+      onAckTimeout: () => (ackTimeout = sim.now),
+    });
     sim.run({ until: 1 });
     const t0 = sim.now;
     ist.respond(ist.makeResponse(486, 'b'));

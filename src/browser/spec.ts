@@ -35,10 +35,20 @@ import {
 } from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
 import { runReplicationSync } from '../experiment/replication.ts';
-import { checkedConfig, checkMidcallModelled, experimentAllowed, resolveProfiles, specFor, unknownId, withCapacity, withModelChoices } from '../experiment/spec.ts';
+import {
+  checkedConfig,
+  checkMidcallModelled,
+  experimentAllowed,
+  resolveProfiles,
+  specFor,
+  unknownId,
+  withCapacity,
+  withModelChoices,
+} from '../experiment/spec.ts';
 import { experimentSchema, type Experiment, type ExperimentInput } from '../experiment/schema.ts';
-import type { Summary } from '../experiment/summary.ts';
-import type { LadderSample, TimeseriesPoint } from '../report/data.ts';
+import type { Summary } from '../results/summary.ts';
+import type { LadderSample } from '../report/data.ts';
+import type { TimeseriesPoint } from '../results/series.ts';
 import { traceToJson } from '../output/ladder-text.ts';
 import { issueToError, validate } from '../schema-errors.ts';
 
@@ -111,7 +121,12 @@ export function buildExperiment(options: BuildOptions): BrowserExperiment {
   const file = options.settingsName ?? 'settings';
   const configFile = options.configName ?? 'configuration';
   const { configText, configName: _c, settingsName: _s, ...fields } = options;
-  const experiment = validate(experimentSchema, { name: 'notebook', ...structuredClone(fields), config: configFile }, file, experimentAllowed({ platforms: () => Object.keys(platforms), endpoints: () => Object.keys(profiles) }));
+  const experiment = validate(
+    experimentSchema,
+    { name: 'notebook', ...structuredClone(fields), config: configFile },
+    file,
+    experimentAllowed({ platforms: () => Object.keys(platforms), endpoints: () => Object.keys(profiles) }),
+  );
 
   const platformIds = Object.keys(platforms);
   const base = platforms[experiment.platform];
@@ -213,7 +228,11 @@ export function iosConfigText(o: IosTextOptions): string {
 
 type MessageEntry = Extract<LadderSample['entries'][number], { kind: 'message' }>;
 
-const PARTY: Record<string, string> = { caller: 'the caller', callee: 'the callee', 'border-element': 'the border element' };
+const PARTY: Record<string, string> = {
+  caller: 'the caller',
+  callee: 'the callee',
+  'border-element': 'the border element',
+};
 const minutes = (s: number): string => `${(s / 60).toFixed(s % 60 === 0 ? 0 : 1)} min`;
 const sec = (s: number): string => `${Number.isInteger(Math.round(s * 10) / 10) ? Math.round(s) : s.toFixed(1)} s`;
 
@@ -221,21 +240,35 @@ const sec = (s: number): string => `${Number.isInteger(Math.round(s * 10) / 10) 
 export function causeText(cause: string, side: string): string {
   const who = PARTY[side] ?? 'one side';
   switch (cause) {
-    case 'normal-clearing': return `${who} hung up at the end of the conversation`;
-    case 'session-expired': return `${who} hung up because its session timer ran out with no refresh received`;
-    case 'refresh-timeout': return `${who} hung up because its refresh got no answer at all (the transaction timed out; RFC 4028 §10)`;
-    case 'refresh-408': return `${who} hung up because its refresh was answered 408 Request Timeout`;
-    case 'refresh-481': return `${who} hung up because its refresh was answered 481: the far end no longer knew the dialog`;
-    case 'refresh-glare': return `${who} hung up on a 491 Request Pending to its refresh (glare) instead of trying again`;
-    case 'refresh-rejected': return `${who} hung up because its refresh was refused`;
-    case 'ack-timeout': return `${who} hung up because its 200 OK was never acknowledged`;
-    case 'midcall-failure': return `${who} hung up because a mid-call re-INVITE failed`;
-    case 'options-ping-failed': return 'the border element hung up because its in-dialog OPTIONS went unanswered';
-    case '422-unresolved': return 'the caller gave up after 422 Session Interval Too Small';
-    case 'setup-timeout': return 'the INVITE was never answered';
-    case 'sip-to-sip-not-allowed': return 'the border element refused it: SIP to SIP calls are not allowed by the configuration';
+    case 'normal-clearing':
+      return `${who} hung up at the end of the conversation`;
+    case 'session-expired':
+      return `${who} hung up because its session timer ran out with no refresh received`;
+    case 'refresh-timeout':
+      return `${who} hung up because its refresh got no answer at all (the transaction timed out; RFC 4028 §10)`;
+    case 'refresh-408':
+      return `${who} hung up because its refresh was answered 408 Request Timeout`;
+    case 'refresh-481':
+      return `${who} hung up because its refresh was answered 481: the far end no longer knew the dialog`;
+    case 'refresh-glare':
+      return `${who} hung up on a 491 Request Pending to its refresh (glare) instead of trying again`;
+    case 'refresh-rejected':
+      return `${who} hung up because its refresh was refused`;
+    case 'ack-timeout':
+      return `${who} hung up because its 200 OK was never acknowledged`;
+    case 'midcall-failure':
+      return `${who} hung up because a mid-call re-INVITE failed`;
+    case 'options-ping-failed':
+      return 'the border element hung up because its in-dialog OPTIONS went unanswered';
+    case '422-unresolved':
+      return 'the caller gave up after 422 Session Interval Too Small';
+    case 'setup-timeout':
+      return 'the INVITE was never answered';
+    case 'sip-to-sip-not-allowed':
+      return 'the border element refused it: SIP to SIP calls are not allowed by the configuration';
     default:
-      if (cause.startsWith('admission-')) return `the border element refused it (503, call admission: ${cause.slice('admission-'.length)})`;
+      if (cause.startsWith('admission-'))
+        return `the border element refused it (503, call admission: ${cause.slice('admission-'.length)})`;
       if (cause.startsWith('setup-')) return `the INVITE was refused with ${cause.slice('setup-'.length)}`;
       return cause;
   }
@@ -260,48 +293,97 @@ export function describeCall(sample: LadderSample): CallAccount {
   const details: string[] = [];
 
   // Setup: 422s from the callee and from the border element itself (those it only relays are not counted twice).
-  const from = (party: string, status: number): MessageEntry[] => firsts.filter((m) => m.from === party && m.status === status && m.purpose === 'setup');
+  const from = (party: string, status: number): MessageEntry[] =>
+    firsts.filter((m) => m.from === party && m.status === status && m.purpose === 'setup');
   const callee422 = from('callee', 422);
   const cube422 = Math.max(0, from('cube-in', 422).length - callee422.length);
   const invites = firsts.filter((m) => m.from === 'caller' && m.method === 'INVITE' && m.purpose === 'setup');
   if (cube422 > 0 || callee422.length > 0) {
     const parts: string[] = [];
-    if (cube422 > 0) parts.push(`the border element answered ${cube422 === 1 ? 'an INVITE' : `${cube422} INVITEs`} with 422 Session Interval Too Small (its min-se is above the Session-Expires offered)`);
-    if (callee422.length > 0) parts.push(`the callee answered ${callee422.length === 1 ? 'an INVITE' : `${callee422.length} INVITEs`} with 422 (its own Min-SE is ${callee422[0]!.minSe} s)`);
+    if (cube422 > 0)
+      parts.push(
+        `the border element answered ${cube422 === 1 ? 'an INVITE' : `${cube422} INVITEs`} with 422 Session Interval Too Small (its min-se is above the Session-Expires offered)`,
+      );
+    if (callee422.length > 0)
+      parts.push(
+        `the callee answered ${callee422.length === 1 ? 'an INVITE' : `${callee422.length} INVITEs`} with 422 (its own Min-SE is ${callee422[0]!.minSe} s)`,
+      );
     const last = invites[invites.length - 1];
-    details.push(`Setup took ${invites.length} INVITE${invites.length === 1 ? '' : 's'}: ${parts.join(', and ')}${last !== undefined && invites.length > 1 ? `; the caller tried again with Session-Expires ${last.sessionExpires} s` : ''}.`);
+    details.push(
+      `Setup took ${invites.length} INVITE${invites.length === 1 ? '' : 's'}: ${parts.join(', and ')}${last !== undefined && invites.length > 1 ? `; the caller tried again with Session-Expires ${last.sessionExpires} s` : ''}.`,
+    );
   }
 
   // What each leg agreed: the last 2xx to a setup INVITE on it.
-  const agreed = (sender: string): MessageEntry | undefined => [...firsts].reverse().find((m) => m.from === sender && m.method === 'INVITE' && m.purpose === 'setup' && m.status >= 200 && m.status < 300);
-  const who = (token: string, leg: 'inbound' | 'outbound'): string => (token === 'uac' ? (leg === 'inbound' ? 'the caller' : 'the border element, for the caller') : token === 'uas' ? (leg === 'inbound' ? 'the border element, for the callee' : 'the callee') : 'nobody named');
-  const legs = (['inbound', 'outbound'] as const).map((leg) => ({ leg, ok: agreed(leg === 'inbound' ? 'cube-in' : 'callee') }));
+  const agreed = (sender: string): MessageEntry | undefined =>
+    [...firsts]
+      .reverse()
+      .find(
+        (m) => m.from === sender && m.method === 'INVITE' && m.purpose === 'setup' && m.status >= 200 && m.status < 300,
+      );
+  const who = (token: string, leg: 'inbound' | 'outbound'): string =>
+    token === 'uac'
+      ? leg === 'inbound'
+        ? 'the caller'
+        : 'the border element, for the caller'
+      : token === 'uas'
+        ? leg === 'inbound'
+          ? 'the border element, for the callee'
+          : 'the callee'
+        : 'nobody named';
+  const legs = (['inbound', 'outbound'] as const).map((leg) => ({
+    leg,
+    ok: agreed(leg === 'inbound' ? 'cube-in' : 'callee'),
+  }));
   if (answered) {
     const words = legs.map(({ leg, ok }) =>
-      ok === undefined || ok.sessionExpires === 0 ? `no session timer on the ${leg} leg` : `Session-Expires ${ok.sessionExpires} s on the ${leg} leg, refresher ${who(ok.refresher, leg)}`,
+      ok === undefined || ok.sessionExpires === 0
+        ? `no session timer on the ${leg} leg`
+        : `Session-Expires ${ok.sessionExpires} s on the ${leg} leg, refresher ${who(ok.refresher, leg)}`,
     );
     details.push(`Agreed at answer: ${words.join('; ')}.`);
   }
 
   // Refreshes: who sent them, and whether they crossed the border element.
-  const refreshes = firsts.filter((m) => m.purpose === 'refresh' && m.status === 0 && (m.method === 'INVITE' || m.method === 'UPDATE'));
+  const refreshes = firsts.filter(
+    (m) => m.purpose === 'refresh' && m.status === 0 && (m.method === 'INVITE' || m.method === 'UPDATE'),
+  );
   const byCaller = refreshes.filter((m) => m.from === 'caller');
   const byCallee = refreshes.filter((m) => m.from === 'callee');
   const toCallee = refreshes.filter((m) => m.from === 'cube-out');
   const toCaller = refreshes.filter((m) => m.from === 'cube-in');
-  const when = (ms: MessageEntry[]): string => ms.slice(0, 4).map((m) => sec(m.t - c.answeredAt)).join(', ') + (ms.length > 4 ? ', ...' : '');
-  const method = (ms: MessageEntry[]): string => (ms.every((m) => m.method === 'UPDATE') ? 'UPDATE' : ms.every((m) => m.method === 'INVITE') ? 're-INVITE' : 're-INVITE or UPDATE');
+  const when = (ms: MessageEntry[]): string =>
+    ms
+      .slice(0, 4)
+      .map((m) => sec(m.t - c.answeredAt))
+      .join(', ') + (ms.length > 4 ? ', ...' : '');
+  const method = (ms: MessageEntry[]): string =>
+    ms.every((m) => m.method === 'UPDATE')
+      ? 'UPDATE'
+      : ms.every((m) => m.method === 'INVITE')
+        ? 're-INVITE'
+        : 're-INVITE or UPDATE';
   if (byCaller.length > 0) {
-    const fate = toCallee.length >= byCaller.length
-      ? `the border element passed ${byCaller.length === 1 ? 'it' : 'each one'} on to the callee`
-      : toCallee.length === 0 ? `the border element answered ${byCaller.length === 1 ? 'it itself: it never reached' : 'them itself: none reached'} the callee` : `only ${toCallee.length} reached the callee`;
-    details.push(`The caller sent ${byCaller.length} refresh${byCaller.length === 1 ? '' : 'es'} by ${method(byCaller)} (${when(byCaller)} after answer); ${fate}.`);
+    const fate =
+      toCallee.length >= byCaller.length
+        ? `the border element passed ${byCaller.length === 1 ? 'it' : 'each one'} on to the callee`
+        : toCallee.length === 0
+          ? `the border element answered ${byCaller.length === 1 ? 'it itself: it never reached' : 'them itself: none reached'} the callee`
+          : `only ${toCallee.length} reached the callee`;
+    details.push(
+      `The caller sent ${byCaller.length} refresh${byCaller.length === 1 ? '' : 'es'} by ${method(byCaller)} (${when(byCaller)} after answer); ${fate}.`,
+    );
   }
   if (byCallee.length > 0) {
-    const fate = toCaller.length >= byCallee.length
-      ? `the border element passed ${byCallee.length === 1 ? 'it' : 'each one'} on to the caller`
-      : toCaller.length === 0 ? `the border element answered ${byCallee.length === 1 ? 'it itself: it never reached' : 'them itself: none reached'} the caller` : `only ${toCaller.length} reached the caller`;
-    details.push(`The callee sent ${byCallee.length} refresh${byCallee.length === 1 ? '' : 'es'} by ${method(byCallee)} (${when(byCallee)} after answer); ${fate}.`);
+    const fate =
+      toCaller.length >= byCallee.length
+        ? `the border element passed ${byCallee.length === 1 ? 'it' : 'each one'} on to the caller`
+        : toCaller.length === 0
+          ? `the border element answered ${byCallee.length === 1 ? 'it itself: it never reached' : 'them itself: none reached'} the caller`
+          : `only ${toCaller.length} reached the caller`;
+    details.push(
+      `The callee sent ${byCallee.length} refresh${byCallee.length === 1 ? '' : 'es'} by ${method(byCallee)} (${when(byCallee)} after answer); ${fate}.`,
+    );
   }
   if (answered && refreshes.length === 0 && legs.some(({ ok }) => ok !== undefined && ok.sessionExpires > 0)) {
     details.push('Nobody sent a refresh during the call.');
@@ -310,8 +392,11 @@ export function describeCall(sample: LadderSample): CallAccount {
   const lost = messages.filter((m) => m.lost).length;
   const retx = messages.filter((m) => m.retransmission).length;
   if (lost > 0 || retx > 0) {
-    const lostText = lost === 0 ? 'No message was lost on the network' : `The network lost ${lost} message${lost === 1 ? '' : 's'}`;
-    details.push(`${lostText}; ${retx} retransmission${retx === 1 ? ' was' : 's were'} sent (a request is sent again while no answer comes, a 200 OK while no ACK comes).`);
+    const lostText =
+      lost === 0 ? 'No message was lost on the network' : `The network lost ${lost} message${lost === 1 ? '' : 's'}`;
+    details.push(
+      `${lostText}; ${retx} retransmission${retx === 1 ? ' was' : 's were'} sent (a request is sent again while no answer comes, a 200 OK while no ACK comes).`,
+    );
   }
 
   const side = c.side;

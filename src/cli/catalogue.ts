@@ -4,7 +4,15 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { endpointIds, loadBorderElementModel, loadDefects, loadEndpointProfile, loadPlatform, platformIds, PROJECT_DIR } from '../experiment/load.ts';
+import {
+  endpointIds,
+  loadBorderElementModel,
+  loadDefects,
+  loadEndpointProfile,
+  loadPlatform,
+  platformIds,
+  PROJECT_DIR,
+} from '../experiment/load.ts';
 
 export const LISTS = ['platforms', 'profiles', 'defects', 'experiments'] as const;
 export type ListName = (typeof LISTS)[number];
@@ -23,7 +31,9 @@ function platforms(): string {
   return table(
     platformIds().map((id) => {
       const p = loadPlatform(id, 'models/platforms');
-      const assumed = Object.entries(p.capacity).filter(([, v]) => v.assumed !== undefined).map(([k]) => k);
+      const assumed = Object.entries(p.capacity)
+        .filter(([, v]) => v.assumed !== undefined)
+        .map(([k]) => k);
       if (p.release.sipToSipUpdate.assumed !== undefined) assumed.push('sipToSipUpdate');
       return [id, `${p.name}; release ${p.release.id}; ${assumedWords(assumed)}`];
     }),
@@ -35,8 +45,13 @@ function profiles(): string {
     endpointIds().map((id) => {
       const p = loadEndpointProfile(id, 'models/endpoints');
       const t = p.timer;
-      const timer = t.supported ? `Session-Expires ${t.sessionExpires || 'none'}, Min-SE ${t.minSe}, refresh by ${t.refreshMethod}` : 'no session timer';
-      return [id, `${p.name}; ${timer}; ${p.assumed.length === 0 ? 'nothing assumed' : `assumed: ${p.assumed.length} item${p.assumed.length === 1 ? '' : 's'} (see the profile)`}`];
+      const timer = t.supported
+        ? `Session-Expires ${t.sessionExpires || 'none'}, Min-SE ${t.minSe}, refresh by ${t.refreshMethod}`
+        : 'no session timer';
+      return [
+        id,
+        `${p.name}; ${timer}; ${p.assumed.length === 0 ? 'nothing assumed' : `assumed: ${p.assumed.length} item${p.assumed.length === 1 ? '' : 's'} (see the profile)`}`,
+      ];
     }),
   );
 }
@@ -52,14 +67,20 @@ function defects(): string {
   const own = loadBorderElementModel().defects;
   for (const id of Object.keys(own).sort()) {
     const d = own[id]!;
-    rows.push([id, `border element defect (Cisco bug ${d.bug}, borderElement.defects): ${d.description}${d.assumed === undefined ? '' : '; assumed: how often'}`]);
+    rows.push([
+      id,
+      `border element defect (Cisco bug ${d.bug}, borderElement.defects): ${d.description}${d.assumed === undefined ? '' : '; assumed: how often'}`,
+    ]);
   }
   return table(rows);
 }
 
 function experiments(): string {
   const dir = join(PROJECT_DIR, 'experiments');
-  const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .sort();
   return table(
     names.map((name) => {
       const e = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as { description?: string };
@@ -72,9 +93,13 @@ function experiments(): string {
 /** The lines `cubesim list <what>` prints. */
 export function listing(what: ListName): string {
   switch (what) {
-    case 'platforms': return platforms();
-    case 'profiles': return profiles();
-    case 'defects': return defects();
-    case 'experiments': return experiments();
+    case 'platforms':
+      return platforms();
+    case 'profiles':
+      return profiles();
+    case 'defects':
+      return defects();
+    case 'experiments':
+      return experiments();
   }
 }

@@ -25,7 +25,11 @@ Edit a copy freely; \`cubesim list platforms|profiles|defects\` shows what an ex
 export function initExperiments(dir: string): number {
   const target = resolve(dir);
   if (existsSync(target) && readdirSync(target).length > 0) {
-    throw new InputError(displayPath(target), undefined, 'the folder exists and is not empty; allowed: a new or empty folder (cubesim init never overwrites)');
+    throw new InputError(
+      displayPath(target),
+      undefined,
+      'the folder exists and is not empty; allowed: a new or empty folder (cubesim init never overwrites)',
+    );
   }
   const source = join(PROJECT_DIR, 'experiments');
   mkdirSync(target, { recursive: true });

@@ -12,7 +12,9 @@ export class Interruption {
   private readonly onSignal = (s: NodeJS.Signals): void => {
     if (this.received !== undefined) {
       // On a terminal the progress line is cleared first; in a log file the message is one line.
-      process.stderr.write(`${process.stderr.isTTY === true ? '\r\x1b[K' : ''}cubesim: ${s} again: stopped at once, nothing more written\n`);
+      process.stderr.write(
+        `${process.stderr.isTTY === true ? '\r\x1b[K' : ''}cubesim: ${s} again: stopped at once, nothing more written\n`,
+      );
       process.exit(130);
     }
     this.received = s;

@@ -6,7 +6,15 @@ import { InputError, isInputError } from '../errors.ts';
 import { closestMatch } from '../schema-errors.ts';
 import { InvariantViolation } from '../kernel/invariants.ts';
 import { loadExperiment } from '../experiment/load.ts';
-import { CALLS_CSV_MODES, driveSteps, replicationSteps, runExperiment, type Progress, type ReplicationResult, type RunResult } from '../experiment/run.ts';
+import {
+  CALLS_CSV_MODES,
+  driveSteps,
+  replicationSteps,
+  runExperiment,
+  type Progress,
+  type ReplicationResult,
+  type RunResult,
+} from '../experiment/run.ts';
 import { withInterruption, type Interruption } from './interruption.ts';
 import { PROGRESS_MODES, progressDisplay } from './progress.ts';
 import { CUBESIM_VERSION } from '../package-info.ts';
@@ -16,53 +24,79 @@ import { checkOutFile, writeOutFile } from '../output/out-file.ts';
 import { isTraceOutput } from '../output/trace-file.ts';
 import type { Call } from '../elements/call.ts';
 import { mergeSweeps, parseParam, runSweep, SMALL_SWEEP_CALLS } from '../experiment/sweep.ts';
-import { compareSteps, comparisonDir, loadSide, parseSide, transitions, writeComparison, type Comparison } from '../experiment/compare.ts';
-import { displayPath, endpointIds, loadBorderElementModel, loadConfig, loadDefects, loadEndpointProfile, loadPlatform, type LoadedExperiment } from '../experiment/load.ts';
+import {
+  compareSteps,
+  comparisonDir,
+  loadSide,
+  parseSide,
+  transitions,
+  writeComparison,
+  type Comparison,
+} from '../experiment/compare.ts';
+import {
+  displayPath,
+  endpointIds,
+  loadBorderElementModel,
+  loadConfig,
+  loadDefects,
+  loadEndpointProfile,
+  loadPlatform,
+  type LoadedExperiment,
+} from '../experiment/load.ts';
 import { findingsJson, formatFindings, lintConfiguration, lintExitCode } from '../experiment/lint.ts';
 import { listing, LISTS } from './catalogue.ts';
 import { initExperiments } from './init.ts';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { FEATURES } from '../elements/call.ts';
+import type { Figure, RunSummary } from '../results/summary.ts';
 
 /** The figure as printed: a number, or "mean ±half-width" over replications. */
-function fig(v: unknown): string {
+function fig(v: Figure): string {
   if (typeof v === 'number') return String(+v.toFixed(6));
-  const e = v as { mean: number; ci95: [number, number] | null };
-  const m = +e.mean.toFixed(2);
-  return e.ci95 === null ? String(m) : `${m} ±${+((e.ci95[1] - e.ci95[0]) / 2).toFixed(2)}`;
+  const m = +v.mean.toFixed(2);
+  return v.ci95 === null ? String(m) : `${m} ±${+((v.ci95[1] - v.ci95[0]) / 2).toFixed(2)}`;
 }
 
 /** A fraction as a percentage, for a number or a mean with its interval. */
-function pct(v: unknown): string {
+function pct(v: Figure): string {
   if (typeof v === 'number') return `${(100 * v).toFixed(1)} %`;
-  const e = v as { mean: number; ci95: [number, number] | null };
-  return e.ci95 === null ? `${(100 * e.mean).toFixed(1)} %` : `${(100 * e.mean).toFixed(1)} ±${((100 * (e.ci95[1] - e.ci95[0])) / 2).toFixed(1)} %`;
+  return v.ci95 === null
+    ? `${(100 * v.mean).toFixed(1)} %`
+    : `${(100 * v.mean).toFixed(1)} ±${((100 * (v.ci95[1] - v.ci95[0])) / 2).toFixed(1)} %`;
 }
 
-function formatSummary(summary: Record<string, unknown>, dir: string): string {
-  const s = summary as unknown as Record<string, any>;
-  const causes = (m: Record<string, unknown>) => Object.entries(m).map(([k, v]) => `${k} ${fig(v)}`).join(', ') || 'none';
-  const c = s.calls, r = s.reinvites, f = s.refreshes, be = s.borderElement;
+function formatSummary(s: RunSummary, dir: string): string {
+  const causes = (m: Readonly<Record<string, Figure>>) =>
+    Object.entries(m)
+      .map(([k, v]) => `${k} ${fig(v)}`)
+      .join(', ') || 'none';
+  const c = s.calls,
+    r = s.reinvites,
+    f = s.refreshes,
+    be = s.borderElement;
   const feats = FEATURES.map((x) => `${x} ${fig(s.features[x].succeeded)}/${fig(s.features[x].attempted)}`).join(', ');
-  const reps = typeof s.replications === 'number' ? `, ${s.replications} replications (mean ±95 % CI half-width)` : `, seed ${s.seed}`;
+  const reps = 'replications' in s ? `, ${s.replications} replications (mean ±95 % CI half-width)` : `, seed ${s.seed}`;
   const warm = s.warmupSeconds > 0 ? `, statistics after ${s.warmupSeconds} s warm-up` : '';
+  const active = typeof c.active === 'number' ? c.active : c.active.mean;
+  const seconds = typeof s.simulatedSeconds === 'number' ? Math.round(s.simulatedSeconds) : s.simulatedSeconds;
   return [
     `cubesim run ${s.experiment}${s.partial ? ' (PARTIAL: interrupted)' : ''}: ${fig(c.offered)} calls on ${s.platform}, config ${s.config}${reps}${warm}`,
-    `  calls       completed ${fig(c.completed)}, rejected ${fig(c.rejected)}, dropped ${fig(c.dropped)}${c.active !== 0 && (typeof c.active === 'number' || c.active.mean !== 0) ? `, still active ${fig(c.active)}` : ''}`,
+    `  calls       completed ${fig(c.completed)}, rejected ${fig(c.rejected)}, dropped ${fig(c.dropped)}${active !== 0 ? `, still active ${fig(c.active)}` : ''}`,
     `  rejected    ${causes(s.rejects.byCause)}`,
     `  dropped     ${causes(s.drops.byCause)}`,
     `  re-INVITEs  received ${fig(r.received)}, relayed ${fig(r.relayed)}, answered locally ${fig(r.answeredLocally)}, rejected ${fig(r.rejected)}, glare ${fig(r.glare)}, retried ${fig(r.retried)}`,
     `  refreshes   sent ${fig(f.sent)}, succeeded ${fig(f.succeeded)}, failed ${fig(f.failed)}; per second inbound ${fig(be.refreshTransactionsPerSecond.inbound)}, outbound ${fig(be.refreshTransactionsPerSecond.outbound)}`,
     `  features    succeeded/attempted: ${feats}`,
-    `  simulated   ${fig(typeof s.simulatedSeconds === 'number' ? Math.round(s.simulatedSeconds) : s.simulatedSeconds)} s, ${fig(s.events)} events, border element CPU ${pct(be.cpuUtilisation)}`,
+    `  simulated   ${fig(seconds)} s, ${fig(s.events)} events, border element CPU ${pct(be.cpuUtilisation)}`,
     `  results in  ${dir}`,
   ].join('\n');
 }
 
 /** The share of a run done (0-1): its calls, or its simulated time, over every replication. */
 function shareDone(p: Progress, e: LoadedExperiment['experiment']): number {
-  const within = e.calls !== undefined ? p.finished / e.calls : e.until !== undefined ? p.simulatedSeconds / e.until : 0;
+  const within =
+    e.calls !== undefined ? p.finished / e.calls : e.until !== undefined ? p.simulatedSeconds / e.until : 0;
   return (p.replication + Math.min(1, within)) / p.replications;
 }
 
@@ -77,7 +111,8 @@ function wholeNumber(flag: string, min: number) {
   return (v: unknown): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InputError(`--${flag}`, undefined, `got ${JSON.stringify(v)}; allowed: a whole number >= ${min}`);
+    if (!Number.isInteger(n) || n < min)
+      throw new InputError(`--${flag}`, undefined, `got ${JSON.stringify(v)}; allowed: a whole number >= ${min}`);
     return n;
   };
 }
@@ -86,7 +121,12 @@ function wholeNumber(flag: string, min: number) {
 function positiveNumber(flag: string, zeroOk = false) {
   return (v: unknown): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n < 0 || (!zeroOk && n === 0)) throw new InputError(`--${flag}`, undefined, `got ${JSON.stringify(v)}; allowed: a number of seconds ${zeroOk ? '>= 0' : '> 0'}`);
+    if (!Number.isFinite(n) || n < 0 || (!zeroOk && n === 0))
+      throw new InputError(
+        `--${flag}`,
+        undefined,
+        `got ${JSON.stringify(v)}; allowed: a number of seconds ${zeroOk ? '>= 0' : '> 0'}`,
+      );
     return n;
   };
 }
@@ -103,10 +143,18 @@ function formatComparison(cmp: Comparison, dir: string): string {
   for (const t of groups.slice(0, 8)) {
     lines.push(`  ${String(t.count).padStart(6)} x  ${t.change}`);
     const d = t.example.divergence;
-    if (d !== null) lines.push(`             e.g. call ${t.example.call}, first difference at ${d.at.toFixed(3)} s:`, `               A: ${d.a}`, `               B: ${d.b}`);
+    if (d !== null)
+      lines.push(
+        `             e.g. call ${t.example.call}, first difference at ${d.at.toFixed(3)} s:`,
+        `               A: ${d.a}`,
+        `               B: ${d.b}`,
+      );
   }
   if (groups.length > 8) lines.push(`         ... ${groups.length - 8} more kinds of change in changed-calls.csv`);
-  const moved = Object.entries(cmp.deltas).filter(([k, v]) => v.delta !== 0 && !k.startsWith('events') && !k.startsWith('simulatedSeconds') && !k.startsWith('messages'));
+  const moved = Object.entries(cmp.deltas).filter(
+    ([k, v]) =>
+      v.delta !== 0 && !k.startsWith('events') && !k.startsWith('simulatedSeconds') && !k.startsWith('messages'),
+  );
   if (moved.length > 0) lines.push('  figures     A -> B (delta, 95 % CI with replications)');
   for (const [k, v] of moved.slice(0, 16)) {
     const ci = v.ci95 === null ? '' : ` [${v.ci95[0]}, ${v.ci95[1]}]`;
@@ -126,7 +174,12 @@ function warn(text: string): void {
 function parseSeed(text: string): string | number {
   if (!/^-?\d+$/.test(text)) return text;
   const n = Number(text);
-  if (!Number.isSafeInteger(n)) throw new InputError('--seed', undefined, `got ${text}, a whole number too large to hold exactly; allowed: a whole number from -9007199254740991 to 9007199254740991, or a word (e.g. s${text.replace(/^-/, '')})`);
+  if (!Number.isSafeInteger(n))
+    throw new InputError(
+      '--seed',
+      undefined,
+      `got ${text}, a whole number too large to hold exactly; allowed: a whole number from -9007199254740991 to 9007199254740991, or a word (e.g. s${text.replace(/^-/, '')})`,
+    );
   return n;
 }
 
@@ -141,29 +194,40 @@ function nothingMeasured(loaded: LoadedExperiment, result: RunResult): string[] 
   const offered = sum((r) => r.summary.calls.offered);
   if (arrived === 0) {
     const rate = e.workload.arrivals.profile === undefined ? `, at about ${e.workload.arrivals.rate} per second` : '';
-    return [`no call arrived before the run stopped (until ${e.until ?? '-'} s${rate}): every figure is zero; give a longer --until`];
+    return [
+      `no call arrived before the run stopped (until ${e.until ?? '-'} s${rate}): every figure is zero; give a longer --until`,
+    ];
   }
   if (offered === 0) {
     if (e.until !== undefined && e.warmup >= e.until) return []; // said before the run
-    return [`all ${arrived} calls arrived during the warm-up (${e.warmup} s), which the figures leave out: every figure is zero; give a shorter --warmup or more --calls`];
+    return [
+      `all ${arrived} calls arrived during the warm-up (${e.warmup} s), which the figures leave out: every figure is zero; give a shorter --warmup or more --calls`,
+    ];
   }
   const established = sum((r) => r.summary.calls.completed + r.summary.calls.dropped + r.summary.calls.active);
   if (established > 0) return [];
   const causes = new Map<string, number>();
-  for (const r of result.replications) for (const [k, v] of Object.entries(r.summary.rejects.byCause)) causes.set(k, (causes.get(k) ?? 0) + v);
+  for (const r of result.replications)
+    for (const [k, v] of Object.entries(r.summary.rejects.byCause)) causes.set(k, (causes.get(k) ?? 0) + v);
   const why = [...causes].map(([k, v]) => `${k} ${v}`).join(', ');
-  return [`no call was established: all ${offered} were rejected (${why}); cubesim lint ${displayPath(loaded.configPath)} --platform ${loaded.spec.platform.id} says why`];
+  return [
+    `no call was established: all ${offered} were rejected (${why}); cubesim lint ${displayPath(loaded.configPath)} --platform ${loaded.spec.platform.id} says why`,
+  ];
 }
 
 /** What an interrupted comparison kept, for its one line on stderr. */
 function stoppedText(cmp: Comparison): string {
   const at = cmp.stoppedIn!;
-  const whole = cmp.completeReplications > 0 ? `kept ${cmp.completeReplications} of ${cmp.replications} replications` : '';
+  const whole =
+    cmp.completeReplications > 0 ? `kept ${cmp.completeReplications} of ${cmp.replications} replications` : '';
   const rep = cmp.replications > 1 ? ` of replication ${at.replication + 1}` : '';
   switch (at.run) {
-    case 'side A': return `${whole}; replication ${at.replication + 1} was stopped in side A, before anything could be compared`;
-    case 'side B': return `${whole === '' ? '' : `${whole}, and `}compared the ${at.callsCompared} calls side B had finished${rep}`;
-    case 'replay': return `every figure and changed call${rep} is complete, but their first differences were not traced`;
+    case 'side A':
+      return `${whole}; replication ${at.replication + 1} was stopped in side A, before anything could be compared`;
+    case 'side B':
+      return `${whole === '' ? '' : `${whole}, and `}compared the ${at.callsCompared} calls side B had finished${rep}`;
+    case 'replay':
+      return `every figure and changed call${rep} is complete, but their first differences were not traced`;
   }
 }
 
@@ -186,8 +250,10 @@ async function reportAfter(interruption: Interruption, dir: string): Promise<voi
 /** `i/n` with 1 <= i <= n. */
 function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = m === null ? NaN : Number(m[1]), count = m === null ? NaN : Number(m[2]);
-  if (!(index >= 1 && count >= 1 && index <= count)) throw new InputError('--shard', undefined, `got ${JSON.stringify(text)}; allowed: i/n with 1 <= i <= n, e.g. 2/4`);
+  const index = m === null ? NaN : Number(m[1]),
+    count = m === null ? NaN : Number(m[2]);
+  if (!(index >= 1 && count >= 1 && index <= count))
+    throw new InputError('--shard', undefined, `got ${JSON.stringify(text)}; allowed: i/n with 1 <= i <= n, e.g. 2/4`);
   return { index, count };
 }
 
@@ -247,7 +313,10 @@ const OPTION_VALUES: Record<string, string> = {
  * option, `--platform=`, or an empty word (`--out ""`). yargs would take '' or, worse, the
  * option's default; both are refused. `strings` are the command's string options.
  */
-function optionWithoutValue(argv: readonly string[], strings: ReadonlySet<string>): { flag: string; given: string | undefined } | undefined {
+function optionWithoutValue(
+  argv: readonly string[],
+  strings: ReadonlySet<string>,
+): { flag: string; given: string | undefined } | undefined {
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
     if (token === '--') break;
@@ -277,9 +346,18 @@ function unknownCommand(argv: readonly string[], msg: string, commands: readonly
  * are no options. Read before parsing: inside a command the parser no longer lists them.
  */
 function positionalsByCommand(parser: unknown): Map<string, string[]> {
-  const internal = parser as { getInternalMethods(): { getCommandInstance(): { getCommandHandlers(): Record<string, { original?: string } | undefined> } } };
+  const internal = parser as {
+    getInternalMethods(): {
+      getCommandInstance(): { getCommandHandlers(): Record<string, { original?: string } | undefined> };
+    };
+  };
   const handlers = internal.getInternalMethods().getCommandInstance().getCommandHandlers();
-  return new Map(Object.entries(handlers).map(([name, h]) => [name, [...(h?.original ?? '').matchAll(/[<[]([^\]>.]+)(?:\.\.)?[\]>]/g)].map((m) => m[1]!)]));
+  return new Map(
+    Object.entries(handlers).map(([name, h]) => [
+      name,
+      [...(h?.original ?? '').matchAll(/[<[]([^\]>.]+)(?:\.\.)?[\]>]/g)].map((m) => m[1]!),
+    ]),
+  );
 }
 
 /** Whether the letters of `typed` come in `word` in the same order ("ladr" in "ladder"). */
@@ -306,7 +384,9 @@ function optionGuess(msg: string, parser: unknown, positionalNames: readonly str
   const unknown = /^Unknown arguments?: (.*)$/.exec(msg)?.[1]?.split(', ');
   if (unknown === undefined) return '';
   const positionals = new Set(positionalNames);
-  const options = Object.keys(parsedOptions(parser).key).filter((k) => k !== 'version' && !/[A-Z]/.test(k) && !positionals.has(k));
+  const options = Object.keys(parsedOptions(parser).key).filter(
+    (k) => k !== 'version' && !/[A-Z]/.test(k) && !positionals.has(k),
+  );
   const guesses = unknown.flatMap((u) => {
     const g = guessOption(u, options);
     return g === undefined ? [] : [{ u, g }];
@@ -329,19 +409,47 @@ async function main(argv: string[]): Promise<number> {
           .positional('experiment', { type: 'string', demandOption: true, describe: 'experiment file (JSON)' })
           .option('calls', { type: 'string', describe: 'number of calls offered (overrides the file)' })
           .option('until', { type: 'string', describe: 'stop at this simulated time, seconds (overrides the file)' })
-          .option('replications', { type: 'string', describe: 'independent replications; figures get 95 % confidence intervals' })
+          .option('replications', {
+            type: 'string',
+            describe: 'independent replications; figures get 95 % confidence intervals',
+          })
           .option('warmup', { type: 'string', describe: 'statistics start after this many simulated seconds' })
           .option('seed', { type: 'string', describe: 'master seed (overrides the file)' })
-          .option('config', { type: 'string', describe: 'border element configuration: IOS CLI text or JSON (overrides the file)' })
+          .option('config', {
+            type: 'string',
+            describe: 'border element configuration: IOS CLI text or JSON (overrides the file)',
+          })
           .option('platform', { type: 'string', describe: 'platform model id, e.g. isr-12.4-20T (overrides the file)' })
           .option('out', { type: 'string', describe: 'results folder (default results/<experiment name>)' })
-          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder that cubesim wrote' })
-          .option('set', { type: 'string', array: true, describe: 'override any field: path=value (JSON value or text)' })
-          .option('report', { type: 'boolean', default: false, describe: 'also write report.html (d3 pictures, opens from disk)' })
-          .option('pcap', { type: 'string', describe: 'also write calls.pcap: the SIP messages of the first N calls (first replication)' })
-          .option('calls-csv', { choices: CALLS_CSV_MODES, default: 'all' as const, describe: 'rows of calls.csv: every call, only the calls not completed (failed), or no calls.csv (none)' })
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe: 'replace an existing results folder that cubesim wrote',
+          })
+          .option('set', {
+            type: 'string',
+            array: true,
+            describe: 'override any field: path=value (JSON value or text)',
+          })
+          .option('report', {
+            type: 'boolean',
+            default: false,
+            describe: 'also write report.html (d3 pictures, opens from disk)',
+          })
+          .option('pcap', {
+            type: 'string',
+            describe: 'also write calls.pcap: the SIP messages of the first N calls (first replication)',
+          })
+          .option('calls-csv', {
+            choices: CALLS_CSV_MODES,
+            default: 'all' as const,
+            describe: 'rows of calls.csv: every call, only the calls not completed (failed), or no calls.csv (none)',
+          })
           .example('$0 run experiments/quickstart.json --report', 'the default experiment, with its report')
-          .example('$0 run experiments/quickstart.json --config experiments/configs/no-midcall.ios --out results/no-midcall', 'the same calls without midcall-signaling')
+          .example(
+            '$0 run experiments/quickstart.json --config experiments/configs/no-midcall.ios --out results/no-midcall',
+            'the same calls without midcall-signaling',
+          )
           .example('$0 run experiments/quickstart.json --set workload.holding.mean=1200 --calls 2000', 'longer calls'),
       async (args) => {
         const seed = args.seed === undefined ? undefined : parseSeed(args.seed);
@@ -349,7 +457,9 @@ async function main(argv: string[]): Promise<number> {
           ...(args.set !== undefined ? { set: args.set.map(String) } : {}),
           ...(args.calls !== undefined ? { calls: wholeNumber('calls', 1)(args.calls)! } : {}),
           ...(args.until !== undefined ? { until: positiveNumber('until')(args.until) } : {}),
-          ...(args.replications !== undefined ? { replications: wholeNumber('replications', 1)(args.replications)! } : {}),
+          ...(args.replications !== undefined
+            ? { replications: wholeNumber('replications', 1)(args.replications)! }
+            : {}),
           ...(args.warmup !== undefined ? { warmup: positiveNumber('warmup', true)(args.warmup) } : {}),
           ...(seed !== undefined ? { seed } : {}),
           ...(args.config !== undefined ? { config: args.config } : {}),
@@ -357,7 +467,10 @@ async function main(argv: string[]): Promise<number> {
         });
         const pcapCalls = args.pcap === undefined ? undefined : wholeNumber('pcap', 1)(args.pcap)!;
         const e = loaded.experiment;
-        if (e.until !== undefined && e.warmup >= e.until) warn(`the warm-up (${e.warmup} s) lasts until the run stops (until ${e.until} s): every figure will be zero; give a shorter --warmup`);
+        if (e.until !== undefined && e.warmup >= e.until)
+          warn(
+            `the warm-up (${e.warmup} s) lasts until the run stops (until ${e.until} s): every figure will be zero; give a shorter --warmup`,
+          );
         const display = progressDisplay(args['progress']);
         await withInterruption(async (interruption) => {
           const result = await runExperiment(loaded, {
@@ -371,15 +484,20 @@ async function main(argv: string[]): Promise<number> {
           display.clear();
           if (interruption.interrupted) {
             const offered = result.replications.reduce((t, r) => t + r.summary.calls.offered, 0);
-            const reps = result.replications.length > 1 ? ` (${result.replications.length - 1} replications complete, the last one partial)` : '';
-            interruption.report(`kept the ${offered} calls computed so far${reps} in ${result.dir}, marked "partial": true`);
+            const reps =
+              result.replications.length > 1
+                ? ` (${result.replications.length - 1} replications complete, the last one partial)`
+                : '';
+            interruption.report(
+              `kept the ${offered} calls computed so far${reps} in ${result.dir}, marked "partial": true`,
+            );
           } else {
             for (const w of nothingMeasured(loaded, result)) warn(w);
           }
           process.stdout.write(formatSummary(result.summary, result.dir) + '\n');
           if (result.pcap !== undefined) process.stdout.write(`  capture     ${result.pcap}\n`);
           if (args.report) await reportAfter(interruption, result.dir);
-          exitCode = result.summary['partial'] === true ? 130 : 0;
+          exitCode = result.summary.partial ? 130 : 0;
         });
       },
     )
@@ -389,21 +507,44 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('experiment', { type: 'string', demandOption: true, describe: 'experiment file (JSON)' })
-          .option('param', { type: 'string', array: true, demandOption: true, describe: 'path=v1,v2,... (repeat for more dimensions)' })
-          .option('workers', { type: 'string', describe: `worker threads (default: 1 for a sweep of fewer than ${SMALL_SWEEP_CALLS.toLocaleString('en')} calls in all, else one per core, ${availableParallelism()})` })
+          .option('param', {
+            type: 'string',
+            array: true,
+            demandOption: true,
+            describe: 'path=v1,v2,... (repeat for more dimensions)',
+          })
+          .option('workers', {
+            type: 'string',
+            describe: `worker threads (default: 1 for a sweep of fewer than ${SMALL_SWEEP_CALLS.toLocaleString('en')} calls in all, else one per core, ${availableParallelism()})`,
+          })
           .option('replications', { type: 'string', describe: 'replications per point (overrides the file)' })
           .option('calls', { type: 'string', describe: 'calls per replication (overrides the file)' })
           .option('set', { type: 'string', array: true, describe: 'override any field for every point: path=value' })
-          .option('shard', { type: 'string', describe: 'i/n: run only every n-th point starting at the i-th (for a job array)' })
+          .option('shard', {
+            type: 'string',
+            describe: 'i/n: run only every n-th point starting at the i-th (for a job array)',
+          })
           .option('out', { type: 'string', describe: 'results folder (default results/<name>-sweep)' })
-          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder that cubesim wrote' })
-          .option('resume', { type: 'boolean', default: false, describe: 'finish an interrupted sweep in its --out folder: run only the points it is missing' })
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe: 'replace an existing results folder that cubesim wrote',
+          })
+          .option('resume', {
+            type: 'boolean',
+            default: false,
+            describe: 'finish an interrupted sweep in its --out folder: run only the points it is missing',
+          })
           .option('report', { type: 'boolean', default: false, describe: 'also write report.html' })
-          .example('$0 sweep experiments/quickstart.json --param endpoints.cucm.timer.sessionExpires=90,600,1800 --param workload.arrivals.rate=0.2,0.5', 'refresh load against Session-Expires and load'),
+          .example(
+            '$0 sweep experiments/quickstart.json --param endpoints.cucm.timer.sessionExpires=90,600,1800 --param workload.arrivals.rate=0.2,0.5',
+            'refresh load against Session-Expires and load',
+          ),
       async (args) => {
         const set = [...(args.set ?? []).map(String)];
         if (args.calls !== undefined) set.push(`calls=${wholeNumber('calls', 1)(args.calls)}`);
-        if (args.replications !== undefined) set.push(`replications=${wholeNumber('replications', 1)(args.replications)}`);
+        if (args.replications !== undefined)
+          set.push(`replications=${wholeNumber('replications', 1)(args.replications)}`);
         const workers = args.workers === undefined ? undefined : wholeNumber('workers', 1)(args.workers)!;
         const shard = args.shard === undefined ? undefined : parseShard(args.shard);
         const display = progressDisplay(args['progress']);
@@ -428,13 +569,22 @@ async function main(argv: string[]): Promise<number> {
           }
           const resumed = result.rows.length - result.ran;
           if (result.missing.length > 0) {
-            const list = result.missing.length > 10 ? `${result.missing.slice(0, 10).join(', ')}, ...` : result.missing.join(', ');
-            interruption.report(`${result.rows.length} of ${total} points finished, kept in ${result.dir} ("partial": true); point${result.missing.length === 1 ? '' : 's'} ${list} missing: run the same command with --out ${result.dir} --resume to finish them`);
+            const list =
+              result.missing.length > 10 ? `${result.missing.slice(0, 10).join(', ')}, ...` : result.missing.join(', ');
+            interruption.report(
+              `${result.rows.length} of ${total} points finished, kept in ${result.dir} ("partial": true); point${result.missing.length === 1 ? '' : 's'} ${list} missing: run the same command with --out ${result.dir} --resume to finish them`,
+            );
             exitCode = 130;
           }
-          const from = !args.resume ? '' : result.ran === 0 ? ' (all were there already: nothing run)' : ` (${result.ran} run now, ${resumed} from the interrupted sweep)`;
+          const from = !args.resume
+            ? ''
+            : result.ran === 0
+              ? ' (all were there already: nothing run)'
+              : ` (${result.ran} run now, ${resumed} from the interrupted sweep)`;
           const partial = result.missing.length > 0 ? ` of ${total} (PARTIAL: interrupted)` : '';
-          process.stdout.write(`cubesim sweep: ${result.rows.length} points${partial}${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`}${result.ran === 0 ? '' : ` on ${result.workers} worker${result.workers === 1 ? '' : 's'}`}${from}\n  results in  ${result.dir}\n`);
+          process.stdout.write(
+            `cubesim sweep: ${result.rows.length} points${partial}${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`}${result.ran === 0 ? '' : ` on ${result.workers} worker${result.workers === 1 ? '' : 's'}`}${from}\n  results in  ${result.dir}\n`,
+          );
           if (args.report) await reportAfter(interruption, result.dir);
         });
       },
@@ -445,21 +595,43 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('experiment', { type: 'string', demandOption: true, describe: 'experiment file (JSON)' })
-          .option('a', { type: 'string', array: true, demandOption: true, describe: 'side A: a configuration file and/or path=value overrides' })
-          .option('b', { type: 'string', array: true, demandOption: true, describe: 'side B: a configuration file and/or path=value overrides' })
+          .option('a', {
+            type: 'string',
+            array: true,
+            demandOption: true,
+            describe: 'side A: a configuration file and/or path=value overrides',
+          })
+          .option('b', {
+            type: 'string',
+            array: true,
+            demandOption: true,
+            describe: 'side B: a configuration file and/or path=value overrides',
+          })
           .option('calls', { type: 'string', describe: 'calls per run (overrides the file)' })
           .option('replications', { type: 'string', describe: 'replications (paired: the same seeds on both sides)' })
           .option('set', { type: 'string', array: true, describe: 'override any field on both sides: path=value' })
           .option('out', { type: 'string', describe: 'results folder (default results/<name>-compare)' })
-          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder that cubesim wrote' })
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe: 'replace an existing results folder that cubesim wrote',
+          })
           .option('report', { type: 'boolean', default: false, describe: 'also write report.html' })
-          .example('$0 compare experiments/regression-passthru-vs-none.json --a experiments/configs/passthru.ios --b experiments/configs/no-midcall.ios', 'remove midcall-signaling passthru')
-          .example('$0 compare experiments/quickstart.json --a platform=isr-12.4-20T --b platform=isr-12.4-11T --b experiments/configs/pre-xz.ios', 'a release downgrade'),
+          .example(
+            '$0 compare experiments/regression-passthru-vs-none.json --a experiments/configs/passthru.ios --b experiments/configs/no-midcall.ios',
+            'remove midcall-signaling passthru',
+          )
+          .example(
+            '$0 compare experiments/quickstart.json --a platform=isr-12.4-20T --b platform=isr-12.4-11T --b experiments/configs/pre-xz.ios',
+            'a release downgrade',
+          ),
       async (args) => {
         const common = {
           set: (args.set ?? []).map(String),
           ...(args.calls !== undefined ? { calls: wholeNumber('calls', 1)(args.calls)! } : {}),
-          ...(args.replications !== undefined ? { replications: wholeNumber('replications', 1)(args.replications)! } : {}),
+          ...(args.replications !== undefined
+            ? { replications: wholeNumber('replications', 1)(args.replications)! }
+            : {}),
         };
         const sides = { a: parseSide('A', args.a.map(String)), b: parseSide('B', args.b.map(String)) };
         const a = loadSide(args.experiment, sides.a, common);
@@ -468,14 +640,24 @@ async function main(argv: string[]): Promise<number> {
         await withInterruption(async (interruption) => {
           const dir = comparisonDir(a, args.out, args.force);
           let run = '';
-          const cmp = await driveSteps(compareSteps(a, b), () => !interruption.interrupted, (p) => {
-            display.show(`  ${p.run}: ${progressLine(p, a.experiment.calls).trimStart()}`, shareDone(p, a.experiment), p.run !== run);
-            run = p.run;
-          });
+          const cmp = await driveSteps(
+            compareSteps(a, b),
+            () => !interruption.interrupted,
+            (p) => {
+              display.show(
+                `  ${p.run}: ${progressLine(p, a.experiment.calls).trimStart()}`,
+                shareDone(p, a.experiment),
+                p.run !== run,
+              );
+              run = p.run;
+            },
+          );
           display.clear();
           if (cmp === undefined) {
             dir.discard();
-            interruption.report('side A had not finished its first run, so there is nothing to compare; nothing written');
+            interruption.report(
+              'side A had not finished its first run, so there is nothing to compare; nothing written',
+            );
             exitCode = 130;
             return;
           }
@@ -496,19 +678,53 @@ async function main(argv: string[]): Promise<number> {
         y
           .positional('config', { type: 'string', demandOption: true, describe: 'IOS CLI text or JSON configuration' })
           .option('platform', { type: 'string', default: 'isr-12.4-20T', describe: 'platform model id' })
-          .option('endpoints', { type: 'string', describe: `peer profiles, comma-separated (default: all of ${endpointIds().join(', ')})` })
+          .option('endpoints', {
+            type: 'string',
+            describe: `peer profiles, comma-separated (default: all of ${endpointIds().join(', ')})`,
+          })
           .option('strict', { type: 'boolean', default: false, describe: 'warnings fail too (exit 1)' })
-          .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'findings as lines of text, or one JSON document for machines' })
-          .example('$0 lint experiments/configs/passthru.ios --endpoints cucm,jssip', 'JsSIP offers 90 s and never retries after 422')
-          .example('$0 lint experiments/configs/pre-xz.ios --platform isr-12.4-11T --endpoints cucm', 'calls that outlive the interval')
-          .epilog('Exit codes: 0 no errors (warnings and notes allowed); 1 errors found, or warnings with --strict; 2 bad input (the configuration, platform or profiles cannot be read).'),
+          .option('format', {
+            choices: ['text', 'json'] as const,
+            default: 'text' as const,
+            describe: 'findings as lines of text, or one JSON document for machines',
+          })
+          .example(
+            '$0 lint experiments/configs/passthru.ios --endpoints cucm,jssip',
+            'JsSIP offers 90 s and never retries after 422',
+          )
+          .example(
+            '$0 lint experiments/configs/pre-xz.ios --platform isr-12.4-11T --endpoints cucm',
+            'calls that outlive the interval',
+          )
+          .epilog(
+            'Exit codes: 0 no errors (warnings and notes allowed); 1 errors found, or warnings with --strict; 2 bad input (the configuration, platform or profiles cannot be read).',
+          ),
       (args) => {
         const platform = loadPlatform(args.platform, '--platform');
         const config = loadConfig(args.config, platform);
-        const ids = args.endpoints === undefined ? endpointIds() : args.endpoints.split(',').map((x) => x.trim()).filter((x) => x !== '');
+        const ids =
+          args.endpoints === undefined
+            ? endpointIds()
+            : args.endpoints
+                .split(',')
+                .map((x) => x.trim())
+                .filter((x) => x !== '');
         const profiles = ids.map((id) => loadEndpointProfile(id, '--endpoints'));
-        const findings = lintConfiguration({ config, platform, model: loadBorderElementModel(), profiles, defects: loadDefects() });
-        const output = args.format === 'json' ? JSON.stringify(findingsJson(findings, { config: args.config, platform: platform.id, endpoints: ids }), null, 2) : formatFindings(findings, args.config);
+        const findings = lintConfiguration({
+          config,
+          platform,
+          model: loadBorderElementModel(),
+          profiles,
+          defects: loadDefects(),
+        });
+        const output =
+          args.format === 'json'
+            ? JSON.stringify(
+                findingsJson(findings, { config: args.config, platform: platform.id, endpoints: ids }),
+                null,
+                2,
+              )
+            : formatFindings(findings, args.config);
         process.stdout.write(output + '\n');
         exitCode = lintExitCode(findings, args.strict);
       },
@@ -519,19 +735,45 @@ async function main(argv: string[]): Promise<number> {
       (y) =>
         y
           .positional('experiment', { type: 'string', demandOption: true, describe: 'experiment file (JSON)' })
-          .option('call', { type: 'string', demandOption: true, describe: 'call index (0 is the first call to arrive)' })
-          .option('format', { choices: ['text', 'json', 'pcap'] as const, default: 'text' as const, describe: 'a ladder drawn in the terminal, JSON, or a pcap capture (Wireshark, tshark, sngrep)' })
-          .option('out', { type: 'string', describe: 'write to this file (pcap: needed unless the output is redirected)' })
-          .option('force', { type: 'boolean', default: false, describe: 'replace an existing --out file that cubesim trace wrote' })
+          .option('call', {
+            type: 'string',
+            demandOption: true,
+            describe: 'call index (0 is the first call to arrive)',
+          })
+          .option('format', {
+            choices: ['text', 'json', 'pcap'] as const,
+            default: 'text' as const,
+            describe: 'a ladder drawn in the terminal, JSON, or a pcap capture (Wireshark, tshark, sngrep)',
+          })
+          .option('out', {
+            type: 'string',
+            describe: 'write to this file (pcap: needed unless the output is redirected)',
+          })
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe: 'replace an existing --out file that cubesim trace wrote',
+          })
           .option('replication', { type: 'string', default: '0', describe: 'which replication (seed) to trace' })
           .option('config', { type: 'string', describe: 'border element configuration (overrides the file)' })
           .option('platform', { type: 'string', describe: 'platform model id (overrides the file)' })
           .option('set', { type: 'string', array: true, describe: 'override any field: path=value' })
-          .option('width', { type: 'string', describe: 'columns for the text ladder (default: the terminal width, or 110)' })
-          .option('allow-short-session-expires', { type: 'boolean', default: false, describe: 'accept Session-Expires and Min-SE below the RFC 4028 minimum of 90 s (to predict a short cubesim emulate run)' })
+          .option('width', {
+            type: 'string',
+            describe: 'columns for the text ladder (default: the terminal width, or 110)',
+          })
+          .option('allow-short-session-expires', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'accept Session-Expires and Min-SE below the RFC 4028 minimum of 90 s (to predict a short cubesim emulate run)',
+          })
           .example('$0 trace experiments/pre-xz.json --call 3', 'a call dropped at 1768 s')
           .example('$0 trace experiments/quickstart.json --call 0 --format json', 'the same as JSON')
-          .example('$0 trace experiments/pre-xz.json --call 3 --format pcap --out call3.pcap', 'its SIP messages as a capture file'),
+          .example(
+            '$0 trace experiments/pre-xz.json --call 3 --format pcap --out call3.pcap',
+            'its SIP messages as a capture file',
+          ),
       async (args) => {
         const loaded = loadExperiment(args.experiment, {
           ...(args.set !== undefined ? { set: args.set.map(String) } : {}),
@@ -541,25 +783,56 @@ async function main(argv: string[]): Promise<number> {
         });
         const k = wholeNumber('call', 0)(args.call)!;
         const total = loaded.experiment.calls;
-        if (total !== undefined && k >= total) throw new InputError('--call', undefined, `got ${k}; allowed: 0-${total - 1} (the experiment offers ${total} calls)`);
+        if (total !== undefined && k >= total)
+          throw new InputError(
+            '--call',
+            undefined,
+            `got ${k}; allowed: 0-${total - 1} (the experiment offers ${total} calls)`,
+          );
         const replication = wholeNumber('replication', 0)(args.replication)!;
-        if (replication >= loaded.experiment.replications) throw new InputError('--replication', undefined, `got ${replication}; allowed: 0-${loaded.experiment.replications - 1}`);
+        if (replication >= loaded.experiment.replications)
+          throw new InputError(
+            '--replication',
+            undefined,
+            `got ${replication}; allowed: 0-${loaded.experiment.replications - 1}`,
+          );
         if (args.out !== undefined) checkOutFile(args.out, args.force, '--out', isTraceOutput);
-        else if (args.format === 'pcap' && process.stdout.isTTY === true) throw new InputError('--format pcap', undefined, 'a capture is binary, not for the terminal; give --out FILE or redirect the output');
+        else if (args.format === 'pcap' && process.stdout.isTTY === true)
+          throw new InputError(
+            '--format pcap',
+            undefined,
+            'a capture is binary, not for the terminal; give --out FILE or redirect the output',
+          );
         let traced: Call | null = null;
         const interrupted = await withInterruption(async (interruption) => {
-          const steps = replicationSteps(loaded, replication, { traced: [k], stopAfterCall: k, onCall: (c) => { if (c.index === k) traced = c; } });
+          const steps = replicationSteps(loaded, replication, {
+            traced: [k],
+            stopAfterCall: k,
+            onCall: (c) => {
+              if (c.index === k) traced = c;
+            },
+          });
           const display = progressDisplay(args['progress']);
-          await driveSteps(steps, () => !interruption.interrupted, (p) => display.show(progressLine(p, k + 1), p.finished / (k + 1)));
+          await driveSteps(
+            steps,
+            () => !interruption.interrupted,
+            (p) => display.show(progressLine(p, k + 1), p.finished / (k + 1)),
+          );
           display.clear();
-          if (interruption.interrupted && traced === null) interruption.report(`call ${k} was not over yet; nothing written`);
+          if (interruption.interrupted && traced === null)
+            interruption.report(`call ${k} was not over yet; nothing written`);
           return interruption.interrupted && traced === null;
         });
         if (interrupted) {
           exitCode = 130;
           return;
         }
-        if (traced === null) throw new InputError('--call', undefined, `call ${k} did not arrive before the experiment stopped (until ${loaded.experiment.until ?? '-'} s)`);
+        if (traced === null)
+          throw new InputError(
+            '--call',
+            undefined,
+            `call ${k} did not arrive before the experiment stopped (until ${loaded.experiment.until ?? '-'} s)`,
+          );
         const call: Call = traced;
         const tty = args.out === undefined && process.stdout.isTTY === true;
         let output: string | Uint8Array;
@@ -568,14 +841,17 @@ async function main(argv: string[]): Promise<number> {
         } else if (args.format === 'json') {
           output = JSON.stringify(traceToJson(call), null, 2) + '\n';
         } else {
-          const width = args.width !== undefined ? wholeNumber('width', 60)(args.width)! : tty ? process.stdout.columns : 110;
+          const width =
+            args.width !== undefined ? wholeNumber('width', 60)(args.width)! : tty ? process.stdout.columns : 110;
           output = renderLadder(call, { width, color: tty }) + '\n';
         }
         if (args.out === undefined) {
           process.stdout.write(output);
         } else {
           writeOutFile(args.out, output, args.force, '--out', isTraceOutput);
-          process.stdout.write(`cubesim trace: call ${k}${args.format === 'pcap' ? `, ${call.carried?.length ?? 0} SIP messages,` : ''} written to ${args.out}\n`);
+          process.stdout.write(
+            `cubesim trace: call ${k}${args.format === 'pcap' ? `, ${call.carried?.length ?? 0} SIP messages,` : ''} written to ${args.out}\n`,
+          );
         }
       },
     )
@@ -584,15 +860,41 @@ async function main(argv: string[]): Promise<number> {
       'Run the border element model in real time on UDP: callers send to --listen, each call goes on to --forward (drive it with SIPp)',
       (y) =>
         y
-          .option('config', { type: 'string', demandOption: true, describe: 'border element configuration: IOS CLI text or JSON' })
+          .option('config', {
+            type: 'string',
+            demandOption: true,
+            describe: 'border element configuration: IOS CLI text or JSON',
+          })
           .option('platform', { type: 'string', default: 'isr-12.4-20T', describe: 'platform model id' })
-          .option('listen', { type: 'string', default: '127.0.0.1:5060', describe: 'IPv4 address:port to receive SIP on (caller side, and the answers of the callee side)' })
-          .option('forward', { type: 'string', demandOption: true, describe: 'IPv4 address:port the outbound side of each call is sent to' })
-          .option('allow-short-session-expires', { type: 'boolean', default: false, describe: 'accept min-se below the RFC 4028 minimum of 90 s, so a session timer can be watched in seconds' })
-          .option('ladder', { type: 'boolean', default: false, describe: 'print the ladder of each call when it is over' })
+          .option('listen', {
+            type: 'string',
+            default: '127.0.0.1:5060',
+            describe: 'IPv4 address:port to receive SIP on (caller side, and the answers of the callee side)',
+          })
+          .option('forward', {
+            type: 'string',
+            demandOption: true,
+            describe: 'IPv4 address:port the outbound side of each call is sent to',
+          })
+          .option('allow-short-session-expires', {
+            type: 'boolean',
+            default: false,
+            describe: 'accept min-se below the RFC 4028 minimum of 90 s, so a session timer can be watched in seconds',
+          })
+          .option('ladder', {
+            type: 'boolean',
+            default: false,
+            describe: 'print the ladder of each call when it is over',
+          })
           .option('quiet', { type: 'boolean', default: false, describe: 'no line per message' })
-          .example('$0 emulate --config experiments/configs/passthru.ios --listen 127.0.0.1:5060 --forward 127.0.0.1:5070', 'callers to port 5060, callees on 5070')
-          .example('$0 emulate --config emulation/configs/short-passthru.ios --allow-short-session-expires --forward 127.0.0.1:5070', 'min-se 2: refreshes every few seconds'),
+          .example(
+            '$0 emulate --config experiments/configs/passthru.ios --listen 127.0.0.1:5060 --forward 127.0.0.1:5070',
+            'callers to port 5060, callees on 5070',
+          )
+          .example(
+            '$0 emulate --config emulation/configs/short-passthru.ios --allow-short-session-expires --forward 127.0.0.1:5070',
+            'min-se 2: refreshes every few seconds',
+          ),
       async (args) => {
         const { runEmulate } = await import('../emulate/command.ts');
         exitCode = await runEmulate(args);
@@ -605,17 +907,32 @@ async function main(argv: string[]): Promise<number> {
         y
           .positional('experiment', { type: 'string', demandOption: true, describe: 'experiment JSON file' })
           .option('strict', { type: 'boolean', default: false, describe: 'warnings fail too (exit 1)' })
-          .example('$0 check experiments/teach-f8-422-not-retried.json', 'JsSIP offers 90 s to a border element with min-se 1800')
-          .epilog('Exit codes as lint: 0 no errors; 1 errors found (or warnings with --strict); 2 the experiment cannot be read.'),
+          .example(
+            '$0 check experiments/teach-f8-422-not-retried.json',
+            'JsSIP offers 90 s to a border element with min-se 1800',
+          )
+          .epilog(
+            'Exit codes as lint: 0 no errors; 1 errors found (or warnings with --strict); 2 the experiment cannot be read.',
+          ),
       (args) => {
         const loaded = loadExperiment(args.experiment);
         const { spec, experiment } = loaded;
         const ids = Object.keys(spec.profiles).sort();
         const w = spec.workload;
         const pairs = w.callers.flatMap((a) => w.callees.map((b) => [a.profile, b.profile] as const));
-        const findings = lintConfiguration({ config: spec.config, platform: spec.platform, model: spec.borderElement, profiles: ids.map((id) => spec.profiles[id]!), defects: loadDefects(), pairs });
-        const size = experiment.calls !== undefined ? `${experiment.calls} calls` : `${experiment.until} simulated seconds`;
-        process.stdout.write(`cubesim check ${experiment.name}: valid; ${size} on ${spec.platform.id}, config ${displayPath(loaded.configPath)}, profiles ${ids.join(', ')}\n`);
+        const findings = lintConfiguration({
+          config: spec.config,
+          platform: spec.platform,
+          model: spec.borderElement,
+          profiles: ids.map((id) => spec.profiles[id]!),
+          defects: loadDefects(),
+          pairs,
+        });
+        const size =
+          experiment.calls !== undefined ? `${experiment.calls} calls` : `${experiment.until} simulated seconds`;
+        process.stdout.write(
+          `cubesim check ${experiment.name}: valid; ${size} on ${spec.platform.id}, config ${displayPath(loaded.configPath)}, profiles ${ids.join(', ')}\n`,
+        );
         process.stdout.write(formatFindings(findings, displayPath(loaded.configPath)) + '\n');
         exitCode = lintExitCode(findings, args.strict);
       },
@@ -629,7 +946,9 @@ async function main(argv: string[]): Promise<number> {
           .example('$0 init demo && $0 run demo/quickstart.json', 'from anywhere, after npm install -g'),
       (args) => {
         const n = initExperiments(args.dir);
-        process.stdout.write(`cubesim init: ${n} experiments, their configurations and the schema in ${args.dir}\n  try  cubesim run ${join(args.dir, 'quickstart.json')}\n`);
+        process.stdout.write(
+          `cubesim init: ${n} experiments, their configurations and the schema in ${args.dir}\n  try  cubesim run ${join(args.dir, 'quickstart.json')}\n`,
+        );
       },
     )
     .command(
@@ -650,11 +969,20 @@ async function main(argv: string[]): Promise<number> {
         y
           .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'the shard folders' })
           .option('out', { type: 'string', describe: 'results folder (default results/<name>-sweep)' })
-          .option('force', { type: 'boolean', default: false, describe: 'replace an existing results folder that cubesim wrote' })
-          .example('$0 merge results/w1-shard1of4 results/w1-shard2of4 results/w1-shard3of4 results/w1-shard4of4', 'after a job array'),
+          .option('force', {
+            type: 'boolean',
+            default: false,
+            describe: 'replace an existing results folder that cubesim wrote',
+          })
+          .example(
+            '$0 merge results/w1-shard1of4 results/w1-shard2of4 results/w1-shard3of4 results/w1-shard4of4',
+            'after a job array',
+          ),
       (args) => {
         const r = mergeSweeps(args.dirs.map(String), args.out, args.force);
-        process.stdout.write(`cubesim merge: ${r.rows} points from ${args.dirs.length} folders\n  results in  ${r.dir}\n`);
+        process.stdout.write(
+          `cubesim merge: ${r.rows} points from ${args.dirs.length} folders\n  results in  ${r.dir}\n`,
+        );
       },
     )
     .command(
@@ -669,8 +997,17 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(`cubesim report: ${await writeReport(args.dir, args.force)}\n`);
       },
     )
-    .option('check', { type: 'boolean', default: false, describe: 'check protocol and bookkeeping invariants while running (slower); a violation stops the run' })
-    .option('progress', { choices: PROGRESS_MODES, default: 'auto' as const, describe: 'progress on stderr: redrawn on a terminal (auto), a line per tenth of the work for a log file (lines), or none' })
+    .option('check', {
+      type: 'boolean',
+      default: false,
+      describe: 'check protocol and bookkeeping invariants while running (slower); a violation stops the run',
+    })
+    .option('progress', {
+      choices: PROGRESS_MODES,
+      default: 'auto' as const,
+      describe:
+        'progress on stderr: redrawn on a terminal (auto), a line per tenth of the work for a log file (lines), or none',
+    })
     .middleware((a) => {
       if (a['check'] === true) process.env['CUBESIM_CHECK'] = '1';
     })
@@ -678,7 +1015,12 @@ async function main(argv: string[]): Promise<number> {
       const missing = optionWithoutValue(argv, new Set(parsedOptions(parser).string));
       if (missing === undefined) return;
       const command = argv.find((x) => !x.startsWith('-')) ?? '';
-      const allowed = missing.flag === 'out' ? (command === 'trace' ? 'a file name, e.g. call3.pcap' : 'a folder name, e.g. results/mine') : (OPTION_VALUES[missing.flag] ?? 'a value after the option');
+      const allowed =
+        missing.flag === 'out'
+          ? command === 'trace'
+            ? 'a file name, e.g. call3.pcap'
+            : 'a folder name, e.g. results/mine'
+          : (OPTION_VALUES[missing.flag] ?? 'a value after the option');
       const got = missing.given === undefined ? 'got no value' : `got ${JSON.stringify(missing.given)}`;
       throw new InputError(`--${missing.flag}`, undefined, `${got}; allowed: ${allowed}`);
     })
@@ -691,16 +1033,23 @@ async function main(argv: string[]): Promise<number> {
       if (err) throw err;
       // Inside a command the parser no longer lists the commands: the names read before parsing stand in.
       const commands = registeredCommands(parser).length > 0 ? registeredCommands(parser) : [...positionals.keys()];
-      if (msg === NO_COMMAND) throw new InputError('command line', undefined, `${NO_COMMAND}: ${commands.join(', ')}; see cubesim --help`);
+      if (msg === NO_COMMAND)
+        throw new InputError('command line', undefined, `${NO_COMMAND}: ${commands.join(', ')}; see cubesim --help`);
       // Below RFC 4028's 90 s (§4, §5) only for watching a call in real time, and the trace that predicts it.
       if (/^Unknown arguments?: .*\ballow-short-session-expires\b/s.test(msg)) {
         const command = argv.find((x) => !x.startsWith('-')) ?? '';
-        throw new InputError('--allow-short-session-expires', undefined, `not taken by ${command}; allowed only with emulate and trace: session intervals below the RFC 4028 minimum of 90 s are for watching one call in real time, never for results`);
+        throw new InputError(
+          '--allow-short-session-expires',
+          undefined,
+          `not taken by ${command}; allowed only with emulate and trace: session intervals below the RFC 4028 minimum of 90 s are for watching one call in real time, never for results`,
+        );
       }
       const typed = unknownCommand(argv, msg, commands);
       if (typed !== undefined) {
         const guess = closestMatch(typed, commands);
-        throw new CommandLineError(`unknown command ${JSON.stringify(typed)}${guess === undefined ? '' : ` (did you mean ${JSON.stringify(guess)}?)`}; commands: ${commands.join(', ')}`);
+        throw new CommandLineError(
+          `unknown command ${JSON.stringify(typed)}${guess === undefined ? '' : ` (did you mean ${JSON.stringify(guess)}?)`}; commands: ${commands.join(', ')}`,
+        );
       }
       // yargs writes some messages over several lines ("Invalid values:\n  Argument: ..."): one line here.
       const line = msg.replace(/\s*\n\s*/g, ' ').trim();
@@ -708,13 +1057,24 @@ async function main(argv: string[]): Promise<number> {
       // Within a command, its own --help lists what it takes.
       const help = commands.includes(command) ? `cubesim ${command} --help` : 'cubesim --help';
       if (/^Not enough non-option arguments/.test(line) && commands.includes(command)) {
-        throw new CommandLineError(`${command} needs ${(positionals.get(command) ?? []).map((n) => `<${n}>`).join(' ')}; see ${help}`);
+        throw new CommandLineError(
+          `${command} needs ${(positionals.get(command) ?? []).map((n) => `<${n}>`).join(' ')}; see ${help}`,
+        );
       }
       const missingOptions = /^Missing required arguments?: (.*)$/.exec(line)?.[1];
       if (missingOptions !== undefined && commands.includes(command)) {
-        throw new CommandLineError(`${command} needs ${missingOptions.split(', ').map((o) => `--${o}`).join(' and ')}; see ${help}`);
+        throw new CommandLineError(
+          `${command} needs ${missingOptions
+            .split(', ')
+            .map((o) => `--${o}`)
+            .join(' and ')}; see ${help}`,
+        );
       }
-      throw new InputError('command line', undefined, `${line}${optionGuess(line, parser, positionals.get(command) ?? [])}; see ${help}`);
+      throw new InputError(
+        'command line',
+        undefined,
+        `${line}${optionGuess(line, parser, positionals.get(command) ?? [])}; see ${help}`,
+      );
     });
   const positionals = positionalsByCommand(parser);
   await parser.parseAsync();
@@ -736,7 +1096,9 @@ main(hideBin(process.argv)).then(
       process.exitCode = 1;
       return;
     }
-    process.stderr.write(`cubesim: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `cubesim: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -306,10 +306,13 @@ class IosParser {
     const lower = words.map((w) => w.toLowerCase());
     const midcall = lower[0] === 'midcall-signaling';
     // The dial-peer form of passthru is refused too: the feature is global only.
-    const voiceClassPassthru = lower.slice(0, 3).join(' ') === 'voice-class sip midcall-signaling' && lower.slice(3).join(' ') === 'passthru';
-    if (voiceClassPassthru) this.fail(n, `${here}; ${PER_DIAL_PEER_REFUSAL}; the form here is "midcall-signaling passthru"`);
+    const voiceClassPassthru =
+      lower.slice(0, 3).join(' ') === 'voice-class sip midcall-signaling' && lower.slice(3).join(' ') === 'passthru';
+    if (voiceClassPassthru)
+      this.fail(n, `${here}; ${PER_DIAL_PEER_REFUSAL}; the form here is "midcall-signaling passthru"`);
     const homes = (Object.keys(COMMANDS) as ModeKind[]).filter(
-      (kind) => kind !== frame.kind && findCommand(kind, words) !== undefined && !(midcall && kind === 'dial-peer-voip'),
+      (kind) =>
+        kind !== frame.kind && findCommand(kind, words) !== undefined && !(midcall && kind === 'dial-peer-voip'),
     );
     if (homes.length > 0) {
       const where = homes.map((k) => MODE_PLACE[k]).join(' or ');
@@ -406,7 +409,8 @@ class IosParser {
     if (kind !== 'voip' && kind !== 'pots') {
       this.fail(line.n, `dial-peer type "${kindText ?? ''}" is not supported: allowed ${usage}`);
     }
-    if (rest.length > 0) this.fail(line.n, `unexpected "${rest.join(' ')}" after "dial-peer voice ${tag} ${kind}": allowed ${usage}`);
+    if (rest.length > 0)
+      this.fail(line.n, `unexpected "${rest.join(' ')}" after "dial-peer voice ${tag} ${kind}": allowed ${usage}`);
     let peer = this.config.dialPeers.find((p) => p.tag === tag);
     if (peer === undefined) {
       peer = { tag, kind, protocol: 'h323', at: { file: this.file, line: line.n } };
@@ -552,7 +556,10 @@ class IosParser {
     }
     const form = line.args.map((a) => a.toLowerCase()).join(' ');
     if (form !== 'sipv2') {
-      this.fail(line.n, `session protocol "${line.args.join(' ')}" is not supported: allowed session protocol sipv2 (without it the dial-peer is H.323)`);
+      this.fail(
+        line.n,
+        `session protocol "${line.args.join(' ')}" is not supported: allowed session protocol sipv2 (without it the dial-peer is H.323)`,
+      );
     }
     peer.protocol = 'sip';
   }
@@ -623,7 +630,10 @@ class IosParser {
     if (!allowsSipToSip(config)) {
       const line = this.midcallLine ?? this.firstPeerMidcallLine();
       if (line !== undefined) {
-        this.fail(line.n, `"${line.text}" is configured without "allow-connections sip to sip": ${ALLOW_CONNECTIONS_PREREQUISITE}`);
+        this.fail(
+          line.n,
+          `"${line.text}" is configured without "allow-connections sip to sip": ${ALLOW_CONNECTIONS_PREREQUISITE}`,
+        );
       }
     }
     return config;

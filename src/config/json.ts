@@ -127,9 +127,13 @@ const VOIP_ONLY_FIELDS = ['protocol', 'sessionTarget', 'sessionRefresh', 'midcal
  */
 export function parseJsonConfig(value: unknown, file: string, options: ConfigReadOptions = {}): BorderElementConfig {
   // --allow-short-session-expires (emulate, trace): intervals below RFC 4028's 90 s floor.
-  const schema = options.allowShortSessionExpires === true
-    ? configSchema.extend({ minSe: secondsSchema(SHORT_MIN_SE_RANGE).optional(), sessionExpires: secondsSchema(SHORT_MIN_SE_RANGE).nullable().optional() })
-    : configSchema;
+  const schema =
+    options.allowShortSessionExpires === true
+      ? configSchema.extend({
+          minSe: secondsSchema(SHORT_MIN_SE_RANGE).optional(),
+          sessionExpires: secondsSchema(SHORT_MIN_SE_RANGE).nullable().optional(),
+        })
+      : configSchema;
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     // The first issue, or the unknown field behind a missing one (a misspelt required field).
@@ -194,14 +198,18 @@ function buildConfig(json: JsonConfig, file: string): BorderElementConfig {
   (json.dialPeers ?? []).forEach((entry, i) => {
     const base = `dialPeers.${i}`;
     const earlier = seenTags.get(entry.tag);
-    if (earlier !== undefined) fail(`${base}.tag`, `dial-peer tag ${entry.tag} is already used by dialPeers.${earlier}`);
+    if (earlier !== undefined)
+      fail(`${base}.tag`, `dial-peer tag ${entry.tag} is already used by dialPeers.${earlier}`);
     seenTags.set(entry.tag, i);
 
     const kind = entry.kind ?? 'voip';
     if (kind === 'pots') {
       for (const field of VOIP_ONLY_FIELDS) {
         if (entry[field] !== undefined) {
-          fail(`${base}.${field}`, `got ${show(entry[field])}; allowed: nothing, ${field} applies to voip dial-peers only and this one is pots`);
+          fail(
+            `${base}.${field}`,
+            `got ${show(entry[field])}; allowed: nothing, ${field} applies to voip dial-peers only and this one is pots`,
+          );
         }
       }
     }
@@ -215,7 +223,10 @@ function buildConfig(json: JsonConfig, file: string): BorderElementConfig {
     }
     if (entry.midcallSignaling !== undefined) {
       if (entry.midcallSignaling === 'passthru') {
-        fail(`${base}.midcallSignaling`, `got "passthru"; refused: ${PER_DIAL_PEER_REFUSAL}; per dial-peer allowed: "passthru-media-change" or "block"`);
+        fail(
+          `${base}.midcallSignaling`,
+          `got "passthru"; refused: ${PER_DIAL_PEER_REFUSAL}; per dial-peer allowed: "passthru-media-change" or "block"`,
+        );
       }
       peer.midcallSignaling = entry.midcallSignaling === 'block' ? 'block' : 'passthru-media-change';
       use('voice-class sip midcall-signaling', `${base}.midcallSignaling`);
@@ -226,9 +237,14 @@ function buildConfig(json: JsonConfig, file: string): BorderElementConfig {
   if (!allowsSipToSip(config)) {
     const peerIndex = config.dialPeers.findIndex((p) => p.midcallSignaling !== undefined);
     const path =
-      config.midcallSignaling !== 'none' ? 'midcallSignaling' : peerIndex >= 0 ? `dialPeers.${peerIndex}.midcallSignaling` : undefined;
+      config.midcallSignaling !== 'none'
+        ? 'midcallSignaling'
+        : peerIndex >= 0
+          ? `dialPeers.${peerIndex}.midcallSignaling`
+          : undefined;
     if (path !== undefined) {
-      const setting = path === 'midcallSignaling' ? config.midcallSignaling : config.dialPeers[peerIndex]?.midcallSignaling;
+      const setting =
+        path === 'midcallSignaling' ? config.midcallSignaling : config.dialPeers[peerIndex]?.midcallSignaling;
       fail(
         path,
         `midcallSignaling "${setting ?? ''}" is set but allowConnections has no {"from": "sip", "to": "sip"}: ${ALLOW_CONNECTIONS_PREREQUISITE}`,

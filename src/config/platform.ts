@@ -9,7 +9,9 @@ export const sourced = <T extends z.ZodType>(value: T) =>
   z
     .object({ value, source: z.string().min(1).optional(), assumed: z.string().min(1).optional() })
     .strict()
-    .refine((v) => (v.source === undefined) !== (v.assumed === undefined), { message: 'give exactly one of "source" or "assumed"' });
+    .refine((v) => (v.source === undefined) !== (v.assumed === undefined), {
+      message: 'give exactly one of "source" or "assumed"',
+    });
 
 const sourcedNumber = sourced(z.number().nonnegative());
 

@@ -5,7 +5,12 @@ import type { BorderElementCounters } from './border-element.ts';
 
 export function newBorderElementCounters(): BorderElementCounters {
   return {
-    reinvitesReceived: 0, reinvitesRelayed: 0, reinvitesAnsweredLocally: 0, reinvitesRejected: 0, reinvitesGlare: 0,
-    optionsPingsSent: 0, admissionRejects: 0,
+    reinvitesReceived: 0,
+    reinvitesRelayed: 0,
+    reinvitesAnsweredLocally: 0,
+    reinvitesRejected: 0,
+    reinvitesGlare: 0,
+    optionsPingsSent: 0,
+    admissionRejects: 0,
   };
 }

@@ -7,13 +7,27 @@
 import { NO_EVENT, type EventHandle, type EventTarget, type Simulator } from '../kernel/simulator.ts';
 import type { BorderElementConfig } from '../config/types.ts';
 import type { Platform } from '../config/platform.ts';
-import { Dialog, type DialogOwner, type RefreshFailure, type RequestOwner, type TimerBehaviour } from '../sip/dialog.ts';
+import {
+  Dialog,
+  type DialogOwner,
+  type RefreshFailure,
+  type RequestOwner,
+  type TimerBehaviour,
+} from '../sip/dialog.ts';
 import type { Sdp, SipMessage } from '../sip/message.ts';
 import type { PortCore, SipPort } from '../sip/port.ts';
 import { effectiveMinSe, MIN_SE_FLOOR, negotiateAsUas, type TimerOffer } from '../sip/session-timer.ts';
 import type { ClientTransaction, InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
 import type { Call, LegCounts } from './call.ts';
-import type { BorderElementModel, EndpointProfile, MidcallPurpose, MidcallRule, MidcallTable, SessionRefreshAction, SessionRefreshCase } from './models.ts';
+import type {
+  BorderElementModel,
+  EndpointProfile,
+  MidcallPurpose,
+  MidcallRule,
+  MidcallTable,
+  SessionRefreshAction,
+  SessionRefreshCase,
+} from './models.ts';
 import type { Processor } from './network.ts';
 
 export interface BorderElementCounters {
@@ -49,8 +63,18 @@ export function relayInitialOffer(inbound: TimerOffer, minSe: number, model: Bor
     if (inbound.supportedTimer && model.sessionTimer.rejectBelowMinSe.value) return { kind: 'reject', minSe };
     se = minSe;
   }
-  const outMinSe = model.sessionTimer.insertMinSe.value ? Math.max(effectiveMinSe(inbound.minSe), minSe) : inbound.minSe;
-  return { kind: 'forward', offer: { supportedTimer: inbound.supportedTimer, sessionExpires: se, refresher: inbound.refresher, minSe: outMinSe } };
+  const outMinSe = model.sessionTimer.insertMinSe.value
+    ? Math.max(effectiveMinSe(inbound.minSe), minSe)
+    : inbound.minSe;
+  return {
+    kind: 'forward',
+    offer: {
+      supportedTimer: inbound.supportedTimer,
+      sessionExpires: se,
+      refresher: inbound.refresher,
+      minSe: outMinSe,
+    },
+  };
 }
 
 /**
@@ -59,7 +83,8 @@ export function relayInitialOffer(inbound: TimerOffer, minSe: number, model: Bor
  * disputed default says (whenMinSeNotConfigured in models/border-element.json, assumed).
  */
 export function borderElementMinSe(config: BorderElementConfig, model: BorderElementModel): number {
-  if (config.minSeConfigured || model.sessionTimer.whenMinSeNotConfigured.value === 'enforce-default') return config.minSe;
+  if (config.minSeConfigured || model.sessionTimer.whenMinSeNotConfigured.value === 'enforce-default')
+    return config.minSe;
   return Math.min(config.minSe, MIN_SE_FLOOR);
 }
 
@@ -108,16 +133,22 @@ export class BorderElement {
     readonly processor: Processor,
     readonly counters: BorderElementCounters,
   ) {
-    const table = model.midcall[platform.release.midcallBehaviour] as Record<string, { requests: MidcallTable } | undefined>;
+    const table = model.midcall[platform.release.midcallBehaviour] as Record<
+      string,
+      { requests: MidcallTable } | undefined
+    >;
     const mode = table[config.midcallSignaling];
     if (mode === undefined) {
-      throw new Error(`models/border-element.json has no midcall behaviour for "${config.midcallSignaling}" on ${platform.release.midcallBehaviour} releases`);
+      throw new Error(
+        `models/border-element.json has no midcall behaviour for "${config.midcallSignaling}" on ${platform.release.midcallBehaviour} releases`,
+      );
     }
     this.midcall = mode.requests;
     this.minSe = borderElementMinSe(config, model);
-    this.updateWithoutRelay = model.sessionTimer.updateWithoutRelay.value === 'reject'
-      ? { action: 'reject', status: 501 }
-      : { action: 'answer-locally', fulfils: true };
+    this.updateWithoutRelay =
+      model.sessionTimer.updateWithoutRelay.value === 'reject'
+        ? { action: 'reject', status: 501 }
+        : { action: 'answer-locally', fulfils: true };
     let keeps = 1;
     for (const id of Object.keys(model.defects).sort()) {
       const d = model.defects[id]!;
@@ -156,17 +187,30 @@ export class BorderElement {
    * media changes into its own re-INVITEs. midcall-signaling plays no part (C1, C3).
    */
   gatewayProfile(): EndpointProfile {
-    const cfg = this.config;
     const st = this.model.sessionTimer;
     return {
       id: 'border-element-gateway',
       name: `${this.platform.name} as H.323-SIP gateway`,
       notes: 'built from the configuration and models/border-element.json',
       timer: {
-        supported: true, sessionExpires: 0, minSe: this.minSe, requestRefresher: 'none', preferredRefresher: 'uac',
-        refreshMethod: 'invite', expiryRule: 'rfc', reading: 'transaction', retry422: true, max422Retries: 2,
-        byeOnRefreshRejected: false, aloneIfSilent: false, skipRefreshWhenBusy: false, omitSeWhenNoRefresher: false,
-        ignoreMinSeWithoutSe: false, neverRefreshes: !st.gatewayHonoursTimers.value, hangUpOnGlare: false, maxSessionExpires: 0,
+        supported: true,
+        sessionExpires: 0,
+        minSe: this.minSe,
+        requestRefresher: 'none',
+        preferredRefresher: 'uac',
+        refreshMethod: 'invite',
+        expiryRule: 'rfc',
+        reading: 'transaction',
+        retry422: true,
+        max422Retries: 2,
+        byeOnRefreshRejected: false,
+        aloneIfSilent: false,
+        skipRefreshWhenBusy: false,
+        omitSeWhenNoRefresher: false,
+        ignoreMinSeWithoutSe: false,
+        neverRefreshes: !st.gatewayHonoursTimers.value,
+        hangUpOnGlare: false,
+        maxSessionExpires: 0,
       },
       assumed: [],
       allowUpdate: st.allowUpdate.value,
@@ -192,7 +236,6 @@ export class BorderElement {
     return { refusal: '', status: 0 };
   }
 }
-
 
 const OPTIONS_PING = 1;
 
@@ -242,7 +285,10 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     const be = this.be;
     const now = this.sim.now;
     const inSdp = req.sdp ?? { version: 1, audio: 'sendrecv' as const, video: false, t38: false };
-    const d = new Dialog(this.inPort, this.call, this, be.legBehaviour, req.callId, this.newTag(), false, { ...inSdp, version: 1 });
+    const d = new Dialog(this.inPort, this.call, this, be.legBehaviour, req.callId, this.newTag(), false, {
+      ...inSdp,
+      version: 1,
+    });
     this.inDialog = d;
     d.acceptInitial(req, txn);
     if (be.model.tryingAtOnce.value) d.respond(txn, txn.makeResponse(100, ''));
@@ -271,7 +317,10 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
     const tag = this.newTag();
     let out = this.outDialog;
     if (out === null) {
-      out = new Dialog(this.outPort, this.call, this, be.legBehaviour, `${req.callId}-out`, tag, true, { ...inSdp, version: 1 });
+      out = new Dialog(this.outPort, this.call, this, be.legBehaviour, `${req.callId}-out`, tag, true, {
+        ...inSdp,
+        version: 1,
+      });
       this.outDialog = out;
     } else {
       out.restartAttempt(tag);
@@ -418,7 +467,6 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
 
   // ---- RequestOwner: answers from the far leg ------------------------------------------------
 
-
   // A relayed request keeps, as its requester data, the server transaction it answers: that
   // transaction belongs to the other leg's dialog (no object is made per relayed request).
 
@@ -460,7 +508,8 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
       this.refreshAction = this.be.model.sessionRefresh.cases[sessionRefreshCase(uacSupports, uasSupports)];
     }
     // The UAC's leg gets an interval from the border element when the far end gave none.
-    if (ok && this.refreshAction === 'uac-refreshes-or-cube' && from === this.inDialog) this.answerTimerItself(st.request, r);
+    if (ok && this.refreshAction === 'uac-refreshes-or-cube' && from === this.inDialog)
+      this.answerTimerItself(st.request, r);
     if (ok && !this.fitToLeg(st.request, r)) {
       this.endOnAnswerBelowMinSe(d, from, st, setup);
       return;
@@ -488,7 +537,11 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
   /** RFC 4028 §9 as the UAS of this leg with the border element's own settings, when the 2xx it relays carries no interval. */
   private answerTimerItself(req: SipMessage, r: SipMessage): void {
     if (r.sessionExpires > 0 || req.sessionExpires === 0) return;
-    const decision = negotiateAsUas(req, { minSe: this.be.minSe, sessionExpires: this.be.ownInterval, preferredRefresher: 'uac' });
+    const decision = negotiateAsUas(req, {
+      minSe: this.be.minSe,
+      sessionExpires: this.be.ownInterval,
+      preferredRefresher: 'uac',
+    });
     if (decision.kind === 'accept') Dialog.fillTimerAnswer(r, decision);
   }
 
@@ -581,7 +634,8 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
 
   private sendPings(): void {
     this.pingHandle = NO_EVENT;
-    const a = this.inDialog, b = this.outDialog;
+    const a = this.inDialog,
+      b = this.outDialog;
     if (a === null || b === null || !a.confirmed || !b.confirmed) return;
     // C6: options-ping is not used when a session timer has been negotiated on the call.
     if (a.sessionExpires === 0 && b.sessionExpires === 0) {
@@ -651,7 +705,10 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
   /** Notes on the call what each leg negotiated last (interval and who refreshes). */
   recordLegs(): void {
     const out = this.gateway?.dialog ?? this.outDialog;
-    for (const [d, counts, far] of [[this.inDialog, this.call.inbound, 'caller'], [out, this.call.outbound, 'callee']] as const) {
+    for (const [d, counts, far] of [
+      [this.inDialog, this.call.inbound, 'caller'],
+      [out, this.call.outbound, 'callee'],
+    ] as const) {
       if (d === null) continue;
       counts.sessionExpires = d.sessionExpires;
       counts.refresher = d.sessionExpires === 0 ? '' : d.refresherLocal ? 'border-element' : far;
@@ -666,8 +723,12 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner, E
   }
 
   private maybeIdle(): void {
-    const a = this.inDialog, b = this.outDialog;
-    if ((a === null || a.state === 'terminating' || a.state === 'terminated') && (b === null || b.state === 'terminating' || b.state === 'terminated')) {
+    const a = this.inDialog,
+      b = this.outDialog;
+    if (
+      (a === null || a.state === 'terminating' || a.state === 'terminated') &&
+      (b === null || b.state === 'terminating' || b.state === 'terminated')
+    ) {
       this.sim.cancel(this.pingHandle);
       this.pingHandle = NO_EVENT;
     }
@@ -694,5 +755,7 @@ function copyTimerHeaders(from: SipMessage, to: SipMessage, configuredMinSe: num
  */
 function reversion(content: Sdp, current: Sdp): Sdp {
   const same = content.audio === current.audio && content.video === current.video && content.t38 === current.t38;
-  return same ? current : { version: current.version + 1, audio: content.audio, video: content.video, t38: content.t38 };
+  return same
+    ? current
+    : { version: current.version + 1, audio: content.audio, video: content.video, t38: content.t38 };
 }

@@ -9,7 +9,14 @@ import { copyMessage, label, type SipMessage } from '../sip/message.ts';
 import type { MidcallPurpose } from './models.ts';
 
 export function newDialogCounters(): DialogCounters {
-  return { refreshesSent: 0, refreshesSucceeded: 0, refreshesFailed: 0, refreshesSkipped: 0, refreshesPostponed: 0, retriesAfterGlare: 0 };
+  return {
+    refreshesSent: 0,
+    refreshesSucceeded: 0,
+    refreshesFailed: 0,
+    refreshesSkipped: 0,
+    refreshesPostponed: 0,
+    retriesAfterGlare: 0,
+  };
 }
 
 export function addDialogCounters(into: DialogCounters, from: DialogCounters): void {
@@ -52,10 +59,23 @@ export function newLegCounts(): LegCounts {
 
 export type TraceEntry =
   | {
-      t: number; kind: 'message'; from: string; to: string; label: string; purpose: string;
-      method: string; status: number; cseq: number; callId: string;
-      sessionExpires: number; refresher: string; minSe: number; sdpVersion: number;
-      retransmission: boolean; lost: boolean; arrivesAt: number;
+      t: number;
+      kind: 'message';
+      from: string;
+      to: string;
+      label: string;
+      purpose: string;
+      method: string;
+      status: number;
+      cseq: number;
+      callId: string;
+      sessionExpires: number;
+      refresher: string;
+      minSe: number;
+      sdpVersion: number;
+      retransmission: boolean;
+      lost: boolean;
+      arrivesAt: number;
     }
   | { t: number; kind: 'timer'; party: string; note: TimerNote }
   | { t: number; kind: 'outcome'; outcome: Outcome; cause: string; leg: string; side: string };
@@ -177,9 +197,23 @@ export class Call implements DialogContext {
 
   traceMessage(t: number, from: string, to: string, m: SipMessage, lost: boolean, arrivesAt: number): void {
     this.trace!.push({
-      t, kind: 'message', from, to, label: label(m), purpose: m.purpose, method: m.method, status: m.status,
-      cseq: m.cseq, callId: m.callId, sessionExpires: m.sessionExpires, refresher: m.refresher, minSe: m.minSe,
-      sdpVersion: m.sdp === null ? -1 : m.sdp.version, retransmission: m.retransmission, lost, arrivesAt,
+      t,
+      kind: 'message',
+      from,
+      to,
+      label: label(m),
+      purpose: m.purpose,
+      method: m.method,
+      status: m.status,
+      cseq: m.cseq,
+      callId: m.callId,
+      sessionExpires: m.sessionExpires,
+      refresher: m.refresher,
+      minSe: m.minSe,
+      sdpVersion: m.sdp === null ? -1 : m.sdp.version,
+      retransmission: m.retransmission,
+      lost,
+      arrivesAt,
     });
     const msg = copyMessage(m);
     if (m.sdp !== null) msg.sdp = { ...m.sdp };
@@ -188,7 +222,14 @@ export class Call implements DialogContext {
 
   // ---- the single outcome ----------------------------------------------------------------
 
-  private settle(now: number, outcome: Exclude<Outcome, 'active'>, cause: string, leg: '' | Leg, side: '' | Side, status: number): boolean {
+  private settle(
+    now: number,
+    outcome: Exclude<Outcome, 'active'>,
+    cause: string,
+    leg: '' | Leg,
+    side: '' | Side,
+    status: number,
+  ): boolean {
     if (this.outcome !== 'active') return false;
     this.outcome = outcome;
     this.cause = cause;
@@ -239,7 +280,8 @@ export class Call implements DialogContext {
   }
 
   private maybeFinish(): void {
-    if (this.openDialogs < 0 && this.env.invariants.enabled) this.env.invariants.fail(this.index, this.endedAt, 'a dialog of the call ended twice');
+    if (this.openDialogs < 0 && this.env.invariants.enabled)
+      this.env.invariants.fail(this.index, this.endedAt, 'a dialog of the call ended twice');
     if (this.finished || this.outcome === 'active' || this.openDialogs > 0) return;
     this.finished = true;
     this.env.onCallFinished(this);

@@ -3,7 +3,13 @@
 // answers re-INVITEs and UPDATEs, and which mid-call features it starts.
 
 import { NO_EVENT, type EventHandle, type EventTarget } from '../kernel/simulator.ts';
-import { Dialog, type DialogOwner, type RefreshFailure, type RequestOwner, type TimerBehaviour } from '../sip/dialog.ts';
+import {
+  Dialog,
+  type DialogOwner,
+  type RefreshFailure,
+  type RequestOwner,
+  type TimerBehaviour,
+} from '../sip/dialog.ts';
 import type { Sdp, SipMessage } from '../sip/message.ts';
 import type { PortCore, SipPort } from '../sip/port.ts';
 import { retryAfter422 } from '../sip/session-timer.ts';
@@ -19,7 +25,9 @@ export interface FeatureSettings {
   maxGlareRetries: number;
 }
 
-const RING_DONE = 1, HANGUP = 2, FEATURE_BASE = 16;
+const RING_DONE = 1,
+  HANGUP = 2,
+  FEATURE_BASE = 16;
 
 /** A feature in progress; `record` is the index of its result once one was recorded. */
 type Pending = { feature: Feature; step: 'start' | 'resume'; tries: number; record: number };
@@ -165,10 +173,14 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     }
     const change = (s: Sdp): Sdp => {
       switch (p.feature) {
-        case 'video': return { ...s, version: s.version + 1, video: true };
-        case 'fax': return { ...s, version: s.version + 1, t38: true };
-        case 'hold': return { ...s, version: s.version + 1, audio: p.step === 'start' ? 'sendonly' : 'sendrecv' };
-        case 'transfer': return s;
+        case 'video':
+          return { ...s, version: s.version + 1, video: true };
+        case 'fax':
+          return { ...s, version: s.version + 1, t38: true };
+        case 'hold':
+          return { ...s, version: s.version + 1, audio: p.step === 'start' ? 'sendonly' : 'sendrecv' };
+        case 'transfer':
+          return s;
       }
     };
     const purpose = p.feature === 'hold' ? (p.step === 'start' ? 'hold' : 'resume') : p.feature;
@@ -181,13 +193,16 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     txn.requesterData = slot;
   }
 
-
   private onFeatureFinal(slot: number, resp: SipMessage | null): void {
     const p = this.pending[slot]!;
     const call = this.call;
     const d = this.dialog!;
     const st = resp === null ? 408 : resp.status;
-    if ((st === 491 || (st === 500 && resp !== null && resp.retryAfter >= 0)) && p.tries < this.features.maxGlareRetries && d.confirmed) {
+    if (
+      (st === 491 || (st === 500 && resp !== null && resp.retryAfter >= 0)) &&
+      p.tries < this.features.maxGlareRetries &&
+      d.confirmed
+    ) {
       p.tries++;
       call.retried++;
       const delay = st === 491 ? d.glareBackoff() : resp!.retryAfter;
@@ -212,8 +227,14 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     }
     let ok = true;
     let reason = '';
-    if (p.feature === 'video' && (answer === null || !answer.video)) { ok = false; reason = 'video declined'; }
-    if (p.feature === 'fax' && (answer === null || !answer.t38)) { ok = false; reason = 't38 declined'; }
+    if (p.feature === 'video' && (answer === null || !answer.video)) {
+      ok = false;
+      reason = 'video declined';
+    }
+    if (p.feature === 'fax' && (answer === null || !answer.t38)) {
+      ok = false;
+      reason = 't38 declined';
+    }
     if (p.feature === 'hold' && p.step === 'start') {
       if (answer === null || (answer.audio !== 'recvonly' && answer.audio !== 'inactive')) {
         this.result(p, false, 'hold not accepted');
@@ -280,14 +301,19 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     }
     if (!d.receive(req, txn)) return;
     switch (req.method) {
-      case 'INVITE': this.answerReinvite(d, req, txn); return;
-      case 'UPDATE': this.answerUpdate(d, req, txn); return;
+      case 'INVITE':
+        this.answerReinvite(d, req, txn);
+        return;
+      case 'UPDATE':
+        this.answerUpdate(d, req, txn);
+        return;
       case 'REFER': {
         const r = txn.makeResponse(this.profile.media.refer ? 202 : 501, d.localTag);
         d.respond(txn, r);
         return;
       }
-      default: d.respond(txn, txn.makeResponse(200, d.localTag));
+      default:
+        d.respond(txn, txn.makeResponse(200, d.localTag));
     }
   }
 
@@ -303,7 +329,16 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       return;
     }
     const offer = req.sdp ?? { version: 1, audio: 'sendrecv' as const, video: false, t38: false };
-    const d = new Dialog(this.port, this.call, this, this.behaviour, req.callId, this.newTag(), false, this.answerSdp(offer, { version: 0, audio: 'sendrecv', video: false, t38: false }));
+    const d = new Dialog(
+      this.port,
+      this.call,
+      this,
+      this.behaviour,
+      req.callId,
+      this.newTag(),
+      false,
+      this.answerSdp(offer, { version: 0, audio: 'sendrecv', video: false, t38: false }),
+    );
     this.dialog = d;
     d.acceptInitial(req, txn);
     if (req.requireTimer && !this.behaviour.supportsTimer) {
@@ -355,9 +390,14 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
 
   private answerUpdate(d: Dialog, req: SipMessage, txn: ServerTransaction): void {
     switch (this.profile.answersUpdate) {
-      case 'never': return; // defect F7: the UPDATE is left unanswered
-      case '405': d.respond(txn, txn.makeResponse(405, d.localTag)); return;
-      case '501': d.respond(txn, txn.makeResponse(501, d.localTag)); return;
+      case 'never':
+        return; // defect F7: the UPDATE is left unanswered
+      case '405':
+        d.respond(txn, txn.makeResponse(405, d.localTag));
+        return;
+      case '501':
+        d.respond(txn, txn.makeResponse(501, d.localTag));
+        return;
       case 'ok': {
         const ok = d.answerWithTimer(req, txn);
         if (ok === null) return;
@@ -403,10 +443,12 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
 
   onEvent(kind: number): void {
     if (kind === RING_DONE) {
-      const txn = this.setupTxn, ok = this.pendingAnswer;
+      const txn = this.setupTxn,
+        ok = this.pendingAnswer;
       this.setupTxn = null;
       this.pendingAnswer = null;
-      if (txn !== null && ok !== null && this.dialog !== null && this.dialog.state === 'early') this.answer(this.dialog, txn, ok);
+      if (txn !== null && ok !== null && this.dialog !== null && this.dialog.state === 'early')
+        this.answer(this.dialog, txn, ok);
       return;
     }
     if (kind === HANGUP) {

@@ -4,8 +4,6 @@
 import { z } from 'zod';
 import { sourced } from '../config/platform.ts';
 import type { TimerBehaviour } from '../sip/dialog.ts';
-import type { RefresherToken } from '../sip/message.ts';
-
 
 /**
  * An endpoint profile; `minSeFloor` is RFC 4028's 90 s (§5), lowered only for short-interval
@@ -81,7 +79,12 @@ export type SessionRefreshCase = (typeof SESSION_REFRESH_CASES)[number];
  * the border element refreshes that leg itself. uas-refreshes-or-cube: the same toward the UAS.
  * cube-refreshes: the border element refreshes, running the interval alone toward the UAS.
  */
-export const SESSION_REFRESH_ACTIONS = ['pass', 'uac-refreshes-or-cube', 'uas-refreshes-or-cube', 'cube-refreshes'] as const;
+export const SESSION_REFRESH_ACTIONS = [
+  'pass',
+  'uac-refreshes-or-cube',
+  'uas-refreshes-or-cube',
+  'cube-refreshes',
+] as const;
 export type SessionRefreshAction = (typeof SESSION_REFRESH_ACTIONS)[number];
 export type MidcallPurpose = (typeof MIDCALL_PURPOSES)[number];
 
@@ -96,10 +99,16 @@ const midcallMode = z
   .object({
     source: z.string().min(1).optional(),
     assumed: z.string().min(1).optional(),
-    requests: z.object(Object.fromEntries(MIDCALL_PURPOSES.map((p) => [p, midcallRule])) as Record<MidcallPurpose, typeof midcallRule>).strict(),
+    requests: z
+      .object(
+        Object.fromEntries(MIDCALL_PURPOSES.map((p) => [p, midcallRule])) as Record<MidcallPurpose, typeof midcallRule>,
+      )
+      .strict(),
   })
   .strict()
-  .refine((v) => (v.source === undefined) !== (v.assumed === undefined), { message: 'give exactly one of "source" or "assumed"' });
+  .refine((v) => (v.source === undefined) !== (v.assumed === undefined), {
+    message: 'give exactly one of "source" or "assumed"',
+  });
 
 export const borderElementModelSchema = z
   .object({
@@ -127,7 +136,12 @@ export const borderElementModelSchema = z
         source: z.string().min(1),
         assumed: z.string().min(1),
         cases: z
-          .object(Object.fromEntries(SESSION_REFRESH_CASES.map((c) => [c, z.enum(SESSION_REFRESH_ACTIONS)])) as Record<SessionRefreshCase, z.ZodEnum<{ [K in SessionRefreshAction]: K }>>)
+          .object(
+            Object.fromEntries(SESSION_REFRESH_CASES.map((c) => [c, z.enum(SESSION_REFRESH_ACTIONS)])) as Record<
+              SessionRefreshCase,
+              z.ZodEnum<{ [K in SessionRefreshAction]: K }>
+            >,
+          )
           .strict(),
       })
       .strict(),
@@ -165,7 +179,11 @@ export type BorderElementModel = z.infer<typeof borderElementModelSchema>;
 export type MidcallTable = Record<MidcallPurpose, MidcallRule>;
 
 /** Applies dotted-path overrides ("timer.reading": "dialog") to a copy of a profile. */
-export function withOverrides(profile: EndpointProfile, set: Record<string, unknown>, schema: z.ZodType<EndpointProfile> = endpointProfileSchema): EndpointProfile {
+export function withOverrides(
+  profile: EndpointProfile,
+  set: Record<string, unknown>,
+  schema: z.ZodType<EndpointProfile> = endpointProfileSchema,
+): EndpointProfile {
   const copy = structuredClone(profile) as unknown as Record<string, unknown>;
   for (const [path, value] of Object.entries(set).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const keys = path.split('.');
@@ -177,7 +195,11 @@ export function withOverrides(profile: EndpointProfile, set: Record<string, unkn
 }
 
 /** The profile with its switched-on defects applied. */
-export function effectiveProfile(profile: EndpointProfile, defects: DefectTable, schema: z.ZodType<EndpointProfile> = endpointProfileSchema): EndpointProfile {
+export function effectiveProfile(
+  profile: EndpointProfile,
+  defects: DefectTable,
+  schema: z.ZodType<EndpointProfile> = endpointProfileSchema,
+): EndpointProfile {
   let p = profile;
   for (const id of profile.defects) {
     const d = defects.defects[id];
@@ -194,7 +216,7 @@ export function timerBehaviourOf(p: EndpointProfile): TimerBehaviour {
     runsTimers: t.supported,
     sessionExpires: t.sessionExpires,
     minSe: t.minSe,
-    requestRefresher: (t.requestRefresher === 'none' ? '' : t.requestRefresher) as RefresherToken,
+    requestRefresher: t.requestRefresher === 'none' ? '' : t.requestRefresher,
     preferredRefresher: t.preferredRefresher,
     refreshMethod: t.refreshMethod,
     expiryRule: t.expiryRule,

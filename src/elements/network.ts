@@ -115,14 +115,19 @@ const DIRECTION_CODE: Readonly<Record<string, number>> = { sendrecv: 0, sendonly
 
 // A message in flight is an event on its link carrying the message as data; the kind says which
 // way it goes and whether it has already waited for the processor, so nothing is made per message.
-const TOWARD_A = 1, PROCESSED = 2;
+const TOWARD_A = 1,
+  PROCESSED = 2;
 
 export class Link implements Wire, EventTarget {
   private checkCseq(from: SipPort, msg: SipMessage): void {
     const key = `${from === this.a ? 'a' : 'b'} ${msg.callId}`;
-    const last = (this.lastCseq ??= new Map()).get(key);
+    const last = (this.lastCseq ??= new Map<string, number>()).get(key);
     if (last !== undefined && msg.cseq <= last) {
-      this.invariants.fail(this.call, this.sim.now, `CSeq went from ${last} to ${msg.cseq} on ${msg.method} from ${from.name} (${msg.callId}); it must increase per dialog and direction`);
+      this.invariants.fail(
+        this.call,
+        this.sim.now,
+        `CSeq went from ${last} to ${msg.cseq} on ${msg.method} from ${from.name} (${msg.callId}); it must increase per dialog and direction`,
+      );
     }
     this.lastCseq.set(key, msg.cseq);
   }
@@ -181,7 +186,14 @@ export class Link implements Wire, EventTarget {
   private foldIntoFingerprint(now: number, from: SipPort, msg: SipMessage, lost: boolean): void {
     const f = this.fingerprint;
     f.time(now);
-    f.int((METHOD_CODE[msg.method]! << 24) | (msg.status << 8) | (from === this.a ? 1 : 0) | (lost ? 2 : 0) | (msg.retransmission ? 4 : 0) | (this.leg === 'inbound' ? 8 : 0));
+    f.int(
+      (METHOD_CODE[msg.method]! << 24) |
+        (msg.status << 8) |
+        (from === this.a ? 1 : 0) |
+        (lost ? 2 : 0) |
+        (msg.retransmission ? 4 : 0) |
+        (this.leg === 'inbound' ? 8 : 0),
+    );
     f.int(msg.cseq);
     f.int(msg.branch);
     f.int(this.dialogIdHash(msg));
@@ -195,7 +207,9 @@ export class Link implements Wire, EventTarget {
         (msg.supportedTimer ? 1 << 20 : 0) |
         (msg.requireTimer ? 1 << 21 : 0) |
         (msg.allowUpdate ? 1 << 22 : 0) |
-        (sdp === null ? 0 : (1 << 23) | (sdp.video ? 1 << 24 : 0) | (sdp.t38 ? 1 << 25 : 0) | (DIRECTION_CODE[sdp.audio]! << 26)),
+        (sdp === null
+          ? 0
+          : (1 << 23) | (sdp.video ? 1 << 24 : 0) | (sdp.t38 ? 1 << 25 : 0) | (DIRECTION_CODE[sdp.audio]! << 26)),
     );
     if (sdp !== null) f.int(sdp.version);
   }
@@ -205,7 +219,8 @@ export class Link implements Wire, EventTarget {
 
   carry(from: SipPort, msg: SipMessage): void {
     const to = from === this.a ? this.b : this.a;
-    if (this.invariants.enabled && msg.status === 0 && !msg.retransmission && msg.method !== 'ACK') this.checkCseq(from, msg);
+    if (this.invariants.enabled && msg.status === 0 && !msg.retransmission && msg.method !== 'ACK')
+      this.checkCseq(from, msg);
     const s = this.settings;
     const c = this.counters;
     c.messagesSent++;

@@ -50,8 +50,11 @@ function newCounters(): RunCounters {
   return {
     ...newDialogCounters(),
     ...newBorderElementCounters(),
-    messagesSent: 0, messagesLost: 0, retransmissions: 0,
-    refreshRequestsInbound: 0, refreshRequestsOutbound: 0,
+    messagesSent: 0,
+    messagesLost: 0,
+    retransmissions: 0,
+    refreshRequestsInbound: 0,
+    refreshRequestsOutbound: 0,
   };
 }
 
@@ -97,7 +100,14 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
     this.sim.strictCancels = this.invariants.enabled;
     const capacity = spec.platform.capacity;
     this.processor = new Processor(this.sim, capacity.cpuMsPerMessage.value / 1000, capacity.cpuAdmissionPercent.value);
-    this.borderElement = new BorderElement(this.sim, spec.config, spec.platform, spec.borderElement, this.processor, this.counters);
+    this.borderElement = new BorderElement(
+      this.sim,
+      spec.config,
+      spec.platform,
+      spec.borderElement,
+      this.processor,
+      this.counters,
+    );
     this.population = new Population(
       spec.workload,
       new RandomStream(seed, Streams.arrivals),
@@ -194,7 +204,17 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
   private startCall(index: number): void {
     const spec = this.spec;
     const draw = this.population.drawCall();
-    const call = new Call(this, index, this.sim.now, draw.holding, draw.callerProfile, draw.calleeProfile, draw.hangupBy, draw.h323, draw.features);
+    const call = new Call(
+      this,
+      index,
+      this.sim.now,
+      draw.holding,
+      draw.callerProfile,
+      draw.calleeProfile,
+      draw.hangupBy,
+      draw.h323,
+      draw.features,
+    );
     const sim = this.sim;
     const cubeIn = new SipPort(sim, spec.sip, 'cube-in');
     const cubeOut = new SipPort(sim, spec.sip, 'cube-out');
@@ -202,29 +222,85 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
     const net = spec.network;
     const noisy = net.inbound.loss > 0 || net.inbound.jitter > 0 || net.outbound.loss > 0 || net.outbound.jitter > 0;
     const random = noisy ? new RandomStream(spec.seed, Streams.network(index)) : null;
-    const outLink = new Link(sim, cubeOut, calleePort, net.outbound, random, this.counters, cubeOut, this.processor, 'outbound', this.fingerprint, this.invariants, index);
+    const outLink = new Link(
+      sim,
+      cubeOut,
+      calleePort,
+      net.outbound,
+      random,
+      this.counters,
+      cubeOut,
+      this.processor,
+      'outbound',
+      this.fingerprint,
+      this.invariants,
+      index,
+    );
     const links = [outLink];
     const cube = new BorderElementCall(this.borderElement, call, cubeIn, cubeOut);
-    new Endpoint('callee', calleePort, call, spec.profiles[draw.calleeProfile]!, this.behaviours.get(draw.calleeProfile)!, spec.features, spec.workload.ringSeconds);
+    new Endpoint(
+      'callee',
+      calleePort,
+      call,
+      spec.profiles[draw.calleeProfile]!,
+      this.behaviours.get(draw.calleeProfile)!,
+      spec.features,
+      spec.workload.ringSeconds,
+    );
     let caller: Endpoint;
     if (draw.h323) {
       // H.323 caller: no SIP on the inbound leg; the border element is the SIP caller (gateway).
       const profile = this.borderElement.gatewayProfile();
-      caller = new Endpoint('caller', cubeOut, call, profile, timerBehaviourOf(profile), spec.features, 0, { side: 'border-element', leg: 'outbound' });
+      caller = new Endpoint('caller', cubeOut, call, profile, timerBehaviourOf(profile), spec.features, 0, {
+        side: 'border-element',
+        leg: 'outbound',
+      });
       cube.gateway = caller;
     } else {
       const callerPort = new SipPort(sim, spec.sip, 'caller');
-      links.push(new Link(sim, callerPort, cubeIn, net.inbound, random, this.counters, cubeIn, this.processor, 'inbound', this.fingerprint, this.invariants, index));
-      caller = new Endpoint('caller', callerPort, call, spec.profiles[draw.callerProfile]!, this.behaviours.get(draw.callerProfile)!, spec.features, 0);
+      links.push(
+        new Link(
+          sim,
+          callerPort,
+          cubeIn,
+          net.inbound,
+          random,
+          this.counters,
+          cubeIn,
+          this.processor,
+          'inbound',
+          this.fingerprint,
+          this.invariants,
+          index,
+        ),
+      );
+      caller = new Endpoint(
+        'caller',
+        callerPort,
+        call,
+        spec.profiles[draw.callerProfile]!,
+        this.behaviours.get(draw.callerProfile)!,
+        spec.features,
+        0,
+      );
     }
     if (this.invariants.enabled) {
-      const parties = [this.borderElement.legBehaviour, this.behaviours.get(draw.calleeProfile)!, draw.h323 ? caller.behaviour : this.behaviours.get(draw.callerProfile)!];
-      const rules = { minSe: parties.every((b) => !b.ignoreMinSeWithoutSe), refresher: parties.every((b) => b.reading === 'transaction') };
+      const parties = [
+        this.borderElement.legBehaviour,
+        this.behaviours.get(draw.calleeProfile)!,
+        draw.h323 ? caller.behaviour : this.behaviours.get(draw.callerProfile)!,
+      ];
+      const rules = {
+        minSe: parties.every((b) => !b.ignoreMinSeWithoutSe),
+        refresher: parties.every((b) => b.reading === 'transaction'),
+      };
       for (const l of links) l.timerChecks = new LegTimerChecks(this.invariants, index, rules);
     }
     if (index < this.tracedBelow || this.traced.has(index)) {
       call.enableTrace((d) => d.port.name);
-      const observer: LinkObserver = { onCarry: (t, from, to, m, lost, at) => call.traceMessage(t, from.name, to.name, m, lost, at) };
+      const observer: LinkObserver = {
+        onCarry: (t, from, to, m, lost, at) => call.traceMessage(t, from.name, to.name, m, lost, at),
+      };
       for (const l of links) l.observer = observer;
     }
     this.live.set(index, { call, cube });
@@ -238,7 +314,8 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
   begin(stop: StopRule): void {
     this.maxCalls = stop.calls ?? Infinity;
     this.until = stop.until ?? Infinity;
-    if (this.maxCalls === Infinity && this.until === Infinity) throw new Error('a run needs a number of calls or an end time');
+    if (this.maxCalls === Infinity && this.until === Infinity)
+      throw new Error('a run needs a number of calls or an end time');
     if (this.offered === 0 && !this.arrivalsOver) this.scheduleArrival();
   }
 
@@ -261,14 +338,28 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
     const drained = this.sim.pending === 0 && this.arrivalsOver;
     for (const { call } of this.live.values()) {
       // With nothing left to happen, a call still open is one that will never end.
-      if (drained) inv.fail(call.index, this.sim.now, `the call never ended: outcome ${call.outcome}${call.endedAt >= 0 ? ` at ${call.endedAt.toFixed(3)} s` : ''} but ${call.dialogsOpen} dialog(s) still open and nothing left to happen`);
+      if (drained)
+        inv.fail(
+          call.index,
+          this.sim.now,
+          `the call never ended: outcome ${call.outcome}${call.endedAt >= 0 ? ` at ${call.endedAt.toFixed(3)} s` : ''} but ${call.dialogsOpen} dialog(s) still open and nothing left to happen`,
+        );
     }
     const o = this.outcomes;
     const active = [...this.live.values()].filter((x) => x.call.outcome === 'active').length;
     if (o.completed + o.rejected + o.dropped + active !== this.offered) {
-      inv.fail(-1, this.sim.now, `counts do not add up: offered ${this.offered} != completed ${o.completed} + rejected ${o.rejected} + dropped ${o.dropped} + active ${active}`);
+      inv.fail(
+        -1,
+        this.sim.now,
+        `counts do not add up: offered ${this.offered} != completed ${o.completed} + rejected ${o.rejected} + dropped ${o.dropped} + active ${active}`,
+      );
     }
-    if (this.reported + this.live.size !== this.offered) inv.fail(-1, this.sim.now, `calls reported ${this.reported} + still live ${this.live.size} != offered ${this.offered}`);
+    if (this.reported + this.live.size !== this.offered)
+      inv.fail(
+        -1,
+        this.sim.now,
+        `calls reported ${this.reported} + still live ${this.live.size} != offered ${this.offered}`,
+      );
   }
 
   /**

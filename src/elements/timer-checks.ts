@@ -53,7 +53,10 @@ export class LegTimerChecks {
     this.pending.delete(key);
     if (req === undefined || msg.status >= 300 || msg.sessionExpires === 0) return;
     if (this.rules.minSe && req.minSe > 0 && msg.sessionExpires < req.minSe) {
-      this.fail(now, `RFC 4028 §9: ${from.name} answered ${msg.method} with Session-Expires ${msg.sessionExpires}, below the request's Min-SE ${req.minSe}`);
+      this.fail(
+        now,
+        `RFC 4028 §9: ${from.name} answered ${msg.method} with Session-Expires ${msg.sessionExpires}, below the request's Min-SE ${req.minSe}`,
+      );
     }
     if (msg.refresher !== '') this.refresher.set(msg.callId, msg.refresher === 'uac' ? req.from : from);
   }
@@ -62,12 +65,18 @@ export class LegTimerChecks {
     const refresher = this.refresher.get(msg.callId);
     if (refresher === undefined) return;
     if (msg.purpose === 'refresh' && from !== refresher) {
-      this.fail(now, `RFC 4028 §10: ${from.name} sent a session refresh (${msg.method}) but ${refresher.name} is the refresher of ${msg.callId}`);
+      this.fail(
+        now,
+        `RFC 4028 §10: ${from.name} sent a session refresh (${msg.method}) but ${refresher.name} is the refresher of ${msg.callId}`,
+      );
     }
     if (msg.sessionExpires > 0 && msg.refresher !== '') {
       const expected = from === refresher ? 'uac' : 'uas';
       if (msg.refresher !== expected) {
-        this.fail(now, `RFC 4028 §7.4: ${from.name} sent ${msg.method} with refresher=${msg.refresher}; ${refresher.name} is the refresher, so it must say ${expected}`);
+        this.fail(
+          now,
+          `RFC 4028 §7.4: ${from.name} sent ${msg.method} with refresher=${msg.refresher}; ${refresher.name} is the refresher, so it must say ${expected}`,
+        );
       }
     }
   }

@@ -113,9 +113,16 @@ export class Population {
     const h = s.holding;
     let holding: number;
     switch (h.distribution) {
-      case 'exponential': holding = this.holding.exponential(h.mean); break;
-      case 'lognormal': holding = this.holding.lognormal(h.mean, h.sd); break;
-      case 'fixed': holding = h.value; this.holding.uniform(); break;
+      case 'exponential':
+        holding = this.holding.exponential(h.mean);
+        break;
+      case 'lognormal':
+        holding = this.holding.lognormal(h.mean, h.sd);
+        break;
+      case 'fixed':
+        holding = h.value;
+        this.holding.uniform();
+        break;
     }
     const caller = s.callers[this.mix.weighted(this.callerWeights, this.callerTotal)]!.profile;
     const callee = s.callees[this.mix.weighted(this.calleeWeights, this.calleeTotal)]!.profile;

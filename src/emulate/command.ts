@@ -20,8 +20,14 @@ export interface EmulateArgs {
 
 /** Why 0.0.0.0 will not do for each address flag, and what to give instead. */
 const UNSPECIFIED: Record<string, { why: string; give: string }> = {
-  '--listen': { why: 'which would go into Via, Contact and SDP', give: 'the address peers reach (callers and the callee side send to it), e.g. 127.0.0.1:5060' },
-  '--forward': { why: 'which is no destination', give: 'the address peers reach: where the callee side listens, e.g. 127.0.0.1:5070' },
+  '--listen': {
+    why: 'which would go into Via, Contact and SDP',
+    give: 'the address peers reach (callers and the callee side send to it), e.g. 127.0.0.1:5060',
+  },
+  '--forward': {
+    why: 'which is no destination',
+    give: 'the address peers reach: where the callee side listens, e.g. 127.0.0.1:5070',
+  },
 };
 
 /**
@@ -33,11 +39,22 @@ export function parseHostPort(flag: string, text: string): HostPort {
   const m = /^([^:]+):(\d{1,5})$/.exec(text.trim());
   const port = m === null ? NaN : Number(m[2]);
   if (m === null || isIP(m[1]!) !== 4 || !(port >= 1 && port <= 65535)) {
-    throw new InputError(flag, undefined, `got ${JSON.stringify(text)}; allowed: an IPv4 address and a port 1-65535, e.g. 127.0.0.1:5060`);
+    throw new InputError(
+      flag,
+      undefined,
+      `got ${JSON.stringify(text)}; allowed: an IPv4 address and a port 1-65535, e.g. 127.0.0.1:5060`,
+    );
   }
   if (m[1] === '0.0.0.0') {
-    const u = UNSPECIFIED[flag] ?? { why: 'which no peer can send to', give: 'the address peers reach, e.g. 127.0.0.1:5060' };
-    throw new InputError(flag, undefined, `got ${JSON.stringify(text)}, the unspecified address, ${u.why}; allowed: ${u.give}`);
+    const u = UNSPECIFIED[flag] ?? {
+      why: 'which no peer can send to',
+      give: 'the address peers reach, e.g. 127.0.0.1:5060',
+    };
+    throw new InputError(
+      flag,
+      undefined,
+      `got ${JSON.stringify(text)}, the unspecified address, ${u.why}; allowed: ${u.give}`,
+    );
   }
   return { host: m[1]!, port };
 }
@@ -55,7 +72,11 @@ export async function runEmulate(args: EmulateArgs): Promise<number> {
   const forward = parseHostPort('--forward', args.forward);
   // Compared as parsed (address and port number), so that 127.0.0.1:05060 is 127.0.0.1:5060.
   if (listen.host === forward.host && listen.port === forward.port) {
-    throw new InputError('--forward', undefined, `got ${JSON.stringify(args.forward)}, the same address and port as --listen ${JSON.stringify(args.listen)}; allowed: the address of the callee side, e.g. 127.0.0.1:5070`);
+    throw new InputError(
+      '--forward',
+      undefined,
+      `got ${JSON.stringify(args.forward)}, the same address and port as --listen ${JSON.stringify(args.listen)}; allowed: the address of the callee side, e.g. 127.0.0.1:5070`,
+    );
   }
   const platform = loadPlatform(args.platform, '--platform');
   const config = loadConfig(args.config, platform, { allowShortSessionExpires: args.allowShortSessionExpires });
@@ -83,11 +104,21 @@ export async function runEmulate(args: EmulateArgs): Promise<number> {
     await emu.start();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    throw new InputError('--listen', undefined, `cannot receive on ${args.listen} (${code}); allowed: a local address and a free UDP port`);
+    throw new InputError(
+      '--listen',
+      undefined,
+      `cannot receive on ${args.listen} (${code}); allowed: a local address and a free UDP port`,
+    );
   }
-  const short = args.allowShortSessionExpires ? ', short session intervals allowed (below the RFC 4028 90 s minimum)' : '';
-  out(`cubesim emulate: ${platform.name}, config ${displayPath(args.config)} (min-se ${config.minSe}, midcall-signaling ${config.midcallSignaling})${short}`);
-  out(`  listening on ${listen.host}:${listen.port} (UDP), outbound side to ${forward.host}:${forward.port}; Ctrl-C or SIGTERM stops`);
+  const short = args.allowShortSessionExpires
+    ? ', short session intervals allowed (below the RFC 4028 90 s minimum)'
+    : '';
+  out(
+    `cubesim emulate: ${platform.name}, config ${displayPath(args.config)} (min-se ${config.minSe}, midcall-signaling ${config.midcallSignaling})${short}`,
+  );
+  out(
+    `  listening on ${listen.host}:${listen.port} (UDP), outbound side to ${forward.host}:${forward.port}; Ctrl-C or SIGTERM stops`,
+  );
   const onSignal = () => done();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -98,7 +129,10 @@ export async function runEmulate(args: EmulateArgs): Promise<number> {
     process.off('SIGTERM', onSignal);
     await emu.stop();
   }
-  if (failure !== null) throw failure;
-  out(`cubesim emulate: stopped; ${emu.callsStarted} call${emu.callsStarted === 1 ? '' : 's'} started, ${emu.callsInProgress} not over`);
+  if (failure !== null)
+    throw failure instanceof Error ? failure : new Error('the emulator stopped', { cause: failure });
+  out(
+    `cubesim emulate: stopped; ${emu.callsStarted} call${emu.callsStarted === 1 ? '' : 's'} started, ${emu.callsInProgress} not over`,
+  );
   return 0;
 }

@@ -25,11 +25,31 @@ import type { BorderElementModel } from '../elements/models.ts';
 import { Processor } from '../elements/network.ts';
 import { label, type Purpose, type SipMessage } from '../sip/message.ts';
 import { SipPort, type Wire } from '../sip/port.ts';
-import { branchNumber, parseSip, SipSyntaxError, toSipMessage, type ParsedSip, type SipAddressing, type SipParty } from '../sip/text.ts';
+import {
+  branchNumber,
+  parseSip,
+  SipSyntaxError,
+  toSipMessage,
+  type ParsedSip,
+  type SipAddressing,
+  type SipParty,
+} from '../sip/text.ts';
 import { RFC3261_TIMERS, type SipTimerSettings } from '../sip/transaction.ts';
 import { timerHeaders } from '../output/timer-headers.ts';
 import { RealTimeDriver } from './clock.ts';
-import { badRequestReply, EMULATOR_ALLOW, EMULATOR_METHODS, formatRequest, formatResponse, hostPortOf, statelessReply, userOf, uriOf, withoutTag, type DialogView } from './sip-text.ts';
+import {
+  badRequestReply,
+  EMULATOR_ALLOW,
+  EMULATOR_METHODS,
+  formatRequest,
+  formatResponse,
+  hostPortOf,
+  statelessReply,
+  userOf,
+  uriOf,
+  withoutTag,
+  type DialogView,
+} from './sip-text.ts';
 
 export interface HostPort {
   host: string;
@@ -98,7 +118,8 @@ export class Leg {
   }
 }
 
-const SETTLE = 1, LINGER = 2;
+const SETTLE = 1,
+  LINGER = 2;
 
 /** A call in the emulator: the model's call and border element call, and its two legs on the socket. */
 export class EmulatedCall implements Wire, EventTarget {
@@ -142,8 +163,18 @@ export class EmulatedCall implements Wire, EventTarget {
     inPort.wire = this;
     outPort.wire = this;
     const l = emu.options.listen;
-    this.inbound = new Leg('inbound', inPort, 'caller', source, { user: 'cube', host: l.host, port: l.port, mediaPort: 16384 });
-    this.outbound = new Leg('outbound', outPort, 'callee', emu.options.forward, { user: 'cube', host: l.host, port: l.port, mediaPort: 16386 });
+    this.inbound = new Leg('inbound', inPort, 'caller', source, {
+      user: 'cube',
+      host: l.host,
+      port: l.port,
+      mediaPort: 16384,
+    });
+    this.outbound = new Leg('outbound', outPort, 'callee', emu.options.forward, {
+      user: 'cube',
+      host: l.host,
+      port: l.port,
+      mediaPort: 16386,
+    });
     this.cube = new BorderElementCall(emu.borderElement, this.call, inPort, outPort);
   }
 
@@ -172,12 +203,20 @@ export class EmulatedCall implements Wire, EventTarget {
     } else {
       const req = leg.requests.get(msg.branch);
       if (req === undefined) {
-        this.emu.note(`call ${this.index}: no request kept to answer with ${label(msg)} on the ${leg.name} side; not sent`);
+        this.emu.note(
+          `call ${this.index}: no request kept to answer with ${label(msg)} on the ${leg.name} side; not sent`,
+        );
         return;
       }
       text = formatResponse(msg, a, req.parsed);
       to = req.from;
-      if (leg === this.inbound && msg.method === 'INVITE' && msg.cseq === req.parsed.cseq.seq && req.parsed.to.tag === '' && msg.status >= 200) {
+      if (
+        leg === this.inbound &&
+        msg.method === 'INVITE' &&
+        msg.cseq === req.parsed.cseq.seq &&
+        req.parsed.to.tag === '' &&
+        msg.status >= 200
+      ) {
         this.lastSetupStatus = msg.status;
         if (msg.status < 300 && this.answeredAt < 0) this.answeredAt = this.sim.now;
       }
@@ -194,10 +233,15 @@ export class EmulatedCall implements Wire, EventTarget {
   private requestUri(leg: Leg, msg: SipMessage): string {
     if (leg === this.outbound && leg.dialog === null) {
       // The outbound dialog starts here: the callee side gets the number dialled, from the caller's user.
-      const f = this.emu.options.forward, l = this.emu.options.listen;
+      const f = this.emu.options.forward,
+        l = this.emu.options.listen;
       const target = `sip:${this.dialled === '' ? '' : `${this.dialled}@`}${f.host}:${f.port}`;
       leg.initialUri = target;
-      leg.dialog = { remoteTarget: target, local: `<sip:${this.callerUser === '' ? '' : `${this.callerUser}@`}${l.host}:${l.port}>`, remote: `<${target}>` };
+      leg.dialog = {
+        remoteTarget: target,
+        local: `<sip:${this.callerUser === '' ? '' : `${this.callerUser}@`}${l.host}:${l.port}>`,
+        remote: `<${target}>`,
+      };
     }
     if (msg.method === 'ACK') {
       const earlier = leg.sent.get(msg.branch);
@@ -221,10 +265,15 @@ export class EmulatedCall implements Wire, EventTarget {
       msg = toSipMessage(parsed, hint === undefined ? {} : { purpose: hint });
     } catch (e) {
       if (!(e instanceof SipSyntaxError)) throw e;
-      this.emu.note(`call ${this.index}: ${parsed.isRequest ? parsed.method : parsed.status} from ${from.host}:${from.port} not taken: ${e.message}`);
+      this.emu.note(
+        `call ${this.index}: ${parsed.isRequest ? parsed.method : parsed.status} from ${from.host}:${from.port} not taken: ${e.message}`,
+      );
       if (parsed.isRequest && parsed.method !== 'ACK') {
         const known = (EMULATOR_METHODS as readonly string[]).includes(parsed.method);
-        this.emu.transmit(known ? statelessReply(parsed, 400, 'Bad Request') : statelessReply(parsed, 501, 'Not Implemented'), from);
+        this.emu.transmit(
+          known ? statelessReply(parsed, 400, 'Bad Request') : statelessReply(parsed, 501, 'Not Implemented'),
+          from,
+        );
       }
       return;
     }
@@ -234,7 +283,11 @@ export class EmulatedCall implements Wire, EventTarget {
       if (leg === this.inbound) leg.peer = from;
       if (msg.method === 'INVITE' && msg.toTag === '' && leg === this.inbound) {
         // A new dialog toward the caller (the first INVITE, or its retry after a 422).
-        leg.dialog = { local: parsed.get('To')!, remote: withoutTag(parsed.get('From')!), remoteTarget: contact ?? uriOf(parsed.get('From')!) };
+        leg.dialog = {
+          local: parsed.get('To')!,
+          remote: withoutTag(parsed.get('From')!),
+          remoteTarget: contact ?? uriOf(parsed.get('From')!),
+        };
         this.callerUser = userOf(parsed.from.uri);
         this.dialled = userOf(parsed.requestUri);
       } else if ((msg.method === 'INVITE' || msg.method === 'UPDATE') && contact !== undefined && leg.dialog !== null) {
@@ -248,7 +301,14 @@ export class EmulatedCall implements Wire, EventTarget {
         this.firstBye = leg.peerName;
         this.firstByeAt = this.sim.now;
       }
-    } else if ((msg.method === 'INVITE' || msg.method === 'UPDATE') && msg.status > 100 && msg.status < 300 && contact !== undefined && msg.toTag !== '' && leg.dialog !== null) {
+    } else if (
+      (msg.method === 'INVITE' || msg.method === 'UPDATE') &&
+      msg.status > 100 &&
+      msg.status < 300 &&
+      contact !== undefined &&
+      msg.toTag !== '' &&
+      leg.dialog !== null
+    ) {
       leg.dialog.remoteTarget = contact; // the callee's Contact, or a target refresh in a 2xx
     }
     this.crossed(leg, false, msg);
@@ -271,7 +331,9 @@ export class EmulatedCall implements Wire, EventTarget {
     this.emu.transmit(statelessReply(parsed, 200, 'OK'), from);
     const initial = leg === this.inbound && invite.parsed.to.tag === '';
     const ended = initial && this.cube.cancelSetup();
-    this.emu.note(`call ${this.index}: CANCEL from ${from.host}:${from.port}: 200${ended ? ', the INVITE gets 487' : ', the INVITE it names was already answered or is a re-INVITE: nothing changes'}`);
+    this.emu.note(
+      `call ${this.index}: CANCEL from ${from.host}:${from.port}: 200${ended ? ', the INVITE gets 487' : ', the INVITE it names was already answered or is a re-INVITE: nothing changes'}`,
+    );
   }
 
   /** Trace entry and log line for a message that crossed between our side and the peer. */
@@ -279,12 +341,15 @@ export class EmulatedCall implements Wire, EventTarget {
     this.messages++;
     const now = this.sim.now;
     const ours = leg.port.name;
-    const from = sent ? ours : leg.peerName, to = sent ? leg.peerName : ours;
+    const from = sent ? ours : leg.peerName,
+      to = sent ? leg.peerName : ours;
     this.call.traceMessage(now, from, to, msg, false, now);
     if (this.emu.options.log === undefined) return;
     const headers = timerHeaders(msg);
     const what = msg.status === 0 && msg.method !== 'ACK' ? `${label(msg)} (${msg.purpose})` : label(msg);
-    this.emu.options.log(`${now.toFixed(3).padStart(9)}  call ${this.index}  ${from}>${to} ${what}${headers === '' ? '' : ` ${headers}`}${msg.retransmission ? ' (retransmission)' : ''}`);
+    this.emu.options.log(
+      `${now.toFixed(3).padStart(9)}  call ${this.index}  ${from}>${to} ${what}${headers === '' ? '' : ` ${headers}`}${msg.retransmission ? ' (retransmission)' : ''}`,
+    );
   }
 
   // ---- the end of the call ---------------------------------------------------------------------
@@ -314,17 +379,25 @@ export class EmulatedCall implements Wire, EventTarget {
 
   /** Gives the model's call the outcome the wire saw (nothing in the border element sets it for normal ends). */
   private settle(): void {
-    const call = this.call, now = this.sim.now;
+    const call = this.call,
+      now = this.sim.now;
     if (call.outcome === 'active') {
       if (this.answeredAt >= 0) {
         call.answeredAt = this.answeredAt;
         call.complete(this.firstByeAt >= 0 ? this.firstByeAt : now, this.firstBye === '' ? 'caller' : this.firstBye);
       } else {
-        call.reject(now, this.lastSetupStatus === 0 ? 'setup-no-answer' : `setup-${this.lastSetupStatus}`, this.lastSetupStatus);
+        call.reject(
+          now,
+          this.lastSetupStatus === 0 ? 'setup-no-answer' : `setup-${this.lastSetupStatus}`,
+          this.lastSetupStatus,
+        );
       }
     }
     this.cube.finish();
-    const how = this.answeredAt >= 0 ? `answered at ${this.answeredAt.toFixed(3)} s, first BYE from ${this.firstBye === '' ? 'nobody' : this.firstBye}` : `not answered (last final status ${this.lastSetupStatus || 'none'})`;
+    const how =
+      this.answeredAt >= 0
+        ? `answered at ${this.answeredAt.toFixed(3)} s, first BYE from ${this.firstBye === '' ? 'nobody' : this.firstBye}`
+        : `not answered (last final status ${this.lastSetupStatus || 'none'})`;
     this.emu.note(`call ${this.index} over (Call-ID ${this.callId}): ${how}; ${this.messages} messages`);
     this.emu.options.onCallOver?.(this);
   }
@@ -348,13 +421,25 @@ export class Emulator implements CallEnvironment {
 
   constructor(readonly options: EmulatorOptions) {
     // The listen address goes into Via, Contact and SDP: it must be one the peers can send to.
-    if (options.listen.host === '0.0.0.0') throw new Error('Emulator: listen on the address the peers reach, not the unspecified address 0.0.0.0');
+    if (options.listen.host === '0.0.0.0')
+      throw new Error('Emulator: listen on the address the peers reach, not the unspecified address 0.0.0.0');
     this.invariants = new Invariants(options.check === true);
     this.timers = options.sip ?? RFC3261_TIMERS;
     // The real processor is this process: no simulated queueing delay (cost 0).
     const processor = new Processor(this.sim, 0);
-    this.borderElement = new BorderElement(this.sim, options.config, options.platform, options.model, processor, this.counters);
-    this.driver = new RealTimeDriver(this.sim, () => this.afterStep(), (e) => this.fatal(e));
+    this.borderElement = new BorderElement(
+      this.sim,
+      options.config,
+      options.platform,
+      options.model,
+      processor,
+      this.counters,
+    );
+    this.driver = new RealTimeDriver(
+      this.sim,
+      () => this.afterStep(),
+      (e) => this.fatal(e),
+    );
   }
 
   /** Calls started so far. */
@@ -437,7 +522,9 @@ export class Emulator implements CallEnvironment {
       // A request that can be answered gets 400 (RFC 3261 §8.2.2, §21.4.1); anything else is dropped.
       const reply = badRequestReply(text, e.message);
       if (reply !== null) this.transmit(reply, from);
-      this.note(`${reply === null ? 'dropped' : 'answered 400 Bad Request to'} a datagram from ${from.host}:${from.port}: ${e.message}`);
+      this.note(
+        `${reply === null ? 'dropped' : 'answered 400 Bad Request to'} a datagram from ${from.host}:${from.port}: ${e.message}`,
+      );
       return;
     }
     const entry = this.byCallId.get(parsed.callId);
@@ -450,7 +537,9 @@ export class Emulator implements CallEnvironment {
       this.live.add(call);
       this.byCallId.set(call.callId, { call, leg: 'inbound' });
       this.byCallId.set(call.outboundCallId, { call, leg: 'outbound' });
-      this.note(`call ${call.index} from ${from.host}:${from.port} (Call-ID ${call.callId}), outbound side to ${this.options.forward.host}:${this.options.forward.port}`);
+      this.note(
+        `call ${call.index} from ${from.host}:${from.port} (Call-ID ${call.callId}), outbound side to ${this.options.forward.host}:${this.options.forward.port}`,
+      );
       call.receive(call.inbound, parsed, from);
       return;
     }
@@ -469,7 +558,8 @@ export class Emulator implements CallEnvironment {
     // Outside any dialog: a method the emulator does not take (REGISTER, SUBSCRIBE, CANCEL, ...)
     // is not implemented (§8.2.1, §21.5.2); one it takes but only inside a dialog (BYE, UPDATE,
     // REFER) finds no call to belong to (§12.2.2): 481.
-    if (!(EMULATOR_METHODS as readonly string[]).includes(parsed.method)) this.transmit(statelessReply(parsed, 501, 'Not Implemented', [`Allow: ${EMULATOR_ALLOW}`]), from);
+    if (!(EMULATOR_METHODS as readonly string[]).includes(parsed.method))
+      this.transmit(statelessReply(parsed, 501, 'Not Implemented', [`Allow: ${EMULATOR_ALLOW}`]), from);
     else this.transmit(statelessReply(parsed, 481, 'Call/Transaction Does Not Exist'), from);
   }
 

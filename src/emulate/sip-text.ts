@@ -5,7 +5,14 @@
 // not by the model (RFC 3261 §9.2: see EmulatedCall.cancel).
 
 import type { SipMessage } from '../sip/message.ts';
-import { echoedHeaders, formatSip, headerName, parseNameAddr, type ParsedSip, type SipAddressing } from '../sip/text.ts';
+import {
+  echoedHeaders,
+  formatSip,
+  headerName,
+  parseNameAddr,
+  type ParsedSip,
+  type SipAddressing,
+} from '../sip/text.ts';
 
 /** The methods the emulator takes (those of the model, src/sip/text.ts, and CANCEL); any other gets 501. */
 export const EMULATOR_METHODS = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REFER', 'UPDATE'] as const;
@@ -61,7 +68,10 @@ export function hostPortOf(uri: string): { host: string; port: number } | null {
  * headers, SDP), with the Request-URI, From and To taken from the dialog.
  */
 export function formatRequest(m: SipMessage, a: SipAddressing, dialog: DialogView, requestUri: string): string {
-  return formatSip(m, a, undefined, { dialog: { requestUri, local: dialog.local, remote: dialog.remote }, allow: MODEL_ALLOW });
+  return formatSip(m, a, undefined, {
+    dialog: { requestUri, local: dialog.local, remote: dialog.remote },
+    allow: MODEL_ALLOW,
+  });
 }
 
 /** A response of the model to a request received as text: Via, From, To, Call-ID and CSeq copied from it (RFC 3261 §8.2.6.2). */
@@ -105,8 +115,17 @@ export function badRequestReply(text: string, why: string): string | null {
  * A reply made without a transaction, to a request that belongs to no call or that the model
  * cannot take (RFC 3261 §8.2.6: copied Via, From, To with a tag, Call-ID, CSeq).
  */
-export function statelessReply(request: ParsedSip, status: number, reason: string, extra: readonly string[] = []): string {
-  const lines = [`SIP/2.0 ${status} ${reason}`, ...echoedHeaders(request, 'cube-stateless'), ...extra, 'Content-Length: 0'];
+export function statelessReply(
+  request: ParsedSip,
+  status: number,
+  reason: string,
+  extra: readonly string[] = [],
+): string {
+  const lines = [
+    `SIP/2.0 ${status} ${reason}`,
+    ...echoedHeaders(request, 'cube-stateless'),
+    ...extra,
+    'Content-Length: 0',
+  ];
   return lines.join('\r\n') + '\r\n\r\n';
 }
-

@@ -41,18 +41,25 @@ export interface Fate {
 
 export function fateOf(c: Call): Fate {
   return {
-    outcome: c.outcome, cause: c.cause, leg: c.leg, side: c.side,
+    outcome: c.outcome,
+    cause: c.cause,
+    leg: c.leg,
+    side: c.side,
     features: c.features.map((f) => `${f.feature}:${f.status}${f.reason === '' ? '' : `:${f.reason}`}`).join('|'),
   };
 }
 
 export function fateText(f: Fate): string {
   if (f.outcome === 'completed') return `${f.outcome} ${f.cause}`;
-  const where = f.leg === '' && f.side === '' ? '' : ` (${[f.leg && `${f.leg} leg`, f.side && `by ${f.side}`].filter(Boolean).join(', ')})`;
+  const where =
+    f.leg === '' && f.side === ''
+      ? ''
+      : ` (${[f.leg && `${f.leg} leg`, f.side && `by ${f.side}`].filter(Boolean).join(', ')})`;
   return `${f.outcome} ${f.cause}${where}`;
 }
 
-const same = (a: Fate, b: Fate) => a.outcome === b.outcome && a.cause === b.cause && a.leg === b.leg && a.side === b.side && a.features === b.features;
+const same = (a: Fate, b: Fate) =>
+  a.outcome === b.outcome && a.cause === b.cause && a.leg === b.leg && a.side === b.side && a.features === b.features;
 
 /** A trace entry as one comparable line. */
 export function describeEntry(e: TraceEntry): string {
@@ -64,7 +71,10 @@ export function describeEntry(e: TraceEntry): string {
     }
     case 'timer': {
       const n = e.note;
-      const extra = n.what === 'timer-armed' ? ` ${n.sessionExpires} s, ${n.refresherLocal ? `refresh at ${n.refreshAt.toFixed(3)}` : `BYE at ${n.expiryAt.toFixed(3)}`}` : '';
+      const extra =
+        n.what === 'timer-armed'
+          ? ` ${n.sessionExpires} s, ${n.refresherLocal ? `refresh at ${n.refreshAt.toFixed(3)}` : `BYE at ${n.expiryAt.toFixed(3)}`}`
+          : '';
       return `${t} ${e.party} timer ${n.what}${extra}`;
     }
     case 'outcome':
@@ -87,7 +97,8 @@ export function firstDivergence(ladderA: readonly TraceEntry[], ladderB: readonl
   const b = ladderB.filter((e) => e.kind !== 'timer');
   const n = Math.max(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = a[i], y = b[i];
+    const x = a[i],
+      y = b[i];
     const dx = x === undefined ? '(nothing more)' : describeEntry(x);
     const dy = y === undefined ? '(nothing more)' : describeEntry(y);
     if (dx !== dy) return { at: Math.min(x?.t ?? Infinity, y?.t ?? Infinity), a: dx, b: dy };
@@ -121,7 +132,11 @@ export interface Comparison {
 }
 
 export function loadSide(experiment: string, side: Side, common: ExperimentOverrides): LoadedExperiment {
-  return loadExperiment(experiment, { ...common, set: [...(common.set ?? []), ...side.set], ...(side.config !== undefined ? { config: side.config } : {}) });
+  return loadExperiment(experiment, {
+    ...common,
+    set: [...(common.set ?? []), ...side.set],
+    ...(side.config !== undefined ? { config: side.config } : {}),
+  });
 }
 
 /**
@@ -158,7 +173,11 @@ export function compare(a: LoadedExperiment, b: LoadedExperiment, traceLimit = 2
  * finished are compared with side A's (so the comparison is marked partial); stopped while side
  * A of the first replication was still running, there is nothing to compare (undefined).
  */
-export function* compareSteps(a: LoadedExperiment, b: LoadedExperiment, traceLimit = 200): Generator<CompareProgress, Comparison | undefined, boolean | undefined> {
+export function* compareSteps(
+  a: LoadedExperiment,
+  b: LoadedExperiment,
+  traceLimit = 200,
+): Generator<CompareProgress, Comparison | undefined, boolean | undefined> {
   const R = Math.max(a.experiment.replications, b.experiment.replications);
   const changed: ChangedCall[] = [];
   const rowsA: Array<Record<string, number>> = [];
@@ -168,7 +187,10 @@ export function* compareSteps(a: LoadedExperiment, b: LoadedExperiment, traceLim
   let stoppedIn: Comparison['stoppedIn'] = null;
   for (let r = 0; r < R && stoppedIn === null; r++) {
     const fatesA = new Map<number, Fate>();
-    const ranA = yield* relay(`side A${R > 1 ? `, replication ${r + 1}/${R}` : ''}`, replicationSteps(a, r, { onCall: (c) => fatesA.set(c.index, fateOf(c)) }));
+    const ranA = yield* relay(
+      `side A${R > 1 ? `, replication ${r + 1}/${R}` : ''}`,
+      replicationSteps(a, r, { onCall: (c) => fatesA.set(c.index, fateOf(c)) }),
+    );
     if (ranA.stopped) {
       if (r === 0) return undefined;
       stoppedIn = { run: 'side A', replication: r, callsCompared: 0 };
@@ -176,16 +198,26 @@ export function* compareSteps(a: LoadedExperiment, b: LoadedExperiment, traceLim
     }
     let mine: ChangedCall[] = [];
     let n = 0;
-    const ranB = yield* relay(`side B${R > 1 ? `, replication ${r + 1}/${R}` : ''}`, replicationSteps(b, r, {
-      onCall: (c) => {
-        n++;
-        const fa = fatesA.get(c.index);
-        const fb = fateOf(c);
-        if (fa === undefined) mine.push({ replication: r, call: c.index, a: { outcome: 'absent', cause: '', leg: '', side: '', features: '' }, b: fb, divergence: null });
-        else if (!same(fa, fb)) mine.push({ replication: r, call: c.index, a: fa, b: fb, divergence: null });
-        fatesA.delete(c.index);
-      },
-    }));
+    const ranB = yield* relay(
+      `side B${R > 1 ? `, replication ${r + 1}/${R}` : ''}`,
+      replicationSteps(b, r, {
+        onCall: (c) => {
+          n++;
+          const fa = fatesA.get(c.index);
+          const fb = fateOf(c);
+          if (fa === undefined)
+            mine.push({
+              replication: r,
+              call: c.index,
+              a: { outcome: 'absent', cause: '', leg: '', side: '', features: '' },
+              b: fb,
+              divergence: null,
+            });
+          else if (!same(fa, fb)) mine.push({ replication: r, call: c.index, a: fa, b: fb, divergence: null });
+          fatesA.delete(c.index);
+        },
+      }),
+    );
     // A call side B had not finished when stopped (its outcome still active) is not compared:
     // it is neither absent nor changed.
     if (ranB.stopped) {
@@ -193,7 +225,14 @@ export function* compareSteps(a: LoadedExperiment, b: LoadedExperiment, traceLim
       mine = mine.filter((c) => c.b.outcome !== 'active');
       stoppedIn = { run: 'side B', replication: r, callsCompared: n };
     } else {
-      for (const [index, fa] of fatesA) mine.push({ replication: r, call: index, a: fa, b: { outcome: 'absent', cause: '', leg: '', side: '', features: '' }, divergence: null });
+      for (const [index, fa] of fatesA)
+        mine.push({
+          replication: r,
+          call: index,
+          a: fa,
+          b: { outcome: 'absent', cause: '', leg: '', side: '', features: '' },
+          divergence: null,
+        });
     }
     mine.sort((x, y) => x.call - y.call);
     calls.push(n);
@@ -206,21 +245,38 @@ export function* compareSteps(a: LoadedExperiment, b: LoadedExperiment, traceLim
     // Replay both sides with the changed calls traced, to find where each one parted.
     const traced = mine.slice(0, traceLimit).map((c) => c.call);
     if (traced.length > 0) {
-      const ta = new Map<number, Call>(), tb = new Map<number, Call>();
-      const replayA = yield* relay('replaying A for the first differences', replicationSteps(a, r, { traced, onCall: (c) => c.trace !== null && ta.set(c.index, c) }));
-      const replayB = replayA.stopped ? replayA : yield* relay('replaying B for the first differences', replicationSteps(b, r, { traced, onCall: (c) => c.trace !== null && tb.set(c.index, c) }));
+      const ta = new Map<number, Call>(),
+        tb = new Map<number, Call>();
+      const replayA = yield* relay(
+        'replaying A for the first differences',
+        replicationSteps(a, r, { traced, onCall: (c) => c.trace !== null && ta.set(c.index, c) }),
+      );
+      const replayB = replayA.stopped
+        ? replayA
+        : yield* relay(
+            'replaying B for the first differences',
+            replicationSteps(b, r, { traced, onCall: (c) => c.trace !== null && tb.set(c.index, c) }),
+          );
       // Stopped during the replays: the changed calls stand, without their first difference.
       if (replayB.stopped) stoppedIn = { run: 'replay', replication: r, callsCompared: n };
-      else for (const c of mine.slice(0, traceLimit)) c.divergence = firstDivergence(ta.get(c.call)?.trace ?? [], tb.get(c.call)?.trace ?? []);
+      else
+        for (const c of mine.slice(0, traceLimit))
+          c.divergence = firstDivergence(ta.get(c.call)?.trace ?? [], tb.get(c.call)?.trace ?? []);
     }
   }
   const deltas: Comparison['deltas'] = {};
   for (const k of unionKeys([...rowsA, ...rowsB])) {
     if (k === 'seed' || k === 'warmupSeconds') continue;
-    const xa = rowsA.map((r) => r[k] ?? 0), xb = rowsB.map((r) => r[k] ?? 0);
+    const xa = rowsA.map((r) => r[k] ?? 0),
+      xb = rowsB.map((r) => r[k] ?? 0);
     const d = estimate(xb.map((v, i) => v - xa[i]!));
     const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
-    deltas[k] = { a: r6(estimate(xa).mean), b: r6(estimate(xb).mean), delta: r6(d.mean), ci95: d.ci95 === null ? null : [r6(d.ci95[0]), r6(d.ci95[1])] };
+    deltas[k] = {
+      a: r6(estimate(xa).mean),
+      b: r6(estimate(xb).mean),
+      delta: r6(d.mean),
+      ci95: d.ci95 === null ? null : [r6(d.ci95[0]), r6(d.ci95[1])],
+    };
   }
   return { a, b, replications: R, calls, changed, deltas, fingerprints, completeReplications: rowsA.length, stoppedIn };
 }
@@ -238,18 +294,23 @@ function featureResults(f: Fate): Map<string, string> {
 /** What changed for a call, in words: its fate, then each feature whose result differs. */
 export function changeText(c: ChangedCall): string {
   const parts: string[] = [];
-  const fa = fateText(c.a), fb = fateText(c.b);
+  const fa = fateText(c.a),
+    fb = fateText(c.b);
   parts.push(fa === fb ? `${fa} in both` : `${fa} -> ${fb}`);
-  const ra = featureResults(c.a), rb = featureResults(c.b);
+  const ra = featureResults(c.a),
+    rb = featureResults(c.b);
   for (const name of [...new Set([...ra.keys(), ...rb.keys()])].sort()) {
-    const x = ra.get(name) ?? 'not attempted', y = rb.get(name) ?? 'not attempted';
+    const x = ra.get(name) ?? 'not attempted',
+      y = rb.get(name) ?? 'not attempted';
     if (x !== y) parts.push(`${name} ${x} -> ${y}`);
   }
   return parts.join('; ');
 }
 
 /** Changed calls grouped by what changed, most frequent first. */
-export function transitions(changed: readonly ChangedCall[]): Array<{ change: string; count: number; example: ChangedCall }> {
+export function transitions(
+  changed: readonly ChangedCall[],
+): Array<{ change: string; count: number; example: ChangedCall }> {
   const groups = new Map<string, { change: string; count: number; example: ChangedCall }>();
   for (const c of changed) {
     const change = changeText(c);
@@ -266,18 +327,43 @@ function csvCell(v: unknown): string {
 }
 
 export function changedCallsCsv(changed: readonly ChangedCall[]): string {
-  const lines = ['replication,call,outcome_a,cause_a,leg_a,side_a,features_a,outcome_b,cause_b,leg_b,side_b,features_b,diverged_at_s,first_difference_a,first_difference_b'];
+  const lines = [
+    'replication,call,outcome_a,cause_a,leg_a,side_a,features_a,outcome_b,cause_b,leg_b,side_b,features_b,diverged_at_s,first_difference_a,first_difference_b',
+  ];
   for (const c of changed) {
     const d = c.divergence;
-    lines.push([c.replication, c.call, c.a.outcome, c.a.cause, c.a.leg, c.a.side, c.a.features, c.b.outcome, c.b.cause, c.b.leg, c.b.side, c.b.features,
-      d === null ? '' : d.at.toFixed(6), d?.a ?? '', d?.b ?? ''].map(csvCell).join(','));
+    lines.push(
+      [
+        c.replication,
+        c.call,
+        c.a.outcome,
+        c.a.cause,
+        c.a.leg,
+        c.a.side,
+        c.a.features,
+        c.b.outcome,
+        c.b.cause,
+        c.b.leg,
+        c.b.side,
+        c.b.features,
+        d === null ? '' : d.at.toFixed(6),
+        d?.a ?? '',
+        d?.b ?? '',
+      ]
+        .map(csvCell)
+        .join(','),
+    );
   }
   return lines.join('\n') + '\n';
 }
 
 export function compareJson(cmp: Comparison, sides: { a: Side; b: Side }): unknown {
   const describe = (l: LoadedExperiment, s: Side) => ({
-    set: s.set, config: l.configPath.split(/[\\/]/).pop(), platform: l.spec.platform.id, midcallSignaling: l.spec.config.midcallSignaling, minSe: l.spec.config.minSe,
+    set: s.set,
+    config: l.configPath.split(/[\\/]/).pop(),
+    platform: l.spec.platform.id,
+    midcallSignaling: l.spec.config.midcallSignaling,
+    minSe: l.spec.config.minSe,
   });
   return {
     experiment: cmp.a.experiment.name,
@@ -287,7 +373,12 @@ export function compareJson(cmp: Comparison, sides: { a: Side; b: Side }): unkno
     b: describe(cmp.b, sides.b),
     calls: cmp.calls,
     changedCalls: cmp.calls.map((_, r) => cmp.changed.filter((c) => c.replication === r).length),
-    transitions: transitions(cmp.changed.filter((c) => c.replication === 0)).map((t) => ({ change: t.change, count: t.count, exampleCall: t.example.call, firstDifference: t.example.divergence })),
+    transitions: transitions(cmp.changed.filter((c) => c.replication === 0)).map((t) => ({
+      change: t.change,
+      count: t.count,
+      exampleCall: t.example.call,
+      firstDifference: t.example.divergence,
+    })),
     deltas: cmp.deltas,
     fingerprints: cmp.fingerprints,
     ...(cmp.stoppedIn !== null ? { partial: true, completeReplications: cmp.completeReplications } : {}),

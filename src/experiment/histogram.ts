@@ -1,11 +1,17 @@
 // A fixed-bin histogram accumulated value by value: memory does not grow with the count.
-import type { Histogram } from '../report/data.ts';
+import type { Histogram } from '../results/series.ts';
 
 export class HistogramBuilder {
   private readonly counts: number[];
   private over = 0;
 
-  constructor(readonly start: number, readonly binWidth: number, bins: number, readonly unit: string, readonly label: string) {
+  constructor(
+    readonly start: number,
+    readonly binWidth: number,
+    bins: number,
+    readonly unit: string,
+    readonly label: string,
+  ) {
     this.counts = new Array<number>(bins).fill(0);
   }
 
@@ -17,6 +23,13 @@ export class HistogramBuilder {
   }
 
   toJSON(): Histogram {
-    return { start: this.start, binWidth: this.binWidth, counts: [...this.counts], over: this.over, unit: this.unit, label: this.label };
+    return {
+      start: this.start,
+      binWidth: this.binWidth,
+      counts: [...this.counts],
+      over: this.over,
+      unit: this.unit,
+      label: this.label,
+    };
   }
 }

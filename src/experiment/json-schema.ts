@@ -8,7 +8,8 @@ export function experimentJsonSchema(): Record<string, unknown> {
     ...schema,
     $id: 'cubesim/experiment.schema.json',
     title: 'cubesim experiment',
-    description: 'A cubesim experiment: platform, border element configuration, workload, network and endpoint profiles. See README.md.',
+    description:
+      'A cubesim experiment: platform, border element configuration, workload, network and endpoint profiles. See README.md.',
   };
 }
 

@@ -9,7 +9,13 @@
 // (caller, callee) pair of profiles, replayed through the border element the way the simulator
 // carries it (422 at the border element, Min-SE insertion, 422 at the callee, the caller's retry).
 
-import { borderElementMinSe, ownInterval, relayInitialOffer, sessionRefreshCase, sessionRefreshOn } from '../elements/border-element.ts';
+import {
+  borderElementMinSe,
+  ownInterval,
+  relayInitialOffer,
+  sessionRefreshCase,
+  sessionRefreshOn,
+} from '../elements/border-element.ts';
 import type { Platform } from '../config/platform.ts';
 import { DEFAULT_MIN_SE, type BorderElementConfig, type GatedCommand } from '../config/types.ts';
 import {
@@ -109,7 +115,10 @@ function buildContext(input: LintInput): Context {
   const byId = new Map<string, EndpointProfile>();
   for (const p of input.profiles) if (!byId.has(p.id)) byId.set(p.id, p);
   const profiles = [...byId.values()].sort((a, b) => compare(a.id, b.id));
-  const releaseTable = input.model.midcall[input.platform.release.midcallBehaviour] as Record<string, { requests: MidcallTable; assumed?: string | undefined } | undefined>;
+  const releaseTable = input.model.midcall[input.platform.release.midcallBehaviour] as Record<
+    string,
+    { requests: MidcallTable; assumed?: string | undefined } | undefined
+  >;
   const mode = releaseTable[input.config.midcallSignaling];
   const pairs: PairOutcome[] = [];
   const meets = input.pairs === undefined ? null : new Set(input.pairs.map(([a, b]) => `${a}\u0000${b}`));
@@ -120,7 +129,8 @@ function buildContext(input: LintInput): Context {
       const pair = setupThrough(caller, callee, input.config, input.model);
       if (takesPart && pair.answered) {
         // The border element answers, watches or refreshes the leg whose end does not (C9).
-        pair.cube = input.model.sessionRefresh.cases[sessionRefreshCase(caller.timer.supported, callee.timer.supported)];
+        pair.cube =
+          input.model.sessionRefresh.cases[sessionRefreshCase(caller.timer.supported, callee.timer.supported)];
         if (pair.cube !== 'pass') {
           if (pair.sessionExpires === 0) pair.sessionExpires = ownInterval(input.config, input.model);
           pair.refresherActive = true;
@@ -151,7 +161,12 @@ function canRetry422(p: EndpointProfile): boolean {
  * raising of the interval, the Min-SE it inserts (anchors A.1), the callee's §9 decision, and the
  * caller's §7.3 retry with the largest Min-SE seen.
  */
-function setupThrough(caller: EndpointProfile, callee: EndpointProfile, config: BorderElementConfig, model: BorderElementModel): PairOutcome {
+function setupThrough(
+  caller: EndpointProfile,
+  callee: EndpointProfile,
+  config: BorderElementConfig,
+  model: BorderElementModel,
+): PairOutcome {
   const ct = caller.timer;
   const st = model.sessionTimer;
   const token: RefresherToken = ct.supported && ct.requestRefresher !== 'none' ? ct.requestRefresher : '';
@@ -160,17 +175,37 @@ function setupThrough(caller: EndpointProfile, callee: EndpointProfile, config: 
   let largest = 0;
   let retries = 0;
   const rejections: Rejection[] = [];
-  const fail = (): PairOutcome => ({ caller, callee, rejections, answered: false, sessionExpires: 0, refresher: 'none', refresherActive: false, cube: null });
+  const fail = (): PairOutcome => ({
+    caller,
+    callee,
+    rejections,
+    answered: false,
+    sessionExpires: 0,
+    refresher: 'none',
+    refresherActive: false,
+    cube: null,
+  });
   for (;;) {
     let rejected: Rejection | undefined;
-    const relay = relayInitialOffer({ supportedTimer: ct.supported, sessionExpires: se, refresher: token, minSe }, borderElementMinSe(config, model), model);
+    const relay = relayInitialOffer(
+      { supportedTimer: ct.supported, sessionExpires: se, refresher: token, minSe },
+      borderElementMinSe(config, model),
+      model,
+    );
     if (relay.kind === 'reject') {
       rejected = { by: 'border-element', minSe: relay.minSe, sessionExpires: se, requestMinSe: minSe };
     } else {
       const out = relay.offer;
       if (!callee.timer.supported) return answeredWithout(caller, callee, rejections, se);
       const q = callee.timer;
-      const decision = negotiateAsUas(out, { minSe: q.minSe, sessionExpires: q.sessionExpires, preferredRefresher: q.preferredRefresher, omitWhenNoRefresher: q.omitSeWhenNoRefresher, ignoreMinSeWithoutSe: q.ignoreMinSeWithoutSe, maxSessionExpires: q.maxSessionExpires });
+      const decision = negotiateAsUas(out, {
+        minSe: q.minSe,
+        sessionExpires: q.sessionExpires,
+        preferredRefresher: q.preferredRefresher,
+        omitWhenNoRefresher: q.omitSeWhenNoRefresher,
+        ignoreMinSeWithoutSe: q.ignoreMinSeWithoutSe,
+        maxSessionExpires: q.maxSessionExpires,
+      });
       if (decision.kind === 'reject') {
         rejected = { by: 'callee', minSe: decision.minSe, sessionExpires: out.sessionExpires, requestMinSe: out.minSe };
       } else if (decision.sessionExpires === 0) {
@@ -178,8 +213,18 @@ function setupThrough(caller: EndpointProfile, callee: EndpointProfile, config: 
       } else {
         const refresher: Party = decision.refresher === 'uas' ? 'callee' : 'caller';
         // Before `session refresh` the border element originates no refresh on a caller's behalf (C8).
-        const active = refresher === 'callee' ? !q.neverRefreshes : ct.supported ? !ct.neverRefreshes : st.originatesRefresh.value;
-        return { caller, callee, rejections, answered: true, sessionExpires: decision.sessionExpires, refresher, refresherActive: active, cube: null };
+        const active =
+          refresher === 'callee' ? !q.neverRefreshes : ct.supported ? !ct.neverRefreshes : st.originatesRefresh.value;
+        return {
+          caller,
+          callee,
+          rejections,
+          answered: true,
+          sessionExpires: decision.sessionExpires,
+          refresher,
+          refresherActive: active,
+          cube: null,
+        };
       }
     }
     rejections.push(rejected);
@@ -193,7 +238,12 @@ function setupThrough(caller: EndpointProfile, callee: EndpointProfile, config: 
 }
 
 /** The 2xx carries no Session-Expires: the caller runs a timer alone only if it chooses to (RFC 4028 §7.2). */
-function answeredWithout(caller: EndpointProfile, callee: EndpointProfile, rejections: Rejection[], requested: number): PairOutcome {
+function answeredWithout(
+  caller: EndpointProfile,
+  callee: EndpointProfile,
+  rejections: Rejection[],
+  requested: number,
+): PairOutcome {
   const alone = caller.timer.supported ? intervalWhenAnswerSilent(requested, caller.timer.aloneIfSilent) : 0;
   return {
     caller,
@@ -282,7 +332,10 @@ function otherParty(party: Party): Party {
 /** Refresh method the refresher actually uses toward the border element, which advertises Allow: UPDATE per the model (RFC 4028 §7.4). */
 function refreshIsUpdate(p: EndpointProfile, model: BorderElementModel): boolean {
   const m = p.timer.refreshMethod;
-  return m === 'update' || ((m === 'update-if-allowed' || m === 'update-fallback-invite') && model.sessionTimer.allowUpdate.value);
+  return (
+    m === 'update' ||
+    ((m === 'update-if-allowed' || m === 'update-fallback-invite') && model.sessionTimer.allowUpdate.value)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,7 +351,12 @@ const minSe422: Rule = (ctx) => {
   const tag = assumedTag(model.sessionTimer.rejectBelowMinSe);
   const minSe = borderElementMinSe(config, model);
   const reading = `whenMinSeNotConfigured ${model.sessionTimer.whenMinSeNotConfigured.value} ${assumedTag(model.sessionTimer.whenMinSeNotConfigured)}`;
-  const origin = line !== undefined ? '' : minSe === DEFAULT_MIN_SE ? `; min-se is not configured, so the default ${DEFAULT_MIN_SE} applies (${reading})` : `; min-se is not configured (${reading})`;
+  const origin =
+    line !== undefined
+      ? ''
+      : minSe === DEFAULT_MIN_SE
+        ? `; min-se is not configured, so the default ${DEFAULT_MIN_SE} applies (${reading})`
+        : `; min-se is not configured (${reading})`;
   const out: Finding[] = [];
   for (const p of ctx.profiles) {
     const se = p.timer.sessionExpires;
@@ -325,9 +383,23 @@ const calleeMinSe: Rule = (ctx) => {
     const { caller, callee } = pair;
     const head = `${callee.id} asks Min-SE ${r.minSe} but ${pairWords(pair)} reach it with Session-Expires ${r.sessionExpires} and Min-SE ${r.requestMinSe} (border element min-se ${borderElementMinSe(ctx.config, ctx.model)})`;
     if (!pair.answered) {
-      out.push(finding('error', 'callee-min-se', `${head}: ${callee.id} answers 422 and ${caller.id} ${retryWords(caller)}, so every call from ${caller.id} to ${callee.id} fails setup`, line));
+      out.push(
+        finding(
+          'error',
+          'callee-min-se',
+          `${head}: ${callee.id} answers 422 and ${caller.id} ${retryWords(caller)}, so every call from ${caller.id} to ${callee.id} fails setup`,
+          line,
+        ),
+      );
     } else {
-      out.push(finding('note', 'callee-min-se', `${head}: each call from ${caller.id} to ${callee.id} takes an extra 422 round trip and is retried with Session-Expires ${pair.sessionExpires}`, line));
+      out.push(
+        finding(
+          'note',
+          'callee-min-se',
+          `${head}: each call from ${caller.id} to ${callee.id} takes an extra 422 round trip and is retried with Session-Expires ${pair.sessionExpires}`,
+          line,
+        ),
+      );
     }
   }
   return out;
@@ -383,9 +455,14 @@ const midcallNone: Rule = (ctx) => {
   if (rejected.size === 0 && notPassed.length === 0) return [];
   const release = ctx.platform.release.id;
   const parts: string[] = [];
-  for (const [status, items] of [...rejected.entries()].sort(([a], [b]) => a - b)) parts.push(`${list(items)} re-INVITEs are rejected with ${status}`);
-  if (notPassed.length > 0) parts.push(`${list(notPassed)} re-INVITEs are answered by the border element and never reach the far end`);
-  let msg = ctx.platform.release.midcallBehaviour === 'pre-xz' ? `${release} has no midcall-signaling (before 12.4(15)XZ): ` : `without midcall-signaling on ${release}, `;
+  for (const [status, items] of [...rejected.entries()].sort(([a], [b]) => a - b))
+    parts.push(`${list(items)} re-INVITEs are rejected with ${status}`);
+  if (notPassed.length > 0)
+    parts.push(`${list(notPassed)} re-INVITEs are answered by the border element and never reach the far end`);
+  let msg =
+    ctx.platform.release.midcallBehaviour === 'pre-xz'
+      ? `${release} has no midcall-signaling (before 12.4(15)XZ): `
+      : `without midcall-signaling on ${release}, `;
   msg += `${parts.join('; ')}, so those features fail`;
   if (localRefresh.length > 0) msg += `; ${list(localRefresh)} is answered on its own leg (see pre-xz-refresh)`;
   if (relayed.length > 0) msg += `; ${list(relayed)} ${relayed.length === 1 ? 'is' : 'are'} relayed and work`;
@@ -404,7 +481,13 @@ const updateRefresh: Rule = (ctx) => {
     if (!refresher.timer.supported || !refreshIsUpdate(refresher, ctx.model) || peer.answersUpdate === 'ok') continue;
     const se = pair.sessionExpires;
     const sentAt = refreshDelay(se);
-    const why = refresher.timer.refreshMethod === 'update' ? '' : withTag(`; ${refresher.id} picks UPDATE because the border element advertises Allow: UPDATE`, assumedTag(ctx.model.sessionTimer.allowUpdate));
+    const why =
+      refresher.timer.refreshMethod === 'update'
+        ? ''
+        : withTag(
+            `; ${refresher.id} picks UPDATE because the border element advertises Allow: UPDATE`,
+            assumedTag(ctx.model.sessionTimer.allowUpdate),
+          );
     const rName = `${refresher.id} (${pair.refresher})`;
     const pName = `${peer.id} (${peerRole})`;
     const head = `${rName} refreshes by UPDATE toward ${pName}`;
@@ -416,12 +499,24 @@ const updateRefresh: Rule = (ctx) => {
         peerDeadline < timeout
           ? `${pName} gives up first at ${num(peerDeadline)} s: calls longer than ${num(peerDeadline)} s are dropped`
           : `${rName} hangs up then (RFC 4028 §10)${Number.isFinite(peerDeadline) ? `, before the ${peerRole}'s own deadline at ${num(peerDeadline)} s` : ''}: calls longer than ${num(timeout)} s are dropped`;
-      out.push(finding('error', 'update-refresh', `${head}, which never answers UPDATE: ${where} the refresh sent at ${num(sentAt)} s times out at ${num(timeout)} s (Timer F, 64·T1 = ${TIMER_F_DEFAULT} s), and ${end} (F7)${why}`));
+      out.push(
+        finding(
+          'error',
+          'update-refresh',
+          `${head}, which never answers UPDATE: ${where} the refresh sent at ${num(sentAt)} s times out at ${num(timeout)} s (Timer F, 64·T1 = ${TIMER_F_DEFAULT} s), and ${end} (F7)${why}`,
+        ),
+      );
       continue;
     }
     const status = peer.answersUpdate;
     if (refresher.timer.refreshMethod === 'update-fallback-invite') {
-      out.push(finding('note', 'update-refresh', `${head}, which answers UPDATE with ${status}: ${where} the ${pair.refresher} falls back to a re-INVITE, one extra transaction per refresh every ${num(sentAt)} s${why}`));
+      out.push(
+        finding(
+          'note',
+          'update-refresh',
+          `${head}, which answers UPDATE with ${status}: ${where} the ${pair.refresher} falls back to a re-INVITE, one extra transaction per refresh every ${num(sentAt)} s${why}`,
+        ),
+      );
       continue;
     }
     const end = refresher.timer.byeOnRefreshRejected
@@ -429,7 +524,13 @@ const updateRefresh: Rule = (ctx) => {
       : Number.isFinite(peerDeadline)
         ? `${pName} is never refreshed and gives up at ${num(peerDeadline)} s: calls longer than ${num(peerDeadline)} s are dropped`
         : 'the session is never refreshed';
-    out.push(finding('warning', 'update-refresh', `${head}, which answers UPDATE with ${status}: ${where} the refresh at ${num(sentAt)} s fails and ${end} (F7)${why}`));
+    out.push(
+      finding(
+        'warning',
+        'update-refresh',
+        `${head}, which answers UPDATE with ${status}: ${where} the refresh at ${num(sentAt)} s fails and ${end} (F7)${why}`,
+      ),
+    );
   }
   return out;
 };
@@ -458,7 +559,13 @@ const updateNotRelayed: Rule = (ctx) => {
     const where = `on ${pairWords(pair)} (Session-Expires ${se})`;
     const workaround = `workaround (Cisco TAC 213843): make ${refresher.id} refresh by re-INVITE, or keep UPDATE out of the Allow toward it`;
     if (st.updateWithoutRelay.value === 'reject' && refresher.timer.refreshMethod === 'update-fallback-invite') {
-      out.push(finding('note', 'update-not-relayed', `${head}: ${where} the border element refuses it with 501 (${reading}) and ${rName} falls back to a re-INVITE, one extra transaction per refresh every ${num(sentAt)} s`));
+      out.push(
+        finding(
+          'note',
+          'update-not-relayed',
+          `${head}: ${where} the border element refuses it with 501 (${reading}) and ${rName} falls back to a re-INVITE, one extra transaction per refresh every ${num(sentAt)} s`,
+        ),
+      );
       continue;
     }
     const peerDeadline = peer.timer.supported ? expiryDelay(se, peer.timer.expiryRule) : Infinity;
@@ -466,7 +573,13 @@ const updateNotRelayed: Rule = (ctx) => {
     const end = Number.isFinite(peerDeadline)
       ? `${pName} is never refreshed and gives up at ${num(peerDeadline)} s: calls longer than ${num(peerDeadline)} s are dropped`
       : `the ${peerRole}'s leg is never refreshed`;
-    out.push(finding('warning', 'update-not-relayed', `${head}: ${where} the border element ${answer} at ${num(sentAt)} s (${reading}) and ${end}; ${workaround}`));
+    out.push(
+      finding(
+        'warning',
+        'update-not-relayed',
+        `${head}: ${where} the border element ${answer} at ${num(sentAt)} s (${reading}) and ${end}; ${workaround}`,
+      ),
+    );
   }
   return out;
 };
@@ -518,9 +631,12 @@ const optionsPingUnused: Rule = (ctx) => {
 const sessionRefresh: Rule = (ctx) => {
   const words: Record<SessionRefreshAction, string> = {
     pass: 'both ends run the timer; the border element passes their refreshes across (rows 1-4)',
-    'uac-refreshes-or-cube': 'the callee has no session timer: the border element answers the caller with an interval and watches that leg, or refreshes it when the INVITE names uas (rows 5-7)',
-    'uas-refreshes-or-cube': 'the caller has no session timer: the border element asks the callee for an interval and watches that leg, or refreshes it unless the callee names itself (rows 9-11)',
-    'cube-refreshes': 'neither end has a session timer: the border element refreshes the callee\'s leg itself (rows 13-15)',
+    'uac-refreshes-or-cube':
+      'the callee has no session timer: the border element answers the caller with an interval and watches that leg, or refreshes it when the INVITE names uas (rows 5-7)',
+    'uas-refreshes-or-cube':
+      'the caller has no session timer: the border element asks the callee for an interval and watches that leg, or refreshes it unless the callee names itself (rows 9-11)',
+    'cube-refreshes':
+      "neither end has a session timer: the border element refreshes the callee's leg itself (rows 13-15)",
   };
   const byAction = new Map<SessionRefreshAction, string[]>();
   for (const p of ctx.pairs) {
@@ -530,7 +646,13 @@ const sessionRefresh: Rule = (ctx) => {
     byAction.set(p.cube, list);
   }
   const tag = `(${assumedTag(ctx.model.sessionRefresh).replace(/^\(|\)$/g, '')}: which leg)`;
-  return [...byAction.entries()].map(([action, pairs]) => finding('note', 'session-refresh', `session refresh: calls from ${list(pairs)}: ${words[action]}${action === 'pass' ? '' : ` ${tag}`}`));
+  return [...byAction.entries()].map(([action, pairs]) =>
+    finding(
+      'note',
+      'session-refresh',
+      `session refresh: calls from ${list(pairs)}: ${words[action]}${action === 'pass' ? '' : ` ${tag}`}`,
+    ),
+  );
 };
 
 const noLiveness: Rule = (ctx) => {
@@ -555,7 +677,13 @@ const expiryRules: Rule = (ctx) => {
     const se = p.timer.sessionExpires > 0 ? p.timer.sessionExpires : RECOMMENDED_SE;
     return `${p.id} ${num(expiryDelay(se, p.timer.expiryRule))} s (${RULE_WORDS[p.timer.expiryRule]}, Session-Expires ${se})`;
   });
-  return [finding('note', 'expiry-rules', `the profiles give up on an unrefreshed session at different instants (F18): ${each.join('; ')}`)];
+  return [
+    finding(
+      'note',
+      'expiry-rules',
+      `the profiles give up on an unrefreshed session at different instants (F18): ${each.join('; ')}`,
+    ),
+  ];
 };
 
 /** One note per defect switched on (models/defects.json, anchors A.13). */
@@ -564,7 +692,10 @@ const defects: Rule = (ctx) => {
   for (const p of ctx.profiles) {
     for (const id of p.defects) {
       const d = ctx.defects?.defects[id];
-      const what = d === undefined ? 'not described: no defect table given' : `(${d.failureMode}): ${d.description.charAt(0).toLowerCase()}${d.description.slice(1)}`;
+      const what =
+        d === undefined
+          ? 'not described: no defect table given'
+          : `(${d.failureMode}): ${d.description.charAt(0).toLowerCase()}${d.description.slice(1)}`;
       out.push(finding('note', 'defects', `${p.id} runs with defect ${id} ${what}`));
     }
   }
@@ -584,7 +715,8 @@ const shortIntervalLoad: Rule = (ctx) => {
   for (const p of ctx.profiles) {
     const se = p.timer.sessionExpires;
     // An offer below min-se never runs at that interval: it is refused or raised (min-se-422).
-    if (!p.timer.supported || se <= 0 || se >= SHORT_INTERVAL || se < borderElementMinSe(ctx.config, ctx.model)) continue;
+    if (!p.timer.supported || se <= 0 || se >= SHORT_INTERVAL || se < borderElementMinSe(ctx.config, ctx.model))
+      continue;
     const every = refreshDelay(se);
     const rate = (LOAD_SCALE * perRefresh) / every;
     out.push(
@@ -618,7 +750,12 @@ export const RULES: ReadonlyArray<{ id: string; check: Rule }> = [
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
 
 function byOrder(a: Finding, b: Finding): number {
-  return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || compare(a.rule, b.rule) || compare(a.message, b.message) || (a.line ?? 0) - (b.line ?? 0);
+  return (
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    compare(a.rule, b.rule) ||
+    compare(a.message, b.message) ||
+    (a.line ?? 0) - (b.line ?? 0)
+  );
 }
 
 /** What will go wrong with this configuration, release and set of peers; sorted by severity, rule, message. */
@@ -634,7 +771,9 @@ function count(n: number, word: string): string {
 /** One line per finding, `<file>:<line>: error [rule] message`, then the totals. */
 export function formatFindings(findings: Finding[], configFile: string): string {
   const sorted = [...findings].sort(byOrder);
-  const lines = sorted.map((f) => `${configFile}${f.line === undefined ? '' : `:${f.line}`}: ${f.severity} [${f.rule}] ${f.message}`);
+  const lines = sorted.map(
+    (f) => `${configFile}${f.line === undefined ? '' : `:${f.line}`}: ${f.severity} [${f.rule}] ${f.message}`,
+  );
   const n = (s: Severity) => sorted.filter((f) => f.severity === s).length;
   lines.push(`${count(n('error'), 'error')}, ${count(n('warning'), 'warning')}, ${count(n('note'), 'note')}`);
   return lines.join('\n');
@@ -646,7 +785,10 @@ export function lintExitCode(findings: readonly Finding[], strict: boolean): num
 }
 
 /** The findings for machines (`lint --format json`): what was checked, the findings in order, and the counts. */
-export function findingsJson(findings: readonly Finding[], checked: { config: string; platform: string; endpoints: readonly string[] }): unknown {
+export function findingsJson(
+  findings: readonly Finding[],
+  checked: { config: string; platform: string; endpoints: readonly string[] },
+): unknown {
   const sorted = [...findings].sort(byOrder);
   const n = (s: Severity) => sorted.filter((f) => f.severity === s).length;
   return { ...checked, findings: sorted, counts: { error: n('error'), warning: n('warning'), note: n('note') } };

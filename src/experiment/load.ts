@@ -27,13 +27,23 @@ import {
 import type { SimulationSpec } from '../elements/simulation.ts';
 import { kindOf, parseJsonText, show, validate } from '../schema-errors.ts';
 import { experimentSchema, shortExperimentSchema, type Experiment } from './schema.ts';
-import { checkedConfig, checkMidcallModelled, experimentAllowed, resolveProfiles, specFor, unknownId, withCapacity, withModelChoices } from './spec.ts';
-
+import {
+  checkedConfig,
+  checkMidcallModelled,
+  experimentAllowed,
+  resolveProfiles,
+  specFor,
+  unknownId,
+  withCapacity,
+  withModelChoices,
+} from './spec.ts';
 
 export { PROJECT_DIR };
 
 // Models folder: $CUBESIM_MODELS when set (your own platform and endpoint profiles), else the project's models/.
-export const MODELS_DIR = process.env['CUBESIM_MODELS'] ? resolve(process.env['CUBESIM_MODELS']) : resolve(PROJECT_DIR, 'models');
+export const MODELS_DIR = process.env['CUBESIM_MODELS']
+  ? resolve(process.env['CUBESIM_MODELS'])
+  : resolve(PROJECT_DIR, 'models');
 
 /** Shown in errors: paths relative to the working directory when that is shorter. */
 export function displayPath(path: string): string {
@@ -46,7 +56,11 @@ function readText(path: string, what: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(displayPath(path), undefined, code === 'ENOENT' ? `${what} not found` : `${what} cannot be read (${code ?? String(e)})`);
+    throw new InputError(
+      displayPath(path),
+      undefined,
+      code === 'ENOENT' ? `${what} not found` : `${what} cannot be read (${code ?? String(e)})`,
+    );
   }
 }
 
@@ -66,7 +80,11 @@ function modelIds(sub: string): string[] {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? String(e);
     const from = process.env['CUBESIM_MODELS'] ? ' (the models folder comes from CUBESIM_MODELS)' : '';
-    throw new InputError(displayPath(dir), undefined, `models folder cannot be read (${code})${from}; allowed: a folder with platforms/, endpoints/, defects.json and border-element.json`);
+    throw new InputError(
+      displayPath(dir),
+      undefined,
+      `models folder cannot be read (${code})${from}; allowed: a folder with platforms/, endpoints/, defects.json and border-element.json`,
+    );
   }
   return names
     .filter((f) => f.endsWith('.json'))
@@ -105,7 +123,10 @@ export function loadEndpointProfile(id: string, file: string, field?: string): E
   if (!known.includes(id)) {
     throw unknownId(file, field, 'endpoint profile', id, known);
   }
-  return effectiveProfile(readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`)), loadDefects());
+  return effectiveProfile(
+    readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`)),
+    loadDefects(),
+  );
 }
 
 /** Commands a release may accept whose behaviour the model does not carry yet. */
@@ -129,10 +150,16 @@ export function setPath(root: Record<string, unknown>, path: string, value: unkn
 /** `path=value` from the command line: the value is JSON when it parses as JSON, else a string. */
 export function parseAssignment(text: string): { path: string; value: unknown } {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new InputError('--set', undefined, `got ${show(text)}; allowed: path=value, e.g. workload.holding.mean=600`);
+  if (eq <= 0)
+    throw new InputError('--set', undefined, `got ${show(text)}; allowed: path=value, e.g. workload.holding.mean=600`);
   const path = text.slice(0, eq).trim();
   const raw = text.slice(eq + 1);
-  if (!/^[A-Za-z_$][\w$]*(\.[\w$-]+)*$/.test(path)) throw new InputError('--set', undefined, `got path ${show(path)}; allowed: dotted field names, e.g. network.inbound.loss`);
+  if (!/^[A-Za-z_$][\w$]*(\.[\w$-]+)*$/.test(path))
+    throw new InputError(
+      '--set',
+      undefined,
+      `got path ${show(path)}; allowed: dotted field names, e.g. network.inbound.loss`,
+    );
   let value: unknown = raw;
   try {
     value = JSON.parse(raw);
@@ -185,8 +212,15 @@ export function loadFromManifest(dir: string): LoadedExperiment {
   const config = loadConfigText(configText, `${file} (configText)`);
   checkAgainstPlatform(config, platform, `${file} (configText)`);
   const profiles: Record<string, EndpointProfile> = {};
-  for (const [id, p] of Object.entries((m['profiles'] ?? {}) as Record<string, unknown>)) profiles[id] = validate(endpointProfileSchema, p, file);
-  const spec = specFor(experiment, platform, config, withModelChoices(loadBorderElementModel(), experiment, file), profiles);
+  for (const [id, p] of Object.entries((m['profiles'] ?? {}) as Record<string, unknown>))
+    profiles[id] = validate(endpointProfileSchema, p, file);
+  const spec = specFor(
+    experiment,
+    platform,
+    config,
+    withModelChoices(loadBorderElementModel(), experiment, file),
+    profiles,
+  );
   return { file, experiment, configPath: resolve(dir, configFile), configText, spec };
 }
 
@@ -202,7 +236,11 @@ function confinedConfigPath(experimentPath: string, config: string, file: string
   const roots = [realOrSame(dirname(experimentPath)), realOrSame(PROJECT_DIR)];
   if (roots.some((root) => isInside(real, root))) {
     if (!existsSync(resolved)) {
-      throw new InputError(file, 'field config', `got ${show(config)}: configuration file ${displayPath(resolved)} not found; allowed: an IOS or JSON configuration file, relative to the experiment file`);
+      throw new InputError(
+        file,
+        'field config',
+        `got ${show(config)}: configuration file ${displayPath(resolved)} not found; allowed: an IOS or JSON configuration file, relative to the experiment file`,
+      );
     }
     return resolved;
   }
@@ -220,7 +258,11 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
   const file = displayPath(abs);
   const raw = parseJsonText(readText(abs, 'experiment file'), file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InputError(file, undefined, `got ${kindOf(raw)} (${show(raw)}); allowed: a JSON object with the experiment's fields (name, platform, config, workload, calls or until, ...)`);
+    throw new InputError(
+      file,
+      undefined,
+      `got ${kindOf(raw)} (${show(raw)}); allowed: a JSON object with the experiment's fields (name, platform, config, workload, calls or until, ...)`,
+    );
   }
   const obj = structuredClone(raw) as Record<string, unknown>;
   for (const s of overrides.set ?? []) {
@@ -234,17 +276,30 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
   if (overrides.seed !== undefined) obj['seed'] = overrides.seed;
   if (overrides.platform !== undefined) obj['platform'] = overrides.platform;
   const short = overrides.allowShortSessionExpires === true;
-  const experiment = validate(short ? shortExperimentSchema : experimentSchema, obj, file, experimentAllowed({ platforms: platformIds, endpoints: endpointIds }));
+  const experiment = validate(
+    short ? shortExperimentSchema : experimentSchema,
+    obj,
+    file,
+    experimentAllowed({ platforms: platformIds, endpoints: endpointIds }),
+  );
 
   const platform = withCapacity(loadPlatform(experiment.platform, file, 'field platform'), experiment.capacity, file);
-  const configPath = overrides.config !== undefined ? resolve(overrides.config) : confinedConfigPath(abs, experiment.config, file);
+  const configPath =
+    overrides.config !== undefined ? resolve(overrides.config) : confinedConfigPath(abs, experiment.config, file);
   const configText = readText(configPath, 'configuration file');
   const config = checkedConfig(configText, platform, displayPath(configPath), { allowShortSessionExpires: short });
 
   const borderElement = withModelChoices(loadBorderElementModel(), experiment, file);
   checkMidcallModelled(borderElement, platform, config, displayPath(configPath));
   const profileSchema = short ? shortEndpointProfileSchema : endpointProfileSchema;
-  const profiles = resolveProfiles(experiment, file, endpointIds(), (id) => readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`)), loadDefects(), profileSchema);
+  const profiles = resolveProfiles(
+    experiment,
+    file,
+    endpointIds(),
+    (id) => readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`)),
+    loadDefects(),
+    profileSchema,
+  );
   const spec = specFor(experiment, platform, config, borderElement, profiles);
   return { file, experiment, configPath, configText, spec };
 }

@@ -7,7 +7,14 @@ import type { SimulationSpec } from '../elements/simulation.ts';
 import type { TimeseriesRow } from '../output/timeseries-csv.ts';
 import type { Experiment } from './schema.ts';
 import { estimate, flatten, unionKeys } from './statistics.ts';
-import { snapshot, SummaryBuilder, type Snapshot, type Summary } from './summary.ts';
+import {
+  snapshot,
+  SummaryBuilder,
+  type EstimatedFigures,
+  type RunSummary,
+  type Snapshot,
+  type Summary,
+} from '../results/summary.ts';
 
 /** What a replication needs: the validated experiment, its spec and its configuration's file name. */
 export interface Runnable {
@@ -63,7 +70,11 @@ export interface ReplicationResult {
  * between slices of simulated time and stops there (partial) when sent `false`. Drive it with
  * runReplicationSync, or step it yourself to wait for output streams or watch for interrupts.
  */
-export function* replicationSteps(loaded: Runnable, replication: number, opts: ReplicationOptions = {}): Generator<Progress, ReplicationResult, boolean | undefined> {
+export function* replicationSteps(
+  loaded: Runnable,
+  replication: number,
+  opts: ReplicationOptions = {},
+): Generator<Progress, ReplicationResult, boolean | undefined> {
   const e = loaded.experiment;
   const seed = replicationSeed(e.seed, replication);
   const checkByDefault = typeof process !== 'undefined' && process.env['CUBESIM_CHECK'] === '1';
@@ -72,7 +83,9 @@ export function* replicationSteps(loaded: Runnable, replication: number, opts: R
   const builder = new SummaryBuilder(warmup);
   const interval = opts.interval ?? 60;
   let finished = 0;
-  let attempts = 0, drops = 0, rejects = 0;
+  let attempts = 0,
+    drops = 0,
+    rejects = 0;
   sim.onCall = (c) => {
     finished++;
     builder.add(c);
@@ -93,16 +106,22 @@ export function* replicationSteps(loaded: Runnable, replication: number, opts: R
     const now = snapshot(sim);
     const dt = now.time - last.time;
     if (dt <= 0) return;
-    const c = now.counters, c0 = last.counters;
+    const c = now.counters,
+      c0 = last.counters;
     attempts = sim.offeredCalls - lastOffered;
     opts.onSample?.({
-      replication, tStart: last.time, tEnd: now.time, activeCalls: sim.activeCalls, callAttempts: attempts,
+      replication,
+      tStart: last.time,
+      tEnd: now.time,
+      activeCalls: sim.activeCalls,
+      callAttempts: attempts,
       refreshTpsInbound: (c.refreshRequestsInbound - c0.refreshRequestsInbound) / dt,
       refreshTpsOutbound: (c.refreshRequestsOutbound - c0.refreshRequestsOutbound) / dt,
       reinvitesRelayed: c.reinvitesRelayed - c0.reinvitesRelayed,
       reinvitesAnsweredLocally: c.reinvitesAnsweredLocally - c0.reinvitesAnsweredLocally,
       cpuUtilisation: (now.cpuBusySeconds - last.cpuBusySeconds) / dt,
-      drops, rejects,
+      drops,
+      rejects,
     });
     last = now;
     lastOffered = sim.offeredCalls;
@@ -110,7 +129,10 @@ export function* replicationSteps(loaded: Runnable, replication: number, opts: R
     rejects = 0;
   };
 
-  sim.begin({ ...(e.calls !== undefined ? { calls: e.calls } : {}), ...(e.until !== undefined ? { until: e.until } : {}) });
+  sim.begin({
+    ...(e.calls !== undefined ? { calls: e.calls } : {}),
+    ...(e.until !== undefined ? { until: e.until } : {}),
+  });
   let start: Snapshot | null = warmup > 0 ? null : snapshot(sim);
   let nextSample = interval;
   let partial = false;
@@ -124,7 +146,14 @@ export function* replicationSteps(loaded: Runnable, replication: number, opts: R
       while (nextSample <= now) nextSample += interval;
     }
     if (status === 'done') break;
-    const go = yield { replication, replications: opts.replications ?? 1, offered: sim.offeredCalls, finished, active: sim.activeCalls, simulatedSeconds: now };
+    const go = yield {
+      replication,
+      replications: opts.replications ?? 1,
+      offered: sim.offeredCalls,
+      finished,
+      active: sim.activeCalls,
+      simulatedSeconds: now,
+    };
     if (go === false) {
       partial = true;
       break;
@@ -134,7 +163,14 @@ export function* replicationSteps(loaded: Runnable, replication: number, opts: R
   sim.end();
   const end = snapshot(sim);
   const summary = builder.build(
-    { experiment: e.name, seed, platform: loaded.spec.platform.id, config: configName(loaded), partial, maxQueueDelay: sim.processor.maxQueueDelay },
+    {
+      experiment: e.name,
+      seed,
+      platform: loaded.spec.platform.id,
+      config: configName(loaded),
+      partial,
+      maxQueueDelay: sim.processor.maxQueueDelay,
+    },
     start ?? end,
     end,
   );
@@ -147,7 +183,11 @@ export function stepsToEnd<P, R>(steps: Generator<P, R, boolean | undefined>): R
 }
 
 /** Runs a replication to its end without pausing. */
-export function runReplicationSync(loaded: Runnable, replication: number, opts: ReplicationOptions = {}): ReplicationResult {
+export function runReplicationSync(
+  loaded: Runnable,
+  replication: number,
+  opts: ReplicationOptions = {},
+): ReplicationResult {
   return stepsToEnd(replicationSteps(loaded, replication, opts));
 }
 
@@ -171,9 +211,9 @@ function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
  * The summary over replications: the same fields, each number replaced by its mean and 95 %
  * confidence interval (a figure missing from a replication counts as 0 there).
  */
-export function combine(results: readonly ReplicationResult[]): Record<string, unknown> {
+export function combine(results: readonly ReplicationResult[]): RunSummary {
   const first = results[0]!.summary;
-  if (results.length === 1) return first as unknown as Record<string, unknown>;
+  if (results.length === 1) return first;
   const rows = results.map((r) => flatten(r.summary));
   const figures: Record<string, unknown> = {};
   for (const key of unionKeys(rows)) {
@@ -181,16 +221,20 @@ export function combine(results: readonly ReplicationResult[]): Record<string, u
     const est = estimate(rows.map((r) => r[key] ?? 0));
     figures[key] = { mean: round(est.mean), ci95: est.ci95 === null ? null : [round(est.ci95[0]), round(est.ci95[1])] };
   }
+  // The estimates are built field by field from the flattened summaries, so the compiler cannot
+  // follow their shape: keepShape gives every object of Summary its place, and each number became
+  // an Estimate above.
+  const estimated = keepShape(first, unflatten(figures)) as EstimatedFigures;
   return {
     experiment: first.experiment,
-    seed: results.map((r) => r.seed)[0],
+    seed: results[0]!.seed,
     seeds: results.map((r) => r.seed),
     replications: results.length,
     platform: first.platform,
     config: first.config,
     partial: results.some((r) => r.partial),
     warmupSeconds: first.warmupSeconds,
-    ...keepShape(first, unflatten(figures)),
+    ...estimated,
   };
 }
 
@@ -206,4 +250,3 @@ function keepShape(template: unknown, out: Record<string, unknown>): Record<stri
 function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
-

@@ -18,6 +18,7 @@ import type { LoadedExperiment } from './load.ts';
 import { HistogramBuilder } from './histogram.ts';
 import { combine, configName, replicationSteps, type Progress, type ReplicationResult } from './replication.ts';
 import { flatten, unionKeys } from './statistics.ts';
+import type { RunSummary } from '../results/summary.ts';
 
 export * from './replication.ts';
 
@@ -44,7 +45,7 @@ export interface RunResult {
   dir: string;
   /** calls.pcap in the results folder, when asked for. */
   pcap?: string;
-  summary: Record<string, unknown>;
+  summary: RunSummary;
   replications: ReplicationResult[];
 }
 
@@ -110,7 +111,11 @@ export const breathe = (): Promise<void> => new Promise((resolve) => setImmediat
  * thread, letting the event loop run between slices so that a signal is seen; `go()` false sends
  * the generator its stop. `onStep` sees each slice's progress.
  */
-export async function driveSteps<P, R>(steps: Generator<P, R, boolean | undefined>, go: () => boolean, onStep?: (p: P) => void): Promise<R> {
+export async function driveSteps<P, R>(
+  steps: Generator<P, R, boolean | undefined>,
+  go: () => boolean,
+  onStep?: (p: P) => void,
+): Promise<R> {
   let s = steps.next();
   while (s.done !== true) {
     onStep?.(s.value);
@@ -145,7 +150,8 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
         // The first N calls by their index: nothing sized by N, which may be far more than the calls that come.
         ...(r === 0 && pcapCalls > 0 ? { tracedBelow: pcapCalls } : {}),
         onCall: (c) => {
-          if (callsCsv !== undefined && (mode === 'all' || c.outcome !== 'completed') && !callsCsv.write(c, r)) backlog = true;
+          if (callsCsv !== undefined && (mode === 'all' || c.outcome !== 'completed') && !callsCsv.write(c, r))
+            backlog = true;
           if (r === 0) hist.addCall(c);
           if (r === 0 && c.index < pcapCalls) captured.push({ index: c.index, carried: c.carried });
         },
@@ -175,7 +181,12 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
     writeFileSync(dir.file('histograms.json'), JSON.stringify(hist.toJSON(), null, 2) + '\n');
     if (pcapCalls > 0) writeFileSync(dir.file('calls.pcap'), callsPcap(captured));
     const final = dir.commit(manifest(loaded, results));
-    return { dir: final, summary, replications: results, ...(pcapCalls > 0 ? { pcap: join(final, 'calls.pcap') } : {}) };
+    return {
+      dir: final,
+      summary,
+      replications: results,
+      ...(pcapCalls > 0 ? { pcap: join(final, 'calls.pcap') } : {}),
+    };
   } catch (err) {
     csv?.abort();
     ts?.abort();
@@ -206,7 +217,11 @@ export function histogramsFor(loaded: LoadedExperiment) {
       callLength.add(length);
       if (c.outcome === 'dropped') dropMoments.add(length);
     },
-    toJSON: () => ({ callLength: callLength.toJSON(), refreshLatency: refreshLatency.toJSON(), dropMoments: dropMoments.toJSON() }),
+    toJSON: () => ({
+      callLength: callLength.toJSON(),
+      refreshLatency: refreshLatency.toJSON(),
+      dropMoments: dropMoments.toJSON(),
+    }),
   };
 }
 
@@ -222,7 +237,11 @@ export function replicationsCsv(results: readonly ReplicationResult[]): string {
   const rows = results.map((r) => flatten(r.summary));
   const keys = unionKeys(rows).filter((k) => k !== 'seed');
   const lines = [['replication', 'seed', 'fingerprint', ...keys].join(',')];
-  results.forEach((r, i) => lines.push([r.replication, JSON.stringify(String(r.seed)), r.fingerprint, ...keys.map((k) => rows[i]![k] ?? 0)].join(',')));
+  results.forEach((r, i) =>
+    lines.push(
+      [r.replication, JSON.stringify(String(r.seed)), r.fingerprint, ...keys.map((k) => rows[i]![k] ?? 0)].join(','),
+    ),
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -231,7 +250,12 @@ export function manifest(loaded: LoadedExperiment, results: readonly Replication
   return {
     partial: results.some((r) => r.partial),
     seed: loaded.experiment.seed,
-    replications: results.map((r) => ({ replication: r.replication, seed: r.seed, fingerprint: r.fingerprint, partial: r.partial })),
+    replications: results.map((r) => ({
+      replication: r.replication,
+      seed: r.seed,
+      fingerprint: r.fingerprint,
+      partial: r.partial,
+    })),
     fingerprint: results.length === 1 ? results[0]!.fingerprint : results.map((r) => r.fingerprint).join(':'),
     experiment: loaded.experiment,
     platform: loaded.spec.platform,

@@ -7,7 +7,14 @@ import { loadConfigText } from '../config/json.ts';
 import { checkAgainstPlatform } from '../config/validate.ts';
 import { InputError } from '../errors.ts';
 import type { z } from 'zod';
-import { effectiveProfile, endpointProfileSchema, withOverrides, type BorderElementModel, type DefectTable, type EndpointProfile } from '../elements/models.ts';
+import {
+  effectiveProfile,
+  endpointProfileSchema,
+  withOverrides,
+  type BorderElementModel,
+  type DefectTable,
+  type EndpointProfile,
+} from '../elements/models.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
 import { closestMatch, show } from '../schema-errors.ts';
 import type { Experiment } from './schema.ts';
@@ -16,16 +23,31 @@ import type { Experiment } from './schema.ts';
  * Reads a configuration's text (IOS CLI or JSON) and checks it against the platform's release.
  * Pure: the CLI reads the file, the browser pages have the text.
  */
-export function checkedConfig(text: string, platform: Platform, file: string, options: ConfigReadOptions = {}): BorderElementConfig {
+export function checkedConfig(
+  text: string,
+  platform: Platform,
+  file: string,
+  options: ConfigReadOptions = {},
+): BorderElementConfig {
   const config = loadConfigText(text, file, options);
   checkAgainstPlatform(config, platform, file);
   return config;
 }
 
 /** An id that names nothing known: the known ones, and the closest as a suggestion. */
-export function unknownId(file: string, field: string | undefined, what: string, id: string, known: readonly string[]): InputError {
+export function unknownId(
+  file: string,
+  field: string | undefined,
+  what: string,
+  id: string,
+  known: readonly string[],
+): InputError {
   const guess = closestMatch(id, known);
-  return new InputError(file, field, `unknown ${what} ${show(id)}; allowed: ${known.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`);
+  return new InputError(
+    file,
+    field,
+    `unknown ${what} ${show(id)}; allowed: ${known.join(', ')}${guess === undefined ? '' : `; did you mean "${guess}"?`}`,
+  );
 }
 
 /** The platform with the experiment's capacity figures in place of the model's. */
@@ -38,9 +60,19 @@ export function withCapacity(platform: Platform, capacity: Experiment['capacity'
 }
 
 /** The border element's behaviour table must have the configured midcall mode for this release. */
-export function checkMidcallModelled(model: BorderElementModel, platform: Platform, config: BorderElementConfig, configFile: string): void {
+export function checkMidcallModelled(
+  model: BorderElementModel,
+  platform: Platform,
+  config: BorderElementConfig,
+  configFile: string,
+): void {
   const mode = (model.midcall[platform.release.midcallBehaviour] as Record<string, unknown>)[config.midcallSignaling];
-  if (mode === undefined) throw new InputError(configFile, undefined, `midcall-signaling ${config.midcallSignaling} is not modelled for ${platform.name}`);
+  if (mode === undefined)
+    throw new InputError(
+      configFile,
+      undefined,
+      `midcall-signaling ${config.midcallSignaling} is not modelled for ${platform.name}`,
+    );
 }
 
 /**
@@ -58,7 +90,10 @@ export function resolveProfiles(
 ): Record<string, EndpointProfile> {
   const profiles: Record<string, EndpointProfile> = {};
   const w = experiment.workload;
-  const wanted = [...w.callers.map((c, i) => ({ id: c.profile, field: `workload.callers.${i}.profile` })), ...w.callees.map((c, i) => ({ id: c.profile, field: `workload.callees.${i}.profile` }))];
+  const wanted = [
+    ...w.callers.map((c, i) => ({ id: c.profile, field: `workload.callers.${i}.profile` })),
+    ...w.callees.map((c, i) => ({ id: c.profile, field: `workload.callees.${i}.profile` })),
+  ];
   for (const { id, field } of wanted) {
     if (profiles[id] !== undefined) continue;
     if (!known.includes(id)) throw unknownId(file, `field ${field}`, 'endpoint profile', id, known);
@@ -73,7 +108,8 @@ export function resolveProfiles(
       p = { ...p, defects: [...p.defects, ...o.defects] };
     }
     for (const [i, d] of p.defects.entries()) {
-      if (defects.defects[d] === undefined) throw unknownId(file, `field endpoints.${id}.defects.${i}`, 'defect', d, Object.keys(defects.defects).sort());
+      if (defects.defects[d] === undefined)
+        throw unknownId(file, `field endpoints.${id}.defects.${i}`, 'defect', d, Object.keys(defects.defects).sort());
     }
     const t = p.timer;
     // RFC 4028 §5, §7.1: the INVITE a caller sends never asks for a Session-Expires below its own
@@ -81,20 +117,34 @@ export function resolveProfiles(
     // and never below its minimum: RFC 4028 §9, negotiateAsUas).
     const caller = w.callers.some((c) => c.profile === id);
     if (caller && t.supported && t.sessionExpires > 0 && t.sessionExpires < t.minSe) {
-      throw new InputError(file, `field endpoints.${id}.timer`, `sessionExpires ${t.sessionExpires} is below minSe ${t.minSe}; allowed: sessionExpires 0 (no interval asked for) or at least minSe, since RFC 4028 §5 and §7.1 forbid a request whose Session-Expires is below its own Min-SE`);
+      throw new InputError(
+        file,
+        `field endpoints.${id}.timer`,
+        `sessionExpires ${t.sessionExpires} is below minSe ${t.minSe}; allowed: sessionExpires 0 (no interval asked for) or at least minSe, since RFC 4028 §5 and §7.1 forbid a request whose Session-Expires is below its own Min-SE`,
+      );
     }
     profiles[id] = effectiveProfile(p, defects, schema);
   }
   for (const id of Object.keys(experiment.endpoints)) {
     if (profiles[id] === undefined) {
-      throw new InputError(file, `field endpoints.${id}`, `profile ${show(id)} is not used by any caller or callee of this experiment; allowed: a profile of workload.callers or workload.callees (${Object.keys(profiles).join(', ')})`);
+      throw new InputError(
+        file,
+        `field endpoints.${id}`,
+        `profile ${show(id)} is not used by any caller or callee of this experiment; allowed: a profile of workload.callers or workload.callees (${Object.keys(profiles).join(', ')})`,
+      );
     }
   }
   return profiles;
 }
 
 /** The simulation spec of a validated experiment and the models it resolved to. */
-export function specFor(experiment: Experiment, platform: Platform, config: BorderElementConfig, borderElement: BorderElementModel, profiles: Record<string, EndpointProfile>): SimulationSpec {
+export function specFor(
+  experiment: Experiment,
+  platform: Platform,
+  config: BorderElementConfig,
+  borderElement: BorderElementModel,
+  profiles: Record<string, EndpointProfile>,
+): SimulationSpec {
   const w = experiment.workload;
   return {
     seed: experiment.seed,
@@ -103,7 +153,11 @@ export function specFor(experiment: Experiment, platform: Platform, config: Bord
     borderElement,
     profiles,
     workload: {
-      arrivals: { rate: w.arrivals.rate, ...(w.arrivals.profile ? { profile: w.arrivals.profile } : {}), ...(w.arrivals.periodSeconds ? { periodSeconds: w.arrivals.periodSeconds } : {}) },
+      arrivals: {
+        rate: w.arrivals.rate,
+        ...(w.arrivals.profile ? { profile: w.arrivals.profile } : {}),
+        ...(w.arrivals.periodSeconds ? { periodSeconds: w.arrivals.periodSeconds } : {}),
+      },
       holding: w.holding,
       callers: w.callers,
       callees: w.callees,
@@ -122,7 +176,10 @@ export function specFor(experiment: Experiment, platform: Platform, config: Bord
  * What an experiment's fields allow, where the schema alone would say only "string"; the ids come
  * from whoever knows them (the models folder for the CLI, the bundled models for a page).
  */
-export function experimentAllowed(ids: { platforms: () => readonly string[]; endpoints: () => readonly string[] }): (pattern: string) => string | undefined {
+export function experimentAllowed(ids: {
+  platforms: () => readonly string[];
+  endpoints: () => readonly string[];
+}): (pattern: string) => string | undefined {
   return (pattern) => {
     switch (pattern) {
       case 'name':
@@ -155,13 +212,21 @@ export function withModelChoices(model: BorderElementModel, experiment: Experime
   defects.forEach((id, i) => {
     const d = m.defects[id];
     const known = Object.keys(m.defects).sort();
-    if (d === undefined) throw new InputError(file, `field borderElement.defects[${i}]`, `unknown border element defect ${JSON.stringify(id)}; allowed: ${known.length === 0 ? 'none (models/border-element.json lists none)' : known.join(', ')}`);
+    if (d === undefined)
+      throw new InputError(
+        file,
+        `field borderElement.defects[${i}]`,
+        `unknown border element defect ${JSON.stringify(id)}; allowed: ${known.length === 0 ? 'none (models/border-element.json lists none)' : known.join(', ')}`,
+      );
     d.enabled = true;
   });
   const st = m.sessionTimer as Record<string, { value: unknown; source?: string; assumed?: string }>;
   for (const k of keys) {
     const was = st[k]!;
-    st[k] = { value: chosen[k], assumed: `set by the experiment (borderElement.sessionTimer.${k}); the model file's reading is ${JSON.stringify(was.value)}: ${was.assumed ?? was.source ?? ''}` };
+    st[k] = {
+      value: chosen[k],
+      assumed: `set by the experiment (borderElement.sessionTimer.${k}); the model file's reading is ${JSON.stringify(was.value)}: ${was.assumed ?? was.source ?? ''}`,
+    };
   }
   return m;
 }

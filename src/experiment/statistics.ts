@@ -32,7 +32,8 @@ export function flatten(value: unknown, prefix = '', out: Record<string, number>
   if (typeof value === 'number') {
     out[prefix] = value;
   } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const k of Object.keys(value).sort()) flatten((value as Record<string, unknown>)[k], prefix === '' ? k : `${prefix}.${k}`, out);
+    for (const k of Object.keys(value).sort())
+      flatten((value as Record<string, unknown>)[k], prefix === '' ? k : `${prefix}.${k}`, out);
   }
   return out;
 }

@@ -24,7 +24,9 @@ export interface SweepParam {
 /** Splits on commas that are not inside brackets, braces or quotes. */
 function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
-  let depth = 0, quoted = false, start = 0;
+  let depth = 0,
+    quoted = false,
+    start = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (ch === '"' && text[i - 1] !== '\\') quoted = !quoted;
@@ -43,8 +45,11 @@ function splitTopLevel(text: string): string[] {
 export function parseParam(text: string): SweepParam {
   const { path, value } = parseAssignment(text);
   const raw = typeof value === 'string' ? value : JSON.stringify(value);
-  const values = splitTopLevel(Array.isArray(value) ? raw.slice(1, -1) : raw).map((v) => parseAssignment(`${path}=${v.trim()}`).value);
-  if (values.length === 0 || values.some((v) => v === '')) throw new InputError('--param', undefined, `got ${show(text)}; allowed: path=v1,v2,... with at least one value`);
+  const values = splitTopLevel(Array.isArray(value) ? raw.slice(1, -1) : raw).map(
+    (v) => parseAssignment(`${path}=${v.trim()}`).value,
+  );
+  if (values.length === 0 || values.some((v) => v === ''))
+    throw new InputError('--param', undefined, `got ${show(text)}; allowed: path=v1,v2,... with at least one value`);
   return { path, values };
 }
 
@@ -56,7 +61,10 @@ export function grid(params: readonly SweepParam[]): Array<Record<string, unknow
 }
 
 /** The points shard i of n runs (1-based i): every n-th point, so shards are balanced and disjoint. */
-export function shardOf<T>(points: readonly T[], shard: { index: number; count: number }): Array<{ point: number; value: T }> {
+export function shardOf<T>(
+  points: readonly T[],
+  shard: { index: number; count: number },
+): Array<{ point: number; value: T }> {
   return points.flatMap((value, point) => ((point % shard.count) + 1 === shard.index ? [{ point, value }] : []));
 }
 
@@ -154,7 +162,9 @@ export async function runPoints(
 
 /** The sweep table: parameters, then each figure's mean (and 95 % half-width with replications). */
 export function sweepCsv(params: readonly SweepParam[], rows: readonly SweepRow[]): string {
-  const keys = unionKeys(rows.flatMap((r) => r.result.replications)).filter((k) => k !== 'warmupSeconds' && k !== 'seed');
+  const keys = unionKeys(rows.flatMap((r) => r.result.replications)).filter(
+    (k) => k !== 'warmupSeconds' && k !== 'seed',
+  );
   const withCi = rows.some((r) => r.result.replications.length > 1);
   const header = ['point', ...params.map((p) => p.path)];
   for (const k of keys) header.push(k, ...(withCi ? [`${k}.ci95`] : []));
@@ -205,37 +215,70 @@ function readSweepFile(path: string): SweepFile {
  * Joins the folders of a sharded sweep (`--shard i/n`, every i from 1 to n) into the results a
  * single run gives: the same sweep.csv and sweep.json, byte for byte.
  */
-export function mergeSweeps(dirs: readonly string[], out: string | undefined, force: boolean): { dir: string; rows: number } {
+export function mergeSweeps(
+  dirs: readonly string[],
+  out: string | undefined,
+  force: boolean,
+): { dir: string; rows: number } {
   if (dirs.length === 0) throw new InputError('merge', undefined, 'give the shard folders to merge');
   const files = dirs.map((d) => {
     const path = join(d, 'sweep.json');
-    if (!existsSync(path)) throw new InputError(path, undefined, 'not found: merge takes folders written by cubesim sweep --shard i/n');
+    if (!existsSync(path))
+      throw new InputError(path, undefined, 'not found: merge takes folders written by cubesim sweep --shard i/n');
     const file = readSweepFile(path);
-    if (file.partial === true) throw new InputError(path, undefined, `an interrupted sweep (points ${file.missing?.join(', ') ?? '?'} missing); finish it first with cubesim sweep ... --out ${d} --resume`);
+    if (file.partial === true)
+      throw new InputError(
+        path,
+        undefined,
+        `an interrupted sweep (points ${file.missing?.join(', ') ?? '?'} missing); finish it first with cubesim sweep ... --out ${d} --resume`,
+      );
     return { path, file };
   });
   const first = files[0]!.file;
-  const same = (f: SweepFile) => f.experiment === first.experiment && JSON.stringify(f.params) === JSON.stringify(first.params) && JSON.stringify(f.set) === JSON.stringify(first.set) && f.points === first.points;
+  const same = (f: SweepFile) =>
+    f.experiment === first.experiment &&
+    JSON.stringify(f.params) === JSON.stringify(first.params) &&
+    JSON.stringify(f.set) === JSON.stringify(first.set) &&
+    f.points === first.points;
   const counts = new Set(files.map((f) => f.file.shard?.count ?? 1));
   for (const f of files) {
-    if (!same(f.file)) throw new InputError(f.path, undefined, `belongs to another sweep than ${files[0]!.path} (experiment, parameters, overrides or number of points differ)`);
+    if (!same(f.file))
+      throw new InputError(
+        f.path,
+        undefined,
+        `belongs to another sweep than ${files[0]!.path} (experiment, parameters, overrides or number of points differ)`,
+      );
   }
-  if (counts.size !== 1) throw new InputError(files[0]!.path, undefined, `the shards were cut differently (${[...counts].join(' and ')} shards)`);
+  if (counts.size !== 1)
+    throw new InputError(
+      files[0]!.path,
+      undefined,
+      `the shards were cut differently (${[...counts].join(' and ')} shards)`,
+    );
   const rows = new Map<number, SweepRow>();
   for (const f of files) {
     for (const r of f.file.rows) {
-      if (rows.has(r.point)) throw new InputError(f.path, undefined, `point ${r.point} is also in another shard folder`);
+      if (rows.has(r.point))
+        throw new InputError(f.path, undefined, `point ${r.point} is also in another shard folder`);
       rows.set(r.point, r);
     }
   }
   const missing = [...Array(first.points).keys()].filter((p) => !rows.has(p));
   if (missing.length > 0) {
     const list = `${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}`;
-    throw new InputError('merge', undefined, `${missing.length === 1 ? `point ${list} is` : `points ${list} are`} in none of the folders; give every shard`);
+    throw new InputError(
+      'merge',
+      undefined,
+      `${missing.length === 1 ? `point ${list} is` : `points ${list} are`} in none of the folders; give every shard`,
+    );
   }
   const dir = ResultsDir.prepare(out, `${first.experiment}-sweep`, force, 'merge');
   try {
-    const final = writeSweep(dir, { ...first, shard: null, rows: [...rows.values()].sort((a, b) => a.point - b.point) });
+    const final = writeSweep(dir, {
+      ...first,
+      shard: null,
+      rows: [...rows.values()].sort((a, b) => a.point - b.point),
+    });
     return { dir: final, rows: rows.size };
   } catch (err) {
     dir.discard();
@@ -259,13 +302,21 @@ export interface SweepResult {
 function rowsToResume(dir: string, shown: string, same: Omit<SweepFile, 'rows'>): SweepRow[] {
   const m = readFolderManifest(dir);
   if (m === undefined || m.command !== 'sweep') {
-    throw new InputError('--resume', undefined, `${shown} is not a results folder of cubesim sweep; allowed: the folder of an interrupted sweep (its --out), resumed with the same experiment, --param, --set, --calls, --replications and --shard`);
+    throw new InputError(
+      '--resume',
+      undefined,
+      `${shown} is not a results folder of cubesim sweep; allowed: the folder of an interrupted sweep (its --out), resumed with the same experiment, --param, --set, --calls, --replications and --shard`,
+    );
   }
   const path = join(dir, 'sweep.json');
   const file = readSweepFile(path);
   for (const key of ['experiment', 'params', 'set', 'shard', 'points'] as const) {
     if (JSON.stringify(file[key]) !== JSON.stringify(same[key])) {
-      throw new InputError(displayPath(path), `field ${key}`, `got ${show(file[key])}, but this sweep has ${show(same[key])}; --resume completes the same sweep (experiment, --param, --set, --calls, --replications, --shard)`);
+      throw new InputError(
+        displayPath(path),
+        `field ${key}`,
+        `got ${show(file[key])}, but this sweep has ${show(same[key])}; --resume completes the same sweep (experiment, --param, --set, --calls, --replications, --shard)`,
+      );
     }
   }
   return file.rows;
@@ -275,7 +326,8 @@ export async function runSweep(experiment: string, opts: SweepOptions): Promise<
   if (opts.params.length === 0) throw new InputError('--param', undefined, 'give at least one --param path=v1,v2,...');
   const base = opts.set ?? [];
   const points = grid(opts.params);
-  const mine = opts.shard === undefined ? points.map((value, point) => ({ point, value })) : shardOf(points, opts.shard);
+  const mine =
+    opts.shard === undefined ? points.map((value, point) => ({ point, value })) : shardOf(points, opts.shard);
   // Every point is loaded (and so validated) before anything runs: a bad value stops the sweep at once.
   const tasks = mine.map(({ point, value }) => {
     const set = [...base, ...Object.entries(value).map(([p, v]) => `${p}=${JSON.stringify(v)}`)];
@@ -290,14 +342,26 @@ export async function runSweep(experiment: string, opts: SweepOptions): Promise<
   if (opts.resume === true) {
     out ??= join('results', folderName);
     const target = resolve(out);
-    if (!existsSync(target)) throw new InputError('--resume', undefined, `${out} does not exist; give the --out folder of the interrupted sweep`);
+    if (!existsSync(target))
+      throw new InputError(
+        '--resume',
+        undefined,
+        `${out} does not exist; give the --out folder of the interrupted sweep`,
+      );
     for (const row of rowsToResume(target, out, header)) kept.set(row.point, row);
-    if (tasks.every((t) => kept.has(t.point))) return { dir: target, rows: tasks.map((t) => kept.get(t.point)!), missing: [], ran: 0, workers: 0 };
+    if (tasks.every((t) => kept.has(t.point)))
+      return { dir: target, rows: tasks.map((t) => kept.get(t.point)!), missing: [], ran: 0, workers: 0 };
   }
   const dir = ResultsDir.prepare(out, folderName, opts.force === true || opts.resume === true, 'sweep');
   try {
     const todo = tasks.filter((t) => !kept.has(t.point));
-    const workers = opts.workers ?? defaultWorkers(todo.reduce((n, t) => n + t.calls, 0), todo.length, availableParallelism());
+    const workers =
+      opts.workers ??
+      defaultWorkers(
+        todo.reduce((n, t) => n + t.calls, 0),
+        todo.length,
+        availableParallelism(),
+      );
     const results = await runPoints(todo, workers, opts.progress, opts.signal);
     todo.forEach((t, i) => {
       const result = results[i];
@@ -310,7 +374,11 @@ export async function runSweep(experiment: string, opts: SweepOptions): Promise<
       dir.discard();
       return { dir: undefined, rows, missing, ran, workers };
     }
-    const final = writeSweep(dir, { ...header, rows, ...(missing.length > 0 ? { partial: true as const, missing } : {}) });
+    const final = writeSweep(dir, {
+      ...header,
+      rows,
+      ...(missing.length > 0 ? { partial: true as const, missing } : {}),
+    });
     return { dir: final, rows, missing, ran, workers };
   } catch (err) {
     dir.discard();

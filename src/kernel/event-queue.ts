@@ -55,7 +55,11 @@ class Lane {
   /** Time of the newest entry: a later one may not be earlier. */
   lastTime = -Infinity;
 
-  constructor(readonly delay: number, readonly priority: number, capacity = 1024) {
+  constructor(
+    readonly delay: number,
+    readonly priority: number,
+    capacity = 1024,
+  ) {
     this.time = new Float64Array(capacity);
     this.key = new Float64Array(capacity);
     this.slot = new Int32Array(capacity);
@@ -73,12 +77,18 @@ class Lane {
 
   private grow(): void {
     const cap = (this.mask + 1) * 2;
-    const t = new Float64Array(cap), k = new Float64Array(cap), s = new Int32Array(cap);
+    const t = new Float64Array(cap),
+      k = new Float64Array(cap),
+      s = new Int32Array(cap);
     for (let j = 0; j < this.size; j++) {
       const i = (this.head + j) & this.mask;
-      t[j] = this.time[i]!; k[j] = this.key[i]!; s[j] = this.slot[i]!;
+      t[j] = this.time[i]!;
+      k[j] = this.key[i]!;
+      s[j] = this.slot[i]!;
     }
-    this.time = t; this.key = k; this.slot = s;
+    this.time = t;
+    this.key = k;
+    this.slot = s;
     this.head = 0;
     this.mask = cap - 1;
   }
@@ -143,7 +153,14 @@ export class EventQueue {
   }
 
   /** Schedules `delay` after `now` (the current time): in the lane of that delay when it recurs. */
-  pushAfter(now: number, delay: number, priority: number, target: EventTarget, kind: number, data: unknown = null): EventHandle {
+  pushAfter(
+    now: number,
+    delay: number,
+    priority: number,
+    target: EventTarget,
+    kind: number,
+    data: unknown = null,
+  ): EventHandle {
     const lane = this.laneFor(delay, priority);
     const time = now + delay;
     // A lane stays sorted only while `now` does not go back; if a caller's did, the heap takes it.
@@ -160,7 +177,8 @@ export class EventQueue {
       if (lane.delay === delay && lane.priority === priority) return lane;
     }
     if (lanes.length === MAX_LANES) return null;
-    const cd = this.candidateDelay, cp = this.candidatePriority;
+    const cd = this.candidateDelay,
+      cp = this.candidatePriority;
     for (let c = 0; c < CANDIDATES; c++) {
       if (cd[c] === delay && cp[c] === priority) {
         cd[c] = NaN;
@@ -199,15 +217,24 @@ export class EventQueue {
    */
   private front(): Lane | null {
     let best: Lane | null = null;
-    let bt = Infinity, bk = Infinity, bs = -1;
-    if (this.n > 0) { bt = this.time[0]!; bk = this.key[0]!; bs = this.slotOf[0]!; }
+    let bt = Infinity,
+      bk = Infinity,
+      bs = -1;
+    if (this.n > 0) {
+      bt = this.time[0]!;
+      bk = this.key[0]!;
+      bs = this.slotOf[0]!;
+    }
     const lanes = this.lanes;
     for (let l = 0; l < lanes.length; l++) {
       const lane = lanes[l]!;
       if (lane.size === 0) continue;
       const t = lane.time[lane.head]!;
       if (t < bt || (t === bt && lane.key[lane.head]! < bk)) {
-        best = lane; bt = t; bk = lane.key[lane.head]!; bs = lane.slot[lane.head]!;
+        best = lane;
+        bt = t;
+        bk = lane.key[lane.head]!;
+        bs = lane.slot[lane.head]!;
       }
     }
     this.frontTime = bt;
@@ -278,23 +305,33 @@ export class EventQueue {
 
   private heapInsert(time: number, k: number, slot: number): void {
     if (this.n === this.cap) this.growHeap();
-    const T = this.time, K = this.key, S = this.slotOf;
+    const T = this.time,
+      K = this.key,
+      S = this.slotOf;
     let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const tp = T[p]!;
       if (tp < time || (tp === time && K[p]! < k)) break;
-      T[i] = tp; K[i] = K[p]!; S[i] = S[p]!;
+      T[i] = tp;
+      K[i] = K[p]!;
+      S[i] = S[p]!;
       i = p;
     }
-    T[i] = time; K[i] = k; S[i] = slot;
+    T[i] = time;
+    K[i] = k;
+    S[i] = slot;
   }
 
   private removeTop(): void {
     const n = --this.n;
     if (n === 0) return;
-    const T = this.time, K = this.key, S = this.slotOf;
-    const t = T[n]!, k = K[n]!, s = S[n]!;
+    const T = this.time,
+      K = this.key,
+      S = this.slotOf;
+    const t = T[n]!,
+      k = K[n]!,
+      s = S[n]!;
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
@@ -303,10 +340,14 @@ export class EventQueue {
       if (r < n && (T[r]! < T[c]! || (T[r] === T[c] && K[r]! < K[c]!))) c = r;
       const tc = T[c]!;
       if (t < tc || (t === tc && k < K[c]!)) break;
-      T[i] = tc; K[i] = K[c]!; S[i] = S[c]!;
+      T[i] = tc;
+      K[i] = K[c]!;
+      S[i] = S[c]!;
       i = c;
     }
-    T[i] = t; K[i] = k; S[i] = s;
+    T[i] = t;
+    K[i] = k;
+    S[i] = s;
   }
 
   private allocSlot(): number {
@@ -325,16 +366,30 @@ export class EventQueue {
 
   private growHeap(): void {
     this.cap *= 2;
-    const t = new Float64Array(this.cap); t.set(this.time); this.time = t;
-    const k = new Float64Array(this.cap); k.set(this.key); this.key = k;
-    const s = new Int32Array(this.cap); s.set(this.slotOf); this.slotOf = s;
+    const t = new Float64Array(this.cap);
+    t.set(this.time);
+    this.time = t;
+    const k = new Float64Array(this.cap);
+    k.set(this.key);
+    this.key = k;
+    const s = new Int32Array(this.cap);
+    s.set(this.slotOf);
+    this.slotOf = s;
   }
 
   private growSlots(): void {
     this.slotCap *= 2;
-    const k = new Int32Array(this.slotCap); k.set(this.kinds); this.kinds = k;
-    const g = new Int32Array(this.slotCap); g.set(this.gens); this.gens = g;
-    const l = new Uint8Array(this.slotCap); l.set(this.live); this.live = l;
-    const f = new Int32Array(this.slotCap); f.set(this.freeSlots); this.freeSlots = f;
+    const k = new Int32Array(this.slotCap);
+    k.set(this.kinds);
+    this.kinds = k;
+    const g = new Int32Array(this.slotCap);
+    g.set(this.gens);
+    this.gens = g;
+    const l = new Uint8Array(this.slotCap);
+    l.set(this.live);
+    this.live = l;
+    const f = new Int32Array(this.slotCap);
+    f.set(this.freeSlots);
+    this.freeSlots = f;
   }
 }

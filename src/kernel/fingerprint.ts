@@ -11,7 +11,8 @@ export class Fingerprint {
 
   /** Folds in a 32-bit integer. */
   int(x: number): void {
-    let a = this.a, b = this.b;
+    let a = this.a,
+      b = this.b;
     for (let i = 0; i < 4; i++) {
       const byte = (x >>> (i * 8)) & 0xff;
       a = Math.imul(a ^ byte, PRIME);

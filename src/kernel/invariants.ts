@@ -2,7 +2,11 @@
 // A violation stops the run at once with the call, the simulated time and the rule broken.
 
 export class InvariantViolation extends Error {
-  constructor(readonly call: number, readonly time: number, readonly rule: string) {
+  constructor(
+    readonly call: number,
+    readonly time: number,
+    readonly rule: string,
+  ) {
     super(`invariant violated: call ${call} at ${time.toFixed(6)} s: ${rule}`);
     this.name = 'InvariantViolation';
   }

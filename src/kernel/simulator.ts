@@ -31,12 +31,24 @@ export class Simulator {
   private stopRequested = false;
 
   /** Schedules `target.onEvent(kind, data)` after `delay` seconds. */
-  after(delay: number, target: EventTarget, kind: number, priority: number = Priority.timer, data: unknown = null): EventHandle {
+  after(
+    delay: number,
+    target: EventTarget,
+    kind: number,
+    priority: number = Priority.timer,
+    data: unknown = null,
+  ): EventHandle {
     return this.queue.pushAfter(this.now, delay, priority, target, kind, data);
   }
 
   /** Schedules `target.onEvent(kind, data)` at absolute simulated time `time` (not before now). */
-  at(time: number, target: EventTarget, kind: number, priority: number = Priority.timer, data: unknown = null): EventHandle {
+  at(
+    time: number,
+    target: EventTarget,
+    kind: number,
+    priority: number = Priority.timer,
+    data: unknown = null,
+  ): EventHandle {
     if (time < this.now) throw new Error(`scheduling in the past: ${time} < ${this.now}`);
     return this.queue.push(time, priority, target, kind, data);
   }
@@ -50,7 +62,11 @@ export class Simulator {
 
   cancel(handle: EventHandle): void {
     if (!this.queue.cancel(handle) && handle !== NO_EVENT && this.strictCancels) {
-      throw new InvariantViolation(-1, this.now, `an event was cancelled after it had fired or been cancelled (handle ${handle}): its holder kept a stale handle`);
+      throw new InvariantViolation(
+        -1,
+        this.now,
+        `an event was cancelled after it had fired or been cancelled (handle ${handle}): its holder kept a stale handle`,
+      );
     }
   }
 
@@ -80,7 +96,8 @@ export class Simulator {
         if (until !== Infinity && until > this.now) this.now = until;
         return 'until';
       }
-      if (q.poppedTime < this.now) throw new Error(`invariant violated: the clock went back from ${this.now} to ${q.poppedTime}`);
+      if (q.poppedTime < this.now)
+        throw new Error(`invariant violated: the clock went back from ${this.now} to ${q.poppedTime}`);
       this.now = q.poppedTime;
       this.events++;
       q.poppedTarget!.onEvent(q.poppedKind, q.poppedData);

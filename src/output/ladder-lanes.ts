@@ -10,8 +10,12 @@ export function laneOf(party: string): number {
 }
 
 /** The first Call-ID seen on each leg ('' when that leg carried nothing). */
-export function legCallIds(entries: readonly { kind: string; from?: string; to?: string; callId?: string }[]): { inbound: string; outbound: string } {
-  let inbound = '', outbound = '';
+export function legCallIds(entries: readonly { kind: string; from?: string; to?: string; callId?: string }[]): {
+  inbound: string;
+  outbound: string;
+} {
+  let inbound = '',
+    outbound = '';
   for (const e of entries) {
     if (e.kind !== 'message') continue;
     const lane = Math.min(laneOf(e.from ?? ''), laneOf(e.to ?? ''));

@@ -17,7 +17,6 @@ import type { TimerNote } from '../sip/dialog.ts';
 import { timerHeaders } from './timer-headers.ts';
 import { LADDER_PARTIES, laneOf, legCallIds } from './ladder-lanes.ts';
 
-
 export interface LadderOptions {
   /** Total columns of every line (default 100). */
   width?: number;
@@ -118,7 +117,6 @@ interface Layout {
 const secs = (t: number): string => (Math.abs(t) < 5e-4 ? 0 : t).toFixed(3);
 const at2 = (t: number): string => t.toFixed(2);
 
-
 function layout(call: Call, rows: readonly { time: string; delta: string }[], width: number): Layout {
   let timeWidth = 'time'.length;
   let deltaWidth = 'delta'.length;
@@ -132,7 +130,11 @@ function layout(call: Call, rows: readonly { time: string; delta: string }[], wi
   if (gap < GOOD_GAP) gap = Math.max(MIN_GAP, Math.min(GOOD_GAP, Math.floor((room - 2) / 2)));
   const lanes = [first, first + gap + 1, first + gap + 1 + CUBE_GAP + 1, first + 2 * gap + CUBE_GAP + 3];
   return {
-    width, timeWidth, deltaWidth, lanes, notes: lanes[3]! + 3,
+    width,
+    timeWidth,
+    deltaWidth,
+    lanes,
+    notes: lanes[3]! + 3,
     dotted: [call.h323, call.h323, false, false],
   };
 }
@@ -173,7 +175,8 @@ function actsOnExpiry(call: Call, party: string): boolean {
 function timerText(call: Call, party: string, n: TimerNote): string {
   switch (n.what) {
     case 'timer-armed':
-      if (n.refresherLocal) return `timer ${n.sessionExpires} s, this side refreshes${n.refreshAt >= 0 ? ` at ${at2(n.refreshAt)}` : ''}`;
+      if (n.refresherLocal)
+        return `timer ${n.sessionExpires} s, this side refreshes${n.refreshAt >= 0 ? ` at ${at2(n.refreshAt)}` : ''}`;
       if (n.expiryAt < 0) return `timer ${n.sessionExpires} s, other side refreshes`;
       return actsOnExpiry(call, party)
         ? `timer ${n.sessionExpires} s, BYE at ${at2(n.expiryAt)} unless refreshed`
@@ -204,7 +207,8 @@ function outcomeInk(outcome: string): Ink {
 // ---- drawing -------------------------------------------------------------------------------
 
 function drawMessage(row: Row, l: Layout, e: MessageEntry): void {
-  const a = laneOf(e.from), b = laneOf(e.to);
+  const a = laneOf(e.from),
+    b = laneOf(e.to);
   const ink = messageInk(e);
   const flags: string[] = [];
   if (e.lost) flags.push('(lost)');
@@ -212,11 +216,17 @@ function drawMessage(row: Row, l: Layout, e: MessageEntry): void {
   const headers = timerHeaders(e);
   if (a < 0 || b < 0 || a === b) {
     // Not between two lanes we know: say it in words rather than guess an arrow.
-    row.put(l.notes, [`${e.from} -> ${e.to}: ${messageLabel(e)}`, ...flags, headers].filter((s) => s !== '').join(' '), ink);
+    row.put(
+      l.notes,
+      [`${e.from} -> ${e.to}: ${messageLabel(e)}`, ...flags, headers].filter((s) => s !== '').join(' '),
+      ink,
+    );
     return;
   }
-  const lo = Math.min(a, b), hi = Math.max(a, b);
-  const start = l.lanes[lo]! + 1, span = l.lanes[hi]! - start;
+  const lo = Math.min(a, b),
+    hi = Math.max(a, b);
+  const start = l.lanes[lo]! + 1,
+    span = l.lanes[hi]! - start;
   const rightwards = b > a;
   // The label with a space either side when that fits with a dash and the head, else bare,
   // else cut short.
@@ -224,7 +234,8 @@ function drawMessage(row: Row, l: Layout, e: MessageEntry): void {
   if (text.length + 2 > span) text = messageLabel(e);
   if (text.length + 1 > span) text = span <= 2 ? '…' : `${text.slice(0, span - 2).trimEnd()}…`;
   const dashes = span - 1 - text.length;
-  const before = Math.floor(dashes / 2), after = dashes - before;
+  const before = Math.floor(dashes / 2),
+    after = dashes - before;
   const head = e.lost ? 'x' : rightwards ? '>' : '<';
   const arrow = rightwards
     ? `${'-'.repeat(before)}${text}${'-'.repeat(after)}${head}`
@@ -235,7 +246,10 @@ function drawMessage(row: Row, l: Layout, e: MessageEntry): void {
   let col = l.notes;
   const words: [string, Ink][] = [
     ...flags.map((f): [string, Ink] => [f, f === '(lost)' ? INK.lost : INK.retx]),
-    ...headers.split(' ').filter((h) => h !== '').map((h): [string, Ink] => [h, ink]),
+    ...headers
+      .split(' ')
+      .filter((h) => h !== '')
+      .map((h): [string, Ink] => [h, ink]),
   ];
   for (const [w, wInk] of words) {
     if (col + w.length > l.width) {
@@ -273,14 +287,15 @@ function drawTimer(row: Row, l: Layout, call: Call, e: TimerEntry): void {
   }
 }
 
-
 function titleText(call: Call, entries: readonly TraceEntry[]): string {
   const ids = legCallIds(entries);
   const caller = call.h323 ? `${call.callerProfile} on H.323` : call.callerProfile;
   const idText = [ids.inbound, ids.outbound].filter((s) => s !== '').join(' / ');
   // Least useful last: a narrow ladder cuts the Call-IDs first.
-  return `call ${call.index}: ${caller} -> CUBE -> ${call.calleeProfile}, arrived ${secs(call.arrivalAt)} s, ` +
-    `holding ${call.holding.toFixed(1)} s${idText !== '' ? `, Call-ID ${idText}` : ''}`;
+  return (
+    `call ${call.index}: ${caller} -> CUBE -> ${call.calleeProfile}, arrived ${secs(call.arrivalAt)} s, ` +
+    `holding ${call.holding.toFixed(1)} s${idText !== '' ? `, Call-ID ${idText}` : ''}`
+  );
 }
 
 /** Draws a traced call as a text ladder; an untraced call gives its header and a note. */
@@ -340,14 +355,17 @@ export function renderLadder(call: Call, options: LadderOptions = {}): string {
     lines.push(row.render(color));
   };
   if (call.trace === null) end('== call not traced: no ladder ==', INK.active);
-  else if (outcomes.length === 0) end(`== ${call.outcome === 'active' ? 'still active when the run stopped' : call.outcome} ==`, INK.active);
+  else if (outcomes.length === 0)
+    end(`== ${call.outcome === 'active' ? 'still active when the run stopped' : call.outcome} ==`, INK.active);
   for (const o of outcomes) end(outcomeText(call, o), outcomeInk(o.outcome));
   return `${lines.join('\n')}\n`;
 }
 
 /** The call's record and its trace as plain data, ready for JSON.stringify. */
 export function traceToJson(call: Call): object {
-  const entries: TraceEntry[] = (call.trace ?? []).map((e) => (e.kind === 'timer' ? { ...e, note: { ...e.note } } : { ...e }));
+  const entries: TraceEntry[] = (call.trace ?? []).map((e) =>
+    e.kind === 'timer' ? { ...e, note: { ...e.note } } : { ...e },
+  );
   return {
     call: {
       index: call.index,

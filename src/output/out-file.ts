@@ -13,7 +13,11 @@ function codeOf(e: unknown): string {
 }
 
 function cannotWrite(flag: string, path: string, e: unknown): InputError {
-  return new InputError(flag, undefined, `cannot write ${JSON.stringify(path)} (${codeOf(e)}); allowed: a new file in a folder that exists and can be written`);
+  return new InputError(
+    flag,
+    undefined,
+    `cannot write ${JSON.stringify(path)} (${codeOf(e)}); allowed: a new file in a folder that exists and can be written`,
+  );
 }
 
 function lstatOrNull(path: string): Stats | null {
@@ -30,20 +34,37 @@ function lstatOrNull(path: string): Stats | null {
  * `force`, or exists and is not a file cubesim wrote (`ours`, when given, tells).
  */
 export function checkOutFile(path: string, force: boolean, flag = '--out', ours?: (path: string) => boolean): void {
-  if (path.trim() === '') throw new InputError(flag, undefined, `got ${JSON.stringify(path)}, an empty file name; allowed: a file name, e.g. call3.pcap`);
+  if (path.trim() === '')
+    throw new InputError(
+      flag,
+      undefined,
+      `got ${JSON.stringify(path)}, an empty file name; allowed: a file name, e.g. call3.pcap`,
+    );
   const full = resolve(path);
   try {
     const st = lstatOrNull(full);
     if (st !== null) {
       // A link is never followed: writing through it would change a file elsewhere.
-      if (st.isSymbolicLink()) throw new InputError(flag, undefined, `${path} is a symbolic link; give a file name of its own`);
+      if (st.isSymbolicLink())
+        throw new InputError(flag, undefined, `${path} is a symbolic link; give a file name of its own`);
       if (st.isDirectory()) throw new InputError(flag, undefined, `${path} is a folder; give a file name`);
-      if (!force) throw new InputError(flag, undefined, `${path} already exists; give another file name or --force to replace it`);
+      if (!force)
+        throw new InputError(
+          flag,
+          undefined,
+          `${path} already exists; give another file name or --force to replace it`,
+        );
       if (!st.isFile()) throw new InputError(flag, undefined, `${path} is not a plain file; give a file name`);
-      if (ours !== undefined && !ours(full)) throw new InputError(flag, undefined, `${path} was not written by cubesim; --force replaces only a file cubesim wrote (a ladder, trace JSON or capture of a simulated call)`);
+      if (ours !== undefined && !ours(full))
+        throw new InputError(
+          flag,
+          undefined,
+          `${path} was not written by cubesim; --force replaces only a file cubesim wrote (a ladder, trace JSON or capture of a simulated call)`,
+        );
     }
     const dir = dirname(full);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(flag, undefined, `folder ${dirname(path)} does not exist`);
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new InputError(flag, undefined, `folder ${dirname(path)} does not exist`);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw cannotWrite(flag, path, e);
@@ -51,13 +72,20 @@ export function checkOutFile(path: string, force: boolean, flag = '--out', ours?
 }
 
 /** Writes the whole file under a temporary name beside it, then renames it into place. */
-export function writeOutFile(path: string, data: string | Uint8Array, force: boolean, flag = '--out', ours?: (path: string) => boolean): void {
+export function writeOutFile(
+  path: string,
+  data: string | Uint8Array,
+  force: boolean,
+  flag = '--out',
+  ours?: (path: string) => boolean,
+): void {
   checkOutFile(path, force, flag, ours);
   const full = resolve(path);
   const temp = join(dirname(full), `.${basename(full)}.partial-${process.pid}`);
   try {
     writeFileSync(temp, data);
-    if (!force && lstatOrNull(full) !== null) throw new InputError(flag, undefined, `${path} appeared while cubesim was running; nothing written`);
+    if (!force && lstatOrNull(full) !== null)
+      throw new InputError(flag, undefined, `${path} appeared while cubesim was running; nothing written`);
     renameSync(temp, full);
   } catch (e) {
     if (e instanceof InputError) throw e;

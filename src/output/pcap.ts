@@ -36,9 +36,13 @@ const encoder = new TextEncoder();
  * The SIP datagrams of the calls, in time order (ties: lower call index first, then the order
  * the model sent them).
  */
-export function sipPackets(calls: readonly CarriedCall[], parties: Readonly<Record<PartyName, SipParty>> = PARTIES): UdpPacket[] {
+export function sipPackets(
+  calls: readonly CarriedCall[],
+  parties: Readonly<Record<PartyName, SipParty>> = PARTIES,
+): UdpPacket[] {
   const rows: { t: number; call: number; m: CarriedMessage }[] = [];
-  for (const c of [...calls].sort((a, b) => a.index - b.index)) for (const m of c.carried ?? []) rows.push({ t: m.t, call: c.index, m });
+  for (const c of [...calls].sort((a, b) => a.index - b.index))
+    for (const m of c.carried ?? []) rows.push({ t: m.t, call: c.index, m });
   rows.sort((a, b) => a.t - b.t || a.call - b.call); // stable: a call's own order is kept
   return rows.map(({ m }) => {
     const a = addressingOf(m.from, m.to, parties);
@@ -48,7 +52,8 @@ export function sipPackets(calls: readonly CarriedCall[], parties: Readonly<Reco
 
 function ipv4(host: string): number[] {
   const parts = host.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) throw new Error(`not an IPv4 address: ${host}`);
+  if (parts.length !== 4 || parts.some((x) => !Number.isInteger(x) || x < 0 || x > 255))
+    throw new Error(`not an IPv4 address: ${host}`);
   return parts;
 }
 
@@ -66,7 +71,9 @@ function onesSum(bytes: Uint8Array, start: number, end: number, initial = 0): nu
   return sum;
 }
 
-const ETH = 14, IP = 20, UDP = 8;
+const ETH = 14,
+  IP = 20,
+  UDP = 8;
 
 /**
  * A libpcap file (the classic format: magic a1b2c3d4 written little-endian, microsecond
@@ -76,7 +83,8 @@ const ETH = 14, IP = 20, UDP = 8;
 export function pcapFile(packets: readonly UdpPacket[], epoch = PCAP_EPOCH): Uint8Array {
   let size = 24;
   for (const p of packets) {
-    if (p.payload.length > 65535 - IP - UDP) throw new Error(`a datagram of ${p.payload.length} bytes does not fit in one IPv4 packet`);
+    if (p.payload.length > 65535 - IP - UDP)
+      throw new Error(`a datagram of ${p.payload.length} bytes does not fit in one IPv4 packet`);
     size += 16 + ETH + IP + UDP + p.payload.length;
   }
   const out = new Uint8Array(size);
@@ -98,7 +106,8 @@ export function pcapFile(packets: readonly UdpPacket[], epoch = PCAP_EPOCH): Uin
     view.setUint32(o + 8, len, true);
     view.setUint32(o + 12, len, true);
     o += 16;
-    const src = ipv4(p.src.host), dst = ipv4(p.dst.host);
+    const src = ipv4(p.src.host),
+      dst = ipv4(p.dst.host);
     // Ethernet II
     out.set(mac(dst), o);
     out.set(mac(src), o + 6);
@@ -131,6 +140,9 @@ export function pcapFile(packets: readonly UdpPacket[], epoch = PCAP_EPOCH): Uin
 }
 
 /** The capture of the traced calls' SIP messages. */
-export function callsPcap(calls: readonly CarriedCall[], parties: Readonly<Record<PartyName, SipParty>> = PARTIES): Uint8Array {
+export function callsPcap(
+  calls: readonly CarriedCall[],
+  parties: Readonly<Record<PartyName, SipParty>> = PARTIES,
+): Uint8Array {
   return pcapFile(sipPackets(calls, parties));
 }

@@ -12,7 +12,17 @@
 // - if the destination appears while cubesim works, the results go to the next free `<name>-N`
 //   and cubesim says so: no result is lost and what it prints is where they are;
 // - the temporary folder is removed whenever the process exits without committing it.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
@@ -35,7 +45,8 @@ export interface FolderManifest {
 const OWNER = '.cubesim-owner';
 
 /** What --force is allowed to replace, said at the end of every refusal. */
-const FORCE_RULE = '--force replaces only an empty folder or a results folder cubesim wrote (its manifest.json lists every file in it)';
+const FORCE_RULE =
+  '--force replaces only an empty folder or a results folder cubesim wrote (its manifest.json lists every file in it)';
 
 /** manifest.json of a folder when cubesim wrote it (names a command and lists its files), else undefined. */
 export function readFolderManifest(dir: string): FolderManifest | undefined {
@@ -70,9 +81,11 @@ export function writeBeside(path: string, data: string | Uint8Array): void {
   }
 }
 
-
 function listNames(names: readonly string[]): string {
-  const shown = names.slice(0, 3).map((n) => JSON.stringify(n)).join(', ');
+  const shown = names
+    .slice(0, 3)
+    .map((n) => JSON.stringify(n))
+    .join(', ');
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }
 
@@ -83,10 +96,13 @@ function listNames(names: readonly string[]): string {
  */
 function protectedFolder(path: string): string | undefined {
   const real = realOrSame(path);
-  if (isInside(realOrSame(process.cwd()), real)) return real === realOrSame(process.cwd()) ? 'is the current folder' : 'holds the current folder';
+  if (isInside(realOrSame(process.cwd()), real))
+    return real === realOrSame(process.cwd()) ? 'is the current folder' : 'holds the current folder';
   const home = homedir();
-  if (home !== '' && isInside(realOrSame(home), real)) return real === realOrSame(home) ? 'is the home folder' : 'holds the home folder';
-  if (isInside(realOrSame(PROJECT_DIR), real)) return real === realOrSame(PROJECT_DIR) ? 'is the cubesim project folder' : 'holds the cubesim project folder';
+  if (home !== '' && isInside(realOrSame(home), real))
+    return real === realOrSame(home) ? 'is the home folder' : 'holds the home folder';
+  if (isInside(realOrSame(PROJECT_DIR), real))
+    return real === realOrSame(PROJECT_DIR) ? 'is the cubesim project folder' : 'holds the cubesim project folder';
   return undefined;
 }
 
@@ -105,7 +121,9 @@ export function replaceRefusal(path: string, shown: string): string | undefined 
   if (entries.length === 0) return undefined;
   const m = readFolderManifest(path);
   if (m === undefined) {
-    const why = entries.includes('manifest.json') ? 'a manifest.json that lists no files (an older cubesim, or not cubesim, wrote it)' : 'no manifest.json written by cubesim';
+    const why = entries.includes('manifest.json')
+      ? 'a manifest.json that lists no files (an older cubesim, or not cubesim, wrote it)'
+      : 'no manifest.json written by cubesim';
     return `${shown} holds ${listNames(entries)} and ${why}; ${FORCE_RULE}`;
   }
   const foreign = entries.filter((e) => !m.files.includes(e) && e !== OWNER);
@@ -208,18 +226,42 @@ export class ResultsDir {
   static prepare(out: string | undefined, name: string, force: boolean, command: ResultsCommand): ResultsDir {
     const cannotCreate = (final: string, e: unknown): InputError => {
       const code = (e as NodeJS.ErrnoException).code ?? String(e);
-      if (out === undefined) return new InputError(final, undefined, `cannot create the results folder (${code}); give --out with a folder that can be written`);
-      return new InputError('--out', undefined, `cannot write ${JSON.stringify(out)} (${code}); allowed: a folder that can be created and written`);
+      if (out === undefined)
+        return new InputError(
+          final,
+          undefined,
+          `cannot create the results folder (${code}); give --out with a folder that can be written`,
+        );
+      return new InputError(
+        '--out',
+        undefined,
+        `cannot write ${JSON.stringify(out)} (${code}); allowed: a folder that can be created and written`,
+      );
     };
     if (out !== undefined) {
-      if (out.trim() === '') throw new InputError('--out', undefined, `got ${JSON.stringify(out)}, an empty folder name; allowed: a folder name, e.g. results/mine`);
+      if (out.trim() === '')
+        throw new InputError(
+          '--out',
+          undefined,
+          `got ${JSON.stringify(out)}, an empty folder name; allowed: a folder name, e.g. results/mine`,
+        );
       const final = resolve(out);
       const present = lexists(final);
       if (present) {
         const guarded = protectedFolder(final);
-        if (guarded !== undefined) throw new InputError('--out', undefined, `${out} ${guarded}; give a folder of its own for the results, e.g. results/mine`);
+        if (guarded !== undefined)
+          throw new InputError(
+            '--out',
+            undefined,
+            `${out} ${guarded}; give a folder of its own for the results, e.g. results/mine`,
+          );
         if (!isEmptyFolder(final)) {
-          if (!force) throw new InputError('--out', undefined, `${out} already exists; give another folder or --force to replace it`);
+          if (!force)
+            throw new InputError(
+              '--out',
+              undefined,
+              `${out} already exists; give another folder or --force to replace it`,
+            );
           const refusal = replaceRefusal(final, out);
           if (refusal !== undefined) throw new InputError('--out', undefined, refusal);
         }
@@ -233,8 +275,15 @@ export class ResultsDir {
       }
       if (!c.claimed) {
         const [pid, host] = (c.owner ?? '').split(' ');
-        const who = c.owner === undefined ? 'another cubesim' : `another cubesim (process ${pid}${host === hostname() ? '' : ` on ${host}`})`;
-        throw new InputError('--out', undefined, `${out} is being written by ${who}; give another folder, or wait until it is done (remove ${tempOf(final)} if no cubesim is running)`);
+        const who =
+          c.owner === undefined
+            ? 'another cubesim'
+            : `another cubesim (process ${pid}${host === hostname() ? '' : ` on ${host}`})`;
+        throw new InputError(
+          '--out',
+          undefined,
+          `${out} is being written by ${who}; give another folder, or wait until it is done (remove ${tempOf(final)} if no cubesim is running)`,
+        );
       }
       return new ResultsDir(final, tempOf(final), force, command, present);
     }
@@ -270,7 +319,10 @@ export class ResultsDir {
     let final = this.final;
     const present = lexists(final);
     // rename(2) replaces an empty folder in one step; a folder that is no longer empty refuses it.
-    const placed = !present || isEmptyFolder(final) ? this.moveIn(final) : this.force && replaceRefusal(final, final) === undefined && this.replace(final);
+    const placed =
+      !present || isEmptyFolder(final)
+        ? this.moveIn(final)
+        : this.force && replaceRefusal(final, final) === undefined && this.replace(final);
     if (!placed) {
       for (let i = 2; ; i++) {
         final = `${this.final}-${i}`;

@@ -2,35 +2,40 @@
 // a results folder (run, sweep or compare); drawn by page.ts in the browser. Plain data only:
 // the page shows every string as text, never as markup.
 
-/** A histogram with fixed-width bins starting at `start`; `over` counts values past the last bin. */
-export interface Histogram {
-  start: number;
-  binWidth: number;
-  counts: number[];
-  over: number;
-  unit: string;
-  /** What is counted, for the axis title. */
-  label: string;
-}
-
-export interface TimeseriesPoint {
-  tStart: number;
-  tEnd: number;
-  activeCalls: number;
-  callAttempts: number;
-  refreshTpsInbound: number;
-  refreshTpsOutbound: number;
-  reinvitesRelayed: number;
-  reinvitesAnsweredLocally: number;
-  cpuUtilisation: number;
-  drops: number;
-  rejects: number;
-}
+import type { Histogram, TimeseriesPoint } from '../results/series.ts';
+import type { RunSummary } from '../results/summary.ts';
 
 /** One ladder entry, as src/elements/call.ts TraceEntry (message, timer or outcome). */
 export type LadderEntry =
-  | { t: number; kind: 'message'; from: string; to: string; label: string; purpose: string; method: string; status: number; cseq: number; callId: string; sessionExpires: number; refresher: string; minSe: number; sdpVersion: number; retransmission: boolean; lost: boolean; arrivesAt: number }
-  | { t: number; kind: 'timer'; party: string; note: { what: 'timer-armed'; sessionExpires: number; refresherLocal: boolean; refreshAt: number; expiryAt: number } | { what: 'timer-off' } | { what: 'refresh-due' } | { what: 'expired' } }
+  | {
+      t: number;
+      kind: 'message';
+      from: string;
+      to: string;
+      label: string;
+      purpose: string;
+      method: string;
+      status: number;
+      cseq: number;
+      callId: string;
+      sessionExpires: number;
+      refresher: string;
+      minSe: number;
+      sdpVersion: number;
+      retransmission: boolean;
+      lost: boolean;
+      arrivesAt: number;
+    }
+  | {
+      t: number;
+      kind: 'timer';
+      party: string;
+      note:
+        | { what: 'timer-armed'; sessionExpires: number; refresherLocal: boolean; refreshAt: number; expiryAt: number }
+        | { what: 'timer-off' }
+        | { what: 'refresh-due' }
+        | { what: 'expired' };
+    }
   | { t: number; kind: 'outcome'; outcome: string; cause: string; leg: string; side: string };
 
 /** A sample call of one outcome, with its full ladder. */
@@ -38,15 +43,24 @@ export interface LadderSample {
   /** e.g. "completed", "dropped: session-expired". */
   title: string;
   call: {
-    index: number; callId: string; arrivalAt: number; answeredAt: number; endedAt: number; holding: number;
-    callerProfile: string; calleeProfile: string; h323: boolean; outcome: string; cause: string; leg: string; side: string; status: number;
+    index: number;
+    callId: string;
+    arrivalAt: number;
+    answeredAt: number;
+    endedAt: number;
+    holding: number;
+    callerProfile: string;
+    calleeProfile: string;
+    h323: boolean;
+    outcome: string;
+    cause: string;
+    leg: string;
+    side: string;
+    status: number;
     features: Array<{ feature: string; status: string; reason: string }>;
   };
   entries: LadderEntry[];
 }
-
-/** A figure: a plain number, or a mean with its 95 % interval over replications. */
-export type Figure = number | { mean: number; ci95: [number, number] | null };
 
 export interface RunReport {
   experiment: string;
@@ -59,8 +73,8 @@ export interface RunReport {
   configFile: string;
   configText: string;
   fingerprint: string;
-  /** summary.json as written (numbers or {mean, ci95}). */
-  summary: Record<string, unknown>;
+  /** summary.json as written (numbers, or {mean, ci95} over replications). */
+  summary: RunSummary;
   /** The first replication's time series. */
   timeseries: TimeseriesPoint[];
   histograms: { callLength: Histogram; refreshLatency: Histogram; dropMoments: Histogram };
@@ -71,7 +85,11 @@ export interface SweepReport {
   experiment: string;
   params: Array<{ path: string; values: unknown[] }>;
   /** One row per point: the parameter values, and each figure's mean and 95 % half-width (null without replications). */
-  rows: Array<{ point: number; values: Record<string, unknown>; figures: Record<string, { mean: number; halfWidth: number | null }> }>;
+  rows: Array<{
+    point: number;
+    values: Record<string, unknown>;
+    figures: Record<string, { mean: number; halfWidth: number | null }>;
+  }>;
 }
 
 export interface CompareReport {
@@ -82,7 +100,12 @@ export interface CompareReport {
   b: { set: string[]; config: string; platform: string; midcallSignaling: string; minSe: number };
   calls: number[];
   changedCalls: number[];
-  transitions: Array<{ change: string; count: number; exampleCall: number; firstDifference: { at: number; a: string; b: string } | null }>;
+  transitions: Array<{
+    change: string;
+    count: number;
+    exampleCall: number;
+    firstDifference: { at: number; a: string; b: string } | null;
+  }>;
   deltas: Record<string, { a: number; b: number; delta: number; ci95: [number, number] | null }>;
   /** Up to 500 changed calls of the first replication, as in changed-calls.csv. */
   changed: Array<{ call: number; a: string; b: string; divergedAt: number | null; firstA: string; firstB: string }>;

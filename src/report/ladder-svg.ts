@@ -35,7 +35,12 @@ type Svg = Selection<SVGSVGElement, unknown, null, undefined>;
 type G = Selection<SVGGElement, unknown, null, undefined>;
 
 /** Party names as the trace spells them, in lane order. */
-const PARTY_NAMES: Record<string, string> = { caller: 'caller', 'cube-in': 'CUBE in', 'cube-out': 'CUBE out', callee: 'callee' };
+const PARTY_NAMES: Record<string, string> = {
+  caller: 'caller',
+  'cube-in': 'CUBE in',
+  'cube-out': 'CUBE out',
+  callee: 'callee',
+};
 /** Timer words go towards the middle of the leg: right of the caller, left of CUBE in, ... */
 const TEXT_SIDE = [1, -1, 1, -1] as const;
 /** ... and the timer lines on the other side of the lane, out of the arrows' way. */
@@ -60,7 +65,6 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif';
 const secs3 = (t: number): string => (Math.abs(t) < 5e-4 ? 0 : t).toFixed(3);
 const secs2 = (t: number): string => t.toFixed(2);
 
-
 function partyName(party: string): string {
   return PARTY_NAMES[party] ?? party;
 }
@@ -68,7 +72,8 @@ function partyName(party: string): string {
 /** "INVITE (refresh)", "200 OK (hold)", "BYE", "422 Session Interval Too Small". */
 export function messageText(e: MessageEntry): string {
   const sessionMethod = e.method === 'INVITE' || e.method === 'UPDATE';
-  if (sessionMethod && e.purpose !== '' && (e.status === 0 || e.purpose !== 'setup')) return `${e.label} (${e.purpose})`;
+  if (sessionMethod && e.purpose !== '' && (e.status === 0 || e.purpose !== 'setup'))
+    return `${e.label} (${e.purpose})`;
   return e.label;
 }
 
@@ -94,7 +99,8 @@ function timerText(sample: LadderSample, e: TimerEntry): string {
   switch (n.what) {
     case 'timer-armed': {
       const head = `timer ${n.sessionExpires} s`;
-      if (n.refresherLocal) return n.refreshAt >= 0 ? `${head}: refresh due at ${secs2(n.refreshAt)} s` : `${head}: this side refreshes`;
+      if (n.refresherLocal)
+        return n.refreshAt >= 0 ? `${head}: refresh due at ${secs2(n.refreshAt)} s` : `${head}: this side refreshes`;
       if (n.expiryAt < 0) return `${head}: the other side refreshes`;
       return actsOnExpiry(sample, e.party)
         ? `${head}: hangs up at ${secs2(n.expiryAt)} s if no refresh`
@@ -114,7 +120,8 @@ function messageDetails(e: MessageEntry): string {
     `${secs3(e.t)} s  ${partyName(e.from)} → ${partyName(e.to)}`,
     messageText(e) + (e.lost ? '  (lost on the network)' : '') + (e.retransmission ? '  (retransmission)' : ''),
   ];
-  if (e.sessionExpires > 0) lines.push(`Session-Expires: ${e.sessionExpires}${e.refresher === '' ? '' : `;refresher=${e.refresher}`}`);
+  if (e.sessionExpires > 0)
+    lines.push(`Session-Expires: ${e.sessionExpires}${e.refresher === '' ? '' : `;refresher=${e.refresher}`}`);
   if (e.minSe > 0) lines.push(`Min-SE: ${e.minSe}`);
   lines.push(`CSeq: ${e.cseq} ${e.method}`);
   lines.push(`Call-ID: ${e.callId}`);
@@ -127,7 +134,9 @@ function timerDetails(sample: LadderSample, e: TimerEntry, fates: readonly strin
   const lines = [`${secs3(e.t)} s  ${partyName(e.party)}`, timerText(sample, e)];
   const n = e.note;
   if (n.what === 'timer-armed') {
-    lines.push(`Session-Expires ${n.sessionExpires} s; ${n.refresherLocal ? 'this side is the refresher' : 'the other side is the refresher'}`);
+    lines.push(
+      `Session-Expires ${n.sessionExpires} s; ${n.refresherLocal ? 'this side is the refresher' : 'the other side is the refresher'}`,
+    );
     lines.push(...fates);
   }
   return lines.join('\n');
@@ -147,9 +156,16 @@ function outcomeColours(outcome: string): { fill: string; stroke: string } {
   return { fill: '#fdeaea', stroke: LADDER_COLOURS.failure };
 }
 
-
 /** Text with a white halo, readable over lane and timer lines. */
-function label(g: G, x: number, y: number, text: string, size: number, fill: string, anchor: 'start' | 'middle' | 'end' = 'middle') {
+function label(
+  g: G,
+  x: number,
+  y: number,
+  text: string,
+  size: number,
+  fill: string,
+  anchor: 'start' | 'middle' | 'end' = 'middle',
+) {
   return g
     .append('text')
     .attr('x', x)
@@ -165,11 +181,22 @@ function label(g: G, x: number, y: number, text: string, size: number, fill: str
 }
 
 function diamond(g: G, x: number, y: number, r: number, fill: string, stroke: string): void {
-  g.append('path').attr('d', `M${x},${y - r}L${x + r},${y}L${x},${y + r}L${x - r},${y}Z`).attr('fill', fill).attr('stroke', stroke).attr('stroke-width', 1.5);
+  g.append('path')
+    .attr('d', `M${x},${y - r}L${x + r},${y}L${x},${y + r}L${x - r},${y}Z`)
+    .attr('fill', fill)
+    .attr('stroke', stroke)
+    .attr('stroke-width', 1.5);
 }
 
 function bar(g: G, x: number, y: number, half: number, stroke: string, width = 3): void {
-  g.append('line').attr('x1', x - half).attr('x2', x + half).attr('y1', y).attr('y2', y).attr('stroke', stroke).attr('stroke-width', width).attr('stroke-linecap', 'round');
+  g.append('line')
+    .attr('x1', x - half)
+    .attr('x2', x + half)
+    .attr('y1', y)
+    .attr('y2', y)
+    .attr('stroke', stroke)
+    .attr('stroke-width', width)
+    .attr('stroke-linecap', 'round');
 }
 
 function hover(g: G, text: string, onHover: LadderSvgOptions['onHover']): void {
@@ -209,11 +236,17 @@ function timerTargets(rows: readonly Row[]): Target[] {
     if (e.note.refreshAt >= 0) moments.push([e.note.refreshAt, 'refresh']);
     if (e.note.expiryAt >= 0) moments.push([e.note.expiryAt, 'expiry']);
     for (const [t, kind] of moments) {
-      if (cut >= 0 && rows[cut]!.t < t - 1e-9) out.push({ arm: i, party: e.party, t, kind, state: 'replaced', row: cut });
+      if (cut >= 0 && rows[cut]!.t < t - 1e-9)
+        out.push({ arm: i, party: e.party, t, kind, state: 'replaced', row: cut });
       else if (t > lastTime + 1e-9) out.push({ arm: i, party: e.party, t, kind, state: 'after', row: -1 });
       else {
         const own = rows.findIndex(
-          (r, j) => j > i && r.kind === 'timer' && r.party === e.party && r.note.what === (kind === 'refresh' ? 'refresh-due' : 'expired') && Math.abs(r.t - t) < 1e-6,
+          (r, j) =>
+            j > i &&
+            r.kind === 'timer' &&
+            r.party === e.party &&
+            r.note.what === (kind === 'refresh' ? 'refresh-due' : 'expired') &&
+            Math.abs(r.t - t) < 1e-6,
         );
         out.push({ arm: i, party: e.party, t, kind, state: 'reached', row: own });
       }
@@ -245,7 +278,7 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
   const waiting = targets.filter((g) => g.state === 'reached' && g.row < 0).sort((a, b) => a.t - b.t);
   const armed = new Set<number>();
   const flush = (until: number): void => {
-    for (let k = 0; k < waiting.length; ) {
+    for (let k = 0; k < waiting.length;) {
       const w = waiting[k]!;
       if (w.t <= until + 1e-9 && armed.has(w.arm)) {
         display.push({ t: w.t, row: -1, target: w });
@@ -262,9 +295,13 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
 
   // ---- geometry ---------------------------------------------------------------------------
   const axisWidth = 84;
-  const left = axisWidth + 70, right = width - 60;
+  const left = axisWidth + 70,
+    right = width - 60;
   const lanesX = [0, 0.42, 0.58, 1].map((f) => left + f * (right - left));
-  const titleY = 18, legendY = 42, headerTop = 60, headerH = 38;
+  const titleY = 18,
+    legendY = 42,
+    headerTop = 60,
+    headerH = 38;
   const firstRow = headerTop + headerH + 46;
 
   // Each row takes a slot; a long wait before a row takes one slot more, for its break marker.
@@ -282,7 +319,9 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
     }
     slots.push(slot);
   });
-  const y = scaleLinear().domain([0, Math.max(1, slot)]).range([firstRow, firstRow + Math.max(1, slot) * rowH]);
+  const y = scaleLinear()
+    .domain([0, Math.max(1, slot)])
+    .range([firstRow, firstRow + Math.max(1, slot) * rowH]);
   const rowSlot = new Map<number, number>();
   const targetSlot = new Map<Target, number>();
   display.forEach((d, k) => {
@@ -301,7 +340,7 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
   const height = Math.ceil(bannerTop + bannerCount * (bannerH + 6) + 10);
   svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
 
-  const root = svg.append('g') as unknown as G;
+  const root = svg.append('g');
 
   // ---- title, legend, lane headers ----------------------------------------------------------
   const { inbound: idIn, outbound: idOut } = legCallIds(sample.entries);
@@ -319,11 +358,22 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
         `, planned holding ${call.holding.toFixed(1)} s`,
     );
 
-  const legend = root.append('g').attr('transform', `translate(8,${legendY})`).attr('font-size', 11).attr('fill', LADDER_COLOURS.text);
+  const legend = root
+    .append('g')
+    .attr('transform', `translate(8,${legendY})`)
+    .attr('font-size', 11)
+    .attr('fill', LADDER_COLOURS.text);
   let lx = 0;
   const legendLine = (colour: string, text: string): void => {
     const item = legend.append('g').attr('transform', `translate(${lx},0)`);
-    item.append('line').attr('x1', 0).attr('x2', 18).attr('y1', -4).attr('y2', -4).attr('stroke', colour).attr('stroke-width', 2);
+    item
+      .append('line')
+      .attr('x1', 0)
+      .attr('x2', 18)
+      .attr('y1', -4)
+      .attr('y2', -4)
+      .attr('stroke', colour)
+      .attr('stroke-width', 2);
     item.append('path').attr('d', 'M22,-4L14,-8.5L14,0.5Z').attr('fill', colour);
     item.append('text').attr('x', 27).attr('y', 0).text(text);
     lx += 36 + text.length * 6.2;
@@ -333,15 +383,33 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
   legendLine(LADDER_COLOURS.success, '2xx success');
   legendLine(LADDER_COLOURS.failure, '3xx–6xx failure');
   {
-    const item = legend.append('g').attr('transform', `translate(${lx},0)`) as unknown as G;
-    item.append('line').attr('x1', 0).attr('x2', 16).attr('y1', -4).attr('y2', -4).attr('stroke', LADDER_COLOURS.muted).attr('stroke-width', 2).attr('stroke-dasharray', '4,3');
-    item.append('path').attr('d', 'M17,-8L25,0M17,0L25,-8').attr('stroke', LADDER_COLOURS.failure).attr('stroke-width', 2);
+    const item = legend.append('g').attr('transform', `translate(${lx},0)`);
+    item
+      .append('line')
+      .attr('x1', 0)
+      .attr('x2', 16)
+      .attr('y1', -4)
+      .attr('y2', -4)
+      .attr('stroke', LADDER_COLOURS.muted)
+      .attr('stroke-width', 2)
+      .attr('stroke-dasharray', '4,3');
+    item
+      .append('path')
+      .attr('d', 'M17,-8L25,0M17,0L25,-8')
+      .attr('stroke', LADDER_COLOURS.failure)
+      .attr('stroke-width', 2);
     item.append('text').attr('x', 30).attr('y', 0).text('lost');
-    item.append('text').attr('x', 66).attr('y', 0).attr('fill', LADDER_COLOURS.muted).attr('font-style', 'italic').text('↻ retransmission');
+    item
+      .append('text')
+      .attr('x', 66)
+      .attr('y', 0)
+      .attr('fill', LADDER_COLOURS.muted)
+      .attr('font-style', 'italic')
+      .text('↻ retransmission');
     lx += 186;
   }
   {
-    const item = legend.append('g').attr('transform', `translate(${lx},0)`) as unknown as G;
+    const item = legend.append('g').attr('transform', `translate(${lx},0)`);
     item.append('circle').attr('cx', 4).attr('cy', -4).attr('r', 4).attr('fill', LADDER_COLOURS.timer);
     item.append('text').attr('x', 12).attr('y', 0).text('session timer started');
     diamond(item, 146, -4, 5, LADDER_COLOURS.timer, LADDER_COLOURS.timer);
@@ -355,28 +423,64 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
   LADDER_PARTIES.forEach((p, i) => {
     const x = lanesX[i]!;
     const h = headers.append('g');
-    h.append('rect').attr('x', x - boxW / 2).attr('y', headerTop).attr('width', boxW).attr('height', headerH).attr('rx', 5)
-      .attr('fill', i === 1 || i === 2 ? '#eef2f8' : '#f6f7f9').attr('stroke', LADDER_COLOURS.lane);
+    h.append('rect')
+      .attr('x', x - boxW / 2)
+      .attr('y', headerTop)
+      .attr('width', boxW)
+      .attr('height', headerH)
+      .attr('rx', 5)
+      .attr('fill', i === 1 || i === 2 ? '#eef2f8' : '#f6f7f9')
+      .attr('stroke', LADDER_COLOURS.lane);
     const name = i === 0 && call.h323 ? 'caller (H.323)' : PARTY_NAMES[p]!;
-    h.append('text').attr('x', x).attr('y', headerTop + 16).attr('text-anchor', 'middle').attr('font-size', 13).attr('font-weight', 600).attr('fill', LADDER_COLOURS.text).text(name);
+    h.append('text')
+      .attr('x', x)
+      .attr('y', headerTop + 16)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 13)
+      .attr('font-weight', 600)
+      .attr('fill', LADDER_COLOURS.text)
+      .text(name);
     const sub = i === 0 ? call.callerProfile : i === 3 ? call.calleeProfile : i === 1 ? 'caller side' : 'callee side';
     // A long profile name is cut to fit its box; the whole name is in the tooltip.
-    const t = h.append('text').attr('x', x).attr('y', headerTop + 31).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', LADDER_COLOURS.muted)
+    const t = h
+      .append('text')
+      .attr('x', x)
+      .attr('y', headerTop + 31)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 11)
+      .attr('fill', LADDER_COLOURS.muted)
       .text(sub.length > 17 ? `${sub.slice(0, 16)}…` : sub);
     if (sub.length > 17) t.append('title').text(sub);
   });
   const legText = (x: number, text: string): void => {
-    headers.append('text').attr('x', x).attr('y', headerTop + headerH + 16).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', LADDER_COLOURS.muted).text(text);
+    headers
+      .append('text')
+      .attr('x', x)
+      .attr('y', headerTop + headerH + 16)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 11)
+      .attr('fill', LADDER_COLOURS.muted)
+      .text(text);
   };
-  legText((lanesX[0]! + lanesX[1]!) / 2, call.h323 ? 'inbound leg: H.323, no SIP' : `inbound leg${idIn !== '' ? ` · Call-ID ${idIn}` : ''}`);
+  legText(
+    (lanesX[0]! + lanesX[1]!) / 2,
+    call.h323 ? 'inbound leg: H.323, no SIP' : `inbound leg${idIn !== '' ? ` · Call-ID ${idIn}` : ''}`,
+  );
   legText((lanesX[2]! + lanesX[3]!) / 2, `outbound leg${idOut !== '' ? ` · Call-ID ${idOut}` : ''}`);
 
   // ---- lanes and the time axis -------------------------------------------------------------
   const laneBottom = pendingY(3) + 6;
   LADDER_PARTIES.forEach((_, i) => {
     const dotted = call.h323 && i <= 1;
-    root.append('line').attr('x1', lanesX[i]!).attr('x2', lanesX[i]!).attr('y1', headerTop + headerH).attr('y2', laneBottom)
-      .attr('stroke', LADDER_COLOURS.lane).attr('stroke-width', dotted ? 1.5 : 2).attr('stroke-dasharray', dotted ? '2,4' : '');
+    root
+      .append('line')
+      .attr('x1', lanesX[i]!)
+      .attr('x2', lanesX[i]!)
+      .attr('y1', headerTop + headerH)
+      .attr('y2', laneBottom)
+      .attr('stroke', LADDER_COLOURS.lane)
+      .attr('stroke-width', dotted ? 1.5 : 2)
+      .attr('stroke-dasharray', dotted ? '2,4' : '');
   });
 
   const tickLabels = new Map<number, string>();
@@ -394,25 +498,48 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
   axis.select('.domain').attr('stroke', LADDER_COLOURS.lane);
   axis.selectAll('.tick line').attr('stroke', LADDER_COLOURS.lane);
   axis.selectAll('.tick text').attr('fill', LADDER_COLOURS.text).attr('font-size', 11);
-  root.append('text').attr('x', axisWidth).attr('y', firstRow - 18).attr('text-anchor', 'end').attr('font-size', 11).attr('fill', LADDER_COLOURS.muted).text('time (s) ↓');
+  root
+    .append('text')
+    .attr('x', axisWidth)
+    .attr('y', firstRow - 18)
+    .attr('text-anchor', 'end')
+    .attr('font-size', 11)
+    .attr('fill', LADDER_COLOURS.muted)
+    .text('time (s) ↓');
 
   // Faint guides from the axis to the first lane, so a row's time is easy to follow.
   for (const s of slots) {
-    root.append('line').attr('x1', axisWidth + 2).attr('x2', lanesX[0]! - 4).attr('y1', y(s)).attr('y2', y(s)).attr('stroke', '#e3e6eb').attr('stroke-dasharray', '1,3');
+    root
+      .append('line')
+      .attr('x1', axisWidth + 2)
+      .attr('x2', lanesX[0]! - 4)
+      .attr('y1', y(s))
+      .attr('y2', y(s))
+      .attr('stroke', '#e3e6eb')
+      .attr('stroke-dasharray', '1,3');
   }
 
   // Break markers: a band across the lanes saying how much time passes unseen.
   for (const b of breaks) {
     const mid = y(b.slot);
-    const g = root.append('g').attr('class', 'break') as unknown as G;
-    const x0 = axisWidth - 40, x1 = right + 40;
-    g.append('rect').attr('x', x0).attr('y', mid - rowH * 0.32).attr('width', x1 - x0).attr('height', rowH * 0.64).attr('fill', '#ffffff');
+    const g = root.append('g').attr('class', 'break');
+    const x0 = axisWidth - 40,
+      x1 = right + 40;
+    g.append('rect')
+      .attr('x', x0)
+      .attr('y', mid - rowH * 0.32)
+      .attr('width', x1 - x0)
+      .attr('height', rowH * 0.64)
+      .attr('fill', '#ffffff');
     for (const dy of [-rowH * 0.32, rowH * 0.32]) {
       let d = `M${x0},${mid + dy}`;
       for (let x = x0, k = 0; x < x1; x += 8, k++) d += `L${x + 8},${mid + dy + (k % 2 === 0 ? -3 : 3)}`;
       g.append('path').attr('d', d).attr('fill', 'none').attr('stroke', '#c3c9d3').attr('stroke-width', 1);
     }
-    label(g, (lanesX[1]! + lanesX[2]!) / 2, mid + 4, `… ${b.gap.toFixed(1)} s …`, 12, LADDER_COLOURS.muted).attr('font-style', 'italic');
+    label(g, (lanesX[1]! + lanesX[2]!) / 2, mid + 4, `… ${b.gap.toFixed(1)} s …`, 12, LADDER_COLOURS.muted).attr(
+      'font-style',
+      'italic',
+    );
   }
 
   // ---- timers: each moment on its lane; each arming with lines to what it points at ------------
@@ -423,40 +550,63 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
   rows.forEach((e, i) => {
     if (e.kind !== 'timer') return;
     const lane = laneOf(e.party);
-    const g = marks.append('g').attr('class', REPORT_DOM.timerClass) as unknown as G;
+    const g = marks.append('g').attr('class', REPORT_DOM.timerClass);
     const yy = rowY(i);
     if (lane < 0) {
       label(g, lanesX[3]! + 14, yy + 4, `${e.party}: ${timerText(sample, e)}`, 11, LADDER_COLOURS.timer, 'start');
       hover(g, timerDetails(sample, e, []), onHover);
       return;
     }
-    const x = lanesX[lane]!, side = TEXT_SIDE[lane]!, lineX = x + LINE_OFFSET[lane]!;
+    const x = lanesX[lane]!,
+      side = TEXT_SIDE[lane]!,
+      lineX = x + LINE_OFFSET[lane]!;
     const n = e.note;
     const fates: string[] = [];
     for (const target of byArm.get(i) ?? []) {
       const acts = actsOnExpiry(sample, e.party);
-      const words = target.kind === 'refresh'
-        ? `refresh due at ${secs2(target.t)} s`
-        : acts ? `hangs up at ${secs2(target.t)} s if no refresh` : `expects a refresh by ${secs2(target.t)} s`;
+      const words =
+        target.kind === 'refresh'
+          ? `refresh due at ${secs2(target.t)} s`
+          : acts
+            ? `hangs up at ${secs2(target.t)} s if no refresh`
+            : `expects a refresh by ${secs2(target.t)} s`;
       let endY: number;
       if (target.state === 'replaced') {
         endY = rowY(target.row);
         const off = (rows[target.row] as TimerEntry).note.what === 'timer-off';
-        fates.push(`${target.kind === 'refresh' ? 'the refresh moment' : 'the deadline'} ${secs3(target.t)} s never came: the timer was ${off ? 'switched off' : 'restarted'} at ${secs3(rows[target.row]!.t)} s`);
+        fates.push(
+          `${target.kind === 'refresh' ? 'the refresh moment' : 'the deadline'} ${secs3(target.t)} s never came: the timer was ${off ? 'switched off' : 'restarted'} at ${secs3(rows[target.row]!.t)} s`,
+        );
       } else if (target.state === 'after') {
         endY = pendingY(lane);
-        fates.push(`${target.kind === 'refresh' ? 'the refresh moment' : 'the deadline'} ${secs3(target.t)} s is after the call ended`);
+        fates.push(
+          `${target.kind === 'refresh' ? 'the refresh moment' : 'the deadline'} ${secs3(target.t)} s is after the call ended`,
+        );
       } else {
         endY = target.row >= 0 ? rowY(target.row) : y(targetSlot.get(target)!);
         fates.push(
           target.kind === 'refresh'
             ? `the refresh fell due at ${secs3(target.t)} s`
-            : acts ? `no refresh came: gave up at ${secs3(target.t)} s` : `no refresh came by ${secs3(target.t)} s`,
+            : acts
+              ? `no refresh came: gave up at ${secs3(target.t)} s`
+              : `no refresh came by ${secs3(target.t)} s`,
         );
       }
-      g.append('line').attr('x1', x).attr('x2', lineX).attr('y1', yy).attr('y2', yy).attr('stroke', LADDER_COLOURS.timer).attr('stroke-opacity', 0.7);
-      g.append('line').attr('x1', lineX).attr('x2', lineX).attr('y1', yy).attr('y2', endY)
-        .attr('stroke', LADDER_COLOURS.timer).attr('stroke-opacity', target.state === 'replaced' ? 0.35 : 0.75).attr('stroke-width', 1.3)
+      g.append('line')
+        .attr('x1', x)
+        .attr('x2', lineX)
+        .attr('y1', yy)
+        .attr('y2', yy)
+        .attr('stroke', LADDER_COLOURS.timer)
+        .attr('stroke-opacity', 0.7);
+      g.append('line')
+        .attr('x1', lineX)
+        .attr('x2', lineX)
+        .attr('y1', yy)
+        .attr('y2', endY)
+        .attr('stroke', LADDER_COLOURS.timer)
+        .attr('stroke-opacity', target.state === 'replaced' ? 0.35 : 0.75)
+        .attr('stroke-width', 1.3)
         .attr('stroke-dasharray', target.state === 'after' ? '3,3' : '');
       if (target.state === 'replaced') {
         bar(g, lineX, endY, 3, LADDER_COLOURS.timer, 1.3);
@@ -464,14 +614,36 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
       }
       if (target.state === 'reached' && target.row >= 0) {
         // The lane has its own mark for that moment (refresh due, expired): join the line to it.
-        g.append('line').attr('x1', lineX).attr('x2', x).attr('y1', endY).attr('y2', endY).attr('stroke', LADDER_COLOURS.timer).attr('stroke-opacity', 0.75);
+        g.append('line')
+          .attr('x1', lineX)
+          .attr('x2', x)
+          .attr('y1', endY)
+          .attr('y2', endY)
+          .attr('stroke', LADDER_COLOURS.timer)
+          .attr('stroke-opacity', 0.75);
         continue;
       }
       const after = target.state === 'after';
-      if (target.kind === 'refresh') diamond(g, lineX, endY, 5, after ? '#ffffff' : LADDER_COLOURS.timer, LADDER_COLOURS.timer);
+      if (target.kind === 'refresh')
+        diamond(g, lineX, endY, 5, after ? '#ffffff' : LADDER_COLOURS.timer, LADDER_COLOURS.timer);
       else bar(g, lineX, endY, 7, LADDER_COLOURS.timer, 3);
-      if (!after) g.append('line').attr('x1', lineX).attr('x2', x).attr('y1', endY).attr('y2', endY).attr('stroke', LADDER_COLOURS.timer).attr('stroke-opacity', 0.75);
-      label(g, x + side * 12, endY + 4, after ? `${words} (after the call ended)` : words, after ? 10.5 : 11, after ? LADDER_COLOURS.muted : LADDER_COLOURS.timer, side > 0 ? 'start' : 'end');
+      if (!after)
+        g.append('line')
+          .attr('x1', lineX)
+          .attr('x2', x)
+          .attr('y1', endY)
+          .attr('y2', endY)
+          .attr('stroke', LADDER_COLOURS.timer)
+          .attr('stroke-opacity', 0.75);
+      label(
+        g,
+        x + side * 12,
+        endY + 4,
+        after ? `${words} (after the call ended)` : words,
+        after ? 10.5 : 11,
+        after ? LADDER_COLOURS.muted : LADDER_COLOURS.timer,
+        side > 0 ? 'start' : 'end',
+      );
     }
     if (n.what === 'timer-armed') {
       g.append('circle').attr('cx', x).attr('cy', yy).attr('r', 4.5).attr('fill', LADDER_COLOURS.timer);
@@ -480,15 +652,35 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
     } else if (n.what === 'expired') {
       bar(g, x, yy, 9, LADDER_COLOURS.failure, 4);
     } else {
-      g.append('circle').attr('cx', x).attr('cy', yy).attr('r', 4.5).attr('fill', '#ffffff').attr('stroke', LADDER_COLOURS.timer).attr('stroke-width', 1.5);
-      g.append('path').attr('d', `M${x - 3},${yy - 3}L${x + 3},${yy + 3}`).attr('stroke', LADDER_COLOURS.timer);
+      g.append('circle')
+        .attr('cx', x)
+        .attr('cy', yy)
+        .attr('r', 4.5)
+        .attr('fill', '#ffffff')
+        .attr('stroke', LADDER_COLOURS.timer)
+        .attr('stroke-width', 1.5);
+      g.append('path')
+        .attr('d', `M${x - 3},${yy - 3}L${x + 3},${yy + 3}`)
+        .attr('stroke', LADDER_COLOURS.timer);
     }
     // Hit area over the mark and its words, for hovering.
     const words = timerText(sample, e);
     const reach = 18 + words.length * 6.3;
-    g.insert('rect', ':first-child').attr('x', side > 0 ? x - 8 : x - reach).attr('y', yy - rowH / 2 + 2).attr('width', reach + 8).attr('height', rowH - 4).attr('fill', 'transparent');
-    label(g, x + side * 12, yy + 4, words, 11, n.what === 'expired' ? LADDER_COLOURS.failure : LADDER_COLOURS.timer, side > 0 ? 'start' : 'end')
-      .attr('font-weight', n.what === 'expired' || n.what === 'refresh-due' ? 600 : 400);
+    g.insert('rect', ':first-child')
+      .attr('x', side > 0 ? x - 8 : x - reach)
+      .attr('y', yy - rowH / 2 + 2)
+      .attr('width', reach + 8)
+      .attr('height', rowH - 4)
+      .attr('fill', 'transparent');
+    label(
+      g,
+      x + side * 12,
+      yy + 4,
+      words,
+      11,
+      n.what === 'expired' ? LADDER_COLOURS.failure : LADDER_COLOURS.timer,
+      side > 0 ? 'start' : 'end',
+    ).attr('font-weight', n.what === 'expired' || n.what === 'refresh-due' ? 600 : 400);
     hover(g, timerDetails(sample, e, fates), onHover);
   });
 
@@ -501,34 +693,61 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
   rows.forEach((e, i) => {
     if (e.kind !== 'message') return;
     drawn++;
-    const g = messages.append('g').attr('class', REPORT_DOM.messageClass) as unknown as G;
+    const g = messages.append('g').attr('class', REPORT_DOM.messageClass);
     const yy = rowY(i);
     const colour = messageColour(e);
     const text = (e.retransmission ? '↻ ' : '') + messageText(e);
     const headersText = timerHeaders(e);
-    const a = laneOf(e.from), b = laneOf(e.to);
+    const a = laneOf(e.from),
+      b = laneOf(e.to);
     if (a < 0 || b < 0 || a === b) {
       // Not between two lanes this ladder knows: say it in words.
-      label(g, (lanesX[1]! + lanesX[2]!) / 2, yy + 4, `${partyName(e.from)} → ${partyName(e.to)}: ${text}${e.lost ? ' (lost)' : ''} ${headersText}`, 11, colour);
+      label(
+        g,
+        (lanesX[1]! + lanesX[2]!) / 2,
+        yy + 4,
+        `${partyName(e.from)} → ${partyName(e.to)}: ${text}${e.lost ? ' (lost)' : ''} ${headersText}`,
+        11,
+        colour,
+      );
       hover(g, messageDetails(e), onHover);
       return;
     }
-    const x1 = lanesX[a]!, x2 = lanesX[b]!;
+    const x1 = lanesX[a]!,
+      x2 = lanesX[b]!;
     const dir = Math.sign(x2 - x1);
     // Hit area for hovering the whole row of the arrow.
-    g.append('rect').attr('x', Math.min(x1, x2)).attr('y', yy - rowH / 2).attr('width', Math.abs(x2 - x1)).attr('height', rowH).attr('fill', 'transparent');
+    g.append('rect')
+      .attr('x', Math.min(x1, x2))
+      .attr('y', yy - rowH / 2)
+      .attr('width', Math.abs(x2 - x1))
+      .attr('height', rowH)
+      .attr('fill', 'transparent');
     const tip = e.lost ? x1 + (x2 - x1) * 0.78 : x2 - dir * 1;
-    g.append('line').attr('x1', x1).attr('x2', e.lost ? tip : tip - dir * 8).attr('y1', yy).attr('y2', yy)
-      .attr('stroke', colour).attr('stroke-width', e.retransmission ? 1.4 : 2)
+    g.append('line')
+      .attr('x1', x1)
+      .attr('x2', e.lost ? tip : tip - dir * 8)
+      .attr('y1', yy)
+      .attr('y2', yy)
+      .attr('stroke', colour)
+      .attr('stroke-width', e.retransmission ? 1.4 : 2)
       .attr('stroke-dasharray', e.lost ? '6,4' : e.retransmission ? '2,2' : '');
     if (e.lost) {
       const s = 5;
-      g.append('path').attr('d', `M${tip - s},${yy - s}L${tip + s},${yy + s}M${tip - s},${yy + s}L${tip + s},${yy - s}`).attr('stroke', LADDER_COLOURS.failure).attr('stroke-width', 2.5);
+      g.append('path')
+        .attr('d', `M${tip - s},${yy - s}L${tip + s},${yy + s}M${tip - s},${yy + s}L${tip + s},${yy - s}`)
+        .attr('stroke', LADDER_COLOURS.failure)
+        .attr('stroke-width', 2.5);
     } else {
-      g.append('path').attr('d', `M${tip},${yy}L${tip - dir * 10},${yy - 5}L${tip - dir * 10},${yy + 5}Z`).attr('fill', colour);
+      g.append('path')
+        .attr('d', `M${tip},${yy}L${tip - dir * 10},${yy - 5}L${tip - dir * 10},${yy + 5}Z`)
+        .attr('fill', colour);
     }
     const mid = (x1 + x2) / 2;
-    const main = label(g, mid, yy - (roomy ? 5 : 4), text + (e.lost ? '  (lost)' : ''), roomy ? 12 : 11, colour).attr('font-weight', e.status === 0 ? 600 : 400);
+    const main = label(g, mid, yy - (roomy ? 5 : 4), text + (e.lost ? '  (lost)' : ''), roomy ? 12 : 11, colour).attr(
+      'font-weight',
+      e.status === 0 ? 600 : 400,
+    );
     if (e.retransmission) main.attr('font-style', 'italic');
     if (headersText !== '') label(g, mid, yy + headerDy, headersText, roomy ? 10 : 9, LADDER_COLOURS.muted);
     hover(g, messageDetails(e), onHover);
@@ -539,16 +758,48 @@ export function drawLadder(svg: Svg, sample: LadderSample, options: LadderSvgOpt
   const shown: Array<{ text: string; outcome: string }> =
     outcomes.length > 0
       ? outcomes.map((o) => ({ text: outcomeText(sample, o), outcome: o.outcome }))
-      : [{ text: call.outcome === 'active' ? 'still active when the run stopped' : `${call.outcome}: ${call.cause}`, outcome: call.outcome }];
-  const features = call.features.map((f) => `${f.feature} ${f.status}${f.reason === '' ? '' : ` (${f.reason})`}`).join(', ');
+      : [
+          {
+            text: call.outcome === 'active' ? 'still active when the run stopped' : `${call.outcome}: ${call.cause}`,
+            outcome: call.outcome,
+          },
+        ];
+  const features = call.features
+    .map((f) => `${f.feature} ${f.status}${f.reason === '' ? '' : ` (${f.reason})`}`)
+    .join(', ');
   shown.forEach((o, k) => {
     const top = bannerTop + k * (bannerH + 6);
     const c = outcomeColours(o.outcome);
-    const x0 = lanesX[0]! - 50, x1 = lanesX[3]! + 50;
-    banners.append('rect').attr('x', x0).attr('y', top).attr('width', x1 - x0).attr('height', bannerH).attr('rx', 6).attr('fill', c.fill).attr('stroke', c.stroke).attr('stroke-width', 1.5);
-    banners.append('text').attr('x', (x0 + x1) / 2).attr('y', top + 18).attr('text-anchor', 'middle').attr('font-size', 13).attr('font-weight', 700).attr('fill', c.stroke).text(o.text);
+    const x0 = lanesX[0]! - 50,
+      x1 = lanesX[3]! + 50;
+    banners
+      .append('rect')
+      .attr('x', x0)
+      .attr('y', top)
+      .attr('width', x1 - x0)
+      .attr('height', bannerH)
+      .attr('rx', 6)
+      .attr('fill', c.fill)
+      .attr('stroke', c.stroke)
+      .attr('stroke-width', 1.5);
+    banners
+      .append('text')
+      .attr('x', (x0 + x1) / 2)
+      .attr('y', top + 18)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 13)
+      .attr('font-weight', 700)
+      .attr('fill', c.stroke)
+      .text(o.text);
     if (features !== '') {
-      banners.append('text').attr('x', (x0 + x1) / 2).attr('y', top + 33).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', LADDER_COLOURS.text).text(`features: ${features}`);
+      banners
+        .append('text')
+        .attr('x', (x0 + x1) / 2)
+        .attr('y', top + 33)
+        .attr('text-anchor', 'middle')
+        .attr('font-size', 11)
+        .attr('fill', LADDER_COLOURS.text)
+        .text(`features: ${features}`);
     }
   });
   return drawn;

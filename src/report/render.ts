@@ -19,9 +19,16 @@ let bundled: Promise<string> | null = null;
 
 /** The page script, bundled once per process. */
 function pageScript(): Promise<string> {
-  bundled ??= build({ entryPoints: [PAGE], bundle: true, format: 'iife', platform: 'browser', target: 'es2020', minify: true, write: false, logLevel: 'silent' }).then(
-    (r) => r.outputFiles[0]!.text,
-  );
+  bundled ??= build({
+    entryPoints: [PAGE],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+  }).then((r) => r.outputFiles[0]!.text);
   return bundled;
 }
 
@@ -31,20 +38,29 @@ function escapeText(s: string): string {
 
 /** JSON that cannot end its <script> block or be read as markup. */
 export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function titleOf(data: ReportData): string {
   switch (data.kind) {
-    case 'run': return `cubesim report: ${data.run.experiment}`;
-    case 'sweep': return `cubesim sweep: ${data.sweep.experiment}`;
-    case 'compare': return `cubesim compare: ${data.compare.experiment}`;
+    case 'run':
+      return `cubesim report: ${data.run.experiment}`;
+    case 'sweep':
+      return `cubesim sweep: ${data.sweep.experiment}`;
+    case 'compare':
+      return `cubesim compare: ${data.compare.experiment}`;
   }
 }
 
 export async function renderReport(data: ReportData): Promise<string> {
   const js = (await pageScript()).replace(/<\/script/gi, '<\\/script');
-  const csp = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:";
+  const csp =
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:";
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -75,7 +91,12 @@ export async function writeReport(dir: string, force = false): Promise<string> {
   const manifest = readFolderManifest(dir);
   if (existsSync(final)) {
     if (!force) throw new InputError(shown, undefined, 'already exists; give --force to replace it');
-    if (manifest === undefined || !manifest.files.includes('report.html')) throw new InputError(shown, undefined, 'was not written by cubesim (the folder\'s manifest.json does not list it); --force replaces only a report cubesim wrote');
+    if (manifest === undefined || !manifest.files.includes('report.html'))
+      throw new InputError(
+        shown,
+        undefined,
+        "was not written by cubesim (the folder's manifest.json does not list it); --force replaces only a report cubesim wrote",
+      );
   }
   writeBeside(final, await renderReport(await collectReport(dir)));
   if (manifest !== undefined) addToManifest(dir, 'report.html');

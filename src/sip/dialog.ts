@@ -10,7 +10,15 @@
 import { NO_EVENT, type EventHandle, type EventTarget } from '../kernel/simulator.ts';
 import type { Invariants } from '../kernel/invariants.ts';
 import type { RandomStream } from '../kernel/random.ts';
-import { newRequest, retransmitted, type Method, type Purpose, type RefresherToken, type Sdp, type SipMessage } from './message.ts';
+import {
+  newRequest,
+  retransmitted,
+  type Method,
+  type Purpose,
+  type RefresherToken,
+  type Sdp,
+  type SipMessage,
+} from './message.ts';
 import type { SipPort } from './port.ts';
 import {
   expiryDelay,
@@ -138,7 +146,10 @@ export interface DialogContext {
 
 export type DialogState = 'early' | 'confirmed' | 'terminating' | 'terminated';
 
-const REFRESH_DUE = 1, EXPIRY = 2, RETX_2XX = 3, ACK_TIMEOUT = 4;
+const REFRESH_DUE = 1,
+  EXPIRY = 2,
+  RETX_2XX = 3,
+  ACK_TIMEOUT = 4;
 
 export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner {
   state: DialogState = 'early';
@@ -219,10 +230,28 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
   request(method: Method, purpose: Purpose): SipMessage {
     const inv = this.ctx.invariants;
     if (inv.enabled) {
-      if (this.state === 'terminated') inv.fail(this.ctx.index, this.sim.now, `${method} (${purpose}) sent on the terminated dialog ${this.port.name}`);
-      if (method === 'INVITE' && this.inviteBusy) inv.fail(this.ctx.index, this.sim.now, `a second INVITE transaction started on the dialog ${this.port.name} while one is in progress (RFC 3261 §14.1)`);
+      if (this.state === 'terminated')
+        inv.fail(
+          this.ctx.index,
+          this.sim.now,
+          `${method} (${purpose}) sent on the terminated dialog ${this.port.name}`,
+        );
+      if (method === 'INVITE' && this.inviteBusy)
+        inv.fail(
+          this.ctx.index,
+          this.sim.now,
+          `a second INVITE transaction started on the dialog ${this.port.name} while one is in progress (RFC 3261 §14.1)`,
+        );
     }
-    const msg = newRequest(method, purpose, this.callId, this.localTag, this.remoteTag, ++this.localCseq, this.ctx.newBranch());
+    const msg = newRequest(
+      method,
+      purpose,
+      this.callId,
+      this.localTag,
+      this.remoteTag,
+      ++this.localCseq,
+      this.ctx.newBranch(),
+    );
     msg.supportedTimer = this.behaviour.supportsTimer; // U1: in every request but ACK
     msg.allowUpdate = this.behaviour.allowUpdate;
     return msg;
@@ -432,7 +461,15 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
       if (req.method === 'INVITE') {
         if (this.ackedCseq === resp.cseq) {
           // The 2xx was retransmitted: the same ACK again (§13.2.2.4), rebuilt rather than kept.
-          const ack = newRequest('ACK', resp.purpose, this.callId, this.localTag, this.remoteTag, resp.cseq, this.ackBranch);
+          const ack = newRequest(
+            'ACK',
+            resp.purpose,
+            this.callId,
+            this.localTag,
+            this.remoteTag,
+            resp.cseq,
+            this.ackBranch,
+          );
           ack.retransmission = true;
           this.port.transmit(ack);
           return;
@@ -459,7 +496,15 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
 
   private sendAck(resp: SipMessage): void {
     // §13.2.2.4: the UAC core sends the ACK for a 2xx, a new transaction-less request.
-    const ack = newRequest('ACK', resp.purpose, this.callId, this.localTag, this.remoteTag, resp.cseq, this.ctx.newBranch());
+    const ack = newRequest(
+      'ACK',
+      resp.purpose,
+      this.callId,
+      this.localTag,
+      this.remoteTag,
+      resp.cseq,
+      this.ctx.newBranch(),
+    );
     this.ackedCseq = ack.cseq;
     this.ackBranch = ack.branch;
     this.port.transmit(ack);
@@ -471,7 +516,12 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
   private applyAnswerTimer(req: SipMessage, resp: SipMessage): void {
     const b = this.behaviour;
     if (!b.supportsTimer) return;
-    if (resp.sessionExpires === 0 && req.sessionExpires > 0 && !resp.requireTimer && (b.aloneIfSilent || this.runsAlone)) {
+    if (
+      resp.sessionExpires === 0 &&
+      req.sessionExpires > 0 &&
+      !resp.requireTimer &&
+      (b.aloneIfSilent || this.runsAlone)
+    ) {
       this.applyTimer(req.sessionExpires, tokenForOwnRefresh(this.createdByUs, b.reading), true);
       return;
     }
@@ -511,7 +561,14 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
         this.expiryHandle = this.sim.at(expiryAt, this, EXPIRY);
       }
     }
-    if (note) this.ctx.note?.(this, { what: 'timer-armed', sessionExpires, refresherLocal: this.refresherLocal, refreshAt, expiryAt });
+    if (note)
+      this.ctx.note?.(this, {
+        what: 'timer-armed',
+        sessionExpires,
+        refresherLocal: this.refresherLocal,
+        refreshAt,
+        expiryAt,
+      });
   }
 
   /**
@@ -544,10 +601,13 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
 
   private chooseRefreshMethod(): Method {
     switch (this.behaviour.refreshMethod) {
-      case 'invite': return 'INVITE';
-      case 'update': return 'UPDATE';
+      case 'invite':
+        return 'INVITE';
+      case 'update':
+        return 'UPDATE';
       case 'update-if-allowed':
-      case 'update-fallback-invite': return this.remoteAllowsUpdate ? 'UPDATE' : 'INVITE';
+      case 'update-fallback-invite':
+        return this.remoteAllowsUpdate ? 'UPDATE' : 'INVITE';
     }
   }
 
@@ -613,7 +673,12 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
       this.sendRefresh(req.method);
       return;
     }
-    if ((st === 405 || st === 501) && req.method === 'UPDATE' && b.refreshMethod === 'update-fallback-invite' && !this.inviteBusy) {
+    if (
+      (st === 405 || st === 501) &&
+      req.method === 'UPDATE' &&
+      b.refreshMethod === 'update-fallback-invite' &&
+      !this.inviteBusy
+    ) {
       this.sendRefresh('INVITE');
       return;
     }
@@ -664,7 +729,12 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
   // ---- events and end ------------------------------------------------------------------
 
   onEvent(kind: number): void {
-    if (this.state === 'terminated' && this.ctx.invariants.enabled) this.ctx.invariants.fail(this.ctx.index, this.sim.now, `a timer (${kind}) of the terminated dialog ${this.port.name} fired`);
+    if (this.state === 'terminated' && this.ctx.invariants.enabled)
+      this.ctx.invariants.fail(
+        this.ctx.index,
+        this.sim.now,
+        `a timer (${kind}) of the terminated dialog ${this.port.name} fired`,
+      );
     switch (kind) {
       case REFRESH_DUE:
         this.refreshDue();
@@ -720,4 +790,3 @@ export class Dialog implements EventTarget, ClientTransactionUser, RequestOwner 
     this.sessionExpires = 0;
   }
 }
-

@@ -9,16 +9,7 @@ export type Method = 'INVITE' | 'ACK' | 'BYE' | 'UPDATE' | 'OPTIONS' | 'REFER';
  * Why a request was sent. Not on the wire: it is what the model (and the ladder) knows about
  * the intent, e.g. a re-INVITE that is a session refresh versus one that adds video.
  */
-export type Purpose =
-  | 'setup'
-  | 'refresh'
-  | 'video'
-  | 'hold'
-  | 'resume'
-  | 'fax'
-  | 'transfer'
-  | 'teardown'
-  | 'keepalive';
+export type Purpose = 'setup' | 'refresh' | 'video' | 'hold' | 'resume' | 'fax' | 'transfer' | 'teardown' | 'keepalive';
 
 /** `refresher` parameter of Session-Expires (RFC 4028 §4); '' when absent. */
 export type RefresherToken = '' | 'uac' | 'uas';
@@ -99,18 +90,44 @@ class MessageRecord implements SipMessage {
   ) {}
 }
 
-export function newRequest(method: Method, purpose: Purpose, callId: string, fromTag: string, toTag: string, cseq: number, branch: number): SipMessage {
+export function newRequest(
+  method: Method,
+  purpose: Purpose,
+  callId: string,
+  fromTag: string,
+  toTag: string,
+  cseq: number,
+  branch: number,
+): SipMessage {
   return new MessageRecord(method, 0, callId, fromTag, toTag, cseq, branch, purpose);
 }
 
 /** A request (status 0) or a response, with no optional header set: what a parser fills in. */
-export function newMessage(method: Method, status: number, purpose: Purpose, callId: string, fromTag: string, toTag: string, cseq: number, branch: number): SipMessage {
+export function newMessage(
+  method: Method,
+  status: number,
+  purpose: Purpose,
+  callId: string,
+  fromTag: string,
+  toTag: string,
+  cseq: number,
+  branch: number,
+): SipMessage {
   return new MessageRecord(method, status, callId, fromTag, toTag, cseq, branch, purpose);
 }
 
 /** A response to `req`: dialog identifiers, CSeq and branch come from the request (RFC 3261 §8.2.6). */
 export function newResponse(req: SipMessage, status: number, toTag: string): SipMessage {
-  return new MessageRecord(req.method, status, req.callId, req.fromTag, toTag || req.toTag, req.cseq, req.branch, req.purpose);
+  return new MessageRecord(
+    req.method,
+    status,
+    req.callId,
+    req.fromTag,
+    toTag || req.toTag,
+    req.cseq,
+    req.branch,
+    req.purpose,
+  );
 }
 
 /** Every field of `m`, in a new message (a shallow copy: the SDP summary is shared). */
@@ -135,10 +152,22 @@ export function retransmitted(m: SipMessage): SipMessage {
 }
 
 export const REASON: Readonly<Record<number, string>> = {
-  100: 'Trying', 180: 'Ringing', 200: 'OK', 202: 'Accepted', 403: 'Forbidden', 405: 'Method Not Allowed',
-  408: 'Request Timeout', 487: 'Request Terminated', 420: 'Bad Extension', 422: 'Session Interval Too Small',
-  481: 'Call/Transaction Does Not Exist', 488: 'Not Acceptable Here', 491: 'Request Pending',
-  500: 'Server Internal Error', 501: 'Not Implemented', 503: 'Service Unavailable',
+  100: 'Trying',
+  180: 'Ringing',
+  200: 'OK',
+  202: 'Accepted',
+  403: 'Forbidden',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  487: 'Request Terminated',
+  420: 'Bad Extension',
+  422: 'Session Interval Too Small',
+  481: 'Call/Transaction Does Not Exist',
+  488: 'Not Acceptable Here',
+  491: 'Request Pending',
+  500: 'Server Internal Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
 };
 
 /** "INVITE", "200 OK", ... : how a message is named in traces and counts. */

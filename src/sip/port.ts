@@ -52,7 +52,7 @@ export class SipPort implements TransactionHost {
     // Transactions whose linger time has passed leave now, so a long call does not keep them all.
     const now = this.sim.now;
     let last: Transaction | null = null;
-    for (let t = this.first; t !== null; ) {
+    for (let t = this.first; t !== null;) {
       const next: Transaction | null = t.nextInPort;
       if (!t.expireIfDue(now)) last = t;
       t = next;
@@ -97,7 +97,10 @@ export class SipPort implements TransactionHost {
       core.onAck(this, msg);
       return;
     }
-    const st = msg.method === 'INVITE' ? new InviteServerTransaction(this, msg, core) : new NonInviteServerTransaction(this, msg, core);
+    const st =
+      msg.method === 'INVITE'
+        ? new InviteServerTransaction(this, msg, core)
+        : new NonInviteServerTransaction(this, msg, core);
     this.register(st);
     core.onRequest(this, msg, st);
   }

@@ -24,10 +24,14 @@ export type ExpiryRule = 'rfc' | 'factor-1.1' | 'se' | 'se-plus-32';
 
 export function expiryDelay(sessionExpires: number, rule: ExpiryRule): number {
   switch (rule) {
-    case 'rfc': return sessionExpires - expiryLead(sessionExpires);
-    case 'factor-1.1': return 1.1 * sessionExpires;
-    case 'se': return sessionExpires;
-    case 'se-plus-32': return sessionExpires + 32;
+    case 'rfc':
+      return sessionExpires - expiryLead(sessionExpires);
+    case 'factor-1.1':
+      return 1.1 * sessionExpires;
+    case 'se':
+      return sessionExpires;
+    case 'se-plus-32':
+      return sessionExpires + 32;
   }
 }
 
@@ -94,7 +98,11 @@ export function negotiateAsUas(offer: TimerOffer, policy: UasTimerPolicy): UasDe
   if (policy.omitWhenNoRefresher && offer.refresher === '' && offer.sessionExpires > 0) {
     return { kind: 'accept', sessionExpires: 0, refresher: '', requireTimer: false };
   }
-  const refresher: RefresherToken = !offer.supportedTimer ? 'uas' : offer.refresher !== '' ? offer.refresher : policy.preferredRefresher;
+  const refresher: RefresherToken = !offer.supportedTimer
+    ? 'uas'
+    : offer.refresher !== ''
+      ? offer.refresher
+      : policy.preferredRefresher;
   // §9: Require: timer MUST accompany refresher=uac, SHOULD accompany uas when the UAC supports it;
   // refresher=uac only arises when the UAC supports timers, so both come to that.
   const requireTimer = offer.supportedTimer;
@@ -105,7 +113,11 @@ export function negotiateAsUas(offer: TimerOffer, policy: UasTimerPolicy): UasDe
  * RFC 4028 §7.3/§7.4: after a 422, retry with Min-SE set to the largest Min-SE seen and
  * Session-Expires at least that.
  */
-export function retryAfter422(currentSe: number, largestMinSe: number, received422MinSe: number): { sessionExpires: number; minSe: number } {
+export function retryAfter422(
+  currentSe: number,
+  largestMinSe: number,
+  received422MinSe: number,
+): { sessionExpires: number; minSe: number } {
   const minSe = Math.max(largestMinSe, received422MinSe);
   return { sessionExpires: Math.max(currentSe, minSe), minSe };
 }
@@ -123,7 +135,12 @@ export type RefresherReading = 'transaction' | 'dialog';
  * @param weSentRequest this party was the UAC of the transaction the 2xx answers
  * @param weCreatedDialog this party sent the dialog's initial INVITE
  */
-export function isLocalRefresher(token: RefresherToken, weSentRequest: boolean, weCreatedDialog: boolean, reading: RefresherReading): boolean {
+export function isLocalRefresher(
+  token: RefresherToken,
+  weSentRequest: boolean,
+  weCreatedDialog: boolean,
+  reading: RefresherReading,
+): boolean {
   // No parameter ('') names neither role.
   const mine = reading === 'transaction' ? (weSentRequest ? 'uac' : 'uas') : weCreatedDialog ? 'uac' : 'uas';
   return token === mine;

@@ -13,7 +13,17 @@
 //
 // Pure: no Node.js imports (TextEncoder/TextDecoder are globals in Node.js and browsers).
 
-import { branchText, newMessage, REASON, type MediaDirection, type Method, type Purpose, type RefresherToken, type Sdp, type SipMessage } from './message.ts';
+import {
+  branchText,
+  newMessage,
+  REASON,
+  type MediaDirection,
+  type Method,
+  type Purpose,
+  type RefresherToken,
+  type Sdp,
+  type SipMessage,
+} from './message.ts';
 
 // ---- addresses ---------------------------------------------------------------------------------
 
@@ -51,8 +61,13 @@ export function isPartyName(name: string): name is PartyName {
 }
 
 /** Addressing of a message from party `from` to party `to` (trace names), from `parties`. */
-export function addressingOf(from: string, to: string, parties: Readonly<Record<PartyName, SipParty>> = PARTIES): SipAddressing {
-  if (!isPartyName(from) || !isPartyName(to)) throw new Error(`unknown party ${isPartyName(from) ? to : from}; known: ${Object.keys(parties).join(', ')}`);
+export function addressingOf(
+  from: string,
+  to: string,
+  parties: Readonly<Record<PartyName, SipParty>> = PARTIES,
+): SipAddressing {
+  if (!isPartyName(from) || !isPartyName(to))
+    throw new Error(`unknown party ${isPartyName(from) ? to : from}; known: ${Object.keys(parties).join(', ')}`);
   return { sender: parties[from], receiver: parties[to] };
 }
 
@@ -68,7 +83,11 @@ function sipUri(p: SipParty): string {
 function reasonOf(status: number): string {
   const r = REASON[status];
   if (r !== undefined) return r;
-  return ['Provisional', 'Success', 'Redirection', 'Client Error', 'Server Error', 'Global Failure'][Math.floor(status / 100) - 1] ?? 'Unknown';
+  return (
+    ['Provisional', 'Success', 'Redirection', 'Client Error', 'Server Error', 'Global Failure'][
+      Math.floor(status / 100) - 1
+    ] ?? 'Unknown'
+  );
 }
 
 /** Contact in target-refresh and dialog-creating messages (RFC 3261 §8.1.1.8, §12.1; RFC 3311 §5.1; RFC 3515 §2.4). */
@@ -79,7 +98,11 @@ function hasContact(m: SipMessage): boolean {
 
 /** Allow where it says something: INVITE and its 2xx (capabilities), 405 (RFC 3261 §21.4.6), or when it lists UPDATE. */
 function hasAllow(m: SipMessage): boolean {
-  return m.allowUpdate || m.status === 405 || (m.method === 'INVITE' && (m.status === 0 || (m.status >= 200 && m.status < 300)));
+  return (
+    m.allowUpdate ||
+    m.status === 405 ||
+    (m.method === 'INVITE' && (m.status === 0 || (m.status >= 200 && m.status < 300)))
+  );
 }
 
 /** 32-bit FNV-1a of a text: a stable number made from it (never random). */
@@ -110,11 +133,29 @@ export function echoedHeaders(request: ParsedSip, toTag: string): string[] {
 
 /** The SDP body (RFC 4566, RFC 3264): audio or T.38 (RFC 3362 image/t38), optional video, one direction. */
 export function formatSdp(s: Sdp, p: SipParty, callId: string): string {
-  const lines = ['v=0', `o=${p.user} ${sessionId(callId, p.user)} ${s.version} IN IP4 ${p.host}`, 's=cubesim', `c=IN IP4 ${p.host}`, 't=0 0'];
+  const lines = [
+    'v=0',
+    `o=${p.user} ${sessionId(callId, p.user)} ${s.version} IN IP4 ${p.host}`,
+    's=cubesim',
+    `c=IN IP4 ${p.host}`,
+    't=0 0',
+  ];
   if (s.t38) {
-    lines.push(`m=image ${p.mediaPort} udptl t38`, 'a=T38FaxVersion:0', 'a=T38MaxBitRate:14400', 'a=T38FaxRateManagement:transferredTCF', 'a=T38FaxUdpEC:t38UDPRedundancy', `a=${s.audio}`);
+    lines.push(
+      `m=image ${p.mediaPort} udptl t38`,
+      'a=T38FaxVersion:0',
+      'a=T38MaxBitRate:14400',
+      'a=T38FaxRateManagement:transferredTCF',
+      'a=T38FaxUdpEC:t38UDPRedundancy',
+      `a=${s.audio}`,
+    );
   } else {
-    lines.push(`m=audio ${p.mediaPort} RTP/AVP 0 101`, 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:101 telephone-event/8000', `a=${s.audio}`);
+    lines.push(
+      `m=audio ${p.mediaPort} RTP/AVP 0 101`,
+      'a=rtpmap:0 PCMU/8000',
+      'a=rtpmap:101 telephone-event/8000',
+      `a=${s.audio}`,
+    );
   }
   if (s.video) lines.push(`m=video ${p.mediaPort + 2} RTP/AVP 96`, 'a=rtpmap:96 H264/90000', `a=${s.audio}`);
   return lines.join(CRLF) + CRLF;
@@ -147,7 +188,11 @@ export function formatSip(m: SipMessage, a: SipAddressing, request?: ParsedSip, 
   const origin = isReq ? a.sender : a.receiver;
   const target = isReq ? a.receiver : a.sender;
   const dialog = isReq ? options.dialog : undefined;
-  const h: string[] = [isReq ? `${m.method} ${dialog?.requestUri ?? sipUri(a.receiver)} SIP/2.0` : `SIP/2.0 ${m.status} ${reasonOf(m.status)}`];
+  const h: string[] = [
+    isReq
+      ? `${m.method} ${dialog?.requestUri ?? sipUri(a.receiver)} SIP/2.0`
+      : `SIP/2.0 ${m.status} ${reasonOf(m.status)}`,
+  ];
   if (request !== undefined && !isReq) {
     h.push(...echoedHeaders(request, m.toTag));
   } else {
@@ -161,7 +206,8 @@ export function formatSip(m: SipMessage, a: SipAddressing, request?: ParsedSip, 
   if (hasAllow(m)) h.push(`Allow: ${options.allow ?? ALLOW}${m.allowUpdate ? ', UPDATE' : ''}`);
   if (m.supportedTimer) h.push('Supported: timer');
   if (m.requireTimer) h.push('Require: timer');
-  if (m.sessionExpires > 0 || m.refresher !== '') h.push(`Session-Expires: ${m.sessionExpires}${m.refresher === '' ? '' : `;refresher=${m.refresher}`}`);
+  if (m.sessionExpires > 0 || m.refresher !== '')
+    h.push(`Session-Expires: ${m.sessionExpires}${m.refresher === '' ? '' : `;refresher=${m.refresher}`}`);
   if (m.minSe > 0) h.push(`Min-SE: ${m.minSe}`);
   if (m.retryAfter >= 0) h.push(`Retry-After: ${m.retryAfter}`);
   // RFC 3261 §8.2.2.3: a 420 lists what it does not support; the only extension the model requires is timer.
@@ -225,27 +271,110 @@ export interface ViaHop {
 }
 
 const COMPACT: Readonly<Record<string, string>> = {
-  i: 'Call-ID', f: 'From', t: 'To', v: 'Via', m: 'Contact', l: 'Content-Length', c: 'Content-Type', k: 'Supported',
-  x: 'Session-Expires', e: 'Content-Encoding', s: 'Subject', r: 'Refer-To', o: 'Event', u: 'Allow-Events',
-  b: 'Referred-By', a: 'Accept-Contact', j: 'Reject-Contact', d: 'Request-Disposition', y: 'Identity', n: 'Identity-Info',
+  i: 'Call-ID',
+  f: 'From',
+  t: 'To',
+  v: 'Via',
+  m: 'Contact',
+  l: 'Content-Length',
+  c: 'Content-Type',
+  k: 'Supported',
+  x: 'Session-Expires',
+  e: 'Content-Encoding',
+  s: 'Subject',
+  r: 'Refer-To',
+  o: 'Event',
+  u: 'Allow-Events',
+  b: 'Referred-By',
+  a: 'Accept-Contact',
+  j: 'Reject-Contact',
+  d: 'Request-Disposition',
+  y: 'Identity',
+  n: 'Identity-Info',
 };
 
 const KNOWN = [
-  'Accept', 'Accept-Encoding', 'Accept-Language', 'Alert-Info', 'Allow', 'Allow-Events', 'Authentication-Info', 'Authorization',
-  'Call-ID', 'Call-Info', 'Contact', 'Content-Disposition', 'Content-Encoding', 'Content-Language', 'Content-Length',
-  'Content-Type', 'CSeq', 'Date', 'Error-Info', 'Event', 'Expires', 'From', 'In-Reply-To', 'Max-Forwards', 'Min-Expires',
-  'Min-SE', 'MIME-Version', 'Organization', 'P-Asserted-Identity', 'Priority', 'Proxy-Authenticate', 'Proxy-Authorization',
-  'Proxy-Require', 'RAck', 'Reason', 'Record-Route', 'Refer-To', 'Referred-By', 'Reply-To', 'Require', 'Retry-After',
-  'Route', 'RSeq', 'Server', 'Session-Expires', 'Subject', 'Supported', 'Timestamp', 'To', 'Unsupported', 'User-Agent',
-  'Via', 'Warning', 'WWW-Authenticate',
+  'Accept',
+  'Accept-Encoding',
+  'Accept-Language',
+  'Alert-Info',
+  'Allow',
+  'Allow-Events',
+  'Authentication-Info',
+  'Authorization',
+  'Call-ID',
+  'Call-Info',
+  'Contact',
+  'Content-Disposition',
+  'Content-Encoding',
+  'Content-Language',
+  'Content-Length',
+  'Content-Type',
+  'CSeq',
+  'Date',
+  'Error-Info',
+  'Event',
+  'Expires',
+  'From',
+  'In-Reply-To',
+  'Max-Forwards',
+  'Min-Expires',
+  'Min-SE',
+  'MIME-Version',
+  'Organization',
+  'P-Asserted-Identity',
+  'Priority',
+  'Proxy-Authenticate',
+  'Proxy-Authorization',
+  'Proxy-Require',
+  'RAck',
+  'Reason',
+  'Record-Route',
+  'Refer-To',
+  'Referred-By',
+  'Reply-To',
+  'Require',
+  'Retry-After',
+  'Route',
+  'RSeq',
+  'Server',
+  'Session-Expires',
+  'Subject',
+  'Supported',
+  'Timestamp',
+  'To',
+  'Unsupported',
+  'User-Agent',
+  'Via',
+  'Warning',
+  'WWW-Authenticate',
 ];
 const SPELLING = new Map(KNOWN.map((n) => [n.toLowerCase(), n]));
 
 /** Headers whose value is a comma-separated list (RFC 3261 §7.3.1); others may contain commas (Date, auth). */
 const LIST_HEADERS = new Set([
-  'accept', 'accept-encoding', 'accept-language', 'alert-info', 'allow', 'allow-events', 'call-info', 'contact',
-  'content-encoding', 'content-language', 'error-info', 'in-reply-to', 'proxy-require', 'record-route', 'require',
-  'route', 'supported', 'unsupported', 'via', 'warning', 'reason', 'p-asserted-identity',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'alert-info',
+  'allow',
+  'allow-events',
+  'call-info',
+  'contact',
+  'content-encoding',
+  'content-language',
+  'error-info',
+  'in-reply-to',
+  'proxy-require',
+  'record-route',
+  'require',
+  'route',
+  'supported',
+  'unsupported',
+  'via',
+  'warning',
+  'reason',
+  'p-asserted-identity',
 ]);
 
 /** The long, usually spelled name of a header given in any case or compact form. */
@@ -271,7 +400,9 @@ function quote(s: string): string {
  */
 function splitOutside(text: string, separator: string, angles: boolean): { parts: string[]; closed: boolean } {
   const parts: string[] = [];
-  let depth = 0, quoted = false, start = 0;
+  let depth = 0,
+    quoted = false,
+    start = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
@@ -294,7 +425,9 @@ function splitOutside(text: string, separator: string, angles: boolean): { parts
  * elements are dropped.
  */
 export function splitList(value: string): string[] {
-  return splitOutside(value, ',', true).parts.map((x) => x.trim()).filter((x) => x !== '');
+  return splitOutside(value, ',', true)
+    .parts.map((x) => x.trim())
+    .filter((x) => x !== '');
 }
 
 /** `;name=value;flag` after a URI or a Via sent-by; names lower case. */
@@ -302,7 +435,8 @@ function parseParams(text: string, line: number, what: string): Map<string, stri
   const params = new Map<string, string>();
   const rest = text.trim();
   if (rest === '') return params;
-  if (rest[0] !== ';') throw new SipSyntaxError(line, `${what}: unexpected ${quote(rest)} where ";parameter" or the end was expected`);
+  if (rest[0] !== ';')
+    throw new SipSyntaxError(line, `${what}: unexpected ${quote(rest)} where ";parameter" or the end was expected`);
   const { parts, closed } = splitOutside(rest.slice(1), ';', false);
   if (!closed) throw new SipSyntaxError(line, `${what}: a quoted parameter value is not closed`);
   for (const p of parts) {
@@ -318,10 +452,13 @@ function parseParams(text: string, line: number, what: string): Map<string, stri
 /** Reads one name-addr or addr-spec with its header parameters (RFC 3261 §20.10). */
 export function parseNameAddr(text: string, line = 0, what = 'address'): NameAddr {
   const s = text.trim();
-  let display = '', uri: string, rest: string;
+  let display = '',
+    uri: string,
+    rest: string;
   let i = 0;
   if (s.startsWith('"')) {
-    let j = 1, out = '';
+    let j = 1,
+      out = '';
     for (; j < s.length && s[j] !== '"'; j++) {
       if (s[j] === '\\' && j + 1 < s.length) j++;
       out += s[j];
@@ -333,7 +470,8 @@ export function parseNameAddr(text: string, line = 0, what = 'address'): NameAdd
   const lt = s.indexOf('<', i);
   if (lt >= 0) {
     const before = s.slice(i, lt).trim();
-    if (display !== '' && before !== '') throw new SipSyntaxError(line, `${what}: unexpected ${quote(before)} after the display name`);
+    if (display !== '' && before !== '')
+      throw new SipSyntaxError(line, `${what}: unexpected ${quote(before)} after the display name`);
     if (display === '') display = before;
     const gt = s.indexOf('>', lt);
     if (gt < 0) throw new SipSyntaxError(line, `${what}: "<" without ">"`);
@@ -345,7 +483,8 @@ export function parseNameAddr(text: string, line = 0, what = 'address'): NameAdd
     uri = (semi < 0 ? s : s.slice(0, semi)).trim();
     rest = semi < 0 ? '' : s.slice(semi);
   }
-  if (uri !== '*' && !URI_SCHEME.test(uri)) throw new SipSyntaxError(line, `${what}: expected a URI such as sip:user@host, got ${quote(uri)}`);
+  if (uri !== '*' && !URI_SCHEME.test(uri))
+    throw new SipSyntaxError(line, `${what}: expected a URI such as sip:user@host, got ${quote(uri)}`);
   const params = parseParams(rest, line, what);
   const tag = params.get('tag') ?? '';
   if (params.has('tag') && !TOKEN.test(tag)) throw new SipSyntaxError(line, `${what}: bad tag ${quote(tag)}`);
@@ -354,8 +493,12 @@ export function parseNameAddr(text: string, line = 0, what = 'address'): NameAdd
 
 /** Reads one Via value (RFC 3261 §20.42): sent-protocol, sent-by, parameters. */
 export function parseVia(text: string, line = 0): ViaHop {
-  const m = /^([A-Za-z0-9\-.!%*_+`'~]+)\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s+([^;\s]+)\s*(;.*)?$/.exec(text.trim());
-  if (m === null) throw new SipSyntaxError(line, `Via: expected "SIP/2.0/UDP host:port;branch=...", got ${quote(text.trim())}`);
+  const m =
+    /^([A-Za-z0-9\-.!%*_+`'~]+)\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s+([^;\s]+)\s*(;.*)?$/.exec(
+      text.trim(),
+    );
+  if (m === null)
+    throw new SipSyntaxError(line, `Via: expected "SIP/2.0/UDP host:port;branch=...", got ${quote(text.trim())}`);
   const sentBy = m[4]!;
   const hp = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-.]+)(?::(\d{1,5}))?$/.exec(sentBy);
   if (hp === null) throw new SipSyntaxError(line, `Via: bad host or port ${quote(sentBy)}`);
@@ -405,29 +548,41 @@ export class ParsedSip {
   ) {
     const need = (name: string): SipHeader => {
       const h = this.first(name);
-      if (h === undefined) throw new SipSyntaxError(headers.length > 0 ? headers[headers.length - 1]!.line : 1, `no ${name} header (RFC 3261 §8.1.1 requires it)`);
+      if (h === undefined)
+        throw new SipSyntaxError(
+          headers.length > 0 ? headers[headers.length - 1]!.line : 1,
+          `no ${name} header (RFC 3261 §8.1.1 requires it)`,
+        );
       return h;
     };
     const via: ViaHop[] = [];
     for (const h of this.all('Via')) for (const v of splitList(h.value)) via.push(parseVia(v, h.line));
     if (via.length === 0) throw new SipSyntaxError(need('Via').line, 'Via: empty');
     this.via = via;
-    const from = need('From'), to = need('To');
+    const from = need('From'),
+      to = need('To');
     this.from = parseNameAddr(from.value, from.line, 'From');
     this.to = parseNameAddr(to.value, to.line, 'To');
     const callId = need('Call-ID');
-    if (!CALL_ID.test(callId.value)) throw new SipSyntaxError(callId.line, `Call-ID: expected word[@word], got ${quote(callId.value)}`);
+    if (!CALL_ID.test(callId.value))
+      throw new SipSyntaxError(callId.line, `Call-ID: expected word[@word], got ${quote(callId.value)}`);
     this.callId = callId.value;
     const cseq = need('CSeq');
     const c = /^(\d{1,10})\s+(\S+)$/.exec(cseq.value);
-    if (c === null || !TOKEN.test(c[2]!)) throw new SipSyntaxError(cseq.line, `CSeq: expected "number METHOD", got ${quote(cseq.value)}`);
+    if (c === null || !TOKEN.test(c[2]!))
+      throw new SipSyntaxError(cseq.line, `CSeq: expected "number METHOD", got ${quote(cseq.value)}`);
     const seq = Number(c[1]);
     if (seq >= 2 ** 31) throw new SipSyntaxError(cseq.line, `CSeq: ${seq} is not less than 2**31 (RFC 3261 §8.1.1.5)`);
-    if (status === 0 && c[2] !== requestMethod) throw new SipSyntaxError(cseq.line, `CSeq method ${quote(c[2]!)} differs from the request method ${quote(requestMethod)}`);
+    if (status === 0 && c[2] !== requestMethod)
+      throw new SipSyntaxError(
+        cseq.line,
+        `CSeq method ${quote(c[2]!)} differs from the request method ${quote(requestMethod)}`,
+      );
     this.cseq = { seq, method: c[2]! };
     this.method = status === 0 ? requestMethod : c[2]!;
     const contact: NameAddr[] = [];
-    for (const h of this.all('Contact')) for (const v of splitList(h.value)) contact.push(parseNameAddr(v, h.line, 'Contact'));
+    for (const h of this.all('Contact'))
+      for (const v of splitList(h.value)) contact.push(parseNameAddr(v, h.line, 'Contact'));
     this.contact = contact;
   }
 
@@ -492,7 +647,10 @@ export function parseSip(text: string): ParsedSip {
   const lineNo = (i: number) => lead + i + 1;
 
   // Start line: Request-Line (§7.1) or Status-Line (§7.2).
-  let status = 0, method = '', requestUri = '', reason = '';
+  let status = 0,
+    method = '',
+    requestUri = '',
+    reason = '';
   const statusLine = /^SIP\/(\S+)[ \t]+(\d{1,9})(?:[ \t]+(.*))?$/i.exec(startLine);
   if (statusLine !== null) {
     if (statusLine[1] !== '2.0') throw new SipSyntaxError(lineNo(0), `SIP version ${quote(statusLine[1]!)} is not 2.0`);
@@ -501,10 +659,15 @@ export function parseSip(text: string): ParsedSip {
     reason = (statusLine[3] ?? '').trim();
   } else {
     const r = /^(\S+)[ \t]+(\S+)[ \t]+SIP\/(\S+)$/i.exec(startLine.trimEnd());
-    if (r === null) throw new SipSyntaxError(lineNo(0), `expected "METHOD uri SIP/2.0" or "SIP/2.0 code reason", got ${quote(startLine)}`);
+    if (r === null)
+      throw new SipSyntaxError(
+        lineNo(0),
+        `expected "METHOD uri SIP/2.0" or "SIP/2.0 code reason", got ${quote(startLine)}`,
+      );
     if (!TOKEN.test(r[1]!)) throw new SipSyntaxError(lineNo(0), `bad method ${quote(r[1]!)}`);
     if (r[3] !== '2.0') throw new SipSyntaxError(lineNo(0), `SIP version ${quote(r[3]!)} is not 2.0`);
-    if (!URI_SCHEME.test(r[2]!)) throw new SipSyntaxError(lineNo(0), `Request-URI: expected a URI such as sip:user@host, got ${quote(r[2]!)}`);
+    if (!URI_SCHEME.test(r[2]!))
+      throw new SipSyntaxError(lineNo(0), `Request-URI: expected a URI such as sip:user@host, got ${quote(r[2]!)}`);
     method = r[1]!;
     requestUri = r[2]!;
   }
@@ -515,7 +678,8 @@ export function parseSip(text: string): ParsedSip {
     const l = lines[i]!;
     if (l.startsWith(' ') || l.startsWith('\t')) {
       const last = headers[headers.length - 1];
-      if (last === undefined) throw new SipSyntaxError(lineNo(i), 'a continuation line (starting with white space) before any header');
+      if (last === undefined)
+        throw new SipSyntaxError(lineNo(i), 'a continuation line (starting with white space) before any header');
       last.value = `${last.value} ${l.trim()}`.trim();
       continue;
     }
@@ -529,9 +693,10 @@ export function parseSip(text: string): ParsedSip {
   let body = rest;
   const cl = headers.find((h) => h.name === 'Content-Length');
   if (cl !== undefined) {
-    if (!/^\d{1,9}$/.test(cl.value)) throw new SipSyntaxError(cl.line, `Content-Length: expected a number of bytes, got ${quote(cl.value)}`);
+    if (!/^\d{1,9}$/.test(cl.value))
+      throw new SipSyntaxError(cl.line, `Content-Length: expected a number of bytes, got ${quote(cl.value)}`);
     const n = Number(cl.value);
-    const ascii = !/[^\x00-\x7f]/.test(rest);
+    const ascii = !/[\u0080-\uffff]/.test(rest);
     const bytes = ascii ? null : encoder.encode(rest);
     const have = bytes === null ? rest.length : bytes.length;
     if (n > have) throw new SipSyntaxError(cl.line, `Content-Length ${n} is more than the ${have} bytes of body`);
@@ -559,7 +724,8 @@ export function branchNumber(branch: string): number {
 }
 
 function deltaSeconds(h: SipHeader, text: string): number {
-  if (!/^\d{1,10}$/.test(text)) throw new SipSyntaxError(h.line, `${h.name}: expected delta-seconds, got ${quote(text)}`);
+  if (!/^\d{1,10}$/.test(text))
+    throw new SipSyntaxError(h.line, `${h.name}: expected delta-seconds, got ${quote(text)}`);
   return Number(text);
 }
 
@@ -572,7 +738,11 @@ const DIRECTIONS: readonly string[] = ['sendrecv', 'sendonly', 'recvonly', 'inac
  */
 export function sdpSummary(body: string, firstLine = 0): Sdp {
   const lines = body.split(/\r?\n/);
-  let version = -1, sessionDir = '', firstDir = '', video = false, t38 = false;
+  let version = -1,
+    sessionDir = '',
+    firstDir = '',
+    video = false,
+    t38 = false;
   /** Which part the a= lines belong to: the session, the first audio/image stream, or another stream. */
   let part: 'session' | 'first' | 'other' = 'session';
   let seenFirst = false;
@@ -584,12 +754,15 @@ export function sdpSummary(body: string, firstLine = 0): Sdp {
     const v = l.slice(2);
     if (l[0] === 'o') {
       const f = v.split(/\s+/);
-      if (f.length !== 6 || !/^\d{1,15}$/.test(f[2]!)) throw new SipSyntaxError(line, `SDP: expected "o=user sess-id version IN IP4 address", got ${quote(l)}`);
+      if (f.length !== 6 || !/^\d{1,15}$/.test(f[2]!))
+        throw new SipSyntaxError(line, `SDP: expected "o=user sess-id version IN IP4 address", got ${quote(l)}`);
       version = Number(f[2]);
     } else if (l[0] === 'm') {
       const f = v.split(/\s+/);
-      if (f.length < 4 || !/^\d{1,5}(\/\d+)?$/.test(f[1]!)) throw new SipSyntaxError(line, `SDP: expected "m=media port proto fmt", got ${quote(l)}`);
-      const media = f[0]!, active = Number(f[1]!.split('/')[0]) !== 0;
+      if (f.length < 4 || !/^\d{1,5}(\/\d+)?$/.test(f[1]!))
+        throw new SipSyntaxError(line, `SDP: expected "m=media port proto fmt", got ${quote(l)}`);
+      const media = f[0]!,
+        active = Number(f[1]!.split('/')[0]) !== 0;
       if (media === 'video' && active) video = true;
       if (media === 'image' && f.slice(3).includes('t38')) t38 = true;
       const main = media === 'audio' || media === 'image';
@@ -607,10 +780,14 @@ export function sdpSummary(body: string, firstLine = 0): Sdp {
 /** What the model assumes about intent when the wire says nothing: a guess from method and To tag. */
 function guessPurpose(method: Method, toTag: string): Purpose {
   switch (method) {
-    case 'BYE': return 'teardown';
-    case 'OPTIONS': return 'keepalive';
-    case 'REFER': return 'transfer';
-    default: return toTag === '' ? 'setup' : 'refresh';
+    case 'BYE':
+      return 'teardown';
+    case 'OPTIONS':
+      return 'keepalive';
+    case 'REFER':
+      return 'transfer';
+    default:
+      return toTag === '' ? 'setup' : 'refresh';
   }
 }
 
@@ -624,13 +801,17 @@ function guessPurpose(method: Method, toTag: string): Purpose {
 export function toSipMessage(p: ParsedSip, hints: { purpose?: Purpose; retransmission?: boolean } = {}): SipMessage {
   const method = p.method as Method;
   if (!METHODS.includes(method)) {
-    throw new SipSyntaxError(p.isRequest ? p.startLine : p.first('CSeq')!.line, `method ${quote(p.method)} is not one the model knows (${METHODS.join(', ')})`);
+    throw new SipSyntaxError(
+      p.isRequest ? p.startLine : p.first('CSeq')!.line,
+      `method ${quote(p.method)} is not one the model knows (${METHODS.join(', ')})`,
+    );
   }
   const top = p.via[0]!;
   if (top.branch === '') throw new SipSyntaxError(p.first('Via')!.line, 'Via: the top Via has no branch parameter');
   const has = (name: string, token: string) => p.list(name).some((v) => v.toLowerCase() === token);
 
-  let sessionExpires = 0, refresher: RefresherToken = '';
+  let sessionExpires = 0,
+    refresher: RefresherToken = '';
   const se = p.first('Session-Expires');
   if (se !== undefined) {
     const semi = se.value.indexOf(';');
@@ -638,7 +819,11 @@ export function toSipMessage(p: ParsedSip, hints: { purpose?: Purpose; retransmi
     const r = parseParams(semi < 0 ? '' : se.value.slice(semi), se.line, 'Session-Expires').get('refresher');
     if (r !== undefined) {
       const lower = r.toLowerCase();
-      if (lower !== 'uac' && lower !== 'uas') throw new SipSyntaxError(se.line, `Session-Expires: refresher must be uac or uas, got ${quote(r)} (RFC 4028 §4)`);
+      if (lower !== 'uac' && lower !== 'uas')
+        throw new SipSyntaxError(
+          se.line,
+          `Session-Expires: refresher must be uac or uas, got ${quote(r)} (RFC 4028 §4)`,
+        );
       refresher = lower;
     }
   }
@@ -658,7 +843,16 @@ export function toSipMessage(p: ParsedSip, hints: { purpose?: Purpose; retransmi
     const type = (p.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type === 'application/sdp' || (type === '' && /^\s*v=/.test(p.body))) sdp = sdpSummary(p.body, p.bodyLine);
   }
-  const msg = newMessage(method, p.status, hints.purpose ?? guessPurpose(method, p.to.tag), p.callId, p.from.tag, p.to.tag, p.cseq.seq, branchNumber(top.branch));
+  const msg = newMessage(
+    method,
+    p.status,
+    hints.purpose ?? guessPurpose(method, p.to.tag),
+    p.callId,
+    p.from.tag,
+    p.to.tag,
+    p.cseq.seq,
+    branchNumber(top.branch),
+  );
   msg.supportedTimer = has('Supported', 'timer');
   msg.requireTimer = has('Require', 'timer');
   msg.sessionExpires = sessionExpires;

@@ -34,11 +34,25 @@ export interface ServerTransactionUser {
   onAckTimeout?(txn: ServerTransaction): void;
 }
 
-const enum State { Calling, Trying, Proceeding, Completed, Accepted, Confirmed, Terminated }
+const enum State {
+  Calling,
+  Trying,
+  Proceeding,
+  Completed,
+  Accepted,
+  Confirmed,
+  Terminated,
+}
 
 // Timer kinds (event kinds on the transaction target).
 // D, I, J, K, L and M are lingers (Transaction.lingerUntil), not events.
-const A = 1, B = 2, E = 4, F = 5, G = 7, H = 8, TRYING = 13;
+const A = 1,
+  B = 2,
+  E = 4,
+  F = 5,
+  G = 7,
+  H = 8,
+  TRYING = 13;
 
 export abstract class Transaction implements EventTarget {
   protected state: State;
@@ -123,7 +137,12 @@ export abstract class ClientTransaction extends Transaction {
     return d;
   }
 
-  constructor(host: TransactionHost, request: SipMessage, readonly user: ClientTransactionUser, initial: State) {
+  constructor(
+    host: TransactionHost,
+    request: SipMessage,
+    readonly user: ClientTransactionUser,
+    initial: State,
+  ) {
     super(host, request, initial);
   }
 
@@ -269,7 +288,12 @@ export class NonInviteClientTransaction extends ClientTransaction {
 export abstract class ServerTransaction extends Transaction {
   protected lastResponse: SipMessage | null = null;
 
-  constructor(host: TransactionHost, request: SipMessage, readonly user: ServerTransactionUser, initial: State) {
+  constructor(
+    host: TransactionHost,
+    request: SipMessage,
+    readonly user: ServerTransactionUser,
+    initial: State,
+  ) {
     super(host, request, initial);
   }
 

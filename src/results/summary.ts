@@ -19,7 +19,14 @@ export interface Summary {
   calls: { offered: number; completed: number; rejected: number; dropped: number; active: number };
   rejects: { byCause: Count };
   drops: { byCause: Count; byLeg: Count; bySide: Count };
-  reinvites: { received: number; relayed: number; answeredLocally: number; rejected: number; glare: number; retried: number };
+  reinvites: {
+    received: number;
+    relayed: number;
+    answeredLocally: number;
+    rejected: number;
+    glare: number;
+    retried: number;
+  };
   refreshes: { sent: number; succeeded: number; failed: number; skipped: number; postponed: number };
   features: Record<Feature, { attempted: number; succeeded: number; failed: number }>;
   messages: { sent: number; lost: number; retransmissions: number };
@@ -33,6 +40,33 @@ export interface Summary {
   events: number;
   simulatedSeconds: number;
 }
+
+/** A figure over replications: its mean and 95 % confidence interval (null when it cannot be computed). */
+export interface Estimate {
+  mean: number;
+  ci95: [number, number] | null;
+}
+
+/** A shape with every number replaced by its estimate over replications (maps and nesting kept). */
+export type Estimated<T> = T extends number ? Estimate : T extends object ? { [K in keyof T]: Estimated<T[K]> } : T;
+
+/** The fields of a summary that name the run rather than measure it. */
+type RunIdentity = 'experiment' | 'seed' | 'platform' | 'config' | 'partial' | 'warmupSeconds';
+
+/** The summary of several replications: the identity of the run, and every figure as an estimate. */
+export type ReplicatedSummary = Pick<Summary, RunIdentity> & {
+  seeds: Array<string | number>;
+  replications: number;
+} & EstimatedFigures;
+
+/** The measured part of a ReplicatedSummary. */
+export type EstimatedFigures = Estimated<Omit<Summary, RunIdentity>>;
+
+/** What summary.json holds: one replication's summary, or the combination of several. */
+export type RunSummary = Summary | ReplicatedSummary;
+
+/** One figure of a RunSummary: a count of one replication, or an estimate over several. */
+export type Figure = number | Estimate;
 
 /** The run-wide counters at one instant (time figures are differences of two of these). */
 export interface Snapshot {
@@ -79,7 +113,9 @@ export class SummaryBuilder {
   private readonly dropSide: Count = {};
   private readonly reinvites = { received: 0, relayed: 0, answeredLocally: 0, rejected: 0, glare: 0, retried: 0 };
   private readonly refreshes = { sent: 0, succeeded: 0, failed: 0, skipped: 0, postponed: 0 };
-  private readonly features = Object.fromEntries(FEATURES.map((f) => [f, { attempted: 0, succeeded: 0, failed: 0 }])) as Summary['features'];
+  private readonly features = Object.fromEntries(
+    FEATURES.map((f) => [f, { attempted: 0, succeeded: 0, failed: 0 }]),
+  ) as Summary['features'];
 
   /** Calls that arrive before `warmup` (simulated seconds) are left out. */
   constructor(readonly warmup = 0) {}
@@ -88,15 +124,22 @@ export class SummaryBuilder {
     if (call.arrivalAt < this.warmup) return;
     this.calls.offered++;
     switch (call.outcome) {
-      case 'completed': this.calls.completed++; break;
-      case 'rejected': this.calls.rejected++; bump(this.rejects, call.cause); break;
+      case 'completed':
+        this.calls.completed++;
+        break;
+      case 'rejected':
+        this.calls.rejected++;
+        bump(this.rejects, call.cause);
+        break;
       case 'dropped':
         this.calls.dropped++;
         bump(this.dropCause, call.cause);
         bump(this.dropLeg, call.leg);
         bump(this.dropSide, call.side);
         break;
-      case 'active': this.calls.active++; break;
+      case 'active':
+        this.calls.active++;
+        break;
     }
     const r = this.reinvites;
     for (const leg of [call.inbound, call.outbound]) {
@@ -122,9 +165,21 @@ export class SummaryBuilder {
     }
   }
 
-  build(meta: { experiment: string; seed: string | number; platform: string; config: string; partial: boolean; maxQueueDelay: number }, from: Snapshot, to: Snapshot): Summary {
+  build(
+    meta: {
+      experiment: string;
+      seed: string | number;
+      platform: string;
+      config: string;
+      partial: boolean;
+      maxQueueDelay: number;
+    },
+    from: Snapshot,
+    to: Snapshot,
+  ): Summary {
     const t = to.time - from.time;
-    const c = to.counters, c0 = from.counters;
+    const c = to.counters,
+      c0 = from.counters;
     const msgs = to.processedMessages - from.processedMessages;
     return {
       experiment: meta.experiment,
