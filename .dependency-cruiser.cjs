@@ -5,7 +5,7 @@ const FLOORS = [
   ['kernel', 'errors.ts', 'schema-errors.ts', 'package-info.ts', 'paths.ts'],
   ['sip', 'config'],
   ['elements'],
-  ['results'],
+  ['results', 'lint'],
   ['output'],
   ['experiment'],
   ['report', 'emulate'],
@@ -41,9 +41,9 @@ module.exports = {
     {
       name: 'core-is-pure',
       comment:
-        'the model core (kernel, sip, elements, config, results) runs in a browser and in tests too: no files, processes or clocks',
+        'the model core (kernel, sip, elements, config, results) and lint run in a browser and in tests too: no files, processes or clocks',
       severity: 'error',
-      from: { path: '^src/(kernel|sip|elements|config|results)/' },
+      from: { path: '^src/(kernel|sip|elements|config|results|lint)/' },
       to: { dependencyTypes: ['core'] },
     },
     {

@@ -8,10 +8,16 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: [
     'src/sip/session-timer.ts',
+    // The dialog in its three layers: the core (RFC 3261 §12-§14), the session timer, the owner's side.
+    'src/sip/dialog-core.ts',
+    'src/sip/session-timer-dialog.ts',
     'src/sip/dialog.ts',
     'src/sip/transaction.ts',
     // The border element's side of RFC 4028 and the relay of mid-call requests, and the wire checks.
     'src/elements/border-element.ts',
+    'src/elements/border-element-call.ts',
+    'src/elements/relay.ts',
+    'src/elements/offer-answer.ts',
     'src/elements/timer-checks.ts',
   ],
   coverageAnalysis: 'perTest',

@@ -4,7 +4,10 @@
 
 import { axisBottom, axisLeft, line, max, scaleLinear, select, type Selection } from 'd3';
 import { byId, rerunOnChange } from './common.ts';
-import { buildExperiment, iosConfigText, platforms, simulate } from '../src/browser/spec.ts';
+import { platforms } from '../src/browser/bundled-models.ts';
+import { buildExperiment } from '../src/browser/experiment.ts';
+import { iosConfigText } from '../src/browser/ios-text.ts';
+import { simulate } from '../src/browser/run.ts';
 import type { TimeseriesPoint } from '../src/results/series.ts';
 
 const platformSelect = byId<HTMLSelectElement>('platform');

@@ -4,7 +4,11 @@
 
 import { select } from 'd3';
 import { byId, rerunOnChange } from './common.ts';
-import { buildExperiment, describeCall, iosConfigText, platforms, simulate } from '../src/browser/spec.ts';
+import { platforms } from '../src/browser/bundled-models.ts';
+import { describeCall } from '../src/browser/call-account.ts';
+import { buildExperiment } from '../src/browser/experiment.ts';
+import { iosConfigText } from '../src/browser/ios-text.ts';
+import { simulate } from '../src/browser/run.ts';
 import { drawLadder } from '../src/report/ladder-svg.ts';
 
 const form = byId<HTMLFormElement>('inputs');
@@ -18,7 +22,7 @@ const holding = byId<HTMLInputElement>('holding');
 const lossIn = byId<HTMLInputElement>('loss-in');
 const lossOut = byId<HTMLInputElement>('loss-out');
 const seed = byId<HTMLInputElement>('seed');
-const ladderSvg = document.getElementById('ladder-svg') as unknown as SVGSVGElement;
+const ladderSvg = document.querySelector<SVGSVGElement>('svg#ladder-svg')!;
 
 /** A number input as typed: NaN when empty or not a number (the checks then say what is allowed). */
 const num = (el: HTMLInputElement): number => (el.value.trim() === '' ? Number.NaN : Number(el.value));

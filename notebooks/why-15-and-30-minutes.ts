@@ -5,14 +5,17 @@
 
 import { axisBottom, axisLeft, max, scaleLinear, select } from 'd3';
 import { byId, rerunOnChange } from './common.ts';
-import { buildExperiment, describeCall, iosConfigText, simulate, type BuildOptions } from '../src/browser/spec.ts';
+import { describeCall } from '../src/browser/call-account.ts';
+import { buildExperiment, type BuildOptions } from '../src/browser/experiment.ts';
+import { iosConfigText } from '../src/browser/ios-text.ts';
+import { simulate } from '../src/browser/run.ts';
 import { drawLadder } from '../src/report/ladder-svg.ts';
 
 const form = byId<HTMLFormElement>('inputs');
 const situationSelect = byId<HTMLSelectElement>('situation');
 const seSelect = byId<HTMLSelectElement>('session-expires');
 const seedInput = byId<HTMLInputElement>('seed');
-const ladderSvg = document.getElementById('ladder-svg') as unknown as SVGSVGElement;
+const ladderSvg = document.querySelector<SVGSVGElement>('svg#ladder-svg')!;
 
 const CALLS = 300;
 /** Long-tailed: most calls a few minutes, a few over an hour. */

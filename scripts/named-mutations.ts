@@ -38,19 +38,19 @@ export const MUTATIONS: ReadonlyArray<{ name: string; file: string; from: string
   },
   {
     name: 'a re-INVITE sent by the non-refresher claims refresher=uac',
-    file: 'src/sip/dialog.ts',
+    file: 'src/sip/session-timer-dialog.ts',
     from: "else m.refresher = b.reading === 'transaction' ? 'uas' :",
     to: "else m.refresher = b.reading === 'transaction' ? 'uac' :",
   },
   {
     name: 'the wait for the ACK of a 2xx is 48·T1 instead of 64·T1',
-    file: 'src/sip/dialog.ts',
+    file: 'src/sip/dialog-core.ts',
     from: 'this.ackTimeoutHandle = this.sim.after(64 * t.T1, this, ACK_TIMEOUT);',
     to: 'this.ackTimeoutHandle = this.sim.after(48 * t.T1, this, ACK_TIMEOUT);',
   },
   {
     name: "the two sides' glare back-off windows swapped",
-    file: 'src/sip/dialog.ts',
+    file: 'src/sip/dialog-core.ts',
     from: 'const [low, high] = glareBackoffWindow(this.createdByUs);',
     to: 'const [low, high] = glareBackoffWindow(!this.createdByUs);',
   },
@@ -63,6 +63,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     for (const part of [
       'src',
       'test',
+      // The tests' global setup builds the command with scripts/build-cli.mjs.
+      'scripts',
       'models',
       'experiments',
       'emulation',

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue, type EventTarget } from '../src/kernel/event-queue.ts';
+import { EventQueue, type ScheduledEventTarget } from '../src/kernel/event-queue.ts';
 import { RandomStream } from '../src/kernel/random.ts';
 import { Priority, Simulator } from '../src/kernel/simulator.ts';
 
-class Log implements EventTarget {
+class Log implements ScheduledEventTarget {
   readonly seen: number[] = [];
   onEvent(kind: number): void {
     this.seen.push(kind);
@@ -231,7 +231,7 @@ describe('simulator', () => {
   it('advances the clock to each event and stops at `until`', () => {
     const sim = new Simulator();
     const times: number[] = [];
-    const t: EventTarget = { onEvent: () => times.push(sim.now) };
+    const t: ScheduledEventTarget = { onEvent: () => times.push(sim.now) };
     sim.after(3, t, 0);
     sim.after(1, t, 0);
     sim.after(10, t, 0, Priority.arrival);
@@ -251,7 +251,7 @@ describe('simulator', () => {
 
   it('under --check, cancelling an event that already fired is reported (a holder kept a stale handle)', () => {
     const sim = new Simulator();
-    const t: EventTarget = { onEvent: () => {} };
+    const t: ScheduledEventTarget = { onEvent: () => {} };
     const h = sim.after(1, t, 0);
     sim.run();
     expect(() => sim.cancel(h)).not.toThrow();
@@ -266,7 +266,7 @@ describe('simulator', () => {
   it('stops on a condition', () => {
     const sim = new Simulator();
     let n = 0;
-    const t: EventTarget = {
+    const t: ScheduledEventTarget = {
       onEvent: () => {
         n++;
         sim.after(1, t, 0);

@@ -2,7 +2,8 @@
 // session-timer headers and markers, the outcome line, widths, colours, losses, and the JSON form.
 import { describe, expect, it } from 'vitest';
 import type { Call } from '../src/elements/call.ts';
-import { renderLadder, traceToJson } from '../src/output/ladder-text.ts';
+import { renderLadder } from '../src/output/ladder-text.ts';
+import { traceToJson } from '../src/results/ladder.ts';
 import { load, run } from './helpers.ts';
 
 const FEATURES_OFF = ['video', 'hold', 'fax', 'transfer'].map((f) => `workload.features.${f}.probability=0`);
@@ -340,7 +341,7 @@ describe('traceToJson', () => {
   });
 
   it('does not share objects with the call', () => {
-    const json = traceToJson(quick) as { entries: { t: number }[] };
+    const json = traceToJson(quick);
     json.entries[0]!.t = -1;
     expect(quick.trace![0]!.t).not.toBe(-1);
   });

@@ -16,7 +16,10 @@ import {
   type DefectTable,
   type EndpointProfile,
 } from '../src/elements/models.ts';
-import { formatFindings, lintConfiguration, type Finding, type LintInput } from '../src/experiment/lint.ts';
+import type { LintInput } from '../src/lint/context.ts';
+import type { Finding } from '../src/lint/findings.ts';
+import { formatFindings } from '../src/lint/findings-output.ts';
+import { lintConfiguration } from '../src/lint/rules.ts';
 import { endpointIds, loadConfig, loadPlatform, MODELS_DIR } from '../src/experiment/load.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,9 +1,11 @@
 // Rules the suite must pin exactly, each by a test of its own and not only by the golden
 // fingerprint: the mutations of issue 14 (and the mutants Stryker found surviving in
 // src/sip/session-timer.ts) each make one of these fail. Each test names the clause.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { MUTATIONS } from '../scripts/named-mutations.ts';
 import type { TraceEntry } from '../src/elements/call.ts';
-import { glareBackoffWindow } from '../src/sip/dialog.ts';
+import { glareBackoffWindow } from '../src/sip/dialog-core.ts';
 import {
   effectiveMinSe,
   expiryDelay,
@@ -190,5 +192,12 @@ describe('RFC 3261 timers and back-off', () => {
       expect(w).toBeGreaterThanOrEqual(0);
       expect(w).toBeLessThanOrEqual(2.0 + 1e-9);
     }
+  });
+});
+
+describe('the named mutations (npm run mutation) still apply', () => {
+  it.each(MUTATIONS.map((m) => [m.name, m] as const))('%s: its text stands once in its file', (_, m) => {
+    const text = readFileSync(m.file, 'utf8');
+    expect(text.split(m.from).length - 1, `${m.file} should hold "${m.from}" once`).toBe(1);
   });
 });

@@ -8,13 +8,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { buildNotebooks, DIST_DIR, NOTEBOOKS } from '../scripts/build-notebooks.ts';
-import { buildExperiment, simulate } from '../src/browser/spec.ts';
+import { buildExperiment } from '../src/browser/experiment.ts';
+import { simulate } from '../src/browser/run.ts';
 import { loadExperiment } from '../src/experiment/load.ts';
 import { runReplicationSync } from '../src/experiment/run.ts';
 import { toolPresent } from './helpers.ts';
 import { hasChromium, launch, open, screenshot, serve, type OpenedPage } from './browser/chromium.ts';
 
-describe('browser model assembly (src/browser/spec.ts)', () => {
+describe('browser model assembly (src/browser/experiment.ts)', () => {
   // An experiment file's fields, with the configuration given as text instead of a path.
   function asPageWould(file: string, set: string[] = []) {
     const loaded = loadExperiment(file, { set });

@@ -144,7 +144,7 @@ describe.skipIf(!toolPresent('chromium', hasChromium))(title, () => {
     expect(titles).toEqual(d.run.ladders.map((l) => l.title));
     const dropped = d.run.ladders.findIndex((l) => l.call.outcome === 'dropped');
     expect(dropped).toBeGreaterThanOrEqual(0);
-    expect(await ladders.nth(dropped).textContent()).toContain('if no refresh');
+    expect(await ladders.nth(dropped).textContent()).toContain('unless refreshed');
 
     // Hovering a message shows its details in the tooltip.
     await ladders.first().locator(`g.${REPORT_DOM.messageClass}`).first().hover();

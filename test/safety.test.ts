@@ -21,7 +21,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Finding, Severity } from '../src/experiment/lint.ts';
+import type { Finding, Severity } from '../src/lint/findings.ts';
 import type { Summary } from '../src/results/summary.ts';
 import type { SweepRow } from '../src/experiment/sweep.ts';
 import type { CompareReport } from '../src/report/data.ts';

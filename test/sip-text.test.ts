@@ -1,4 +1,4 @@
-// SIP text both ways (src/sip/text.ts):
+// SIP text both ways (src/sip/text.ts, text-parse.ts, text-to-message.ts):
 // - every message the model sends in the shipped experiments (and a few it sends too rarely to
 //   count on) is written, read back and written again to the same text, and reading gives back
 //   every wire field (purpose and retransmission are not on the wire);
@@ -10,15 +10,10 @@ import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { label, newRequest, newResponse, type Method, type SipMessage } from '../src/sip/message.ts';
-import {
-  addressingOf,
-  formatSip,
-  parseSip,
-  PARTIES,
-  SipSyntaxError,
-  toSipMessage,
-  type SipAddressing,
-} from '../src/sip/text.ts';
+import { addressingOf, formatSip, PARTIES, type SipAddressing } from '../src/sip/text.ts';
+import { SipSyntaxError } from '../src/sip/header-grammar.ts';
+import { parseSip } from '../src/sip/text-parse.ts';
+import { toSipMessage } from '../src/sip/text-to-message.ts';
 import type { CarriedMessage } from '../src/elements/call.ts';
 import { load, run } from './helpers.ts';
 

@@ -5,7 +5,8 @@ import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SipMessage } from '../src/sip/message.ts';
-import { parseSip, toSipMessage } from '../src/sip/text.ts';
+import { parseSip } from '../src/sip/text-parse.ts';
+import { toSipMessage } from '../src/sip/text-to-message.ts';
 
 export const SIPP_DIR = new URL('../emulation/sipp/', import.meta.url).pathname;
 

@@ -34,7 +34,7 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
     const port = new SipPort(sim, RFC3261_TIMERS, 'caller');
     const sent = blackHole(sim, port);
     const u = user();
-    new InviteClientTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), u);
+    new InviteClientTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), u, null);
     sim.run();
     expect(sent.map((s) => s.t)).toEqual([0, 0.5, 1.5, 3.5, 7.5, 15.5, 31.5]);
     expect(u.seen.timeout).toBe(32);
@@ -45,7 +45,7 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
     const port = new SipPort(sim, RFC3261_TIMERS, 'caller');
     const sent = blackHole(sim, port);
     const u = user();
-    new NonInviteClientTransaction(port, newRequest('BYE', 'teardown', 'c', 'a', 'b', 2, 2), u);
+    new NonInviteClientTransaction(port, newRequest('BYE', 'teardown', 'c', 'a', 'b', 2, 2), u, null);
     sim.run();
     expect(sent.map((s) => s.t)).toEqual([0, 0.5, 1.5, 3.5, 7.5, 11.5, 15.5, 19.5, 23.5, 27.5, 31.5]);
     expect(u.seen.timeout).toBe(32);
@@ -74,7 +74,7 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
     const sent = blackHole(sim, port);
     const u = user();
     const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 7);
-    const ict = new InviteClientTransaction(port, req, u);
+    const ict = new InviteClientTransaction(port, req, u, null);
     port.register(ict);
     const final = { ...req, status: 422, toTag: 'b', minSe: 1800 };
     port.receive(final);
@@ -181,7 +181,7 @@ describe('RFC 3261 §17 transaction states, message by message', () => {
     const { sim, port, sent } = setup('caller');
     const u = user();
     const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 9);
-    const ict = new InviteClientTransaction(port, req, u);
+    const ict = new InviteClientTransaction(port, req, u, null);
     expect(ict.pending).toBe(true);
     ict.receive({ ...req, status: 180, toTag: 'b' });
     sim.run({ until: 5 });
@@ -200,7 +200,7 @@ describe('RFC 3261 §17 transaction states, message by message', () => {
 
     const other = setup('caller');
     const u2 = user();
-    const ict2 = new InviteClientTransaction(other.port, newRequest('INVITE', 'setup', 'c2', 'a', '', 1, 10), u2);
+    const ict2 = new InviteClientTransaction(other.port, newRequest('INVITE', 'setup', 'c2', 'a', '', 1, 10), u2, null);
     ict2.receive({ ...ict2.request, status: 300, toTag: 'x' }); // 300 is a final non-2xx: ACKed
     expect(other.sent.map((s) => s.m.method)).toEqual(['INVITE', 'ACK']);
     expect(ict2.finalResponse?.status).toBe(300);
@@ -212,7 +212,7 @@ describe('RFC 3261 §17 transaction states, message by message', () => {
     const { sim, port, sent } = setup('caller');
     const u = user();
     const req = newRequest('UPDATE', 'refresh', 'c', 'a', 'b', 3, 11);
-    const nict = new NonInviteClientTransaction(port, req, u);
+    const nict = new NonInviteClientTransaction(port, req, u, null);
     nict.receive({ ...req, status: 100, toTag: 'b' });
     expect(nict.pending).toBe(true);
     sim.run({ until: 9 }); // Proceeding: retransmissions every T2 (4 s) from the first 0.5 s one
@@ -265,7 +265,7 @@ describe('RFC 3261 §17 corner cases', () => {
     const { sim, port } = setup('caller');
     const u = user();
     const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 9);
-    const ict = new InviteClientTransaction(port, req, u);
+    const ict = new InviteClientTransaction(port, req, u, null);
     ict.receive({ ...req, status: 200, toTag: 'b' });
     sim.after(10, { onEvent: () => {} }, 0); // something to move the clock to 10 s
     sim.run();
@@ -275,7 +275,7 @@ describe('RFC 3261 §17 corner cases', () => {
 
     const u2 = user();
     const req2 = newRequest('INVITE', 'setup', 'd', 'a', '', 1, 10);
-    const ict2 = new InviteClientTransaction(port, req2, u2);
+    const ict2 = new InviteClientTransaction(port, req2, u2, null);
     ict2.receive({ ...req2, status: 486, toTag: 'b' });
     ict2.receive({ ...req2, status: 200, toTag: 'b' });
     expect(u2.seen.responses).toEqual([486]);
@@ -286,7 +286,7 @@ describe('a transaction ended from outside', () => {
   it('is not terminated while it runs; aborted (its dialog is gone), it is, and none of its timers fires', () => {
     const { sim, port, sent } = setup('caller');
     const u = user();
-    const ict = new InviteClientTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), u);
+    const ict = new InviteClientTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), u, null);
     sim.run({ until: 1 });
     expect(ict.terminated).toBe(false);
     expect(sent).toHaveLength(2); // the INVITE and Timer A's first retransmission

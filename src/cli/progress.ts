@@ -1,6 +1,8 @@
 // How far a long command is, on stderr: redrawn in place on a terminal, one line per tenth of
 // the work for a log file (--progress lines: job arrays, CI), or not at all. Progress never
 // goes to stdout.
+import type { LoadedExperiment } from '../experiment/load.ts';
+import type { Progress } from '../experiment/run.ts';
 
 export const PROGRESS_MODES = ['auto', 'lines', 'none'] as const;
 export type ProgressMode = (typeof PROGRESS_MODES)[number];
@@ -45,4 +47,18 @@ export class ProgressDisplay {
 /** The display the --progress option asks for (a global option: its value reaches commands untyped). */
 export function progressDisplay(mode: unknown): ProgressDisplay {
   return new ProgressDisplay(PROGRESS_MODES.includes(mode as ProgressMode) ? (mode as ProgressMode) : 'auto');
+}
+
+/** The share of a run done (0-1): its calls, or its simulated time, over every replication. */
+export function shareDone(p: Progress, e: LoadedExperiment['experiment']): number {
+  const within =
+    e.calls !== undefined ? p.finished / e.calls : e.until !== undefined ? p.simulatedSeconds / e.until : 0;
+  return (p.replication + Math.min(1, within)) / p.replications;
+}
+
+/** The progress line of a run: calls done (of `total` when known), calls active, simulated time. */
+export function progressLine(p: Progress, total: number | undefined): string {
+  const of = total === undefined ? '' : `/${total}`;
+  const rep = p.replications > 1 ? `replication ${p.replication + 1}/${p.replications}: ` : '';
+  return `  ${rep}${p.finished}${of} calls done, ${p.active} active, t=${p.simulatedSeconds.toFixed(0)} s simulated`;
 }

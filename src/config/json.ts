@@ -6,17 +6,15 @@
 
 import { z } from 'zod';
 import { InputError } from '../errors.ts';
+import { parseIosConfig } from './ios.ts';
 import {
-  ALLOW_CONNECTIONS_PREREQUISITE,
   DIAL_PEER_TAG_RANGE,
   MIN_SE_RANGE,
   OPTIONS_PING_RANGE,
-  PER_DIAL_PEER_REFUSAL,
-  parseIosConfig,
   SHORT_MIN_SE_RANGE,
-  shortIntervalHint,
   type ConfigReadOptions,
-} from './ios.ts';
+} from './ranges.ts';
+import { ALLOW_CONNECTIONS_PREREQUISITE, PER_DIAL_PEER_REFUSAL, shortIntervalHint } from './refusals.ts';
 import { issueToError as sharedIssueToError, mainIssue, parseJsonText, show, valueAt } from '../schema-errors.ts';
 import {
   allowsSipToSip,

@@ -4,7 +4,7 @@
 
 import type { Invariants } from '../kernel/invariants.ts';
 import type { RandomStream } from '../kernel/random.ts';
-import type { Dialog, DialogContext, DialogCounters, TimerNote } from '../sip/dialog.ts';
+import type { DialogContext, DialogCore, DialogCounters, TimerNote } from '../sip/dialog-core.ts';
 import { copyMessage, label, type SipMessage } from '../sip/message.ts';
 import type { MidcallPurpose } from './models.ts';
 
@@ -139,7 +139,7 @@ export class Call implements DialogContext {
   trace: TraceEntry[] | null = null;
   /** Traced calls: every message carried, in order (for pcap export). */
   carried: CarriedMessage[] | null = null;
-  note: ((d: Dialog, n: TimerNote) => void) | null = null;
+  note: ((d: DialogCore, n: TimerNote) => void) | null = null;
 
   private openDialogs = 0;
   private backoffStream: RandomStream | null = null;
@@ -188,7 +188,7 @@ export class Call implements DialogContext {
     return this.outcome !== 'active';
   }
 
-  enableTrace(party: (d: Dialog) => string): void {
+  enableTrace(party: (d: DialogCore) => string): void {
     const trace: TraceEntry[] = [];
     this.trace = trace;
     this.carried = [];

@@ -2,10 +2,11 @@
 // outbound leg), behaving as its profile says: how it negotiates session timers, refreshes,
 // answers re-INVITEs and UPDATEs, and which mid-call features it starts.
 
-import { NO_EVENT, type EventHandle, type EventTarget } from '../kernel/simulator.ts';
+import { NO_EVENT, type EventHandle, type ScheduledEventTarget } from '../kernel/simulator.ts';
 import {
   Dialog,
   type DialogOwner,
+  type DialogRequest,
   type RefreshFailure,
   type RequestOwner,
   type TimerBehaviour,
@@ -13,9 +14,10 @@ import {
 import type { Sdp, SipMessage } from '../sip/message.ts';
 import type { PortCore, SipPort } from '../sip/port.ts';
 import { retryAfter422 } from '../sip/session-timer.ts';
-import type { ClientTransaction, InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
+import type { InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
 import type { Call, Feature, Leg, Side } from './call.ts';
 import type { EndpointProfile } from './models.ts';
+import { endpointAnswer, featureDeclined, featureOffer } from './offer-answer.ts';
 
 /** How a mid-call feature is carried out; timings in seconds. */
 export interface FeatureSettings {
@@ -32,7 +34,8 @@ const RING_DONE = 1,
 /** A feature in progress; `record` is the index of its result once one was recorded. */
 type Pending = { feature: Feature; step: 'start' | 'resume'; tries: number; record: number };
 
-export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarget {
+/** A caller or callee; each request it sends keeps the slot of the feature it is for (none for the setup). */
+export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, ScheduledEventTarget {
   dialog: Dialog | null = null;
   private setupTxn: InviteServerTransaction | null = null;
   private pendingAnswer: SipMessage | null = null;
@@ -171,22 +174,10 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       this.schedule(0.5, slot);
       return;
     }
-    const change = (s: Sdp): Sdp => {
-      switch (p.feature) {
-        case 'video':
-          return { ...s, version: s.version + 1, video: true };
-        case 'fax':
-          return { ...s, version: s.version + 1, t38: true };
-        case 'hold':
-          return { ...s, version: s.version + 1, audio: p.step === 'start' ? 'sendonly' : 'sendrecv' };
-        case 'transfer':
-          return s;
-      }
-    };
     const purpose = p.feature === 'hold' ? (p.step === 'start' ? 'hold' : 'resume') : p.feature;
     const m = d.request(isInvite ? 'INVITE' : 'REFER', purpose);
     if (isInvite) {
-      m.sdp = change(d.localSdp);
+      m.sdp = featureOffer(p.feature, p.step, d.localSdp);
       d.addTimerHeaders(m);
     }
     const txn = d.start(m, this);
@@ -220,35 +211,20 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       this.result(p, false, unfulfilled);
       return;
     }
-    const answer = resp.sdp;
-    if (p.step === 'resume' && (answer === null || answer.audio !== 'sendrecv')) {
-      this.result(p, false, 'resume not accepted');
+    const declined = featureDeclined(p.feature, p.step, resp.sdp);
+    if (declined !== '') {
+      this.result(p, false, declined);
       return;
     }
-    let ok = true;
-    let reason = '';
-    if (p.feature === 'video' && (answer === null || !answer.video)) {
-      ok = false;
-      reason = 'video declined';
-    }
-    if (p.feature === 'fax' && (answer === null || !answer.t38)) {
-      ok = false;
-      reason = 't38 declined';
-    }
-    if (p.feature === 'hold' && p.step === 'start') {
-      if (answer === null || (answer.audio !== 'recvonly' && answer.audio !== 'inactive')) {
-        this.result(p, false, 'hold not accepted');
-        return;
-      }
+    // A resume that worked leaves the hold's success as it was.
+    if (p.step === 'resume') return;
+    this.result(p, true, '');
+    if (p.feature === 'hold') {
       // Hold worked; it stays a success unless the resume then fails.
-      this.result(p, true, '');
       p.step = 'resume';
       p.tries = 0;
       this.schedule(this.features.holdSeconds, slot);
-      return;
     }
-    if (p.step === 'resume') return;
-    this.result(p, ok, reason);
   }
 
   /** Records a feature's result once; a failed resume turns the recorded hold into a failure. */
@@ -264,25 +240,25 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
 
   // ---- RequestOwner ------------------------------------------------------------------------
 
-  onRequestFinal(_d: Dialog, txn: ClientTransaction, resp: SipMessage): void {
+  onRequestFinal(_d: Dialog, txn: DialogRequest<number>, resp: SipMessage): void {
     if (txn.request.purpose === 'setup') {
       this.onSetupFinal(resp);
       return;
     }
     const slot = txn.takeRequesterData(); // the feature slot it was sent for
-    if (typeof slot === 'number') {
+    if (slot !== null) {
       this.onFeatureFinal(slot, resp);
     }
   }
 
-  onRequestTimeout(_d: Dialog, txn: ClientTransaction): void {
+  onRequestTimeout(_d: Dialog, txn: DialogRequest<number>): void {
     if (txn.request.purpose === 'setup') {
       this.dialog?.terminate();
       this.call.reject(this.sim.now, 'setup-timeout', 408);
       return;
     }
     const slot = txn.takeRequesterData(); // the feature slot it was sent for
-    if (typeof slot === 'number') {
+    if (slot !== null) {
       this.onFeatureFinal(slot, null);
     }
   }
@@ -337,7 +313,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       req.callId,
       this.newTag(),
       false,
-      this.answerSdp(offer, { version: 0, audio: 'sendrecv', video: false, t38: false }),
+      endpointAnswer(this.profile.media, offer, { version: 0, audio: 'sendrecv', video: false, t38: false }),
     );
     this.dialog = d;
     d.acceptInitial(req, txn);
@@ -364,15 +340,6 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     this.established();
   }
 
-  /** The SDP answer to an offer: what this endpoint accepts of it (RFC 3264). */
-  private answerSdp(offer: Sdp, current: Sdp): Sdp {
-    const m = this.profile.media;
-    const audio = offer.audio === 'sendonly' ? 'recvonly' : offer.audio === 'recvonly' ? 'sendonly' : offer.audio;
-    const next: Sdp = { version: current.version, audio, video: offer.video && m.video, t38: offer.t38 && m.t38 };
-    const changed = next.audio !== current.audio || next.video !== current.video || next.t38 !== current.t38;
-    return changed || current.version === 0 ? { ...next, version: current.version + 1 } : current;
-  }
-
   private answerReinvite(d: Dialog, req: SipMessage, txn: ServerTransaction): void {
     if (!this.profile.answersReinvite) {
       d.respond(txn, txn.makeResponse(488, d.localTag));
@@ -384,7 +351,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       d.respond(txn, txn.makeResponse(488, d.localTag));
       return;
     }
-    ok.sdp = req.sdp === null ? d.localSdp : this.answerSdp(req.sdp, d.localSdp);
+    ok.sdp = req.sdp === null ? d.localSdp : endpointAnswer(this.profile.media, req.sdp, d.localSdp);
     d.respond(txn, ok);
   }
 
@@ -401,7 +368,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
       case 'ok': {
         const ok = d.answerWithTimer(req, txn);
         if (ok === null) return;
-        if (req.sdp !== null) ok.sdp = this.answerSdp(req.sdp, d.localSdp);
+        if (req.sdp !== null) ok.sdp = endpointAnswer(this.profile.media, req.sdp, d.localSdp);
         d.respond(txn, ok);
       }
     }
@@ -439,7 +406,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner, EventTarge
     this.dialog?.bye();
   }
 
-  // ---- EventTarget ----------------------------------------------------------------------------
+  // ---- ScheduledEventTarget ---------------------------------------------------------------------
 
   onEvent(kind: number): void {
     if (kind === RING_DONE) {

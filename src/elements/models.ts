@@ -184,7 +184,7 @@ export function withOverrides(
   set: Record<string, unknown>,
   schema: z.ZodType<EndpointProfile> = endpointProfileSchema,
 ): EndpointProfile {
-  const copy = structuredClone(profile) as unknown as Record<string, unknown>;
+  const copy: Record<string, unknown> = structuredClone(profile);
   for (const [path, value] of Object.entries(set).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const keys = path.split('.');
     let node = copy;

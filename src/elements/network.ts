@@ -3,7 +3,7 @@
 // then waits for its route processor, a single FIFO server with a fixed cost per message
 // (platform model), which is where queueing delay and CPU utilisation come from.
 
-import { Priority, type EventTarget, type Simulator } from '../kernel/simulator.ts';
+import { Priority, type ScheduledEventTarget, type Simulator } from '../kernel/simulator.ts';
 import type { RandomStream } from '../kernel/random.ts';
 import { textHash, type Fingerprint } from '../kernel/fingerprint.ts';
 import type { LegTimerChecks } from './timer-checks.ts';
@@ -109,6 +109,29 @@ export interface NetworkCounters {
   refreshRequestsOutbound: number;
 }
 
+/** What a link joins and reports to: given once, when the call leg is set up. */
+export interface LinkOptions {
+  readonly sim: Simulator;
+  /** The two ends of the leg, `a` the one toward the caller (the fingerprint tells the ways apart by it). */
+  readonly a: SipPort;
+  readonly b: SipPort;
+  readonly settings: LinkSettings;
+  /** Draws for loss and jitter; null when the leg has neither. */
+  readonly random: RandomStream | null;
+  readonly counters: NetworkCounters;
+  /** The border element's route processor; null when messages reach every end at once. */
+  readonly processor: Processor | null;
+  /** The border element's end of the leg: messages arriving there pass through the processor first. */
+  readonly processedEnd: 'a' | 'b';
+  readonly leg: 'inbound' | 'outbound';
+  /** Folds every message carried into the run's trajectory hash. */
+  readonly fingerprint: Fingerprint;
+  /** The checks of --check (none when absent). */
+  readonly invariants?: Invariants;
+  /** Index of the call on this leg, for invariant reports (-1 when absent). */
+  readonly call?: number;
+}
+
 const METHOD_CODE: Readonly<Record<string, number>> = { INVITE: 1, ACK: 2, BYE: 3, UPDATE: 4, OPTIONS: 5, REFER: 6 };
 const REFRESHER_CODE: Readonly<Record<string, number>> = { '': 0, uac: 1, uas: 2 };
 const DIRECTION_CODE: Readonly<Record<string, number>> = { sendrecv: 0, sendonly: 1, recvonly: 2, inactive: 3 };
@@ -118,7 +141,7 @@ const DIRECTION_CODE: Readonly<Record<string, number>> = { sendrecv: 0, sendonly
 const TOWARD_A = 1,
   PROCESSED = 2;
 
-export class Link implements Wire, EventTarget {
+export class Link implements Wire, ScheduledEventTarget {
   private checkCseq(from: SipPort, msg: SipMessage): void {
     const key = `${from === this.a ? 'a' : 'b'} ${msg.callId}`;
     const last = (this.lastCseq ??= new Map<string, number>()).get(key);
@@ -136,26 +159,36 @@ export class Link implements Wire, EventTarget {
   /** RFC 4028 rules checked on this leg's wire (--check). */
   timerChecks: LegTimerChecks | null = null;
 
-  constructor(
-    readonly sim: Simulator,
-    readonly a: SipPort,
-    readonly b: SipPort,
-    readonly settings: LinkSettings,
-    /** Draws for loss and jitter; null when the leg has neither. */
-    private readonly random: RandomStream | null,
-    readonly counters: NetworkCounters,
-    /** Messages arriving at this port pass through the processor first (the border element's side). */
-    readonly processed: SipPort | null,
-    readonly processor: Processor | null,
-    readonly leg: 'inbound' | 'outbound',
-    /** Folds every message carried into the run's trajectory hash. */
-    private readonly fingerprint: Fingerprint,
-    private readonly invariants: Invariants = NO_CHECKS,
-    /** Index of the call on this leg, for invariant reports. */
-    private readonly call = -1,
-  ) {
-    a.wire = this;
-    b.wire = this;
+  readonly sim: Simulator;
+  readonly a: SipPort;
+  readonly b: SipPort;
+  readonly settings: LinkSettings;
+  private readonly random: RandomStream | null;
+  readonly counters: NetworkCounters;
+  /** Messages arriving at this port pass through the processor first (the border element's side). */
+  readonly processed: SipPort;
+  readonly processor: Processor | null;
+  readonly leg: 'inbound' | 'outbound';
+  private readonly fingerprint: Fingerprint;
+  private readonly invariants: Invariants;
+  private readonly call: number;
+
+  // The options are read once, into fields: a message crossing the link reads its own fields.
+  constructor(o: LinkOptions) {
+    this.sim = o.sim;
+    this.a = o.a;
+    this.b = o.b;
+    this.settings = o.settings;
+    this.random = o.random;
+    this.counters = o.counters;
+    this.processed = o.processedEnd === 'a' ? o.a : o.b;
+    this.processor = o.processor;
+    this.leg = o.leg;
+    this.fingerprint = o.fingerprint;
+    this.invariants = o.invariants ?? NO_CHECKS;
+    this.call = o.call ?? -1;
+    o.a.wire = this;
+    o.b.wire = this;
   }
 
   /**

@@ -3,7 +3,7 @@
 // network legs. Pure: no files, no wall clock; results leave through the `onCall` sink and
 // the counters, so the same code runs in the CLI, a browser page and the tests.
 
-import { Priority, Simulator, type EventTarget } from '../kernel/simulator.ts';
+import { Priority, Simulator, type ScheduledEventTarget } from '../kernel/simulator.ts';
 import { Fingerprint } from '../kernel/fingerprint.ts';
 import { LegTimerChecks } from './timer-checks.ts';
 import { RandomStream, Streams } from '../kernel/random.ts';
@@ -12,7 +12,8 @@ import type { Platform } from '../config/platform.ts';
 import type { DialogCounters } from '../sip/dialog.ts';
 import { SipPort } from '../sip/port.ts';
 import type { SipTimerSettings } from '../sip/transaction.ts';
-import { BorderElement, BorderElementCall, type BorderElementCounters } from './border-element.ts';
+import { BorderElement, type BorderElementCounters } from './border-element.ts';
+import { BorderElementCall } from './border-element-call.ts';
 import { newBorderElementCounters } from './border-element-counters.ts';
 import { addDialogCounters, Call, newDialogCounters, type CallEnvironment } from './call.ts';
 import { Endpoint, type FeatureSettings } from './endpoint.ts';
@@ -60,7 +61,7 @@ function newCounters(): RunCounters {
 
 const ARRIVAL = 1;
 
-export class CubeSimulation implements CallEnvironment, EventTarget {
+export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
   readonly sim = new Simulator();
   readonly counters: RunCounters = newCounters();
   /** Hash of everything that crossed the network and every outcome, in order. */
@@ -222,20 +223,20 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
     const net = spec.network;
     const noisy = net.inbound.loss > 0 || net.inbound.jitter > 0 || net.outbound.loss > 0 || net.outbound.jitter > 0;
     const random = noisy ? new RandomStream(spec.seed, Streams.network(index)) : null;
-    const outLink = new Link(
+    const outLink = new Link({
       sim,
-      cubeOut,
-      calleePort,
-      net.outbound,
+      a: cubeOut,
+      b: calleePort,
+      settings: net.outbound,
       random,
-      this.counters,
-      cubeOut,
-      this.processor,
-      'outbound',
-      this.fingerprint,
-      this.invariants,
-      index,
-    );
+      counters: this.counters,
+      processor: this.processor,
+      processedEnd: 'a',
+      leg: 'outbound',
+      fingerprint: this.fingerprint,
+      invariants: this.invariants,
+      call: index,
+    });
     const links = [outLink];
     const cube = new BorderElementCall(this.borderElement, call, cubeIn, cubeOut);
     new Endpoint(
@@ -259,20 +260,20 @@ export class CubeSimulation implements CallEnvironment, EventTarget {
     } else {
       const callerPort = new SipPort(sim, spec.sip, 'caller');
       links.push(
-        new Link(
+        new Link({
           sim,
-          callerPort,
-          cubeIn,
-          net.inbound,
+          a: callerPort,
+          b: cubeIn,
+          settings: net.inbound,
           random,
-          this.counters,
-          cubeIn,
-          this.processor,
-          'inbound',
-          this.fingerprint,
-          this.invariants,
-          index,
-        ),
+          counters: this.counters,
+          processor: this.processor,
+          processedEnd: 'b',
+          leg: 'inbound',
+          fingerprint: this.fingerprint,
+          invariants: this.invariants,
+          call: index,
+        }),
       );
       caller = new Endpoint(
         'caller',

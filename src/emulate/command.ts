@@ -6,7 +6,9 @@ import { InputError } from '../errors.ts';
 import { checkMidcallModelled } from '../experiment/spec.ts';
 import { displayPath, loadBorderElementModel, loadConfig, loadPlatform } from '../experiment/load.ts';
 import { renderLadder } from '../output/ladder-text.ts';
-import { Emulator, type EmulatedCall, type HostPort } from './emulator.ts';
+import type { EmulatedCall } from './emulated-call.ts';
+import { Emulator } from './emulator.ts';
+import type { HostPort } from './udp-side.ts';
 
 export interface EmulateArgs {
   config: string;

@@ -5,14 +5,9 @@
 // not by the model (RFC 3261 §9.2: see EmulatedCall.cancel).
 
 import type { SipMessage } from '../sip/message.ts';
-import {
-  echoedHeaders,
-  formatSip,
-  headerName,
-  parseNameAddr,
-  type ParsedSip,
-  type SipAddressing,
-} from '../sip/text.ts';
+import { echoedHeaders, formatSip, type SipAddressing } from '../sip/text.ts';
+import { headerName, parseNameAddr } from '../sip/header-grammar.ts';
+import type { ParsedSip } from '../sip/text-parse.ts';
 
 /** The methods the emulator takes (those of the model, src/sip/text.ts, and CANCEL); any other gets 501. */
 export const EMULATOR_METHODS = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REFER', 'UPDATE'] as const;

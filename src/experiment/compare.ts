@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Call, TraceEntry } from '../elements/call.ts';
 import { ResultsDir } from '../output/results-dir.ts';
-import { timerHeaders } from '../output/timer-headers.ts';
+import { timerHeaders } from '../results/ladder.ts';
 import { loadExperiment, type ExperimentOverrides, type LoadedExperiment } from './load.ts';
 import { replicationSteps, stepsToEnd, type Progress, type ReplicationResult } from './run.ts';
 import { estimate, flatten, unionKeys } from './statistics.ts';

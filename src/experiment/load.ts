@@ -27,16 +27,8 @@ import {
 import type { SimulationSpec } from '../elements/simulation.ts';
 import { kindOf, parseJsonText, show, validate } from '../schema-errors.ts';
 import { experimentSchema, shortExperimentSchema, type Experiment } from './schema.ts';
-import {
-  checkedConfig,
-  checkMidcallModelled,
-  experimentAllowed,
-  resolveProfiles,
-  specFor,
-  unknownId,
-  withCapacity,
-  withModelChoices,
-} from './spec.ts';
+import { assembleSpec } from './assemble.ts';
+import { checkedConfig, experimentAllowed, specFor, unknownId, withModelChoices } from './spec.ts';
 
 export { PROJECT_DIR };
 
@@ -283,23 +275,22 @@ export function loadExperiment(path: string, overrides: ExperimentOverrides = {}
     experimentAllowed({ platforms: platformIds, endpoints: endpointIds }),
   );
 
-  const platform = withCapacity(loadPlatform(experiment.platform, file, 'field platform'), experiment.capacity, file);
+  const platform = loadPlatform(experiment.platform, file, 'field platform');
   const configPath =
     overrides.config !== undefined ? resolve(overrides.config) : confinedConfigPath(abs, experiment.config, file);
   const configText = readText(configPath, 'configuration file');
-  const config = checkedConfig(configText, platform, displayPath(configPath), { allowShortSessionExpires: short });
-
-  const borderElement = withModelChoices(loadBorderElementModel(), experiment, file);
-  checkMidcallModelled(borderElement, platform, config, displayPath(configPath));
-  const profileSchema = short ? shortEndpointProfileSchema : endpointProfileSchema;
-  const profiles = resolveProfiles(
+  const spec = assembleSpec(
     experiment,
     file,
-    endpointIds(),
-    (id) => readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`)),
-    loadDefects(),
-    profileSchema,
+    platform,
+    { text: configText, name: displayPath(configPath), options: { allowShortSessionExpires: short } },
+    {
+      borderElement: loadBorderElementModel,
+      endpointIds,
+      endpoint: (id) => readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${id}.json`)),
+      defects: loadDefects,
+    },
+    short ? shortEndpointProfileSchema : endpointProfileSchema,
   );
-  const spec = specFor(experiment, platform, config, borderElement, profiles);
   return { file, experiment, configPath, configText, spec };
 }

@@ -19,10 +19,11 @@
 // cost more than letting them drain.
 
 /**
- * Something that receives events: `kind` tells it which of its own timers fired; `data` is what
- * was scheduled with the event (a message in flight, say), so that no object is made per event.
+ * What a scheduled event is delivered to: `kind` tells it which of its own timers fired; `data` is
+ * what was scheduled with the event (a message in flight, say), so that no object is made per
+ * event. (Not the DOM's EventTarget: nothing here dispatches by name or bubbles.)
  */
-export interface EventTarget {
+export interface ScheduledEventTarget {
   onEvent(kind: number, data: unknown): void;
 }
 
@@ -112,7 +113,7 @@ export class EventQueue {
   private frontSlot = -1;
 
   private slotCap: number;
-  private targets: (EventTarget | null)[] = [];
+  private targets: (ScheduledEventTarget | null)[] = [];
   private data: unknown[] = [];
   private kinds: Int32Array;
   private gens: Int32Array;
@@ -124,7 +125,7 @@ export class EventQueue {
 
   /** Filled by pop(): the event that is due. */
   poppedTime = 0;
-  poppedTarget: EventTarget | null = null;
+  poppedTarget: ScheduledEventTarget | null = null;
   poppedKind = 0;
   poppedData: unknown = null;
 
@@ -146,7 +147,7 @@ export class EventQueue {
   }
 
   /** Schedules at absolute `time`. */
-  push(time: number, priority: number, target: EventTarget, kind: number, data: unknown = null): EventHandle {
+  push(time: number, priority: number, target: ScheduledEventTarget, kind: number, data: unknown = null): EventHandle {
     const slot = this.newEvent(target, kind, data);
     this.heapInsert(time, priority * PRIORITY_SHIFT + this.seq++, slot);
     return (this.gens[slot]! << 24) | slot;
@@ -157,7 +158,7 @@ export class EventQueue {
     now: number,
     delay: number,
     priority: number,
-    target: EventTarget,
+    target: ScheduledEventTarget,
     kind: number,
     data: unknown = null,
   ): EventHandle {
@@ -293,7 +294,7 @@ export class EventQueue {
     }
   }
 
-  private newEvent(target: EventTarget, kind: number, data: unknown): number {
+  private newEvent(target: ScheduledEventTarget, kind: number, data: unknown): number {
     const slot = this.allocSlot();
     this.targets[slot] = target;
     this.data[slot] = data;
@@ -366,30 +367,25 @@ export class EventQueue {
 
   private growHeap(): void {
     this.cap *= 2;
-    const t = new Float64Array(this.cap);
-    t.set(this.time);
-    this.time = t;
-    const k = new Float64Array(this.cap);
-    k.set(this.key);
-    this.key = k;
-    const s = new Int32Array(this.cap);
-    s.set(this.slotOf);
-    this.slotOf = s;
+    this.time = grown(this.time, new Float64Array(this.cap));
+    this.key = grown(this.key, new Float64Array(this.cap));
+    this.slotOf = grown(this.slotOf, new Int32Array(this.cap));
   }
 
   private growSlots(): void {
     this.slotCap *= 2;
-    const k = new Int32Array(this.slotCap);
-    k.set(this.kinds);
-    this.kinds = k;
-    const g = new Int32Array(this.slotCap);
-    g.set(this.gens);
-    this.gens = g;
-    const l = new Uint8Array(this.slotCap);
-    l.set(this.live);
-    this.live = l;
-    const f = new Int32Array(this.slotCap);
-    f.set(this.freeSlots);
-    this.freeSlots = f;
+    this.kinds = grown(this.kinds, new Int32Array(this.slotCap));
+    this.gens = grown(this.gens, new Int32Array(this.slotCap));
+    this.live = grown(this.live, new Uint8Array(this.slotCap));
+    this.freeSlots = grown(this.freeSlots, new Int32Array(this.slotCap));
   }
+}
+
+/**
+ * `larger` with the entries of `old` copied to its start: how the heap and the slot arrays grow
+ * (by doubling, so rarely; the heap is a prefix of its arrays, the lanes' rings grow in Lane).
+ */
+function grown<A extends Float64Array | Int32Array | Uint8Array>(old: A, larger: A): A {
+  larger.set(old);
+  return larger;
 }

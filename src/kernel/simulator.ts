@@ -1,9 +1,10 @@
-// The simulated clock and the loop that advances it. Nothing here knows about SIP: targets are
-// anything with onEvent(kind). The clock only moves forward, to the time of the event being run.
-import { EventQueue, NO_EVENT, type EventHandle, type EventTarget } from './event-queue.ts';
+// The simulated clock and the loop that advances it. Nothing here knows about SIP: the target of
+// an event is anything with onEvent(kind) (a ScheduledEventTarget). The clock only moves forward,
+// to the time of the event being run.
+import { EventQueue, NO_EVENT, type EventHandle, type ScheduledEventTarget } from './event-queue.ts';
 import { InvariantViolation } from './invariants.ts';
 
-export { NO_EVENT, type EventHandle, type EventTarget };
+export { NO_EVENT, type EventHandle, type ScheduledEventTarget };
 
 /** Lower runs first among events due at the same instant (see event-queue.ts for the order). */
 export const Priority = {
@@ -33,7 +34,7 @@ export class Simulator {
   /** Schedules `target.onEvent(kind, data)` after `delay` seconds. */
   after(
     delay: number,
-    target: EventTarget,
+    target: ScheduledEventTarget,
     kind: number,
     priority: number = Priority.timer,
     data: unknown = null,
@@ -44,7 +45,7 @@ export class Simulator {
   /** Schedules `target.onEvent(kind, data)` at absolute simulated time `time` (not before now). */
   at(
     time: number,
-    target: EventTarget,
+    target: ScheduledEventTarget,
     kind: number,
     priority: number = Priority.timer,
     data: unknown = null,

@@ -13,9 +13,25 @@
 // Everything is computed from the call alone, so the same call always gives the same text.
 
 import type { Call, TraceEntry } from '../elements/call.ts';
-import type { TimerNote } from '../sip/dialog.ts';
-import { timerHeaders } from './timer-headers.ts';
-import { LADDER_PARTIES, laneOf, legCallIds } from './ladder-lanes.ts';
+import {
+  LADDER_PARTIES,
+  LANE_TITLES,
+  ladderSeconds as secs,
+  laneOf,
+  legCallIds,
+  messageInk,
+  messageLabel,
+  missingOutcomeText,
+  outcomeInk,
+  outcomeText,
+  timerHeaders,
+  timerText,
+  type MessageEntry,
+  type MessageInk,
+  type OutcomeEntry,
+  type OutcomeInk,
+  type TimerEntry,
+} from '../results/ladder.ts';
 
 export interface LadderOptions {
   /** Total columns of every line (default 100). */
@@ -25,13 +41,6 @@ export interface LadderOptions {
   /** Draw retransmitted messages (default true). */
   showRetransmissions?: boolean;
 }
-
-type MessageEntry = Extract<TraceEntry, { kind: 'message' }>;
-type TimerEntry = Extract<TraceEntry, { kind: 'timer' }>;
-type OutcomeEntry = Extract<TraceEntry, { kind: 'outcome' }>;
-
-/** Party names as the trace spells them, in lane order. */
-const TITLES = ['caller', 'CUBE in', 'CUBE out', 'callee'] as const;
 
 /** Columns between the two CUBE lanes (nothing is drawn there). */
 const CUBE_GAP = 3;
@@ -57,6 +66,13 @@ const INK = {
   active: '1;33',
 } as const;
 type Ink = (typeof INK)[keyof typeof INK] | '';
+const MESSAGE_INK: Record<MessageInk, Ink> = {
+  request: INK.request,
+  provisional: INK.provisional,
+  success: INK.success,
+  failure: INK.failure,
+};
+const OUTCOME_INK: Record<OutcomeInk, Ink> = { completed: INK.completed, active: INK.active, ended: INK.ended };
 
 /** One line being drawn: a character and an ink per column, never wider than `width`. */
 class Row {
@@ -114,9 +130,6 @@ interface Layout {
   dotted: boolean[];
 }
 
-const secs = (t: number): string => (Math.abs(t) < 5e-4 ? 0 : t).toFixed(3);
-const at2 = (t: number): string => t.toFixed(2);
-
 function layout(call: Call, rows: readonly { time: string; delta: string }[], width: number): Layout {
   let timeWidth = 'time'.length;
   let deltaWidth = 'delta'.length;
@@ -148,68 +161,12 @@ function baseRow(l: Layout, time: string, delta: string): Row {
   return row;
 }
 
-// ---- what each entry says ------------------------------------------------------------------
-
-/** "INVITE (refresh)", "BYE", "200 OK": requests that change the session say why they were sent. */
-function messageLabel(e: MessageEntry): string {
-  if (e.status === 0 && (e.method === 'INVITE' || e.method === 'UPDATE')) return `${e.label} (${e.purpose})`;
-  return e.label;
-}
-
-function messageInk(e: MessageEntry): Ink {
-  if (e.status === 0) return INK.request;
-  if (e.status < 200) return INK.provisional;
-  if (e.status < 300) return INK.success;
-  return INK.failure;
-}
-
-/**
- * The border element's lanes on a SIP-to-SIP call carry the endpoints' timer without running
- * one of their own (C8): their expiry is a deadline, not a BYE they will send. On an H.323 call
- * the outbound side is a user agent and does act on it.
- */
-function actsOnExpiry(call: Call, party: string): boolean {
-  return party === 'caller' || party === 'callee' || (call.h323 && party === 'cube-out');
-}
-
-function timerText(call: Call, party: string, n: TimerNote): string {
-  switch (n.what) {
-    case 'timer-armed':
-      if (n.refresherLocal)
-        return `timer ${n.sessionExpires} s, this side refreshes${n.refreshAt >= 0 ? ` at ${at2(n.refreshAt)}` : ''}`;
-      if (n.expiryAt < 0) return `timer ${n.sessionExpires} s, other side refreshes`;
-      return actsOnExpiry(call, party)
-        ? `timer ${n.sessionExpires} s, BYE at ${at2(n.expiryAt)} unless refreshed`
-        : `timer ${n.sessionExpires} s, other side refreshes by ${at2(n.expiryAt)}`;
-    case 'timer-off':
-      return 'timer off';
-    case 'refresh-due':
-      return 'refresh due';
-    case 'expired':
-      return actsOnExpiry(call, party) ? 'expired: hanging up' : 'expired';
-  }
-}
-
-function outcomeText(call: Call, o: OutcomeEntry): string {
-  const why: string[] = [];
-  if (o.leg !== '') why.push(`${o.leg} leg`);
-  if (o.side !== '') why.push(`BYE by ${o.side === 'border-element' ? 'CUBE' : o.side}`);
-  if (call.status > 0) why.push(`status ${call.status}`);
-  return `== ${o.outcome}: ${o.cause}${why.length > 0 ? ` (${why.join(', ')})` : ''} at ${secs(o.t)} s ==`;
-}
-
-function outcomeInk(outcome: string): Ink {
-  if (outcome === 'completed') return INK.completed;
-  if (outcome === 'active') return INK.active;
-  return INK.ended;
-}
-
 // ---- drawing -------------------------------------------------------------------------------
 
 function drawMessage(row: Row, l: Layout, e: MessageEntry): void {
   const a = laneOf(e.from),
     b = laneOf(e.to);
-  const ink = messageInk(e);
+  const ink = MESSAGE_INK[messageInk(e)];
   const flags: string[] = [];
   if (e.lost) flags.push('(lost)');
   if (e.retransmission) flags.push('(retx)');
@@ -267,7 +224,7 @@ function drawMessage(row: Row, l: Layout, e: MessageEntry): void {
  */
 function drawTimer(row: Row, l: Layout, call: Call, e: TimerEntry): void {
   const lane = laneOf(e.party);
-  const text = timerText(call, e.party, e.note);
+  const text = timerText(call.h323, e.party, e.note);
   if (lane < 0) {
     row.put(l.notes, `${e.party}: * ${text}`, INK.timer);
     return;
@@ -332,8 +289,9 @@ export function renderLadder(call: Call, options: LadderOptions = {}): string {
   names.put(l.timeWidth + 1, 'delta'.padStart(l.deltaWidth));
   // Outer names hang inwards from their lanes, the CUBE's outwards: each is flush with its lane.
   // Each name stops short of the next one when the lanes are close together.
-  const starts = [l.lanes[0]!, l.lanes[1]! - TITLES[1].length + 1, l.lanes[2]!, l.lanes[3]! - TITLES[3].length + 1];
-  const label = [call.h323 ? `${TITLES[0]} (H.323)` : TITLES[0], TITLES[1], TITLES[2], TITLES[3]];
+  const T = LANE_TITLES;
+  const starts = [l.lanes[0]!, l.lanes[1]! - T[1].length + 1, l.lanes[2]!, l.lanes[3]! - T[3].length + 1];
+  const label = [call.h323 ? `${T[0]} (H.323)` : T[0], T[1], T[2], T[3]];
   for (let i = 0; i < starts.length; i++) {
     const start = Math.max(starts[i]!, i === 0 ? 0 : starts[i - 1]! + 1);
     names.put(start, label[i]!, INK.header, i + 1 < starts.length ? starts[i + 1]! - 1 : width);
@@ -355,35 +313,7 @@ export function renderLadder(call: Call, options: LadderOptions = {}): string {
     lines.push(row.render(color));
   };
   if (call.trace === null) end('== call not traced: no ladder ==', INK.active);
-  else if (outcomes.length === 0)
-    end(`== ${call.outcome === 'active' ? 'still active when the run stopped' : call.outcome} ==`, INK.active);
-  for (const o of outcomes) end(outcomeText(call, o), outcomeInk(o.outcome));
+  else if (outcomes.length === 0) end(`== ${missingOutcomeText(call.outcome)} ==`, INK.active);
+  for (const o of outcomes) end(`== ${outcomeText(o, call.status)} ==`, OUTCOME_INK[outcomeInk(o.outcome)]);
   return `${lines.join('\n')}\n`;
-}
-
-/** The call's record and its trace as plain data, ready for JSON.stringify. */
-export function traceToJson(call: Call): object {
-  const entries: TraceEntry[] = (call.trace ?? []).map((e) =>
-    e.kind === 'timer' ? { ...e, note: { ...e.note } } : { ...e },
-  );
-  return {
-    call: {
-      index: call.index,
-      callId: call.callId,
-      arrivalAt: call.arrivalAt,
-      answeredAt: call.answeredAt,
-      endedAt: call.endedAt,
-      holding: call.holding,
-      callerProfile: call.callerProfile,
-      calleeProfile: call.calleeProfile,
-      h323: call.h323,
-      outcome: call.outcome,
-      cause: call.cause,
-      leg: call.leg,
-      side: call.side,
-      status: call.status,
-      features: call.features.map((f) => ({ ...f })),
-    },
-    entries,
-  };
 }

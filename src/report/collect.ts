@@ -11,8 +11,8 @@ import { InputError } from '../errors.ts';
 import { displayPath, loadFromManifest, parseJsonText } from '../experiment/load.ts';
 import { CUBESIM_VERSION, runReplicationSync } from '../experiment/run.ts';
 import { estimate } from '../experiment/statistics.ts';
-import { traceToJson } from '../output/ladder-text.ts';
-import type { CompareReport, LadderSample, ReportData, RunReport, SweepReport } from './data.ts';
+import type { CompareReport, ReportData, RunReport, SweepReport } from './data.ts';
+import { traceToJson, type TracedCall } from '../results/ladder.ts';
 import type { Histogram, TimeseriesPoint } from '../results/series.ts';
 import type { RunSummary } from '../results/summary.ts';
 
@@ -92,12 +92,12 @@ async function collectRun(dir: string): Promise<RunReport> {
   const loaded = loadFromManifest(dir);
   const samples = await sampleCalls(join(dir, 'calls.csv'));
   const wanted = new Set(samples.map((s) => s.index));
-  const traced = new Map<number, LadderSample>();
+  const traced = new Map<number, TracedCall>();
   if (wanted.size > 0) {
     runReplicationSync(loaded, 0, {
       traced: [...wanted],
       onCall: (c) => {
-        if (wanted.has(c.index)) traced.set(c.index, traceToJson(c) as LadderSample);
+        if (wanted.has(c.index)) traced.set(c.index, traceToJson(c));
       },
     });
   }

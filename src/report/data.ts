@@ -4,63 +4,10 @@
 
 import type { Histogram, TimeseriesPoint } from '../results/series.ts';
 import type { RunSummary } from '../results/summary.ts';
+import type { TracedCall } from '../results/ladder.ts';
 
-/** One ladder entry, as src/elements/call.ts TraceEntry (message, timer or outcome). */
-export type LadderEntry =
-  | {
-      t: number;
-      kind: 'message';
-      from: string;
-      to: string;
-      label: string;
-      purpose: string;
-      method: string;
-      status: number;
-      cseq: number;
-      callId: string;
-      sessionExpires: number;
-      refresher: string;
-      minSe: number;
-      sdpVersion: number;
-      retransmission: boolean;
-      lost: boolean;
-      arrivesAt: number;
-    }
-  | {
-      t: number;
-      kind: 'timer';
-      party: string;
-      note:
-        | { what: 'timer-armed'; sessionExpires: number; refresherLocal: boolean; refreshAt: number; expiryAt: number }
-        | { what: 'timer-off' }
-        | { what: 'refresh-due' }
-        | { what: 'expired' };
-    }
-  | { t: number; kind: 'outcome'; outcome: string; cause: string; leg: string; side: string };
-
-/** A sample call of one outcome, with its full ladder. */
-export interface LadderSample {
-  /** e.g. "completed", "dropped: session-expired". */
-  title: string;
-  call: {
-    index: number;
-    callId: string;
-    arrivalAt: number;
-    answeredAt: number;
-    endedAt: number;
-    holding: number;
-    callerProfile: string;
-    calleeProfile: string;
-    h323: boolean;
-    outcome: string;
-    cause: string;
-    leg: string;
-    side: string;
-    status: number;
-    features: Array<{ feature: string; status: string; reason: string }>;
-  };
-  entries: LadderEntry[];
-}
+/** A sample call of one outcome, with its full ladder, titled e.g. "dropped: session-expired". */
+export type LadderSample = TracedCall & { title: string };
 
 export interface RunReport {
   experiment: string;
@@ -127,6 +74,8 @@ export const REPORT_DOM = {
   /** One <svg class="ladder"> per sample; each arrow is a <g class="message">; each timer mark a <g class="timer">. */
   ladderClass: 'ladder',
   messageClass: 'message',
+  /** The <tspan> of an arrow's text that holds the message's label (results/ladder.ts messageLabel). */
+  messageLabelClass: 'message-label',
   timerClass: 'timer',
   sweep: 'sweep',
   compare: 'compare',

@@ -130,6 +130,46 @@ export function retryAfter422(
  */
 export type RefresherReading = 'transaction' | 'dialog';
 
+/** re-INVITE, UPDATE, UPDATE when the peer's Allow lists it, or UPDATE falling back to re-INVITE on 405/501. */
+export type RefreshMethod = 'invite' | 'update' | 'update-if-allowed' | 'update-fallback-invite';
+
+/** How a party handles RFC 4028 on a dialog: an endpoint profile, or the border element's leg. */
+export interface TimerBehaviour {
+  supportsTimer: boolean;
+  /** Arms its own refresh and expiry timers (false: only tracks what was negotiated). */
+  runsTimers: boolean;
+  /** Interval it asks for in requests it originates; 0 = asks for none. */
+  sessionExpires: number;
+  /** Its minimum: sent as Min-SE, and a smaller interval is refused with 422. */
+  minSe: number;
+  /** refresher parameter in its initial INVITE ('' = leave it to the UAS, RFC 4028 §7.1). */
+  requestRefresher: RefresherToken;
+  /** Refresher it names as UAS when the request leaves the choice open. */
+  preferredRefresher: 'uac' | 'uas';
+  refreshMethod: RefreshMethod;
+  expiryRule: ExpiryRule;
+  reading: RefresherReading;
+  retry422: boolean;
+  max422Retries: number;
+  /** Defect F4: a refresh due while an INVITE is in progress is dropped, not postponed. */
+  skipRefreshWhenBusy: boolean;
+  /** Ends the call when a refresh gets a final error other than 408/481 (pjsip does). */
+  byeOnRefreshRejected: boolean;
+  /** U7: runs the timer alone as refresher when the 2xx is silent about it. */
+  aloneIfSilent: boolean;
+  /** Defect F11. */
+  omitSeWhenNoRefresher: boolean;
+  /** Defect F9. */
+  ignoreMinSeWithoutSe: boolean;
+  /** Defect F1/F2 family: never sends the refresh it is due to send. */
+  neverRefreshes: boolean;
+  /** Defect F3: a 491 to its refresh ends the call instead of the §14.1 back-off. */
+  hangUpOnGlare: boolean;
+  /** As UAS, lowers a larger offered interval to this in its 2xx (RFC 4028 §9); 0 = never lowers. */
+  maxSessionExpires: number;
+  allowUpdate: boolean;
+}
+
 /**
  * Whether this party is the refresher after a 2xx carrying `token`.
  * @param weSentRequest this party was the UAC of the transaction the 2xx answers

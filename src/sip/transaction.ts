@@ -2,7 +2,8 @@
 // Each transaction is an event target: `kind` names which of its timers fired. Timer values
 // derive from T1/T2/T4 (RFC 3261 Table 4, domain-facts §2.1).
 
-import { NO_EVENT, Priority, type EventHandle, type EventTarget, type Simulator } from '../kernel/simulator.ts';
+import { NO_EVENT, Priority, type EventHandle } from '../kernel/simulator.ts';
+import type { ScheduledEventTarget, Simulator } from '../kernel/simulator.ts';
 import { newRequest, newResponse, retransmitted, type SipMessage } from './message.ts';
 
 export interface SipTimerSettings {
@@ -23,10 +24,15 @@ export interface TransactionHost {
   forget(txn: Transaction): void;
 }
 
-export interface ClientTransactionUser {
-  onResponse(txn: ClientTransaction, resp: SipMessage): void;
+/**
+ * The transaction user (RFC 3261 §17: the layer above, a dialog) hears each response and the
+ * time-out. `R` is whoever asked it for the request, `D` what that requester keeps with it until
+ * the answer: typed, so no one casts them back; fields of the transaction, so nothing more is made.
+ */
+export interface ClientTransactionUser<R, D> {
+  onResponse(txn: ClientTransaction<R, D>, resp: SipMessage): void;
   /** Timer B or F: no final response. The TU treats it as a 408 (RFC 3261 §8.1.3.1). */
-  onTimeout(txn: ClientTransaction): void;
+  onTimeout(txn: ClientTransaction<R, D>): void;
 }
 
 export interface ServerTransactionUser {
@@ -54,7 +60,7 @@ const A = 1,
   H = 8,
   TRYING = 13;
 
-export abstract class Transaction implements EventTarget {
+export abstract class Transaction implements ScheduledEventTarget {
   protected state: State;
   protected retransmitHandle: EventHandle = NO_EVENT;
   protected timeoutHandle: EventHandle = NO_EVENT;
@@ -124,14 +130,12 @@ export abstract class Transaction implements EventTarget {
   }
 }
 
-export abstract class ClientTransaction extends Transaction {
-  /** Whoever asked for the request (the dialog's requester), for the TU to route the answer. */
-  context: unknown = null;
+export abstract class ClientTransaction<R = null, D = null> extends Transaction {
   /** What the requester keeps with its request until the answer (a relay's far-side transaction, say); null when nothing. */
-  requesterData: unknown = null;
+  requesterData: D | null = null;
 
   /** requesterData, cleared: for the final answer (or time-out), after which nothing more comes. */
-  takeRequesterData(): unknown {
+  takeRequesterData(): D | null {
     const d = this.requesterData;
     this.requesterData = null;
     return d;
@@ -140,7 +144,9 @@ export abstract class ClientTransaction extends Transaction {
   constructor(
     host: TransactionHost,
     request: SipMessage,
-    readonly user: ClientTransactionUser,
+    readonly user: ClientTransactionUser<R, D>,
+    /** Whoever asked the user for the request (a dialog's RequestOwner), for the user to route the answer. */
+    readonly requester: R,
     initial: State,
   ) {
     super(host, request, initial);
@@ -152,12 +158,12 @@ export abstract class ClientTransaction extends Transaction {
 }
 
 /** INVITE client transaction (RFC 3261 §17.1.1, RFC 6026 §8.4). */
-export class InviteClientTransaction extends ClientTransaction {
+export class InviteClientTransaction<R = null, D = null> extends ClientTransaction<R, D> {
   private lastFinal: SipMessage | null = null;
   private ack: SipMessage | null = null;
 
-  constructor(host: TransactionHost, request: SipMessage, user: ClientTransactionUser) {
-    super(host, request, user, State.Calling);
+  constructor(host: TransactionHost, request: SipMessage, user: ClientTransactionUser<R, D>, requester: R) {
+    super(host, request, user, requester, State.Calling);
     const t = host.timers;
     host.transmit(request);
     this.retransmitInterval = t.T1;
@@ -238,9 +244,9 @@ export class InviteClientTransaction extends ClientTransaction {
 }
 
 /** Non-INVITE client transaction (RFC 3261 §17.1.2). */
-export class NonInviteClientTransaction extends ClientTransaction {
-  constructor(host: TransactionHost, request: SipMessage, user: ClientTransactionUser) {
-    super(host, request, user, State.Trying);
+export class NonInviteClientTransaction<R = null, D = null> extends ClientTransaction<R, D> {
+  constructor(host: TransactionHost, request: SipMessage, user: ClientTransactionUser<R, D>, requester: R) {
+    super(host, request, user, requester, State.Trying);
     const t = host.timers;
     host.transmit(request);
     this.retransmitInterval = t.T1;

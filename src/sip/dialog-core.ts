@@ -1,0 +1,225 @@
+// What every dialog shares (RFC 3261 §12-§14), whatever its party does with it: its tags and
+// CSeq in each direction, the requests it makes (§12.2.1.1), the INVITE transactions in progress
+// that forbid an overlapping one (§14.1) and the back-off after a 491, the UAC's ACK for a 2xx
+// (§13.2.2.4), and the UAS core's 2xx retransmission until the ACK comes (§13.3.1.4).
+//
+// The RFC 4028 session timer is built on this in session-timer-dialog.ts; what the dialog's
+// owner hears, and the in-dialog requests it receives, in dialog.ts.
+
+import { NO_EVENT, type EventHandle, type ScheduledEventTarget } from '../kernel/simulator.ts';
+import type { Invariants } from '../kernel/invariants.ts';
+import type { RandomStream } from '../kernel/random.ts';
+import { newRequest, retransmitted, type Method, type Purpose, type Sdp, type SipMessage } from './message.ts';
+import type { SipPort } from './port.ts';
+import type { TimerBehaviour } from './session-timer.ts';
+import type { InviteClientTransaction, InviteServerTransaction } from './transaction.ts';
+
+/**
+ * RFC 3261 §14.1: after a 491 the UAC waits a random time before it tries again: 2.1-4.0 s when it
+ * owns the Call-ID (it sent the dialog's initial INVITE), 0-2.0 s otherwise, so that the two
+ * sides of a glare do not collide again.
+ */
+export function glareBackoffWindow(ownsCallId: boolean): readonly [number, number] {
+  return ownsCallId ? [2.1, 4.0] : [0, 2.0];
+}
+
+/** Counters the dialog feeds while it runs (one instance per run, shared). */
+export interface DialogCounters {
+  refreshesSent: number;
+  refreshesSucceeded: number;
+  refreshesFailed: number;
+  refreshesSkipped: number;
+  refreshesPostponed: number;
+  retriesAfterGlare: number;
+}
+
+/** Timer moments a dialog reports, for traces and ladders. */
+export type TimerNote =
+  | { what: 'timer-armed'; sessionExpires: number; refresherLocal: boolean; refreshAt: number; expiryAt: number }
+  | { what: 'timer-off' }
+  | { what: 'refresh-due' }
+  | { what: 'expired' };
+
+/** What a dialog needs from the call it belongs to. */
+export interface DialogContext {
+  /** Index of the call, for invariant reports. */
+  readonly index: number;
+  readonly invariants: Invariants;
+  newBranch(): number;
+  /** Per-call stream for back-off and Retry-After draws. */
+  backoff(): RandomStream;
+  counters: DialogCounters;
+  /** Called for each timer moment when the call is traced; null otherwise. */
+  note: ((d: DialogCore, n: TimerNote) => void) | null;
+  dialogOpened(): void;
+  /** The dialog has terminated; the context may release what it holds for it. */
+  dialogClosed(): void;
+  /** A refresh this party sent was answered with a 2xx, `delay` seconds after it fell due. */
+  refreshAnswered(delay: number): void;
+}
+
+export type DialogState = 'early' | 'confirmed' | 'terminating' | 'terminated';
+
+// The dialog's own timers (event kinds on the dialog): the session timer's two
+// (session-timer-dialog.ts) and the UAS core's two here; dialog.ts dispatches them.
+export const REFRESH_DUE = 1,
+  EXPIRY = 2,
+  RETX_2XX = 3,
+  ACK_TIMEOUT = 4;
+
+export abstract class DialogCore implements ScheduledEventTarget {
+  state: DialogState = 'early';
+  remoteTag = '';
+  private localCseq = 0;
+  protected remoteCseq = -1;
+  /** The client INVITE in progress, if any (for §14.1); whoever asked for it is not the core's business. */
+  ict: InviteClientTransaction<unknown, unknown> | null = null;
+  /** The server INVITE being answered, if any. */
+  ist: InviteServerTransaction | null = null;
+  remoteAllowsUpdate = false;
+  localSdp: Sdp;
+  remoteSdp: Sdp | null = null;
+
+  private retxHandle: EventHandle = NO_EVENT;
+  private ackTimeoutHandle: EventHandle = NO_EVENT;
+  protected pending2xx: SipMessage | null = null;
+  private retxInterval = 0;
+  /** CSeq and branch of the last ACK we sent for a 2xx: enough to send it again (-1: none). */
+  protected ackedCseq = -1;
+  private ackBranch = 0;
+  /** A BYE is waiting for the ACK of our 2xx (RFC 3261 §15). */
+  protected byeWhenAcked = false;
+
+  constructor(
+    readonly port: SipPort,
+    readonly ctx: DialogContext,
+    readonly behaviour: TimerBehaviour,
+    readonly callId: string,
+    public localTag: string,
+    /** This party sent the initial INVITE (and so owns the Call-ID, RFC 3261 §14.1). */
+    readonly createdByUs: boolean,
+    sdp: Sdp,
+  ) {
+    this.localSdp = sdp;
+  }
+
+  get sim() {
+    return this.port.sim;
+  }
+
+  get confirmed(): boolean {
+    return this.state === 'confirmed';
+  }
+
+  /** An INVITE transaction is in progress in either direction (RFC 3261 §14.1). */
+  get inviteBusy(): boolean {
+    return (this.ict !== null && this.ict.pending) || (this.ist !== null && this.ist.blocksInvite);
+  }
+
+  /**
+   * A new request in this dialog (next CSeq, a new branch) for the sender to fill in with headers
+   * and body, then hand to `start`. Two steps rather than a callback: nothing is made per request
+   * beyond the message and its transaction.
+   */
+  request(method: Method, purpose: Purpose): SipMessage {
+    const inv = this.ctx.invariants;
+    if (inv.enabled) {
+      if (this.state === 'terminated')
+        inv.fail(
+          this.ctx.index,
+          this.sim.now,
+          `${method} (${purpose}) sent on the terminated dialog ${this.port.name}`,
+        );
+      if (method === 'INVITE' && this.inviteBusy)
+        inv.fail(
+          this.ctx.index,
+          this.sim.now,
+          `a second INVITE transaction started on the dialog ${this.port.name} while one is in progress (RFC 3261 §14.1)`,
+        );
+    }
+    const msg = newRequest(
+      method,
+      purpose,
+      this.callId,
+      this.localTag,
+      this.remoteTag,
+      ++this.localCseq,
+      this.ctx.newBranch(),
+    );
+    msg.supportedTimer = this.behaviour.supportsTimer; // U1: in every request but ACK
+    msg.allowUpdate = this.behaviour.allowUpdate;
+    return msg;
+  }
+
+  /** A random wait after a 491 (§14.1, see glareBackoffWindow), in 10 ms steps. */
+  glareBackoff(): number {
+    const [low, high] = glareBackoffWindow(this.createdByUs);
+    return this.ctx.backoff().steps(low, high, 0.01);
+  }
+
+  // ---- UAC core: the ACK for a 2xx ---------------------------------------------------------
+
+  /** §13.2.2.4: the UAC core sends the ACK for a 2xx, a new transaction-less request. */
+  protected sendAck(resp: SipMessage): void {
+    const ack = this.ackFor(resp, this.ctx.newBranch());
+    this.ackedCseq = ack.cseq;
+    this.ackBranch = ack.branch;
+    this.port.transmit(ack);
+  }
+
+  /**
+   * A retransmission of the 2xx acknowledged last gets the same ACK again (§13.2.2.4), rebuilt
+   * rather than kept. False when `resp` is not one.
+   */
+  protected resendAck(resp: SipMessage): boolean {
+    if (this.ackedCseq !== resp.cseq) return false;
+    const ack = this.ackFor(resp, this.ackBranch);
+    ack.retransmission = true;
+    this.port.transmit(ack);
+    return true;
+  }
+
+  private ackFor(resp: SipMessage, branch: number): SipMessage {
+    return newRequest('ACK', resp.purpose, this.callId, this.localTag, this.remoteTag, resp.cseq, branch);
+  }
+
+  // ---- UAS core: 2xx retransmission until the ACK (§13.3.1.4) ---------------------------------
+
+  protected start2xxRetransmission(resp: SipMessage): void {
+    this.stop2xxRetransmission();
+    const t = this.port.timers;
+    this.pending2xx = resp;
+    this.retxInterval = t.T1;
+    this.retxHandle = this.sim.after(t.T1, this, RETX_2XX);
+    this.ackTimeoutHandle = this.sim.after(64 * t.T1, this, ACK_TIMEOUT);
+  }
+
+  protected stop2xxRetransmission(): void {
+    this.sim.cancel(this.retxHandle);
+    this.sim.cancel(this.ackTimeoutHandle);
+    this.retxHandle = NO_EVENT;
+    this.ackTimeoutHandle = NO_EVENT;
+    this.pending2xx = null;
+  }
+
+  /** RETX_2XX: the 2xx again, at intervals doubling from T1 up to T2. */
+  protected retransmit2xx(): void {
+    this.retxHandle = NO_EVENT;
+    const p = this.pending2xx;
+    if (p === null) return;
+    this.port.transmit(retransmitted(p));
+    this.retxInterval = Math.min(2 * this.retxInterval, this.port.timers.T2);
+    this.retxHandle = this.sim.after(this.retxInterval, this, RETX_2XX);
+  }
+
+  /** ACK_TIMEOUT: 64*T1 without the ACK. True when a 2xx was still waiting for it (now given up). */
+  protected ackWaitOver(): boolean {
+    this.ackTimeoutHandle = NO_EVENT;
+    if (this.pending2xx === null) return false;
+    this.stop2xxRetransmission();
+    return true;
+  }
+
+  /** Every event of the dialog comes here; dialog.ts says what each one does. */
+  abstract onEvent(kind: number): void;
+}
