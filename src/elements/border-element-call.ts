@@ -12,7 +12,7 @@ import type { Sdp, SipMessage } from '../sip/message.ts';
 import type { PortCore, SipPort } from '../sip/port.ts';
 import type { InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
 import { sessionRefreshCase, type BorderElement } from './border-element.ts';
-import type { Call, LegCounts } from './call.ts';
+import type { Call, Cause, LegCounts } from './call.ts';
 import type { MidcallPurpose, SessionRefreshAction } from './models.ts';
 import { answerLocally, classifyMidcall, relayedAnswer, relayedRequest, setupRequest } from './relay.ts';
 
@@ -378,7 +378,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
   }
 
   /** The border element itself ends the call on both legs. */
-  private endBoth(cause: string, d: Dialog, status = 0): void {
+  private endBoth(cause: Cause, d: Dialog, status = 0): void {
     const leg = d === this.inDialog ? 'inbound' : 'outbound';
     this.call.drop(this.sim.now, cause, leg, 'border-element', status);
     this.inDialog?.bye();

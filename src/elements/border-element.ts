@@ -12,7 +12,7 @@ import { Dialog, type TimerBehaviour } from '../sip/dialog.ts';
 import type { Method, SipMessage } from '../sip/message.ts';
 import { effectiveMinSe, MIN_SE_FLOOR, negotiateAsUas, type TimerOffer } from '../sip/session-timer.ts';
 import type { Simulator } from '../kernel/simulator.ts';
-import type { Call } from './call.ts';
+import type { Call, SetupRefusal } from './call.ts';
 import type {
   BorderElementModel,
   EndpointProfile,
@@ -290,7 +290,7 @@ export class BorderElement {
   }
 
   /** Admission of a new setup: '' when admitted, else the refusal (call admission control). */
-  admit(now: number, from: 'sip' | 'h323' = 'sip'): { refusal: string; status: number } {
+  admit(now: number, from: 'sip' | 'h323' = 'sip'): { refusal: '' | SetupRefusal; status: number } {
     if (!this.config.allowConnections.some((c) => c.from === from && c.to === 'sip')) {
       return { refusal: `${from === 'sip' ? 'sip' : 'h323'}-to-sip-not-allowed`, status: NOT_ALLOWED_STATUS };
     }

@@ -5,6 +5,7 @@
 import type { Invariants } from '../kernel/invariants.ts';
 import type { RandomStream } from '../kernel/random.ts';
 import type { DialogContext, DialogCore, DialogCounters, TimerNote } from '../sip/dialog-core.ts';
+import type { RefreshFailure } from '../sip/session-timer-dialog.ts';
 import { copyMessage, label, type SipMessage } from '../sip/message.ts';
 import type { MidcallPurpose } from './models.ts';
 
@@ -29,6 +30,35 @@ export function addDialogCounters(into: DialogCounters, from: DialogCounters): v
 }
 
 export type Outcome = 'completed' | 'rejected' | 'dropped' | 'active';
+
+/** Why the border element refused a new call (call admission control, or the configuration). */
+export type SetupRefusal =
+  | 'admission-sessions'
+  | 'admission-cps'
+  | 'admission-cpu'
+  | 'sip-to-sip-not-allowed'
+  | 'h323-to-sip-not-allowed'
+  | 'answer-below-min-se'
+  | 'cancelled';
+
+/**
+ * Why a call ended as it did: the keys of summary.json's byCause maps and calls.csv's cause column
+ * (README "drops.byCause"). '' while the call is active.
+ */
+export type Cause =
+  | ''
+  | 'normal-clearing'
+  | 'session-expired'
+  | `refresh-${RefreshFailure}`
+  | 'ack-timeout'
+  | 'midcall-failure'
+  | 'options-ping-failed'
+  | '422-unresolved'
+  | 'setup-timeout'
+  | `setup-${number}`
+  /** cubesim emulate: the real callee never answered the INVITE at all. */
+  | 'setup-no-answer'
+  | SetupRefusal;
 export type Leg = 'inbound' | 'outbound';
 export type Side = 'caller' | 'callee' | 'border-element';
 export type Feature = 'video' | 'hold' | 'fax' | 'transfer';
@@ -78,7 +108,7 @@ export type TraceEntry =
       arrivesAt: number;
     }
   | { t: number; kind: 'timer'; party: string; note: TimerNote }
-  | { t: number; kind: 'outcome'; outcome: Outcome; cause: string; leg: string; side: string };
+  | { t: number; kind: 'outcome'; outcome: Outcome; cause: Cause; leg: '' | Leg; side: '' | Side };
 
 /**
  * A message as it crossed a leg of a traced call, with its sender and receiver (party names)
@@ -110,7 +140,7 @@ export interface CallEnvironment {
 
 export class Call implements DialogContext {
   outcome: Outcome = 'active';
-  cause = '';
+  cause: Cause = '';
   leg: '' | Leg = '';
   side: '' | Side = '';
   /** Final status of the failed setup, or of the refresh that failed. */
@@ -120,7 +150,7 @@ export class Call implements DialogContext {
   /** Attempts at setup (1 + retries after 422). */
   attempts = 0;
   /** Why the border element refused the setup, when it did (admission, policy). */
-  setupRefusal = '';
+  setupRefusal: '' | SetupRefusal = '';
   readonly features: FeatureResult[] = [];
   readonly inbound = newLegCounts();
   readonly outbound = newLegCounts();
@@ -225,7 +255,7 @@ export class Call implements DialogContext {
   private settle(
     now: number,
     outcome: Exclude<Outcome, 'active'>,
-    cause: string,
+    cause: Cause,
     leg: '' | Leg,
     side: '' | Side,
     status: number,
@@ -247,11 +277,11 @@ export class Call implements DialogContext {
     return this.settle(now, 'completed', 'normal-clearing', '', side, 0);
   }
 
-  reject(now: number, cause: string, status: number): boolean {
+  reject(now: number, cause: Cause, status: number): boolean {
     return this.settle(now, 'rejected', cause, '', '', status);
   }
 
-  drop(now: number, cause: string, leg: Leg, side: Side, status = 0): boolean {
+  drop(now: number, cause: Cause, leg: Leg, side: Side, status = 0): boolean {
     return this.settle(now, 'dropped', cause, leg, side, status);
   }
 

@@ -15,7 +15,7 @@ import type { Sdp, SipMessage } from '../sip/message.ts';
 import type { PortCore, SipPort } from '../sip/port.ts';
 import { retryAfter422 } from '../sip/session-timer.ts';
 import type { InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
-import type { Call, Feature, Leg, Side } from './call.ts';
+import type { Call, Cause, Feature, Leg, Side } from './call.ts';
 import type { EndpointProfile } from './models.ts';
 import { endpointAnswer, featureDeclined, featureOffer } from './offer-answer.ts';
 
@@ -122,7 +122,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
       return;
     }
     d.terminate();
-    const cause = call.setupRefusal !== '' ? call.setupRefusal : st === 422 ? '422-unresolved' : `setup-${st}`;
+    const cause: Cause = call.setupRefusal !== '' ? call.setupRefusal : st === 422 ? '422-unresolved' : `setup-${st}`;
     call.reject(now, cause, st);
   }
 
@@ -400,7 +400,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
     this.call.complete(this.sim.now, this.peerSide);
   }
 
-  private endOnFailure(cause: string, status: number): void {
+  private endOnFailure(cause: Cause, status: number): void {
     this.stopPlans();
     this.call.drop(this.sim.now, cause, this.leg, this.side, status);
     this.dialog?.bye();

@@ -5,7 +5,7 @@
 // picture only chooses its own palette and geometry. Type-only imports from the model, so the
 // browser bundles take this file as it is.
 
-import type { Call, FeatureResult, Leg, Outcome, Side, TraceEntry } from '../elements/call.ts';
+import type { Call, Cause, FeatureResult, Leg, Outcome, Side, TraceEntry } from '../elements/call.ts';
 import type { TimerNote } from '../sip/dialog.ts';
 
 // ---- lanes ---------------------------------------------------------------------------------------
@@ -60,7 +60,7 @@ export interface TracedCallRecord {
   calleeProfile: string;
   h323: boolean;
   outcome: Outcome;
-  cause: string;
+  cause: Cause;
   leg: '' | Leg;
   side: '' | Side;
   status: number;
