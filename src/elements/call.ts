@@ -123,6 +123,16 @@ export interface CarriedMessage {
   arrivesAt: number;
 }
 
+/** What is drawn for a call at its arrival (workload.ts CallDraw), before anything happens to it. */
+export interface CallPlan {
+  readonly holding: number;
+  readonly callerProfile: string;
+  readonly calleeProfile: string;
+  readonly hangupBy: 'caller' | 'callee';
+  readonly h323: boolean;
+  readonly features: ReadonlyArray<{ feature: Feature; offset: number }>;
+}
+
 /** Run-wide pieces a call needs from its simulation. */
 export interface CallEnvironment {
   readonly invariants: Invariants;
@@ -176,19 +186,28 @@ export class Call implements DialogContext {
   private defectStream: RandomStream | null = null;
   private finished = false;
 
+  readonly holding: number;
+  readonly callerProfile: string;
+  readonly calleeProfile: string;
+  readonly hangupBy: 'caller' | 'callee';
+  /** The caller is on H.323: only the outbound leg is SIP. */
+  readonly h323: boolean;
+  /** Feature, and its offset from answer (s); drawn at arrival so policy cannot change them. */
+  readonly plannedFeatures: ReadonlyArray<{ feature: Feature; offset: number }>;
+
   constructor(
     readonly env: CallEnvironment,
     readonly index: number,
     readonly arrivalAt: number,
-    readonly holding: number,
-    readonly callerProfile: string,
-    readonly calleeProfile: string,
-    readonly hangupBy: 'caller' | 'callee',
-    /** The caller is on H.323: only the outbound leg is SIP. */
-    readonly h323: boolean,
-    /** Feature, and its offset from answer (s); drawn at arrival so policy cannot change them. */
-    readonly plannedFeatures: ReadonlyArray<{ feature: Feature; offset: number }>,
-  ) {}
+    plan: CallPlan,
+  ) {
+    this.holding = plan.holding;
+    this.callerProfile = plan.callerProfile;
+    this.calleeProfile = plan.calleeProfile;
+    this.hangupBy = plan.hangupBy;
+    this.h323 = plan.h323;
+    this.plannedFeatures = plan.features;
+  }
 
   /** This call's refresh counts; the run adds them up when the call is over. */
   readonly counters: DialogCounters = newDialogCounters();

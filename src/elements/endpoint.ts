@@ -35,6 +35,20 @@ const RING_DONE = 1,
 type Pending = { feature: Feature; step: 'start' | 'resume'; tries: number; record: number };
 
 /** A caller or callee; each request it sends keeps the slot of the feature it is for (none for the setup). */
+/** What an endpoint is made of: its role, its SIP port, its call, and how it behaves. */
+export interface EndpointSetup {
+  role: 'caller' | 'callee';
+  port: SipPort;
+  call: Call;
+  profile: EndpointProfile;
+  behaviour: TimerBehaviour;
+  features: FeatureSettings;
+  /** How long a callee rings before it answers (s). */
+  ringSeconds: number;
+  /** Where it sits: by default the caller on the inbound leg, the callee on the outbound leg. */
+  placement?: { side: Side; leg: Leg };
+}
+
 export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, ScheduledEventTarget {
   dialog: Dialog | null = null;
   private setupTxn: InviteServerTransaction | null = null;
@@ -52,21 +66,26 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
   private readonly featureHandles: EventHandle[] = [];
   private tagCounter = 0;
 
-  constructor(
-    readonly role: 'caller' | 'callee',
-    readonly port: SipPort,
-    readonly call: Call,
-    readonly profile: EndpointProfile,
-    readonly behaviour: TimerBehaviour,
-    readonly features: FeatureSettings,
-    readonly ringSeconds: number,
-    /** Where it sits: by default the caller on the inbound leg, the callee on the outbound leg. */
-    placement?: { side: Side; leg: Leg },
-  ) {
-    port.core = this;
-    this.side = placement?.side ?? role;
-    this.leg = placement?.leg ?? (role === 'caller' ? 'inbound' : 'outbound');
-    this.peerSide = role === 'caller' ? 'callee' : 'caller';
+  readonly role: 'caller' | 'callee';
+  readonly port: SipPort;
+  readonly call: Call;
+  readonly profile: EndpointProfile;
+  readonly behaviour: TimerBehaviour;
+  readonly features: FeatureSettings;
+  readonly ringSeconds: number;
+
+  constructor(o: EndpointSetup) {
+    this.role = o.role;
+    this.port = o.port;
+    this.call = o.call;
+    this.profile = o.profile;
+    this.behaviour = o.behaviour;
+    this.features = o.features;
+    this.ringSeconds = o.ringSeconds;
+    o.port.core = this;
+    this.side = o.placement?.side ?? o.role;
+    this.leg = o.placement?.leg ?? (o.role === 'caller' ? 'inbound' : 'outbound');
+    this.peerSide = o.role === 'caller' ? 'callee' : 'caller';
   }
 
   get sim() {

@@ -205,17 +205,7 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
   private startCall(index: number): void {
     const spec = this.spec;
     const draw = this.population.drawCall();
-    const call = new Call(
-      this,
-      index,
-      this.sim.now,
-      draw.holding,
-      draw.callerProfile,
-      draw.calleeProfile,
-      draw.hangupBy,
-      draw.h323,
-      draw.features,
-    );
+    const call = new Call(this, index, this.sim.now, draw);
     const sim = this.sim;
     const cubeIn = new SipPort(sim, spec.sip, 'cube-in');
     const cubeOut = new SipPort(sim, spec.sip, 'cube-out');
@@ -239,22 +229,28 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
     });
     const links = [outLink];
     const cube = new BorderElementCall(this.borderElement, call, cubeIn, cubeOut);
-    new Endpoint(
-      'callee',
-      calleePort,
+    new Endpoint({
+      role: 'callee',
+      port: calleePort,
       call,
-      spec.profiles[draw.calleeProfile]!,
-      this.behaviours.get(draw.calleeProfile)!,
-      spec.features,
-      spec.workload.ringSeconds,
-    );
+      profile: spec.profiles[draw.calleeProfile]!,
+      behaviour: this.behaviours.get(draw.calleeProfile)!,
+      features: spec.features,
+      ringSeconds: spec.workload.ringSeconds,
+    });
     let caller: Endpoint;
     if (draw.h323) {
       // H.323 caller: no SIP on the inbound leg; the border element is the SIP caller (gateway).
       const profile = this.borderElement.gatewayProfile();
-      caller = new Endpoint('caller', cubeOut, call, profile, timerBehaviourOf(profile), spec.features, 0, {
-        side: 'border-element',
-        leg: 'outbound',
+      caller = new Endpoint({
+        role: 'caller',
+        port: cubeOut,
+        call,
+        profile,
+        behaviour: timerBehaviourOf(profile),
+        features: spec.features,
+        ringSeconds: 0,
+        placement: { side: 'border-element', leg: 'outbound' },
       });
       cube.gateway = caller;
     } else {
@@ -275,15 +271,15 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
           call: index,
         }),
       );
-      caller = new Endpoint(
-        'caller',
-        callerPort,
+      caller = new Endpoint({
+        role: 'caller',
+        port: callerPort,
         call,
-        spec.profiles[draw.callerProfile]!,
-        this.behaviours.get(draw.callerProfile)!,
-        spec.features,
-        0,
-      );
+        profile: spec.profiles[draw.callerProfile]!,
+        behaviour: this.behaviours.get(draw.callerProfile)!,
+        features: spec.features,
+        ringSeconds: 0,
+      });
     }
     if (this.invariants.enabled) {
       const parties = [

@@ -100,7 +100,15 @@ export class EmulatedCall implements Wire, ScheduledEventTarget {
     const timers = emu.timers;
     this.callId = invite.callId;
     this.source = source;
-    this.call = new Call(emu, index, sim.now, 0, 'sip-peer', 'sip-peer', 'caller', false, []);
+    // A real call has no plan: its length and its features are the peers' business.
+    this.call = new Call(emu, index, sim.now, {
+      holding: 0,
+      callerProfile: 'sip-peer',
+      calleeProfile: 'sip-peer',
+      hangupBy: 'caller',
+      h323: false,
+      features: [],
+    });
     this.call.enableTrace((d) => d.port.name);
     const inPort = new SipPort(sim, timers, 'cube-in');
     const outPort = new SipPort(sim, timers, 'cube-out');
