@@ -27,8 +27,8 @@ export const MUTATIONS: ReadonlyArray<{ name: string; file: string; from: string
   {
     name: 'Timer F is 48·T1 instead of 64·T1',
     file: 'src/sip/transaction.ts',
-    from: 'this.timeoutHandle = this.schedule(64 * t.T1, F);',
-    to: 'this.timeoutHandle = this.schedule(48 * t.T1, F);',
+    from: 'this.sendFirst(E, F, 64 * host.timers.T1);',
+    to: 'this.sendFirst(E, F, 48 * host.timers.T1);',
   },
   {
     name: 'the retry after several 422s takes the latest Min-SE, not the largest',

@@ -11,8 +11,8 @@ import {
   loadEndpointProfile,
   loadPlatform,
   platformIds,
-  PROJECT_DIR,
 } from '../experiment/load.ts';
+import { PROJECT_DIR } from '../package-info.ts';
 
 export const LISTS = ['platforms', 'profiles', 'defects', 'experiments'] as const;
 export type ListName = (typeof LISTS)[number];

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { sourced } from '../config/platform.ts';
 import type { TimerBehaviour } from '../sip/dialog.ts';
+import { setPath } from '../config/json-path.ts';
 
 /**
  * An endpoint profile; `minSeFloor` is RFC 4028's 90 s (§5), lowered only for short-interval
@@ -185,12 +186,8 @@ export function withOverrides(
   schema: z.ZodType<EndpointProfile> = endpointProfileSchema,
 ): EndpointProfile {
   const copy: Record<string, unknown> = structuredClone(profile);
-  for (const [path, value] of Object.entries(set).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const keys = path.split('.');
-    let node = copy;
-    for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
-    node[keys[keys.length - 1]!] = value;
-  }
+  for (const [path, value] of Object.entries(set).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    setPath(copy, path, value);
   return schema.parse(copy);
 }
 

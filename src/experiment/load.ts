@@ -29,6 +29,7 @@ import { kindOf, parseJsonText, show, validate } from '../schema-errors.ts';
 import { experimentSchema, shortExperimentSchema, type Experiment } from './schema.ts';
 import { assembleSpec } from './assemble.ts';
 import { checkedConfig, experimentAllowed, specFor, unknownId, withModelChoices } from './spec.ts';
+import { setPath } from '../config/json-path.ts';
 
 export { PROJECT_DIR };
 
@@ -125,18 +126,6 @@ export function loadEndpointProfile(id: string, file: string, field?: string): E
 /** Reads a configuration (IOS text or JSON) and checks it against the platform's release. */
 export function loadConfig(path: string, platform: Platform, options: ConfigReadOptions = {}): BorderElementConfig {
   return checkedConfig(readText(path, 'configuration file'), platform, displayPath(path), options);
-}
-
-/** Sets `path` (dotted, list indices as numbers) in a plain JSON object, creating objects on the way. */
-export function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let node: Record<string, unknown> = root;
-  for (const k of keys.slice(0, -1)) {
-    const next = node[k];
-    if (next === undefined || next === null || typeof next !== 'object') node[k] = {};
-    node = node[k] as Record<string, unknown>;
-  }
-  node[keys[keys.length - 1]!] = value;
 }
 
 /** `path=value` from the command line: the value is JSON when it parses as JSON, else a string. */

@@ -152,6 +152,14 @@ export abstract class ClientTransaction<R = null, D = null> extends Transaction 
     super(host, request, initial);
   }
 
+  /** Sends the request; starts timer A or E at T1 and B or F (64·T1) (RFC 3261 §17.1.1.2, §17.1.2.2). */
+  protected sendFirst(retransmitTimer: number, timeoutTimer: number, timeout: number): void {
+    this.host.transmit(this.request);
+    this.retransmitInterval = this.host.timers.T1;
+    this.retransmitHandle = this.schedule(this.retransmitInterval, retransmitTimer);
+    this.timeoutHandle = this.schedule(timeout, timeoutTimer);
+  }
+
   /** True until a final response arrived or the transaction timed out. */
   abstract get pending(): boolean;
   abstract receive(resp: SipMessage): void;
@@ -164,11 +172,7 @@ export class InviteClientTransaction<R = null, D = null> extends ClientTransacti
 
   constructor(host: TransactionHost, request: SipMessage, user: ClientTransactionUser<R, D>, requester: R) {
     super(host, request, user, requester, State.Calling);
-    const t = host.timers;
-    host.transmit(request);
-    this.retransmitInterval = t.T1;
-    this.retransmitHandle = this.schedule(t.T1, A);
-    this.timeoutHandle = this.schedule(64 * t.T1, B);
+    this.sendFirst(A, B, 64 * host.timers.T1);
   }
 
   get pending(): boolean {
@@ -247,11 +251,7 @@ export class InviteClientTransaction<R = null, D = null> extends ClientTransacti
 export class NonInviteClientTransaction<R = null, D = null> extends ClientTransaction<R, D> {
   constructor(host: TransactionHost, request: SipMessage, user: ClientTransactionUser<R, D>, requester: R) {
     super(host, request, user, requester, State.Trying);
-    const t = host.timers;
-    host.transmit(request);
-    this.retransmitInterval = t.T1;
-    this.retransmitHandle = this.schedule(t.T1, E);
-    this.timeoutHandle = this.schedule(64 * t.T1, F);
+    this.sendFirst(E, F, 64 * host.timers.T1);
   }
 
   get pending(): boolean {
