@@ -3,7 +3,7 @@
 // instead of scheduling a delivery. Requests the model sends get the dialog's own Request-URI,
 // From and To; datagrams of the call that come in are handed to the port of their side. Call-IDs,
 // tags and CSeq numbers are the peers' own, and Via branches map to the model's numbers both
-// ways (branchNumber in sip/text.ts). Record-Route is never added: in-dialog requests go straight
+// ways (branchNumber in sip/text-to-message.ts). Record-Route is never added: in-dialog requests go straight
 // to the peer's Contact.
 
 import { Priority, type ScheduledEventTarget, type Simulator } from '../kernel/simulator.ts';

@@ -2,8 +2,8 @@
 // that arrives on the listening socket with a new Call-ID starts a call (emulated-call.ts): a
 // BorderElementCall with its two ports, exactly as in a simulated run, whose outbound side sends
 // to the forward address. Only the edges differ from a run: the clock is the wall clock
-// (clock.ts) and datagrams that come in are parsed (src/sip/text.ts) and handed to the call they
-// belong to; what belongs to no call is answered here without state.
+// (clock.ts) and datagrams that come in are parsed (src/sip/text-parse.ts, text-to-message.ts)
+// and handed to the call they belong to; what belongs to no call is answered here without state.
 
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { Simulator } from '../kernel/simulator.ts';

@@ -9,7 +9,7 @@ import { echoedHeaders, formatSip, type SipAddressing } from '../sip/text.ts';
 import { headerName, parseNameAddr } from '../sip/header-grammar.ts';
 import type { ParsedSip } from '../sip/text-parse.ts';
 
-/** The methods the emulator takes (those of the model, src/sip/text.ts, and CANCEL); any other gets 501. */
+/** The methods the emulator takes (those of the model, src/sip/text-to-message.ts, and CANCEL); any other gets 501. */
 export const EMULATOR_METHODS = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REFER', 'UPDATE'] as const;
 
 /** Allow of the emulator's own replies (OPTIONS, 501): what it takes. */
