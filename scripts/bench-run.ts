@@ -1,8 +1,10 @@
 // One benchmark run of W1 with the full model, in its own process so that its peak memory is its
 // own: prints one JSON line. Used by scripts/bench.ts; not a test (no time is asserted anywhere).
+import { useSimulationHeapPolicy } from '../src/experiment/heap-policy.ts';
 import { loadExperiment } from '../src/experiment/load.ts';
 import { runReplicationSync } from '../src/experiment/run.ts';
 
+useSimulationHeapPolicy(); // as the cubesim command does
 const calls = Number(process.argv[2] ?? 200000);
 /**
  * Arrival rate in calls/s (W1's own 50 when not given): 500 keeps about 150,000 calls up at once,

@@ -3,7 +3,9 @@
 //          this repository (bench/floor-w1.mjs: the same events, no SIP state) and, when that file
 //          exists, the shared anchors' ../shared/anchors/floor-typed.mjs, with the same N, in the
 //          same invocation; one JSON line per program and a last line with the ratios of calls
-//          per second (cubesim / each floor), the events per call, and cubesim's peak memory.
+//          per second (cubesim / each floor), the events per call, and cubesim's peak memory;
+//          then the command a user runs (`cubesim run experiments/bench-w1.json --calls N`,
+//          compiled) and the floor program, each timed as a whole process, and their ratio.
 //   memory: W1 at 100,000 and at 1,000,000 calls, and the ratio of their peak memory.
 //   concurrency: W1 at 500 calls/s for 1,000,000 calls (about 150,000 calls up at once, by
 //          Little's law: 500/s x 300 s), its peak resident memory and that per concurrent call.
@@ -14,15 +16,18 @@
 //           model itself.
 // Figures are ratios taken in one run on one machine; absolute times drift between runs.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { YOUNG_GENERATION_FLAG } from '../src/experiment/heap-policy.ts';
 import { parseParam, runSweep } from '../src/experiment/sweep.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const FLOOR = join(root, '../shared/anchors/floor-typed.mjs');
 const OWN_FLOOR = join(root, 'bench/floor-w1.mjs');
+const CLI = join(root, 'bin/cubesim.mjs');
+const PEAK_RSS = join(root, 'scripts/peak-rss.mjs');
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,7 +42,7 @@ function runJson(args: string[], echo: boolean): Record<string, number> {
 }
 
 function runCubesim(calls: number, rate?: number): Record<string, number> {
-  const args = ['--import', 'tsx', join(root, 'scripts/bench-run.ts'), String(calls)];
+  const args = [YOUNG_GENERATION_FLAG, '--import', 'tsx', join(root, 'scripts/bench-run.ts'), String(calls)];
   if (rate !== undefined) args.push(String(rate));
   return runJson(args, true);
 }
@@ -48,6 +53,44 @@ function runFloor(calls: number): Record<string, number> | null {
     return null;
   }
   return runJson([FLOOR, String(calls)], true);
+}
+
+/** Wall-clock seconds of a whole process (start-up and exit included), and its peak memory. */
+function timeProcess(command: string, args: string[]): { secs: number; peakRssMB: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'cubesim-bench-'));
+  const rssFile = join(dir, 'peak-rss');
+  try {
+    const t0 = process.hrtime.bigint();
+    execFileSync(command, args, {
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import=${pathToFileURL(PEAK_RSS).href}`,
+        CUBESIM_PEAK_RSS_FILE: rssFile,
+      },
+      cwd: dir,
+      stdio: 'ignore',
+    });
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    return { secs: +secs.toFixed(3), peakRssMB: +Number(readFileSync(rssFile, 'utf8')).toFixed(1) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The command a user types, `cubesim run experiments/bench-w1.json --calls N` (the compiled
+ * command, start-up and result files included), against the floor program run the same way.
+ */
+function wholeProcess(calls: number): void {
+  const experiment = join(root, 'experiments/bench-w1.json');
+  execFileSync(process.execPath, [join(root, 'scripts/build-cli.mjs')], { stdio: 'ignore' }); // dist/ as the sources stand
+  // Started as a user starts it: the file itself, so that its first line's node options apply.
+  const c = timeProcess(CLI, ['run', experiment, '--calls', String(calls), '--out', 'run']);
+  console.log(JSON.stringify({ impl: 'cubesim run (whole process)', calls, ...c }));
+  if (!existsSync(FLOOR)) return;
+  const f = timeProcess(process.execPath, [FLOOR, String(calls)]);
+  console.log(JSON.stringify({ impl: 'js-floor-typed (whole process)', calls, ...f }));
+  console.log(JSON.stringify({ mode: 'whole-process', calls, timeRatio: +(c.secs / f.secs).toFixed(2) }));
 }
 
 function speed(calls: number): void {
@@ -65,6 +108,7 @@ function speed(calls: number): void {
       peakRssMB: c['peakRssMB'],
     }),
   );
+  wholeProcess(calls);
 }
 
 function memory(): void {

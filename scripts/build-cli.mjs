@@ -1,11 +1,10 @@
 // Builds the compiled command (dist/cli.mjs) and the sweep worker it starts (dist/sweep-worker.mjs)
 // from the TypeScript sources with esbuild. The packages are bundled in too (one parse instead of
-// hundreds of module files: `cubesim --help` in about 0.2 s), except esbuild (a native binary),
-// piscina (it starts workers from its own files) and tsx; code only some commands need (report,
-// emulate, ...) sits in chunks loaded when used. Every file lands in dist/, one level below the
-// project, as src/ is, so that paths found from import.meta.url hold both ways. Run by `npm ci`
-// (prepare), `npm run build`, and before the tests; nothing compiled is committed. Plain
-// JavaScript, so that it runs before anything is built.
+// hundreds of module files: `cubesim --help` in about 0.2 s), except esbuild (a native binary)
+// and tsx; code only some commands need (report, emulate, ...) sits in chunks loaded when used.
+// Every file lands in dist/, one level below the project, as src/ is, so that paths found from
+// import.meta.url hold both ways. Run by `npm ci` (prepare), `npm run build`, and before the
+// tests; nothing compiled is committed. Plain JavaScript, so that it runs before anything is built.
 import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -24,7 +23,7 @@ export async function buildCli() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: ['esbuild', 'piscina', 'tsx'],
+    external: ['esbuild', 'tsx'],
     // Bundled CommonJS packages (seedrandom, yargs' helpers) call require.
     banner: {
       js: "import { createRequire as cubesimCreateRequire } from 'node:module'; const require = cubesimCreateRequire(import.meta.url);",

@@ -546,6 +546,38 @@ function cases(): Case[] {
     );
   }
   {
+    // A defect's overrides name profile fields: a wrong one is found when the models are read,
+    // even when no profile of the run switches the defect on (`good` uses none).
+    const dir = brokenModels(
+      'defect-set',
+      'defects.json',
+      jsonEdit<{ defects: { 'skip-refresh-when-busy': { set: Record<string, unknown> } } }>((d) => {
+        d.defects['skip-refresh-when-busy'].set['nope.deep.x'] = 1;
+      }),
+    );
+    add(
+      'model: a defect overriding a field profiles do not have',
+      ['run', good],
+      `${dir}/defects.json: field defects.skip-refresh-when-busy.set: endpoint-profile field nope: unknown field "nope"; allowed fields: id, name, notes, timer, assumed, allowUpdate, answersUpdate, answersReinvite, media, defects`,
+      { CUBESIM_MODELS: dir },
+    );
+  }
+  {
+    const dir = brokenModels(
+      'defect-value',
+      'defects.json',
+      jsonEdit<{ defects: { 'no-422-retry': { set: Record<string, unknown> } } }>((d) => {
+        d.defects['no-422-retry'].set['timer.retry422'] = 'yes';
+      }),
+    );
+    add(
+      'model: a defect setting a profile field to a value it does not take',
+      ['run', good],
+      `${dir}/defects.json: field defects.no-422-retry.set: endpoint-profile field timer.retry422: got "yes" (a string); allowed: boolean`,
+      { CUBESIM_MODELS: dir },
+    );
+  }
+  {
     const dir = join(FIX, 'no-such-models');
     add(
       'model: CUBESIM_MODELS not a folder',

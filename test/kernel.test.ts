@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventQueue, type ScheduledEventTarget } from '../src/kernel/event-queue.ts';
+import { joinedTextHash, textHash } from '../src/kernel/fingerprint.ts';
 import { RandomStream } from '../src/kernel/random.ts';
 import { Priority, Simulator } from '../src/kernel/simulator.ts';
 
@@ -314,5 +315,16 @@ describe('random streams', () => {
     expect(e / n).toBeLessThan(303);
     expect(l / n).toBeGreaterThan(297);
     expect(l / n).toBeLessThan(303);
+  });
+});
+
+describe('fingerprint text hashes', () => {
+  it('hashes three texts joined by U+0000 as textHash hashes the joined text', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.string(), (a, b, c) => {
+        expect(joinedTextHash(a, b, c)).toBe(textHash(`${a}\u0000${b}\u0000${c}`));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

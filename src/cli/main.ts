@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isInputError } from '../errors.ts';
+import { useSimulationHeapPolicy } from '../experiment/heap-policy.ts';
 import { InvariantViolation } from '../kernel/invariants.ts';
 import { CUBESIM_VERSION } from '../package-info.ts';
 import { failureError, NO_COMMAND, positionalsByCommand, refuseOptionWithoutValue } from './command-line-errors.ts';
@@ -57,6 +58,7 @@ async function main(argv: string[]): Promise<void> {
   await parser.parseAsync();
 }
 
+useSimulationHeapPolicy();
 main(hideBin(process.argv)).catch((err: unknown) => {
   if (isInputError(err)) {
     process.stderr.write(`cubesim: ${err.message}\n`);

@@ -5,10 +5,10 @@
 
 import { Priority, type ScheduledEventTarget, type Simulator } from '../kernel/simulator.ts';
 import type { RandomStream } from '../kernel/random.ts';
-import { textHash, type Fingerprint } from '../kernel/fingerprint.ts';
+import { joinedTextHash, type Fingerprint } from '../kernel/fingerprint.ts';
 import type { LegTimerChecks } from './timer-checks.ts';
 import { NO_CHECKS, type Invariants } from '../kernel/invariants.ts';
-import type { SipMessage } from '../sip/message.ts';
+import type { MediaDirection, Method, RefresherToken, SipMessage } from '../sip/message.ts';
 import type { SipPort, Wire } from '../sip/port.ts';
 
 export interface LinkSettings {
@@ -132,9 +132,32 @@ export interface LinkOptions {
   readonly call?: number;
 }
 
-const METHOD_CODE: Readonly<Record<string, number>> = { INVITE: 1, ACK: 2, BYE: 3, UPDATE: 4, OPTIONS: 5, REFER: 6 };
-const REFRESHER_CODE: Readonly<Record<string, number>> = { '': 0, uac: 1, uas: 2 };
-const DIRECTION_CODE: Readonly<Record<string, number>> = { sendrecv: 0, sendonly: 1, recvonly: 2, inactive: 3 };
+// Small codes for the fingerprint. Switches rather than tables keyed by string: a keyed load
+// with six different keys at one site is a megamorphic lookup, on every message carried.
+function methodCode(m: Method): number {
+  switch (m) {
+    case 'INVITE':
+      return 1;
+    case 'ACK':
+      return 2;
+    case 'BYE':
+      return 3;
+    case 'UPDATE':
+      return 4;
+    case 'OPTIONS':
+      return 5;
+    case 'REFER':
+      return 6;
+  }
+}
+
+function refresherCode(r: RefresherToken): number {
+  return r === '' ? 0 : r === 'uac' ? 1 : 2;
+}
+
+function directionCode(d: MediaDirection): number {
+  return d === 'sendrecv' ? 0 : d === 'sendonly' ? 1 : d === 'recvonly' ? 2 : 3;
+}
 
 // A message in flight is an event on its link carrying the message as data; the kind says which
 // way it goes and whether it has already waited for the processor, so nothing is made per message.
@@ -205,7 +228,7 @@ export class Link implements Wire, ScheduledEventTarget {
       this.lastCallId = msg.callId;
       this.lastFromTag = msg.fromTag;
       this.lastToTag = msg.toTag;
-      this.lastIdHash = textHash(`${msg.callId}\u0000${msg.fromTag}\u0000${msg.toTag}`);
+      this.lastIdHash = joinedTextHash(msg.callId, msg.fromTag, msg.toTag);
     }
     return this.lastIdHash;
   }
@@ -220,7 +243,7 @@ export class Link implements Wire, ScheduledEventTarget {
     const f = this.fingerprint;
     f.time(now);
     f.int(
-      (METHOD_CODE[msg.method]! << 24) |
+      (methodCode(msg.method) << 24) |
         (msg.status << 8) |
         (from === this.a ? 1 : 0) |
         (lost ? 2 : 0) |
@@ -236,13 +259,13 @@ export class Link implements Wire, ScheduledEventTarget {
     // Min-SE is at most 86400 (< 2^17); the flags sit above it.
     f.int(
       msg.minSe |
-        (REFRESHER_CODE[msg.refresher]! << 18) |
+        (refresherCode(msg.refresher) << 18) |
         (msg.supportedTimer ? 1 << 20 : 0) |
         (msg.requireTimer ? 1 << 21 : 0) |
         (msg.allowUpdate ? 1 << 22 : 0) |
         (sdp === null
           ? 0
-          : (1 << 23) | (sdp.video ? 1 << 24 : 0) | (sdp.t38 ? 1 << 25 : 0) | (DIRECTION_CODE[sdp.audio]! << 26)),
+          : (1 << 23) | (sdp.video ? 1 << 24 : 0) | (sdp.t38 ? 1 << 25 : 0) | (directionCode(sdp.audio) << 26)),
     );
     if (sdp !== null) f.int(sdp.version);
   }

@@ -11,7 +11,7 @@ import type { ConfigReadOptions } from '../config/ios.ts';
 import { platformSchema, type Platform } from '../config/platform.ts';
 import { checkAgainstPlatform } from '../config/validate.ts';
 import type { BorderElementConfig } from '../config/types.ts';
-import { InputError } from '../errors.ts';
+import { InputError, isInputError } from '../errors.ts';
 import { PROJECT_DIR } from '../package-info.ts';
 import { isInside, realOrSame } from '../paths.ts';
 import {
@@ -107,7 +107,32 @@ export function loadBorderElementModel(): BorderElementModel {
 }
 
 export function loadDefects(): DefectTable {
-  return readModel(defectTableSchema, resolve(MODELS_DIR, 'defects.json'));
+  const path = resolve(MODELS_DIR, 'defects.json');
+  const table = readModel(defectTableSchema, path);
+  checkDefectOverrides(table, displayPath(path));
+  return table;
+}
+
+/**
+ * Every defect's `set` must name endpoint-profile fields with values they accept. Where a field
+ * goes does not depend on the profile, so each defect is tried on one profile of the folder: a
+ * wrong path is caught when the models are read, not as a crash when a profile switches it on.
+ */
+function checkDefectOverrides(table: DefectTable, file: string): void {
+  const ids = endpointIds();
+  if (ids.length === 0) return;
+  const probe = readModel(endpointProfileSchema, resolve(MODELS_DIR, 'endpoints', `${ids[0]}.json`));
+  for (const [id, defect] of Object.entries(table.defects)) {
+    const copy: Record<string, unknown> = structuredClone(probe);
+    for (const [path, value] of Object.entries(defect.set)) setPath(copy, path, value);
+    try {
+      validate(endpointProfileSchema, copy, file);
+    } catch (e) {
+      if (!isInputError(e)) throw e;
+      const what = e.message.slice(file.length + 2);
+      throw new InputError(file, `field defects.${id}.set`, `endpoint-profile ${what}`);
+    }
+  }
 }
 
 /** An endpoint profile by id with its own defects applied; an unknown id lists the known ones. */

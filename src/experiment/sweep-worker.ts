@@ -1,8 +1,10 @@
 // Runs one point of a sweep: the experiment with the point's values set, every replication.
-// The same steps serve the worker threads and the single-worker case, so results cannot
-// depend on the number of workers.
+// The same steps serve the worker processes and the single-worker case, so results cannot
+// depend on the number of workers. Started with SWEEP_CHILD, this module is a worker process
+// of the sweep's pool (src/experiment/sweep.ts).
+import workerpool from 'workerpool';
 import { loadExperiment } from './load.ts';
-import { replicationSteps, stepsToEnd, type Progress } from './run.ts';
+import { driveSteps, replicationSteps, type Progress } from './run.ts';
 import { flatten } from './statistics.ts';
 
 export interface PointTask {
@@ -39,6 +41,21 @@ export function* pointSteps(task: PointTask): Generator<Progress, PointResult | 
   return { replications, fingerprints };
 }
 
-export default function runPoint(task: PointTask): PointResult {
-  return stepsToEnd(pointSteps(task))!; // never stopped, so never undefined
+/** The first argument of a worker process: the module then serves points to the parent's pool. */
+export const SWEEP_CHILD = '--sweep-child';
+
+/** The pool's method name for a point. */
+export const RUN_POINT = 'runPoint';
+
+// Only a process the pool forked (an IPC channel and SWEEP_CHILD) serves points: the parent and
+// the tests import this module for pointSteps.
+if (process.send !== undefined && process.argv[2] === SWEEP_CHILD) {
+  // No useSimulationHeapPolicy here: with the collector on this one thread (sweep.ts) every full
+  // collection stops the run, and the tighter growth made two workers about 8 % slower.
+  // Ctrl-C reaches the whole process group; the parent decides what stops and ends its pool.
+  for (const s of ['SIGINT', 'SIGHUP'] as const) process.on(s, () => {});
+  workerpool.worker({
+    // In slices, so that the pool's stop and the parent's exit (IPC disconnect) are heard mid-point.
+    [RUN_POINT]: async (task: PointTask): Promise<PointResult> => (await driveSteps(pointSteps(task), () => true))!,
+  });
 }

@@ -1,12 +1,13 @@
 // Parameter sweeps: the grid of every combination of the values given, each point run with its
-// replications on worker threads, one row per point in sweep.csv. Points are numbered in grid
+// replications on worker processes, one row per point in sweep.csv. Points are numbered in grid
 // order (the first parameter varies slowest) and the file is written in that order, so the
 // result is the same whatever the number of workers or shards.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import { fileURLToPath } from 'node:url';
+import workerpool from 'workerpool';
 import { InputError } from '../errors.ts';
 import { readFolderManifest, ResultsDir } from '../output/results-dir.ts';
 import { parseJsonText, show } from '../schema-errors.ts';
@@ -14,7 +15,7 @@ import { displayPath, loadExperiment, parseAssignment } from './load.ts';
 import type { Experiment } from './schema.ts';
 import { driveSteps } from './run.ts';
 import { estimate, unionKeys } from './statistics.ts';
-import { pointSteps, type PointResult, type PointTask } from './sweep-worker.ts';
+import { pointSteps, RUN_POINT, SWEEP_CHILD, type PointResult, type PointTask } from './sweep-worker.ts';
 
 export interface SweepParam {
   path: string;
@@ -72,7 +73,7 @@ export interface SweepOptions {
   params: SweepParam[];
   /** Overrides applied to every point before its own values. */
   set?: string[];
-  /** Worker threads; when not given, `defaultWorkers` chooses from the sweep's size. */
+  /** Worker processes; when not given, `defaultWorkers` chooses from the sweep's size. */
   workers?: number;
   out?: string;
   force?: boolean;
@@ -86,10 +87,12 @@ export interface SweepOptions {
 
 /**
  * Below this many simulated calls in all (every point, every replication) a sweep runs in one
- * thread: a worker takes about a second to start (it loads the model afresh), which a small sweep
- * never earns back (measured with npm run bench -- --mode sweep; see README, Performance).
+ * thread: a worker process takes about 0.25 s to start and compiles the model afresh, which a
+ * small sweep never earns back. Measured with the compiled command, 4 points of W1, 1 worker
+ * against 2 on two cores (medians of 3): 20,000 calls 1.77 s / 1.85 s, 25,000 2.08 / 1.97,
+ * 50,000 3.82 / 2.86.
  */
-export const SMALL_SWEEP_CALLS = 50_000;
+export const SMALL_SWEEP_CALLS = 25_000;
 
 /** The worker count a sweep uses when none is given: one for a small sweep, else one per core. */
 export function defaultWorkers(callsInAll: number, points: number, cores: number): number {
@@ -109,8 +112,19 @@ export interface SweepRow {
 }
 
 /**
- * Runs the points on `workers` threads (in this thread when 1), returning them in point order;
- * a point that did not finish before `signal` was aborted is undefined.
+ * V8 flags of a worker process: the collector on the simulation's own thread, so that its helper
+ * threads do not take the core another worker runs on, and a young generation large enough that
+ * most of what a call allocates dies there instead of being copied (a W1 call keeps its objects
+ * for tens of simulated seconds). Two W1 runs of 50,000 calls at once on two cores (medians of 3):
+ * 6.3 s each with no flags, 5.8 with the collector alone, 4.4 with a 64 MB and 4.2 with a 128 MB
+ * semi-space (one alone, no flags: 4.5 s); two workers against one in npm run bench -- --mode
+ * sweep: 1.34x, 1.45x, 1.51x, 1.79x. The price is memory: about 535 MB peak per worker, not 285.
+ */
+const CHILD_V8_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=128'];
+
+/**
+ * Runs the points on `workers` child processes (in this thread when 1), returning them in point
+ * order; a point that did not finish before `signal` was aborted is undefined.
  */
 export async function runPoints(
   tasks: ReadonlyArray<{ point: number; task: PointTask }>,
@@ -134,19 +148,35 @@ export async function runPoints(
     }
     return results;
   }
-  // Compiled (dist/cli.mjs) the worker is dist/sweep-worker.mjs; from the sources (tests, scripts)
-  // it is the TypeScript file, run through tsx.
+  if (signal?.aborted === true) return tasks.map(() => undefined);
+  // Processes, not threads: each has its own heap and collector, where threads share the
+  // collector's helper threads and gained 1.1-1.2x on two cores. Compiled (dist/cli.mjs) the
+  // worker is dist/sweep-worker.mjs; from the sources (tests, scripts) it is the TypeScript file,
+  // run through tsx.
   const compiled = import.meta.url.endsWith('.mjs');
-  const pool = new Piscina({
-    filename: new URL(compiled ? './sweep-worker.mjs' : './sweep-worker.ts', import.meta.url).href,
-    execArgv: compiled ? [] : ['--import', import.meta.resolve('tsx')],
-    minThreads: Math.min(workers, tasks.length),
-    maxThreads: Math.min(workers, tasks.length),
-  });
+  const pool = workerpool.pool(
+    fileURLToPath(new URL(compiled ? './sweep-worker.mjs' : './sweep-worker.ts', import.meta.url)),
+    {
+      workerType: 'process',
+      maxWorkers: Math.min(workers, tasks.length),
+      forkArgs: [SWEEP_CHILD],
+      forkOpts: {
+        execArgv: [...CHILD_V8_FLAGS, ...(compiled ? [] : ['--import', import.meta.resolve('tsx')])],
+        // Structured clone keeps NaN, Infinity and -0 in the summaries, as one process has them.
+        serialization: 'advanced',
+      },
+      // A child stops at its next slice when told; one that does not is killed after this long (ms).
+      workerTerminateTimeout: 2_000,
+    },
+  );
+  let ending: Promise<void> | undefined;
+  const end = () => (ending ??= new Promise((done, fail) => void pool.terminate(true).then(() => done(), fail)));
+  const onAbort = () => void end().catch(() => {}); // the finally below sees a failure
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     return await Promise.all(
       tasks.map((t) =>
-        pool.run(t.task, signal === undefined ? {} : { signal }).then(
+        pool.exec(RUN_POINT, [t.task]).then(
           (r: PointResult) => tick(r),
           (e: unknown) => {
             if (signal?.aborted === true) return undefined;
@@ -156,7 +186,8 @@ export async function runPoints(
       ),
     );
   } finally {
-    await pool.destroy();
+    signal?.removeEventListener('abort', onAbort);
+    await end();
   }
 }
 
@@ -294,7 +325,7 @@ export interface SweepResult {
   missing: number[];
   /** Points this call ran (the others came from the folder resumed). */
   ran: number;
-  /** Worker threads used (given, or chosen by `defaultWorkers`). */
+  /** Worker processes used (given, or chosen by `defaultWorkers`). */
   workers: number;
 }
 

@@ -45,3 +45,14 @@ export function textHash(s: string): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), PRIME);
   return Math.imul(h ^ s.length, PRIME) >>> 0;
 }
+
+/** textHash of `a`, `b` and `c` joined by U+0000, without making the joined text. */
+export function joinedTextHash(a: string, b: string, c: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a.charCodeAt(i), PRIME);
+  h = Math.imul(h, PRIME); // the separator: h ^ 0 is h
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b.charCodeAt(i), PRIME);
+  h = Math.imul(h, PRIME);
+  for (let i = 0; i < c.length; i++) h = Math.imul(h ^ c.charCodeAt(i), PRIME);
+  return Math.imul(h ^ (a.length + b.length + c.length + 2), PRIME) >>> 0;
+}

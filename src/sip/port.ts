@@ -7,7 +7,6 @@ import type { SipMessage } from './message.ts';
 import {
   InviteServerTransaction,
   NonInviteServerTransaction,
-  type ClientTransaction,
   type ServerTransaction,
   type ServerTransactionUser,
   type SipTimerSettings,
@@ -83,12 +82,12 @@ export class SipPort implements TransactionHost {
     let txn = this.find(msg.branch);
     if (txn !== null && txn.expireIfDue(this.sim.now)) txn = null;
     if (msg.status !== 0) {
-      if (txn !== null && 'receive' in txn) (txn as ClientTransaction).receive(msg);
+      if (txn !== null) txn.receive(msg);
       // A response with no client transaction (late retransmission) is dropped (§17.1.3).
       return;
     }
     if (txn !== null) {
-      (txn as ServerTransaction).receiveRequest(msg);
+      txn.receiveRequest(msg);
       return;
     }
     const core = this.core;

@@ -73,6 +73,8 @@ export abstract class Transaction implements ScheduledEventTarget {
   private lingerUntil = Infinity;
   /** The next open transaction of the same port (the port's table is a list through them). */
   nextInPort: Transaction | null = null;
+  /** The request's top Via branch, kept here: a port matches by it without reaching the request. */
+  readonly branch: number;
 
   constructor(
     readonly host: TransactionHost,
@@ -81,10 +83,7 @@ export abstract class Transaction implements ScheduledEventTarget {
     initial: State,
   ) {
     this.state = initial;
-  }
-
-  get branch(): number {
-    return this.request.branch;
+    this.branch = request.branch;
   }
 
   get terminated(): boolean {
@@ -92,6 +91,12 @@ export abstract class Transaction implements ScheduledEventTarget {
   }
 
   abstract onEvent(kind: number): void;
+
+  /** A response with this branch arrived (§17.1.3): client transactions take it, others drop it. */
+  receive(_resp: SipMessage): void {}
+
+  /** A request with this branch arrived, a retransmission (§17.2.3): server transactions take it. */
+  receiveRequest(_req: SipMessage): void {}
 
   protected schedule(delay: number, kind: number): EventHandle {
     return this.host.sim.after(delay, this, kind, Priority.timer);
@@ -162,7 +167,6 @@ export abstract class ClientTransaction<R = null, D = null> extends Transaction 
 
   /** True until a final response arrived or the transaction timed out. */
   abstract get pending(): boolean;
-  abstract receive(resp: SipMessage): void;
 }
 
 /** INVITE client transaction (RFC 3261 §17.1.1, RFC 6026 §8.4). */
@@ -313,8 +317,6 @@ export abstract class ServerTransaction extends Transaction {
     return this.lastResponse;
   }
 
-  /** A retransmission of the request (same branch) arrived. */
-  abstract receiveRequest(req: SipMessage): void;
   /** Sends a response built by the TU. */
   abstract respond(resp: SipMessage): void;
 

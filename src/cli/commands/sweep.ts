@@ -1,4 +1,4 @@
-// `cubesim sweep`: the grid of every combination of --param values, on worker threads, one row
+// `cubesim sweep`: the grid of every combination of --param values, on worker processes, one row
 // per point; interrupted, it keeps the points finished and says how to resume.
 import { availableParallelism } from 'node:os';
 import { parseParam, runSweep, SMALL_SWEEP_CALLS } from '../../experiment/sweep.ts';
@@ -17,7 +17,7 @@ import { reportAfter } from '../report-writer.ts';
 
 export const sweepCommand = defineCommand({
   command: 'sweep <experiment>',
-  describe: 'Run the grid of every combination of --param values (on worker threads); one row per point in sweep.csv',
+  describe: 'Run the grid of every combination of --param values (on worker processes); one row per point in sweep.csv',
   builder: (y) =>
     y
       .positional('experiment', EXPERIMENT_FILE)
@@ -29,7 +29,7 @@ export const sweepCommand = defineCommand({
       })
       .option('workers', {
         type: 'string',
-        describe: `worker threads (default: 1 for a sweep of fewer than ${SMALL_SWEEP_CALLS.toLocaleString('en')} calls in all, else one per core, ${availableParallelism()})`,
+        describe: `worker processes (default: 1 for a sweep of fewer than ${SMALL_SWEEP_CALLS.toLocaleString('en')} calls in all, else one per core, ${availableParallelism()})`,
       })
       .option('replications', { type: 'string', describe: 'replications per point (overrides the file)' })
       .option('calls', { type: 'string', describe: 'calls per replication (overrides the file)' })
