@@ -3,6 +3,7 @@
 // no worker process left behind in any of these cases.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../src/errors.ts';
 import { runPoints } from '../src/experiment/sweep.ts';
 import { SWEEP_CHILD, type PointTask } from '../src/experiment/sweep-worker.ts';
 
@@ -55,7 +56,10 @@ describe('sweep points on worker processes', () => {
 
   it('fail with the error of a point that fails, and stop the others', async () => {
     const tasks = numbered([point(200_000), point(100, 'experiments/no-such-experiment.json')]);
-    await expect(runPoints(tasks, 2)).rejects.toThrow(/no-such-experiment\.json/);
+    const failure = runPoints(tasks, 2);
+    await expect(failure).rejects.toThrow(/no-such-experiment\.json/);
+    // The same kind of error as in one process: the command says it in one line, exit 2.
+    await expect(failure).rejects.toBeInstanceOf(InputError);
     expect(workerProcesses()).toEqual([]);
   });
 });

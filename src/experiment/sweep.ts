@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import workerpool from 'workerpool';
 import { InputError } from '../errors.ts';
+import { InvariantViolation } from '../kernel/invariants.ts';
 import { readFolderManifest, ResultsDir } from '../output/results-dir.ts';
 import { parseJsonText, show } from '../schema-errors.ts';
 import { displayPath, loadExperiment, parseAssignment } from './load.ts';
@@ -123,6 +124,30 @@ export interface SweepRow {
 const CHILD_V8_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=128'];
 
 /**
+ * An error from a worker process comes back as a plain Error with the original's name, message and
+ * fields: the user's mistakes (InputError) and the checks of --check (InvariantViolation) are made
+ * again, so that the command says them in one line with their exit code, as for a run in this
+ * process, rather than as an internal error.
+ */
+function asThisProcessError(e: unknown): unknown {
+  if (!(e instanceof Error)) return e;
+  const f = e as Error & Partial<Record<'file' | 'where' | 'rule', unknown> & Record<'call' | 'time', unknown>>;
+  if (e.name === 'InputError' && typeof f.file === 'string') {
+    const where = typeof f.where === 'string' ? f.where : undefined;
+    const prefix = where === undefined ? `${f.file}: ` : `${f.file}: ${where}: `;
+    if (e.message.startsWith(prefix)) return new InputError(f.file, where, e.message.slice(prefix.length));
+  }
+  if (
+    e.name === 'InvariantViolation' &&
+    typeof f.call === 'number' &&
+    typeof f.time === 'number' &&
+    typeof f.rule === 'string'
+  )
+    return new InvariantViolation(f.call, f.time, f.rule);
+  return e;
+}
+
+/**
  * Runs the points on `workers` child processes (in this thread when 1), returning them in point
  * order; a point that did not finish before `signal` was aborted is undefined.
  */
@@ -180,7 +205,7 @@ export async function runPoints(
           (r: PointResult) => tick(r),
           (e: unknown) => {
             if (signal?.aborted === true) return undefined;
-            throw e;
+            throw asThisProcessError(e);
           },
         ),
       ),
