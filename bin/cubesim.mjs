@@ -1,8 +1,6 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env node
 // Entry point of the `cubesim` command: the compiled JavaScript in dist/, built from the
 // TypeScript sources by `npm ci` (prepare) or `npm run build` (scripts/build-cli.mjs).
-// The young generation is set larger than Node's default on the first line (it can only be set
-// as the process starts): see YOUNG_GENERATION_FLAG in src/experiment/heap-policy.ts.
 import { existsSync } from 'node:fs';
 
 const cli = new URL('../dist/cli.mjs', import.meta.url);

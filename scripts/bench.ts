@@ -20,7 +20,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { YOUNG_GENERATION_FLAG } from '../src/experiment/heap-policy.ts';
 import { parseParam, runSweep } from '../src/experiment/sweep.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -42,7 +41,7 @@ function runJson(args: string[], echo: boolean): Record<string, number> {
 }
 
 function runCubesim(calls: number, rate?: number): Record<string, number> {
-  const args = [YOUNG_GENERATION_FLAG, '--import', 'tsx', join(root, 'scripts/bench-run.ts'), String(calls)];
+  const args = ['--import', 'tsx', join(root, 'scripts/bench-run.ts'), String(calls)];
   if (rate !== undefined) args.push(String(rate));
   return runJson(args, true);
 }
@@ -84,7 +83,7 @@ function timeProcess(command: string, args: string[]): { secs: number; peakRssMB
 function wholeProcess(calls: number): void {
   const experiment = join(root, 'experiments/bench-w1.json');
   execFileSync(process.execPath, [join(root, 'scripts/build-cli.mjs')], { stdio: 'ignore' }); // dist/ as the sources stand
-  // Started as a user starts it: the file itself, so that its first line's node options apply.
+  // Started as a user starts it: the `cubesim` file itself.
   const c = timeProcess(CLI, ['run', experiment, '--calls', String(calls), '--out', 'run']);
   console.log(JSON.stringify({ impl: 'cubesim run (whole process)', calls, ...c }));
   if (!existsSync(FLOOR)) return;

@@ -4,7 +4,6 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { YOUNG_GENERATION_FLAG } from '../src/experiment/heap-policy.ts';
 import type { Summary } from '../src/results/summary.ts';
 import { readJson } from './helpers.ts';
 
@@ -164,12 +163,5 @@ describe('cubesim run', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('config passthru.json');
-  });
-});
-
-describe('the command file', () => {
-  it('starts node with the young generation the heap policy names (V8 reads it only at start)', () => {
-    const first = readFileSync(join(process.cwd(), 'bin/cubesim.mjs'), 'utf8').split('\n')[0]!;
-    expect(first).toBe(`#!/usr/bin/env -S node ${YOUNG_GENERATION_FLAG}`);
   });
 });
