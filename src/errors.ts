@@ -4,12 +4,15 @@
 export class InputError extends Error {
   readonly file: string;
   readonly where: string | undefined;
+  /** What is wrong and what is allowed, without the file and the place. */
+  readonly reason: string;
 
-  constructor(file: string, where: string | undefined, message: string) {
-    super(where === undefined ? `${file}: ${message}` : `${file}: ${where}: ${message}`);
+  constructor(file: string, where: string | undefined, reason: string) {
+    super(where === undefined ? `${file}: ${reason}` : `${file}: ${where}: ${reason}`);
     this.name = 'InputError';
     this.file = file;
     this.where = where;
+    this.reason = reason;
   }
 }
 

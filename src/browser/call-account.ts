@@ -100,28 +100,21 @@ export function describeCall(sample: TracedCall): CallAccount {
       : ms.every((m) => m.method === 'INVITE')
         ? 're-INVITE'
         : 're-INVITE or UPDATE';
-  if (byCaller.length > 0) {
+  /** What became of the refreshes one party sent: `relayed` are those the border element sent on. */
+  const refreshFate = (sender: string, receiver: string, sent: MessageEntry[], relayed: MessageEntry[]): void => {
+    if (sent.length === 0) return;
     const fate =
-      toCallee.length >= byCaller.length
-        ? `the border element passed ${byCaller.length === 1 ? 'it' : 'each one'} on to the callee`
-        : toCallee.length === 0
-          ? `the border element answered ${byCaller.length === 1 ? 'it itself: it never reached' : 'them itself: none reached'} the callee`
-          : `only ${toCallee.length} reached the callee`;
+      relayed.length >= sent.length
+        ? `the border element passed ${sent.length === 1 ? 'it' : 'each one'} on to the ${receiver}`
+        : relayed.length === 0
+          ? `the border element answered ${sent.length === 1 ? 'it itself: it never reached' : 'them itself: none reached'} the ${receiver}`
+          : `only ${relayed.length} reached the ${receiver}`;
     details.push(
-      `The caller sent ${byCaller.length} refresh${byCaller.length === 1 ? '' : 'es'} by ${method(byCaller)} (${when(byCaller)} after answer); ${fate}.`,
+      `The ${sender} sent ${sent.length} refresh${sent.length === 1 ? '' : 'es'} by ${method(sent)} (${when(sent)} after answer); ${fate}.`,
     );
-  }
-  if (byCallee.length > 0) {
-    const fate =
-      toCaller.length >= byCallee.length
-        ? `the border element passed ${byCallee.length === 1 ? 'it' : 'each one'} on to the caller`
-        : toCaller.length === 0
-          ? `the border element answered ${byCallee.length === 1 ? 'it itself: it never reached' : 'them itself: none reached'} the caller`
-          : `only ${toCaller.length} reached the caller`;
-    details.push(
-      `The callee sent ${byCallee.length} refresh${byCallee.length === 1 ? '' : 'es'} by ${method(byCallee)} (${when(byCallee)} after answer); ${fate}.`,
-    );
-  }
+  };
+  refreshFate('caller', 'callee', byCaller, toCallee);
+  refreshFate('callee', 'caller', byCallee, toCaller);
   if (answered && refreshes.length === 0 && legs.some(({ ok }) => ok !== undefined && ok.sessionExpires > 0)) {
     details.push('Nobody sent a refresh during the call.');
   }

@@ -129,7 +129,7 @@ function checkDefectOverrides(table: DefectTable, file: string): void {
       validate(endpointProfileSchema, copy, file);
     } catch (e) {
       if (!isInputError(e)) throw e;
-      const what = e.message.slice(file.length + 2);
+      const what = e.where === undefined ? e.reason : `${e.where}: ${e.reason}`;
       throw new InputError(file, `field defects.${id}.set`, `endpoint-profile ${what}`);
     }
   }

@@ -131,12 +131,9 @@ const CHILD_V8_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=128'];
  */
 function asThisProcessError(e: unknown): unknown {
   if (!(e instanceof Error)) return e;
-  const f = e as Error & Partial<Record<'file' | 'where' | 'rule', unknown> & Record<'call' | 'time', unknown>>;
-  if (e.name === 'InputError' && typeof f.file === 'string') {
-    const where = typeof f.where === 'string' ? f.where : undefined;
-    const prefix = where === undefined ? `${f.file}: ` : `${f.file}: ${where}: `;
-    if (e.message.startsWith(prefix)) return new InputError(f.file, where, e.message.slice(prefix.length));
-  }
+  const f = e as Error & Partial<Record<'file' | 'where' | 'reason' | 'rule' | 'call' | 'time', unknown>>;
+  if (e.name === 'InputError' && typeof f.file === 'string' && typeof f.reason === 'string')
+    return new InputError(f.file, typeof f.where === 'string' ? f.where : undefined, f.reason);
   if (
     e.name === 'InvariantViolation' &&
     typeof f.call === 'number' &&

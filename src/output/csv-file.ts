@@ -1,8 +1,8 @@
 // A CSV file written as the run goes, with backpressure, a clean close, and an abort for a failed
 // run. Cells a spreadsheet would read as formulas (=, +, -, @ first) are escaped. Rows are put
 // into text by csv-stringify a batch at a time (its synchronous form) and the text handed to the
-// file: a stream transform per row cost about three times as much, and calls.csv has a row per
-// call (README, Performance).
+// file, rather than through a stream transform per row: calls.csv has a row per call, and the
+// batches took a part of its cost off a run (README, Performance).
 import { stringify } from 'csv-stringify/sync';
 import { createWriteStream, type WriteStream } from 'node:fs';
 
