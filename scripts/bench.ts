@@ -6,6 +6,8 @@
 //          per second (cubesim / each floor), the events per call, and cubesim's peak memory;
 //          then the command a user runs (`cubesim run experiments/bench-w1.json --calls N`,
 //          compiled) and the floor program, each timed as a whole process, and their ratio.
+//          cubesim's model runs compiled as the command ships (scripts/bench-run.ts bundled by
+//          esbuild into dist-bench/), not through tsx: the transpiler's ~60 MB are not cubesim's.
 //   memory: W1 at 100,000 and at 1,000,000 calls, and the ratio of their peak memory.
 //   concurrency: W1 at 500 calls/s for 1,000,000 calls (about 150,000 calls up at once, by
 //          Little's law: 500/s x 300 s), its peak resident memory and that per concurrent call.
@@ -20,6 +22,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildSync } from 'esbuild';
 import { parseParam, runSweep } from '../src/experiment/sweep.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -40,8 +43,33 @@ function runJson(args: string[], echo: boolean): Record<string, number> {
   return JSON.parse(out) as Record<string, number>;
 }
 
+let compiledRun: string | null = null;
+
+/**
+ * scripts/bench-run.ts and the model, bundled as the cubesim command is (scripts/build-cli.mjs),
+ * once per invocation. The file sits one folder below the project, as dist/ does, so that the
+ * paths the model finds from its own location (models/, experiments/) hold.
+ */
+function benchRunFile(): string {
+  if (compiledRun !== null) return compiledRun;
+  const outfile = join(root, 'dist-bench/bench-run.mjs');
+  buildSync({
+    absWorkingDir: root,
+    entryPoints: [join(root, 'scripts/bench-run.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['esbuild', 'tsx'],
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return (compiledRun = outfile);
+}
+
 function runCubesim(calls: number, rate?: number): Record<string, number> {
-  const args = ['--import', 'tsx', join(root, 'scripts/bench-run.ts'), String(calls)];
+  const args = [benchRunFile(), String(calls)];
   if (rate !== undefined) args.push(String(rate));
   return runJson(args, true);
 }
