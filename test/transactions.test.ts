@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/kernel/simulator.ts';
 import { newRequest, type SipMessage } from '../src/sip/message.ts';
+import { LingerQueue } from '../src/sip/linger-queue.ts';
 import { SipPort, type Wire } from '../src/sip/port.ts';
 import {
   InviteClientTransaction,
@@ -295,5 +296,72 @@ describe('a transaction ended from outside', () => {
     sim.run();
     expect(sent).toHaveLength(2);
     expect(u.seen.timeout).toBe(-1); // Timer B never fired
+  });
+});
+
+describe('the run-wide queue that ends waits for retransmissions (src/sip/linger-queue.ts)', () => {
+  const waitL = 64 * RFC3261_TIMERS.T1; // Timer L
+
+  /** Two ports of one run sharing a queue (or none); `b` stays quiet while `a` starts transactions. */
+  function twoPorts(withQueue = true) {
+    const sim = new Simulator();
+    const lingers = withQueue ? new LingerQueue() : null;
+    const a = new SipPort(sim, RFC3261_TIMERS, 'a', lingers);
+    const b = new SipPort(sim, RFC3261_TIMERS, 'b', lingers);
+    blackHole(sim, a);
+    const sentByB = blackHole(sim, b);
+    return { sim, lingers, a, b, sentByB };
+  }
+
+  /** Lets simulated time pass to `t` (a run with nothing queued would not move the clock). */
+  function advanceTo(sim: Simulator, t: number): void {
+    sim.at(t, { onEvent: () => {} }, 0);
+    sim.run({ until: t });
+  }
+
+  /** A server transaction on `port` for a new request, answered with a 2xx now: it then waits. */
+  function answered(port: SipPort, branch: number, method: 'INVITE' | 'BYE' = 'INVITE') {
+    const req = newRequest(method, method === 'BYE' ? 'teardown' : 'setup', 'c', 'x', '', 1, branch);
+    const st =
+      method === 'INVITE' ? new InviteServerTransaction(port, req, {}) : new NonInviteServerTransaction(port, req, {});
+    port.register(st);
+    st.respond(st.makeResponse(200, 'y'));
+    return { req, st };
+  }
+
+  it('a quiet port loses a transaction whose wait is over as soon as a wait begins elsewhere in the run', () => {
+    const { sim, lingers, a, b } = twoPorts();
+    const quiet = answered(b, 1).st;
+    expect(lingers!.size).toBe(1);
+    advanceTo(sim, waitL); // the wait lasts until 32 s inclusive
+    answered(a, 2);
+    expect(quiet.terminated).toBe(false);
+    advanceTo(sim, waitL + 1);
+    answered(a, 3);
+    expect(quiet.terminated).toBe(true); // b itself saw nothing in between
+    expect(lingers!.size).toBe(2);
+  });
+
+  it('BYE transactions are not queued: their call ends with them', () => {
+    const { lingers, b } = twoPorts();
+    answered(b, 1, 'BYE');
+    expect(lingers!.size).toBe(0);
+  });
+
+  it('a retransmitted INVITE meets the same transaction, or none, with and without the queue', () => {
+    for (const withQueue of [false, true]) {
+      const { sim, a, b, sentByB } = twoPorts(withQueue);
+      const newRequests: number[] = [];
+      b.core = { onRequest: (_p, r) => newRequests.push(r.branch), onAck: () => {} };
+      const { req } = answered(b, 1);
+      advanceTo(sim, waitL / 2);
+      answered(a, 2);
+      b.receive({ ...req, retransmission: true }); // inside Timer L: absorbed, nothing new
+      advanceTo(sim, waitL + 1);
+      answered(a, 3);
+      b.receive({ ...req, retransmission: true }); // after it: a new request for the core
+      expect(newRequests).toEqual([1]);
+      expect(sentByB.map((s) => s.m.status)).toEqual([200]);
+    }
   });
 });

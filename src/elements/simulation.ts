@@ -11,6 +11,7 @@ import type { BorderElementConfig } from '../config/types.ts';
 import type { Platform } from '../config/platform.ts';
 import type { DialogCounters } from '../sip/dialog.ts';
 import { SipPort } from '../sip/port.ts';
+import { LingerQueue } from '../sip/linger-queue.ts';
 import type { SipTimerSettings } from '../sip/transaction.ts';
 import { BorderElement, type BorderElementCounters } from './border-element.ts';
 import { BorderElementCall } from './border-element-call.ts';
@@ -75,6 +76,8 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
   private readonly behaviours = new Map<string, TimerBehaviour>();
   /** Calls not yet finished, by index (insertion order = index order). */
   private readonly live = new Map<number, { call: Call; cube: BorderElementCall }>();
+  /** Ends the transactions' waits for retransmissions across the run (see linger-queue.ts). */
+  private readonly lingers = new LingerQueue();
   private branch = 0;
   private offered = 0;
   private maxCalls = Infinity;
@@ -207,9 +210,9 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
     const draw = this.population.drawCall();
     const call = new Call(this, index, this.sim.now, draw);
     const sim = this.sim;
-    const cubeIn = new SipPort(sim, spec.sip, 'cube-in');
-    const cubeOut = new SipPort(sim, spec.sip, 'cube-out');
-    const calleePort = new SipPort(sim, spec.sip, 'callee');
+    const cubeIn = new SipPort(sim, spec.sip, 'cube-in', this.lingers);
+    const cubeOut = new SipPort(sim, spec.sip, 'cube-out', this.lingers);
+    const calleePort = new SipPort(sim, spec.sip, 'callee', this.lingers);
     const net = spec.network;
     const noisy = net.inbound.loss > 0 || net.inbound.jitter > 0 || net.outbound.loss > 0 || net.outbound.jitter > 0;
     const random = noisy ? new RandomStream(spec.seed, Streams.network(index)) : null;
@@ -254,7 +257,7 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
       });
       cube.gateway = caller;
     } else {
-      const callerPort = new SipPort(sim, spec.sip, 'caller');
+      const callerPort = new SipPort(sim, spec.sip, 'caller', this.lingers);
       links.push(
         new Link({
           sim,

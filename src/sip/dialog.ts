@@ -214,6 +214,9 @@ export class Dialog extends SessionTimerDialog implements RequestOwner {
       if (method === 'INVITE') this.start2xxRetransmission(resp);
     }
     txn.respond(resp);
+    // Past its final 2xx the transaction blocks no INVITE (§14.1): the dialog need not keep it.
+    const ist = this.ist;
+    if (ist === txn && !ist.blocksInvite) this.ist = null;
     if (resp.status >= 300 && this.state === 'early' && method === 'INVITE') this.terminate();
   }
 
@@ -233,6 +236,8 @@ export class Dialog extends SessionTimerDialog implements RequestOwner {
       owner.onRequestProvisional?.(this, txn, resp);
       return;
     }
+    // A final answer ends the INVITE's hold on the dialog (§14.1); the dialog need not keep it.
+    if (this.ict === txn) this.ict = null;
     const req = txn.request;
     if (resp.minSe > this.largestMinSe) this.largestMinSe = resp.minSe;
     if (resp.status < 300) {

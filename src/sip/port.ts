@@ -3,6 +3,7 @@
 // branches are unique in a run) and anything that starts something new goes to the core.
 
 import type { Simulator } from '../kernel/simulator.ts';
+import type { LingerQueue } from './linger-queue.ts';
 import type { SipMessage } from './message.ts';
 import {
   InviteServerTransaction,
@@ -41,6 +42,8 @@ export class SipPort implements TransactionHost {
     readonly timers: SipTimerSettings,
     /** Party name for traces: caller, cube-in, cube-out, callee. */
     readonly name: string,
+    /** The run's queue of waits for retransmissions (see linger-queue.ts); null: look-ups alone end them. */
+    readonly lingers: LingerQueue | null = null,
   ) {}
 
   transmit(msg: SipMessage): void {

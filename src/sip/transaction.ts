@@ -4,6 +4,7 @@
 
 import { NO_EVENT, Priority, type EventHandle } from '../kernel/simulator.ts';
 import type { ScheduledEventTarget, Simulator } from '../kernel/simulator.ts';
+import type { LingerQueue } from './linger-queue.ts';
 import { newRequest, newResponse, retransmitted, type SipMessage } from './message.ts';
 
 export interface SipTimerSettings {
@@ -22,6 +23,8 @@ export interface TransactionHost {
   transmit(msg: SipMessage): void;
   /** Forgets a terminated transaction (removes it from the matching table). */
   forget(txn: Transaction): void;
+  /** The run's queue that ends waits for retransmissions once over (null: only look-ups end them). */
+  readonly lingers: LingerQueue | null;
 }
 
 /**
@@ -117,9 +120,12 @@ export abstract class Transaction implements ScheduledEventTarget {
     this.host.forget(this);
   }
 
-  /** Waits `seconds` for retransmissions, then is over (see lingerUntil). */
+  /** Waits `seconds` for retransmissions, then is over (see lingerUntil and linger-queue.ts). */
   protected linger(seconds: number): void {
-    this.lingerUntil = this.host.sim.now + seconds;
+    const now = this.host.sim.now;
+    this.lingerUntil = now + seconds;
+    const lingers = this.host.lingers;
+    if (lingers !== null && this.request.method !== 'BYE') lingers.add(this, seconds, now);
   }
 
   /** True, and the transaction terminated, when its linger time has passed by `now`. */
