@@ -8,7 +8,7 @@
 
 import { NO_EVENT, type EventHandle, type ScheduledEventTarget } from '../kernel/simulator.ts';
 import { Dialog, type DialogOwner, type DialogRequest, type RefreshFailure, type RequestOwner } from '../sip/dialog.ts';
-import type { Sdp, SipMessage } from '../sip/message.ts';
+import { sdpValue, type Sdp, type SipMessage } from '../sip/message.ts';
 import type { PortCore, SipPort } from '../sip/port.ts';
 import type { InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
 import { sessionRefreshCase, type BorderElement } from './border-element.ts';
@@ -63,11 +63,17 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
   private onInitialInvite(req: SipMessage, txn: InviteServerTransaction): void {
     const be = this.be;
     const now = this.sim.now;
-    const inSdp = req.sdp ?? { version: 1, audio: 'sendrecv' as const, video: false, t38: false };
-    const d = new Dialog(this.inPort, this.call, this, be.legBehaviour, req.callId, this.newTag(), false, {
-      ...inSdp,
-      version: 1,
-    });
+    const inSdp = req.sdp ?? sdpValue(1, 'sendrecv', false, false);
+    const d = new Dialog(
+      this.inPort,
+      this.call,
+      this,
+      be.legBehaviour,
+      req.callId,
+      this.newTag(),
+      false,
+      sdpValue(1, inSdp.audio, inSdp.video, inSdp.t38),
+    );
     this.inDialog = d;
     d.acceptInitial(req, txn);
     if (be.model.tryingAtOnce.value) d.respond(txn, txn.makeResponse(100, ''));

@@ -71,6 +71,8 @@ export interface FeatureResult {
   reason: string;
 }
 
+const NO_FEATURE_RESULTS: readonly FeatureResult[] = Object.freeze([]);
+
 /** What the border element did with mid-call requests on one leg. */
 export interface LegCounts {
   received: number;
@@ -161,7 +163,8 @@ export class Call implements DialogContext {
   attempts = 0;
   /** Why the border element refused the setup, when it did (admission, policy). */
   setupRefusal: '' | SetupRefusal = '';
-  readonly features: FeatureResult[] = [];
+  /** Results of the features tried, in the order first recorded; null until one is (most calls have none). */
+  private featureResults: FeatureResult[] | null = null;
   readonly inbound = newLegCounts();
   readonly outbound = newLegCounts();
   /** Requests re-sent after a 491 or 500 back-off, by the endpoints. */
@@ -304,8 +307,20 @@ export class Call implements DialogContext {
     return this.settle(now, 'dropped', cause, leg, side, status);
   }
 
-  recordFeature(feature: Feature, ok: boolean, reason: string): void {
-    this.features.push({ feature, status: ok ? 'succeeded' : 'failed', reason });
+  get features(): readonly FeatureResult[] {
+    return this.featureResults ?? NO_FEATURE_RESULTS;
+  }
+
+  /** Records a feature's result; returns its place, for a later failure to replace it (recordFeatureFailed). */
+  recordFeature(feature: Feature, ok: boolean, reason: string): number {
+    const results = (this.featureResults ??= []);
+    results.push({ feature, status: ok ? 'succeeded' : 'failed', reason });
+    return results.length - 1;
+  }
+
+  /** The feature recorded at `place` failed after all (a hold whose resume failed). */
+  recordFeatureFailed(place: number, feature: Feature, reason: string): void {
+    this.featureResults![place] = { feature, status: 'failed', reason };
   }
 
   // ---- DialogContext: lifetime of dialogs -------------------------------------------------

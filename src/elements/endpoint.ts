@@ -11,7 +11,7 @@ import {
   type RequestOwner,
   type TimerBehaviour,
 } from '../sip/dialog.ts';
-import type { Sdp, SipMessage } from '../sip/message.ts';
+import { sdpValue, type SipMessage } from '../sip/message.ts';
 import type { PortCore, SipPort } from '../sip/port.ts';
 import { retryAfter422 } from '../sip/session-timer.ts';
 import type { InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
@@ -32,7 +32,8 @@ const RING_DONE = 1,
   FEATURE_BASE = 16;
 
 /** A feature in progress; `record` is the index of its result once one was recorded. */
-type Pending = { feature: Feature; step: 'start' | 'resume'; tries: number; record: number };
+/** A feature in progress: its step, its tries after glare, its place in the call's results, its next event. */
+type Pending = { feature: Feature; step: 'start' | 'resume'; tries: number; record: number; handle: EventHandle };
 
 /** A caller or callee; each request it sends keeps the slot of the feature it is for (none for the setup). */
 /** What an endpoint is made of: its role, its SIP port, its call, and how it behaves. */
@@ -60,10 +61,8 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
   readonly leg: Leg;
   /** The party at the other end, named in outcomes when it hangs up. */
   peerSide: Side;
-  /** Features in progress, by event kind slot. */
-  private readonly pending: Pending[] = [];
-  /** Feature events still to come, cancelled when the call ends here. */
-  private readonly featureHandles: EventHandle[] = [];
+  /** Features in progress, by event kind slot (the caller's, made when the call has any). */
+  private pending: Pending[] | null = null;
   private tagCounter = 0;
 
   readonly role: 'caller' | 'callee';
@@ -100,7 +99,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
 
   /** Sends the initial INVITE (RFC 4028 §7.1 headers from the profile). */
   start(): void {
-    const sdp: Sdp = { version: 1, audio: 'sendrecv', video: false, t38: false };
+    const sdp = sdpValue(1, 'sendrecv', false, false);
     const d = new Dialog(this.port, this.call, this, this.behaviour, this.call.callId, this.newTag(), true, sdp);
     this.dialog = d;
     this.sendInitialInvite(this.behaviour.sessionExpires, this.behaviour.minSe);
@@ -157,22 +156,27 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
     if (this.role !== 'caller') return;
     const now = this.sim.now;
     for (const f of call.plannedFeatures) {
-      this.pending.push({ feature: f.feature, step: 'start', tries: 0, record: -1 });
-      this.schedule(Math.max(now, call.answeredAt + f.offset) - now, this.pending.length - 1);
+      const pending = (this.pending ??= []);
+      pending.push({ feature: f.feature, step: 'start', tries: 0, record: -1, handle: NO_EVENT });
+      this.schedule(Math.max(now, call.answeredAt + f.offset) - now, pending.length - 1);
     }
   }
 
   /** Schedules the next step of the feature in `slot` (one pending step per feature at a time). */
   private schedule(delay: number, slot: number): void {
-    this.featureHandles[slot] = this.sim.after(delay, this, FEATURE_BASE + slot);
+    this.pending![slot]!.handle = this.sim.after(delay, this, FEATURE_BASE + slot);
   }
 
   /** The call is over for this endpoint: its planned hang-up and features will not come. */
   private stopPlans(): void {
     this.sim.cancel(this.hangupHandle);
     this.hangupHandle = NO_EVENT;
-    for (const h of this.featureHandles) this.sim.cancel(h);
-    this.featureHandles.length = 0;
+    const pending = this.pending;
+    if (pending === null) return;
+    for (const p of pending) {
+      this.sim.cancel(p.handle);
+      p.handle = NO_EVENT;
+    }
   }
 
   hangup(): void {
@@ -184,7 +188,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
   }
 
   private runFeature(slot: number): void {
-    const p = this.pending[slot]!;
+    const p = this.pending![slot]!;
     const d = this.dialog;
     if (d === null || !d.confirmed) return;
     const isInvite = p.feature !== 'transfer';
@@ -204,7 +208,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
   }
 
   private onFeatureFinal(slot: number, resp: SipMessage | null): void {
-    const p = this.pending[slot]!;
+    const p = this.pending![slot]!;
     const call = this.call;
     const d = this.dialog!;
     const st = resp === null ? 408 : resp.status;
@@ -249,12 +253,8 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
   /** Records a feature's result once; a failed resume turns the recorded hold into a failure. */
   private result(p: Pending, ok: boolean, reason: string): void {
     const call = this.call;
-    if (p.record < 0) {
-      p.record = call.features.length;
-      call.recordFeature(p.feature, ok, reason);
-    } else if (!ok) {
-      call.features[p.record] = { feature: p.feature, status: 'failed', reason };
-    }
+    if (p.record < 0) p.record = call.recordFeature(p.feature, ok, reason);
+    else if (!ok) call.recordFeatureFailed(p.record, p.feature, reason);
   }
 
   // ---- RequestOwner ------------------------------------------------------------------------
@@ -323,7 +323,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
       txn.respond(txn.makeResponse(491, ''));
       return;
     }
-    const offer = req.sdp ?? { version: 1, audio: 'sendrecv' as const, video: false, t38: false };
+    const offer = req.sdp ?? sdpValue(1, 'sendrecv', false, false);
     const d = new Dialog(
       this.port,
       this.call,
@@ -332,7 +332,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
       req.callId,
       this.newTag(),
       false,
-      endpointAnswer(this.profile.media, offer, { version: 0, audio: 'sendrecv', video: false, t38: false }),
+      endpointAnswer(this.profile.media, offer, sdpValue(0, 'sendrecv', false, false)),
     );
     this.dialog = d;
     d.acceptInitial(req, txn);
@@ -443,7 +443,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
       return;
     }
     if (kind >= FEATURE_BASE) {
-      this.featureHandles[kind - FEATURE_BASE] = NO_EVENT;
+      this.pending![kind - FEATURE_BASE]!.handle = NO_EVENT;
       this.runFeature(kind - FEATURE_BASE);
     }
   }

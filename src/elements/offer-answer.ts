@@ -3,7 +3,7 @@
 // endpoints' answers and the offers of their mid-call features, and the border element's own
 // description toward each leg when it relays an offer or answers one itself.
 
-import type { MediaDirection, Sdp } from '../sip/message.ts';
+import { sdpValue, type MediaDirection, type Sdp } from '../sip/message.ts';
 import type { Feature } from './call.ts';
 import type { EndpointProfile, MidcallPurpose } from './models.ts';
 
@@ -18,9 +18,7 @@ function answeringDirection(offered: MediaDirection): MediaDirection {
  */
 export function reversion(content: Sdp, current: Sdp): Sdp {
   const same = content.audio === current.audio && content.video === current.video && content.t38 === current.t38;
-  return same
-    ? current
-    : { version: current.version + 1, audio: content.audio, video: content.video, t38: content.t38 };
+  return same ? current : sdpValue(current.version + 1, content.audio, content.video, content.t38);
 }
 
 /**
@@ -29,26 +27,27 @@ export function reversion(content: Sdp, current: Sdp): Sdp {
  */
 export function localAnswer(offer: Sdp, purpose: MidcallPurpose, current: Sdp): Sdp {
   const audio = answeringDirection(offer.audio);
-  return reversion({ version: 0, audio, video: purpose === 'video' ? false : offer.video, t38: offer.t38 }, current);
+  return reversion(sdpValue(0, audio, purpose === 'video' ? false : offer.video, offer.t38), current);
 }
 
 /** An endpoint's answer to an offer: what its media allow of it (RFC 3264). */
 export function endpointAnswer(media: EndpointProfile['media'], offer: Sdp, current: Sdp): Sdp {
   const audio = answeringDirection(offer.audio);
-  const next: Sdp = { version: current.version, audio, video: offer.video && media.video, t38: offer.t38 && media.t38 };
-  const changed = next.audio !== current.audio || next.video !== current.video || next.t38 !== current.t38;
-  return changed || current.version === 0 ? { ...next, version: current.version + 1 } : current;
+  const video = offer.video && media.video,
+    t38 = offer.t38 && media.t38;
+  const changed = audio !== current.audio || video !== current.video || t38 !== current.t38;
+  return changed || current.version === 0 ? sdpValue(current.version + 1, audio, video, t38) : current;
 }
 
 /** The offer of a feature's re-INVITE, from the caller's current description (a new o= version). */
 export function featureOffer(feature: Feature, step: 'start' | 'resume', s: Sdp): Sdp {
   switch (feature) {
     case 'video':
-      return { ...s, version: s.version + 1, video: true };
+      return sdpValue(s.version + 1, s.audio, true, s.t38);
     case 'fax':
-      return { ...s, version: s.version + 1, t38: true };
+      return sdpValue(s.version + 1, s.audio, s.video, true);
     case 'hold':
-      return { ...s, version: s.version + 1, audio: step === 'start' ? 'sendonly' : 'sendrecv' };
+      return sdpValue(s.version + 1, step === 'start' ? 'sendonly' : 'sendrecv', s.video, s.t38);
     case 'transfer':
       return s;
   }

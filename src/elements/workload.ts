@@ -58,8 +58,11 @@ export interface CallDraw {
   hangupBy: 'caller' | 'callee';
   /** The inbound leg is H.323 (the border element interworks it to SIP). */
   h323: boolean;
-  features: Array<{ feature: Feature; offset: number }>;
+  /** In order of offset; the one shared empty list when the call has none (most calls). */
+  features: ReadonlyArray<{ feature: Feature; offset: number }>;
 }
+
+const NO_FEATURES: ReadonlyArray<{ feature: Feature; offset: number }> = Object.freeze([]);
 
 export class Population {
   private readonly callerWeights: number[];
@@ -129,13 +132,13 @@ export class Population {
     const coin = this.mix.uniform();
     const hangupBy = s.hangup === 'either' ? (coin < 0.5 ? 'caller' : 'callee') : s.hangup;
     const h323 = this.mix.uniform() < s.h323Share;
-    const features: Array<{ feature: Feature; offset: number }> = [];
+    let features: Array<{ feature: Feature; offset: number }> | null = null;
     for (const f of FEATURES) {
       const use = this.features.uniform() < s.features[f].probability;
       const at = this.features.between(0.1, 0.9);
-      if (use) features.push({ feature: f, offset: at * holding });
+      if (use) (features ??= []).push({ feature: f, offset: at * holding });
     }
-    features.sort((x, y) => x.offset - y.offset);
-    return { holding, callerProfile: caller, calleeProfile: callee, hangupBy, h323, features };
+    features?.sort((x, y) => x.offset - y.offset);
+    return { holding, callerProfile: caller, calleeProfile: callee, hangupBy, h323, features: features ?? NO_FEATURES };
   }
 }

@@ -16,14 +16,34 @@ export type RefresherToken = '' | 'uac' | 'uas';
 
 export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
-/** What the session description says, in summary: o= version, media lines, direction. */
+/**
+ * What the session description says, in summary: o= version, media lines, direction. A value:
+ * never changed once made (sdpValue), so one summary serves every message and dialog that
+ * describes the same session.
+ */
 export interface Sdp {
   /** o= session version: unchanged means "no change" (RFC 3264 §8). */
-  version: number;
-  audio: MediaDirection;
-  video: boolean;
+  readonly version: number;
+  readonly audio: MediaDirection;
+  readonly video: boolean;
   /** The audio m= line replaced by m=image ... udptl t38 (fax switchover). */
-  t38: boolean;
+  readonly t38: boolean;
+}
+
+const DIRECTION_CODE: Readonly<Record<MediaDirection, number>> = { sendrecv: 0, sendonly: 1, recvonly: 2, inactive: 3 };
+/** Summaries made so far, by version and media: versions stay small (one step per offer that changes the media). */
+const SHARED_SDP: (Sdp | undefined)[] = [];
+const SHARED_VERSIONS = 64;
+
+/**
+ * The summary with these fields. Up to version 63 each distinct summary is made once and shared
+ * (four per call otherwise, 56 bytes each, most of them alike); summaries are compared by their
+ * fields, never by identity, so sharing changes nothing else.
+ */
+export function sdpValue(version: number, audio: MediaDirection, video: boolean, t38: boolean): Sdp {
+  if (!(version >= 0 && version < SHARED_VERSIONS && Number.isInteger(version))) return { version, audio, video, t38 };
+  const key = (version << 4) | (DIRECTION_CODE[audio] << 2) | (video ? 2 : 0) | (t38 ? 1 : 0);
+  return (SHARED_SDP[key] ??= Object.freeze({ version, audio, video, t38 }));
 }
 
 export interface SipMessage {

@@ -6,6 +6,7 @@
 import {
   branchText,
   newMessage,
+  sdpValue,
   type MediaDirection,
   type Method,
   type Purpose,
@@ -84,7 +85,7 @@ export function sdpSummary(body: string, firstLine = 0): Sdp {
     }
   }
   if (version < 0) throw new SipSyntaxError(firstLine, 'SDP: no o= line, so no session version');
-  return { version, audio: (firstDir || sessionDir || 'sendrecv') as MediaDirection, video, t38 };
+  return sdpValue(version, (firstDir || sessionDir || 'sendrecv') as MediaDirection, video, t38);
 }
 
 /** What the model assumes about intent when the wire says nothing: a guess from method and To tag. */
