@@ -67,8 +67,50 @@ export const REFRESH_DUE = 1,
   RETX_2XX = 3,
   ACK_TIMEOUT = 4;
 
+// A dialog's yes/no facts and small states share one integer, DialogCore.bits (a field of an
+// object costs 8 bytes and a call has four dialogs); each has a named accessor, so the protocol
+// code reads `this.state`, `this.refresherLocal`. The layout, lowest bits first:
+const STATE_BITS = 0b11, // DialogState: early 0, confirmed 1, terminating 2, terminated 3
+  CREATED_BY_US = 1 << 2,
+  REMOTE_ALLOWS_UPDATE = 1 << 3,
+  BYE_WHEN_ACKED = 1 << 4;
+// The session timer's own bits (session-timer-dialog.ts), from bit 8 up.
+export const REFRESHER_LOCAL = 1 << 8,
+  RUNS_TIMERS = 1 << 9,
+  RUNS_ALONE = 1 << 10,
+  REFRESH_IN_FLIGHT = 1 << 11;
+
+const DIALOG_STATES: readonly DialogState[] = ['early', 'confirmed', 'terminating', 'terminated'];
+
+function stateCode(s: DialogState): number {
+  switch (s) {
+    case 'early':
+      return 0;
+    case 'confirmed':
+      return 1;
+    case 'terminating':
+      return 2;
+    case 'terminated':
+      return 3;
+  }
+}
+
+/**
+ * The UAS core's 2xx retransmission for one 2xx (§13.3.1.4): made when the 2xx is sent, dropped
+ * when its ACK comes or time runs out.
+ */
+class Pending2xx {
+  retxHandle: EventHandle = NO_EVENT;
+  ackTimeoutHandle: EventHandle = NO_EVENT;
+  constructor(
+    readonly resp: SipMessage,
+    public retxInterval: number,
+  ) {}
+}
+
 export abstract class DialogCore implements ScheduledEventTarget {
-  state: DialogState = 'early';
+  /** The facts and small states of the layout above. */
+  protected bits: number;
   remoteTag = '';
   private localCseq = 0;
   protected remoteCseq = -1;
@@ -76,19 +118,14 @@ export abstract class DialogCore implements ScheduledEventTarget {
   ict: InviteClientTransaction<unknown, unknown> | null = null;
   /** The server INVITE being answered, if any. */
   ist: InviteServerTransaction | null = null;
-  remoteAllowsUpdate = false;
   localSdp: Sdp;
   remoteSdp: Sdp | null = null;
 
-  private retxHandle: EventHandle = NO_EVENT;
-  private ackTimeoutHandle: EventHandle = NO_EVENT;
-  protected pending2xx: SipMessage | null = null;
-  private retxInterval = 0;
+  /** Our 2xx waiting for its ACK, with its retransmission timers; null when none. */
+  private uas2xx: Pending2xx | null = null;
   /** CSeq and branch of the last ACK we sent for a 2xx: enough to send it again (-1: none). */
   protected ackedCseq = -1;
   private ackBranch = 0;
-  /** A BYE is waiting for the ACK of our 2xx (RFC 3261 §15). */
-  protected byeWhenAcked = false;
 
   constructor(
     readonly port: SipPort,
@@ -97,10 +134,52 @@ export abstract class DialogCore implements ScheduledEventTarget {
     readonly callId: string,
     public localTag: string,
     /** This party sent the initial INVITE (and so owns the Call-ID, RFC 3261 §14.1). */
-    readonly createdByUs: boolean,
+    createdByUs: boolean,
     sdp: Sdp,
   ) {
     this.localSdp = sdp;
+    // Early; the session timer runs its own timers from the start when the behaviour says so.
+    this.bits = (createdByUs ? CREATED_BY_US : 0) | (behaviour.runsTimers ? RUNS_TIMERS : 0);
+  }
+
+  get state(): DialogState {
+    return DIALOG_STATES[this.bits & STATE_BITS]!;
+  }
+
+  set state(s: DialogState) {
+    this.bits = (this.bits & ~STATE_BITS) | stateCode(s);
+  }
+
+  /** This party sent the initial INVITE (and so owns the Call-ID, RFC 3261 §14.1). */
+  get createdByUs(): boolean {
+    return (this.bits & CREATED_BY_US) !== 0;
+  }
+
+  /** The peer listed UPDATE in Allow. */
+  get remoteAllowsUpdate(): boolean {
+    return (this.bits & REMOTE_ALLOWS_UPDATE) !== 0;
+  }
+
+  set remoteAllowsUpdate(on: boolean) {
+    this.setBit(REMOTE_ALLOWS_UPDATE, on);
+  }
+
+  /** A BYE is waiting for the ACK of our 2xx (RFC 3261 §15). */
+  protected get byeWhenAcked(): boolean {
+    return (this.bits & BYE_WHEN_ACKED) !== 0;
+  }
+
+  protected set byeWhenAcked(on: boolean) {
+    this.setBit(BYE_WHEN_ACKED, on);
+  }
+
+  protected setBit(bit: number, on: boolean): void {
+    this.bits = on ? this.bits | bit : this.bits & ~bit;
+  }
+
+  /** Our 2xx still waiting for its ACK (§13.3.1.4), or null. */
+  protected get pending2xx(): SipMessage | null {
+    return this.uas2xx === null ? null : this.uas2xx.resp;
   }
 
   get sim() {
@@ -188,34 +267,35 @@ export abstract class DialogCore implements ScheduledEventTarget {
   protected start2xxRetransmission(resp: SipMessage): void {
     this.stop2xxRetransmission();
     const t = this.port.timers;
-    this.pending2xx = resp;
-    this.retxInterval = t.T1;
-    this.retxHandle = this.sim.after(t.T1, this, RETX_2XX);
-    this.ackTimeoutHandle = this.sim.after(64 * t.T1, this, ACK_TIMEOUT);
+    const p = new Pending2xx(resp, t.T1);
+    p.retxHandle = this.sim.after(t.T1, this, RETX_2XX);
+    p.ackTimeoutHandle = this.sim.after(64 * t.T1, this, ACK_TIMEOUT);
+    this.uas2xx = p;
   }
 
   protected stop2xxRetransmission(): void {
-    this.sim.cancel(this.retxHandle);
-    this.sim.cancel(this.ackTimeoutHandle);
-    this.retxHandle = NO_EVENT;
-    this.ackTimeoutHandle = NO_EVENT;
-    this.pending2xx = null;
+    const p = this.uas2xx;
+    if (p === null) return;
+    this.sim.cancel(p.retxHandle);
+    this.sim.cancel(p.ackTimeoutHandle);
+    this.uas2xx = null;
   }
 
   /** RETX_2XX: the 2xx again, at intervals doubling from T1 up to T2. */
   protected retransmit2xx(): void {
-    this.retxHandle = NO_EVENT;
-    const p = this.pending2xx;
+    const p = this.uas2xx;
     if (p === null) return;
-    this.port.transmit(retransmitted(p));
-    this.retxInterval = Math.min(2 * this.retxInterval, this.port.timers.T2);
-    this.retxHandle = this.sim.after(this.retxInterval, this, RETX_2XX);
+    p.retxHandle = NO_EVENT;
+    this.port.transmit(retransmitted(p.resp));
+    p.retxInterval = Math.min(2 * p.retxInterval, this.port.timers.T2);
+    p.retxHandle = this.sim.after(p.retxInterval, this, RETX_2XX);
   }
 
   /** ACK_TIMEOUT: 64*T1 without the ACK. True when a 2xx was still waiting for it (now given up). */
   protected ackWaitOver(): boolean {
-    this.ackTimeoutHandle = NO_EVENT;
-    if (this.pending2xx === null) return false;
+    const p = this.uas2xx;
+    if (p === null) return false;
+    p.ackTimeoutHandle = NO_EVENT;
     this.stop2xxRetransmission();
     return true;
   }

@@ -9,7 +9,15 @@
 
 import { NO_EVENT, type EventHandle } from '../kernel/simulator.ts';
 import type { Method, RefresherToken, SipMessage } from './message.ts';
-import { DialogCore, EXPIRY, REFRESH_DUE } from './dialog-core.ts';
+import {
+  DialogCore,
+  EXPIRY,
+  REFRESH_DUE,
+  REFRESH_IN_FLIGHT,
+  REFRESHER_LOCAL,
+  RUNS_ALONE,
+  RUNS_TIMERS,
+} from './dialog-core.ts';
 import {
   expiryDelay,
   isLocalRefresher,
@@ -25,21 +33,50 @@ export type RefreshFailure = 'timeout' | '408' | '481' | 'glare' | 'rejected';
 export abstract class SessionTimerDialog extends DialogCore {
   /** Negotiated session interval in force; 0 = no session timer. */
   sessionExpires = 0;
-  refresherLocal = false;
+  /** This party is the refresher of the interval in force. */
+  get refresherLocal(): boolean {
+    return (this.bits & REFRESHER_LOCAL) !== 0;
+  }
+
+  set refresherLocal(on: boolean) {
+    this.setBit(REFRESHER_LOCAL, on);
+  }
+
   /** Largest Min-SE seen on this dialog (422s and received requests), U13. */
   largestMinSe = 0;
 
   private refreshHandle: EventHandle = NO_EVENT;
   private expiryHandle: EventHandle = NO_EVENT;
   private refresh422Count = 0;
-  /** Method of the refresh in progress, so a 405/501 can fall back to re-INVITE. */
-  private refreshInFlight: Method | null = null;
   /** When the refresh in progress first fell due (postponements and retries keep it). */
   private refreshDueAt = -1;
-  /** Arms its own refresh and expiry timers (behaviour.runsTimers, or later takePartInTimer). */
-  private runsTimers = this.behaviour.runsTimers;
+
+  /** A refresh this party sent is waiting for its final answer. */
+  private get refreshInFlight(): boolean {
+    return (this.bits & REFRESH_IN_FLIGHT) !== 0;
+  }
+
+  private set refreshInFlight(on: boolean) {
+    this.setBit(REFRESH_IN_FLIGHT, on);
+  }
+
+  /** Arms its own refresh and expiry timers (behaviour.runsTimers from the start, or takePartInTimer). */
+  private get runsTimers(): boolean {
+    return (this.bits & RUNS_TIMERS) !== 0;
+  }
+
+  private set runsTimers(on: boolean) {
+    this.setBit(RUNS_TIMERS, on);
+  }
+
   /** Runs the timer alone toward a peer that accepted none: a 2xx without an interval keeps it (U7). */
-  protected runsAlone = false;
+  protected get runsAlone(): boolean {
+    return (this.bits & RUNS_ALONE) !== 0;
+  }
+
+  protected set runsAlone(on: boolean) {
+    this.setBit(RUNS_ALONE, on);
+  }
 
   /** Sends a request whose outcome comes back to the dialog itself (its refresh). */
   protected abstract startOwnRequest(m: SipMessage): void;
@@ -198,7 +235,7 @@ export abstract class SessionTimerDialog extends DialogCore {
 
   private sendRefresh(method: Method): void {
     this.ctx.counters.refreshesSent++;
-    this.refreshInFlight = method;
+    this.refreshInFlight = true;
     const m = this.request(method, 'refresh');
     this.addTimerHeaders(m);
     // §7.4: a re-INVITE refresh carries the unchanged offer (same o= version); UPDATE none.
@@ -213,7 +250,7 @@ export abstract class SessionTimerDialog extends DialogCore {
     if (this.refreshDueAt < 0) this.refreshDueAt = this.sim.now;
     this.ctx.note?.(this, { what: 'refresh-due' });
     const method = this.chooseRefreshMethod();
-    if (this.refreshInFlight !== null || (method === 'INVITE' && this.inviteBusy)) {
+    if (this.refreshInFlight || (method === 'INVITE' && this.inviteBusy)) {
       if (this.behaviour.skipRefreshWhenBusy) {
         this.ctx.counters.refreshesSkipped++;
         return;
@@ -233,7 +270,7 @@ export abstract class SessionTimerDialog extends DialogCore {
    * of, null when there is none to tell.
    */
   protected refreshOutcome(req: SipMessage, resp: SipMessage): RefreshFailure | null {
-    this.refreshInFlight = null;
+    this.refreshInFlight = false;
     const st = resp.status;
     if (st < 300) {
       this.ctx.counters.refreshesSucceeded++;
@@ -277,7 +314,7 @@ export abstract class SessionTimerDialog extends DialogCore {
 
   /** A refresh this party sent got no final answer (Timer B or F): true when the owner must hear of it. */
   protected refreshTimedOut(): boolean {
-    this.refreshInFlight = null;
+    this.refreshInFlight = false;
     this.ctx.counters.refreshesFailed++;
     return this.state === 'confirmed';
   }
