@@ -15,7 +15,7 @@ import {
   type TimerNote,
 } from '../src/sip/dialog.ts';
 import { newRequest, newResponse, type Method, type Purpose, type Sdp, type SipMessage } from '../src/sip/message.ts';
-import { SipPort } from '../src/sip/port.ts';
+import { PortSite, SipPort } from '../src/sip/port.ts';
 import {
   RFC3261_TIMERS,
   type InviteServerTransaction,
@@ -77,7 +77,7 @@ interface Options {
 
 function party(o: Options = {}) {
   const sim = new Simulator();
-  const port = new SipPort(sim, o.timers ?? RFC3261_TIMERS, 'ua');
+  const port = new SipPort(new PortSite(sim, o.timers ?? RFC3261_TIMERS, 'ua'));
   const sent: Array<{ t: number; m: SipMessage }> = [];
   port.wire = { carry: (_p, m) => sent.push({ t: sim.now, m }) };
   const now = () => +sim.now.toFixed(6);

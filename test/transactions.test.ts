@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/kernel/simulator.ts';
 import { newRequest, type SipMessage } from '../src/sip/message.ts';
 import { LingerQueue } from '../src/sip/linger-queue.ts';
-import { SipPort, type Wire } from '../src/sip/port.ts';
+import { PortSite, SipPort, type Wire } from '../src/sip/port.ts';
 import {
   InviteClientTransaction,
   InviteServerTransaction,
@@ -32,7 +32,7 @@ function user() {
 describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () => {
   it('INVITE: Timer A doubles from T1, Timer B gives up at 64*T1 = 32 s', () => {
     const sim = new Simulator();
-    const port = new SipPort(sim, RFC3261_TIMERS, 'caller');
+    const port = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'caller'));
     const sent = blackHole(sim, port);
     const u = user();
     new InviteClientTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), u, null);
@@ -43,7 +43,7 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
 
   it('non-INVITE: Timer E doubles up to T2, Timer F gives up at 32 s', () => {
     const sim = new Simulator();
-    const port = new SipPort(sim, RFC3261_TIMERS, 'caller');
+    const port = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'caller'));
     const sent = blackHole(sim, port);
     const u = user();
     new NonInviteClientTransaction(port, newRequest('BYE', 'teardown', 'c', 'a', 'b', 2, 2), u, null);
@@ -54,7 +54,7 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
 
   it('INVITE server: 100 Trying after 200 ms; a non-2xx is repeated on Timer G until Timer H', () => {
     const sim = new Simulator();
-    const port = new SipPort(sim, RFC3261_TIMERS, 'callee');
+    const port = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'callee'));
     const sent = blackHole(sim, port);
     const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1);
     const ist = new InviteServerTransaction(port, req, {});
@@ -71,7 +71,7 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
 
   it('the client ACKs a non-2xx itself, with the INVITE branch, and again on each retransmission', () => {
     const sim = new Simulator();
-    const port = new SipPort(sim, RFC3261_TIMERS, 'caller');
+    const port = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'caller'));
     const sent = blackHole(sim, port);
     const u = user();
     const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 7);
@@ -90,7 +90,7 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
 /** A simulator, a port named `name` on a black-hole wire, and what it sent as "METHOD status [again]". */
 function setup(name = 'callee') {
   const sim = new Simulator();
-  const port = new SipPort(sim, RFC3261_TIMERS, name);
+  const port = new SipPort(new PortSite(sim, RFC3261_TIMERS, name));
   const sent = blackHole(sim, port);
   return {
     sim,
@@ -306,8 +306,8 @@ describe('the run-wide queue that ends waits for retransmissions (src/sip/linger
   function twoPorts(withQueue = true) {
     const sim = new Simulator();
     const lingers = withQueue ? new LingerQueue() : null;
-    const a = new SipPort(sim, RFC3261_TIMERS, 'a', lingers);
-    const b = new SipPort(sim, RFC3261_TIMERS, 'b', lingers);
+    const a = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'a', lingers));
+    const b = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'b', lingers));
     blackHole(sim, a);
     const sentByB = blackHole(sim, b);
     return { sim, lingers, a, b, sentByB };

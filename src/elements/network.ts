@@ -109,15 +109,10 @@ export interface NetworkCounters {
   refreshRequestsOutbound: number;
 }
 
-/** What a link joins and reports to: given once, when the call leg is set up. */
-export interface LinkOptions {
+/** What every call's link on one leg reports to and shares: given once per run and leg. */
+export interface LegNetworkOptions {
   readonly sim: Simulator;
-  /** The two ends of the leg, `a` the one toward the caller (the fingerprint tells the ways apart by it). */
-  readonly a: SipPort;
-  readonly b: SipPort;
   readonly settings: LinkSettings;
-  /** Draws for loss and jitter; null when the leg has neither. */
-  readonly random: RandomStream | null;
   readonly counters: NetworkCounters;
   /** The border element's route processor; null when messages reach every end at once. */
   readonly processor: Processor | null;
@@ -128,8 +123,33 @@ export interface LinkOptions {
   readonly fingerprint: Fingerprint;
   /** The checks of --check (none when absent). */
   readonly invariants?: Invariants;
-  /** Index of the call on this leg, for invariant reports (-1 when absent). */
-  readonly call?: number;
+}
+
+/**
+ * One leg of the network (inbound or outbound) as every call's link on it sees it: kept once
+ * per run rather than in each link, since a call in progress holds two links for minutes.
+ */
+export class LegNetwork {
+  readonly sim: Simulator;
+  readonly settings: LinkSettings;
+  readonly counters: NetworkCounters;
+  readonly processor: Processor | null;
+  /** Messages arriving at a link's `a` end (else its `b` end) pass through the processor first. */
+  readonly processedAtA: boolean;
+  readonly leg: 'inbound' | 'outbound';
+  readonly fingerprint: Fingerprint;
+  readonly invariants: Invariants;
+
+  constructor(o: LegNetworkOptions) {
+    this.sim = o.sim;
+    this.settings = o.settings;
+    this.counters = o.counters;
+    this.processor = o.processor;
+    this.processedAtA = o.processedEnd === 'a';
+    this.leg = o.leg;
+    this.fingerprint = o.fingerprint;
+    this.invariants = o.invariants ?? NO_CHECKS;
+  }
 }
 
 // Small codes for the fingerprint. Switches rather than tables keyed by string: a keyed load
@@ -169,9 +189,9 @@ export class Link implements Wire, ScheduledEventTarget {
     const key = `${from === this.a ? 'a' : 'b'} ${msg.callId}`;
     const last = (this.lastCseq ??= new Map<string, number>()).get(key);
     if (last !== undefined && msg.cseq <= last) {
-      this.invariants.fail(
+      this.net.invariants.fail(
         this.call,
-        this.sim.now,
+        this.net.sim.now,
         `CSeq went from ${last} to ${msg.cseq} on ${msg.method} from ${from.name} (${msg.callId}); it must increase per dialog and direction`,
       );
     }
@@ -182,36 +202,19 @@ export class Link implements Wire, ScheduledEventTarget {
   /** RFC 4028 rules checked on this leg's wire (--check). */
   timerChecks: LegTimerChecks | null = null;
 
-  readonly sim: Simulator;
-  readonly a: SipPort;
-  readonly b: SipPort;
-  readonly settings: LinkSettings;
-  private readonly random: RandomStream | null;
-  readonly counters: NetworkCounters;
-  /** Messages arriving at this port pass through the processor first (the border element's side). */
-  readonly processed: SipPort;
-  readonly processor: Processor | null;
-  readonly leg: 'inbound' | 'outbound';
-  private readonly fingerprint: Fingerprint;
-  private readonly invariants: Invariants;
-  private readonly call: number;
-
-  // The options are read once, into fields: a message crossing the link reads its own fields.
-  constructor(o: LinkOptions) {
-    this.sim = o.sim;
-    this.a = o.a;
-    this.b = o.b;
-    this.settings = o.settings;
-    this.random = o.random;
-    this.counters = o.counters;
-    this.processed = o.processedEnd === 'a' ? o.a : o.b;
-    this.processor = o.processor;
-    this.leg = o.leg;
-    this.fingerprint = o.fingerprint;
-    this.invariants = o.invariants ?? NO_CHECKS;
-    this.call = o.call ?? -1;
-    o.a.wire = this;
-    o.b.wire = this;
+  constructor(
+    /** The leg this link is on, shared by every call's link on it. */
+    readonly net: LegNetwork,
+    /** The two ends, `a` the one toward the caller (the fingerprint tells the ways apart by it). */
+    readonly a: SipPort,
+    readonly b: SipPort,
+    /** Draws for loss and jitter; null when the leg has neither. */
+    private readonly random: RandomStream | null,
+    /** Index of the call, for invariant reports (-1 when none). */
+    private readonly call = -1,
+  ) {
+    a.wire = this;
+    b.wire = this;
   }
 
   /**
@@ -240,7 +243,7 @@ export class Link implements Wire, ScheduledEventTarget {
    * UPDATE, Retry-After, the SDP summary). Purpose is the model's own and stays out.
    */
   private foldIntoFingerprint(now: number, from: SipPort, msg: SipMessage, lost: boolean): void {
-    const f = this.fingerprint;
+    const f = this.net.fingerprint;
     f.time(now);
     f.int(
       (methodCode(msg.method) << 24) |
@@ -248,7 +251,7 @@ export class Link implements Wire, ScheduledEventTarget {
         (from === this.a ? 1 : 0) |
         (lost ? 2 : 0) |
         (msg.retransmission ? 4 : 0) |
-        (this.leg === 'inbound' ? 8 : 0),
+        (this.net.leg === 'inbound' ? 8 : 0),
     );
     f.int(msg.cseq);
     f.int(msg.branch);
@@ -274,11 +277,12 @@ export class Link implements Wire, ScheduledEventTarget {
   private lastCseq: Map<string, number> | null = null;
 
   carry(from: SipPort, msg: SipMessage): void {
+    const net = this.net;
     const to = from === this.a ? this.b : this.a;
-    if (this.invariants.enabled && msg.status === 0 && !msg.retransmission && msg.method !== 'ACK')
+    if (net.invariants.enabled && msg.status === 0 && !msg.retransmission && msg.method !== 'ACK')
       this.checkCseq(from, msg);
-    const s = this.settings;
-    const c = this.counters;
+    const s = net.settings;
+    const c = net.counters;
     c.messagesSent++;
     if (msg.retransmission) c.retransmissions++;
     let lost = false;
@@ -287,9 +291,9 @@ export class Link implements Wire, ScheduledEventTarget {
       if (s.loss > 0 && this.random.uniform() < s.loss) lost = true;
       if (s.jitter > 0) delay += this.random.uniform() * s.jitter;
     }
-    const now = this.sim.now;
+    const now = net.sim.now;
     if (msg.purpose === 'refresh' && msg.status === 0 && !msg.retransmission && msg.method !== 'ACK') {
-      if (this.leg === 'inbound') c.refreshRequestsInbound++;
+      if (net.leg === 'inbound') c.refreshRequestsInbound++;
       else c.refreshRequestsOutbound++;
     }
     this.foldIntoFingerprint(now, from, msg, lost);
@@ -299,20 +303,23 @@ export class Link implements Wire, ScheduledEventTarget {
       c.messagesLost++;
       return;
     }
-    this.sim.after(delay, this, to === this.a ? TOWARD_A : 0, Priority.delivery, msg);
+    net.sim.after(delay, this, to === this.a ? TOWARD_A : 0, Priority.delivery, msg);
   }
 
   /** A message arrives; at the border element's side it first waits for the processor. */
   onEvent(kind: number, data: unknown): void {
-    const to = (kind & TOWARD_A) !== 0 ? this.a : this.b;
-    const p = this.processor;
-    if ((kind & PROCESSED) === 0 && p !== null && to === this.processed && p.costPerMessage > 0) {
+    const net = this.net;
+    const towardA = (kind & TOWARD_A) !== 0;
+    const to = towardA ? this.a : this.b;
+    const p = net.processor;
+    if ((kind & PROCESSED) === 0 && p !== null && towardA === net.processedAtA && p.costPerMessage > 0) {
       const msg = data as SipMessage;
       // Call admission control refuses a new call as it arrives, not after the backlog that
       // overloads the processor: the refusal takes the fast path (its CPU is not modelled).
       const newCall = msg.status === 0 && msg.method === 'INVITE' && msg.toTag === '';
-      if (!newCall || !p.refusesNewCalls(this.sim.now)) {
-        this.sim.at(p.admit(this.sim.now), this, kind | PROCESSED, Priority.delivery, data);
+      const now = net.sim.now;
+      if (!newCall || !p.refusesNewCalls(now)) {
+        net.sim.at(p.admit(now), this, kind | PROCESSED, Priority.delivery, data);
         return;
       }
     }

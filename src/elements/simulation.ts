@@ -10,7 +10,7 @@ import { RandomStream, Streams } from '../kernel/random.ts';
 import type { BorderElementConfig } from '../config/types.ts';
 import type { Platform } from '../config/platform.ts';
 import type { DialogCounters } from '../sip/dialog.ts';
-import { SipPort } from '../sip/port.ts';
+import { PortSite, SipPort } from '../sip/port.ts';
 import { LingerQueue } from '../sip/linger-queue.ts';
 import type { SipTimerSettings } from '../sip/transaction.ts';
 import { BorderElement, type BorderElementCounters } from './border-element.ts';
@@ -19,7 +19,7 @@ import { newBorderElementCounters } from './border-element-counters.ts';
 import { addDialogCounters, Call, newDialogCounters, type CallEnvironment } from './call.ts';
 import { Endpoint, type FeatureSettings } from './endpoint.ts';
 import { timerBehaviourOf, type BorderElementModel, type EndpointProfile } from './models.ts';
-import { Link, Processor, type LinkObserver, type LinkSettings, type NetworkCounters } from './network.ts';
+import { LegNetwork, Link, Processor, type LinkObserver, type LinkSettings, type NetworkCounters } from './network.ts';
 import { Population, type WorkloadSpec } from './workload.ts';
 import type { TimerBehaviour } from '../sip/dialog.ts';
 import { Invariants } from '../kernel/invariants.ts';
@@ -76,6 +76,12 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
   private readonly behaviours = new Map<string, TimerBehaviour>();
   /** Calls not yet finished, by index (insertion order = index order). */
   private readonly live = new Map<number, { call: Call; cube: BorderElementCall }>();
+  private readonly callerSite: PortSite;
+  private readonly cubeInSite: PortSite;
+  private readonly cubeOutSite: PortSite;
+  private readonly calleeSite: PortSite;
+  private readonly inboundLeg: LegNetwork;
+  private readonly outboundLeg: LegNetwork;
   /** Ends the transactions' waits for retransmissions across the run (see linger-queue.ts). */
   private readonly lingers = new LingerQueue();
   private branch = 0;
@@ -120,6 +126,24 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
       new RandomStream(seed, Streams.features),
     );
     for (const [id, p] of Object.entries(spec.profiles)) this.behaviours.set(id, timerBehaviourOf(p));
+    const leg = (which: 'inbound' | 'outbound', processedEnd: 'a' | 'b') =>
+      new LegNetwork({
+        sim: this.sim,
+        settings: spec.network[which],
+        counters: this.counters,
+        processor: this.processor,
+        processedEnd,
+        leg: which,
+        fingerprint: this.fingerprint,
+        invariants: this.invariants,
+      });
+    this.callerSite = new PortSite(this.sim, spec.sip, 'caller', this.lingers);
+    this.cubeInSite = new PortSite(this.sim, spec.sip, 'cube-in', this.lingers);
+    this.cubeOutSite = new PortSite(this.sim, spec.sip, 'cube-out', this.lingers);
+    this.calleeSite = new PortSite(this.sim, spec.sip, 'callee', this.lingers);
+    // The border element is the `a` end of the outbound leg and the `b` end of the inbound one.
+    this.inboundLeg = leg('inbound', 'b');
+    this.outboundLeg = leg('outbound', 'a');
   }
 
   get offeredCalls(): number {
@@ -209,27 +233,13 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
     const spec = this.spec;
     const draw = this.population.drawCall();
     const call = new Call(this, index, this.sim.now, draw);
-    const sim = this.sim;
-    const cubeIn = new SipPort(sim, spec.sip, 'cube-in', this.lingers);
-    const cubeOut = new SipPort(sim, spec.sip, 'cube-out', this.lingers);
-    const calleePort = new SipPort(sim, spec.sip, 'callee', this.lingers);
+    const cubeIn = new SipPort(this.cubeInSite);
+    const cubeOut = new SipPort(this.cubeOutSite);
+    const calleePort = new SipPort(this.calleeSite);
     const net = spec.network;
     const noisy = net.inbound.loss > 0 || net.inbound.jitter > 0 || net.outbound.loss > 0 || net.outbound.jitter > 0;
     const random = noisy ? new RandomStream(spec.seed, Streams.network(index)) : null;
-    const outLink = new Link({
-      sim,
-      a: cubeOut,
-      b: calleePort,
-      settings: net.outbound,
-      random,
-      counters: this.counters,
-      processor: this.processor,
-      processedEnd: 'a',
-      leg: 'outbound',
-      fingerprint: this.fingerprint,
-      invariants: this.invariants,
-      call: index,
-    });
+    const outLink = new Link(this.outboundLeg, cubeOut, calleePort, random, index);
     const links = [outLink];
     const cube = new BorderElementCall(this.borderElement, call, cubeIn, cubeOut);
     new Endpoint({
@@ -257,23 +267,8 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
       });
       cube.gateway = caller;
     } else {
-      const callerPort = new SipPort(sim, spec.sip, 'caller', this.lingers);
-      links.push(
-        new Link({
-          sim,
-          a: callerPort,
-          b: cubeIn,
-          settings: net.inbound,
-          random,
-          counters: this.counters,
-          processor: this.processor,
-          processedEnd: 'b',
-          leg: 'inbound',
-          fingerprint: this.fingerprint,
-          invariants: this.invariants,
-          call: index,
-        }),
-      );
+      const callerPort = new SipPort(this.callerSite);
+      links.push(new Link(this.inboundLeg, callerPort, cubeIn, random, index));
       caller = new Endpoint({
         role: 'caller',
         port: callerPort,

@@ -11,7 +11,7 @@ import type { BorderElement } from '../elements/border-element.ts';
 import { BorderElementCall } from '../elements/border-element-call.ts';
 import { Call, type CallEnvironment, type Side } from '../elements/call.ts';
 import { label, type SipMessage } from '../sip/message.ts';
-import { SipPort, type Wire } from '../sip/port.ts';
+import { PortSite, SipPort, type Wire } from '../sip/port.ts';
 import type { SipAddressing, SipParty } from '../sip/text.ts';
 import type { ParsedSip } from '../sip/text-parse.ts';
 import { branchNumber, toSipMessage } from '../sip/text-to-message.ts';
@@ -110,8 +110,8 @@ export class EmulatedCall implements Wire, ScheduledEventTarget {
       features: [],
     });
     this.call.enableTrace((d) => d.port.name);
-    const inPort = new SipPort(sim, timers, 'cube-in');
-    const outPort = new SipPort(sim, timers, 'cube-out');
+    const inPort = new SipPort(new PortSite(sim, timers, 'cube-in'));
+    const outPort = new SipPort(new PortSite(sim, timers, 'cube-out'));
     inPort.wire = this;
     outPort.wire = this;
     const l = emu.options.listen;

@@ -28,6 +28,21 @@ export interface Wire {
   carry(from: SipPort, msg: SipMessage): void;
 }
 
+/**
+ * What every port of one party on one kind of leg shares in a run: the clock, the timer values,
+ * the party's name and the run's queue of waits. Kept once, not in each port (four per call).
+ */
+export class PortSite {
+  constructor(
+    readonly sim: Simulator,
+    readonly timers: SipTimerSettings,
+    /** Party name for traces: caller, cube-in, cube-out, callee. */
+    readonly name: string,
+    /** The run's queue of waits for retransmissions (see linger-queue.ts); null: look-ups alone end them. */
+    readonly lingers: LingerQueue | null = null,
+  ) {}
+}
+
 export class SipPort implements TransactionHost {
   /**
    * Open transactions, oldest first, linked through Transaction.nextInPort: a handful at most,
@@ -37,14 +52,24 @@ export class SipPort implements TransactionHost {
   core: PortCore | null = null;
   wire: Wire | null = null;
 
-  constructor(
-    readonly sim: Simulator,
-    readonly timers: SipTimerSettings,
-    /** Party name for traces: caller, cube-in, cube-out, callee. */
-    readonly name: string,
-    /** The run's queue of waits for retransmissions (see linger-queue.ts); null: look-ups alone end them. */
-    readonly lingers: LingerQueue | null = null,
-  ) {}
+  constructor(readonly site: PortSite) {}
+
+  get sim(): Simulator {
+    return this.site.sim;
+  }
+
+  get timers(): SipTimerSettings {
+    return this.site.timers;
+  }
+
+  /** Party name for traces: caller, cube-in, cube-out, callee. */
+  get name(): string {
+    return this.site.name;
+  }
+
+  get lingers(): LingerQueue | null {
+    return this.site.lingers;
+  }
 
   transmit(msg: SipMessage): void {
     this.wire!.carry(this, msg);
