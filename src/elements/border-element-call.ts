@@ -96,10 +96,8 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
     const tag = this.newTag();
     let out = this.outDialog;
     if (out === null) {
-      out = new Dialog(this.outPort, this.call, this, be.legBehaviour, `${req.callId}-out`, tag, true, {
-        ...inSdp,
-        version: 1,
-      });
+      const sdp = sdpValue(1, inSdp.audio, inSdp.video, inSdp.t38);
+      out = new Dialog(this.outPort, this.call, this, be.legBehaviour, `${req.callId}-out`, tag, true, sdp);
       this.outDialog = out;
     } else {
       out.restartAttempt(tag);

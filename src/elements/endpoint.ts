@@ -35,56 +35,82 @@ const RING_DONE = 1,
 /** A feature in progress: its step, its tries after glare, its place in the call's results, its next event. */
 type Pending = { feature: Feature; step: 'start' | 'resume'; tries: number; record: number; handle: EventHandle };
 
-/** A caller or callee; each request it sends keeps the slot of the feature it is for (none for the setup). */
-/** What an endpoint is made of: its role, its SIP port, its call, and how it behaves. */
-export interface EndpointSetup {
-  role: 'caller' | 'callee';
-  port: SipPort;
-  call: Call;
-  profile: EndpointProfile;
-  behaviour: TimerBehaviour;
-  features: FeatureSettings;
-  /** How long a callee rings before it answers (s). */
-  ringSeconds: number;
-  /** Where it sits: by default the caller on the inbound leg, the callee on the outbound leg. */
-  placement?: { side: Side; leg: Leg };
+/**
+ * Who an endpoint is and how it behaves: its role, its profile and what follows from them. The
+ * same for every call's endpoint of one role and profile, so a run makes it once.
+ */
+export class EndpointParty {
+  /** Who the endpoint is in outcomes: the caller, the callee, or the border element as gateway. */
+  readonly side: Side;
+  readonly leg: Leg;
+  /** The party at the other end, named in outcomes when it hangs up. */
+  readonly peerSide: Side;
+
+  constructor(
+    readonly role: 'caller' | 'callee',
+    readonly profile: EndpointProfile,
+    readonly behaviour: TimerBehaviour,
+    readonly features: FeatureSettings,
+    /** How long a callee rings before it answers (s). */
+    readonly ringSeconds: number,
+    /** Where it sits: by default the caller on the inbound leg, the callee on the outbound leg. */
+    placement?: { side: Side; leg: Leg },
+  ) {
+    this.side = placement?.side ?? role;
+    this.leg = placement?.leg ?? (role === 'caller' ? 'inbound' : 'outbound');
+    this.peerSide = role === 'caller' ? 'callee' : 'caller';
+  }
 }
 
+/** A caller or callee on one call; each request it sends keeps the slot of the feature it is for (none for the setup). */
 export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, ScheduledEventTarget {
   dialog: Dialog | null = null;
   private setupTxn: InviteServerTransaction | null = null;
   private pendingAnswer: SipMessage | null = null;
   private hangupHandle: EventHandle = NO_EVENT;
   private attempt422 = 0;
-  /** Who this endpoint is in outcomes: the caller, the callee, or the border element as gateway. */
-  readonly side: Side;
-  readonly leg: Leg;
-  /** The party at the other end, named in outcomes when it hangs up. */
-  peerSide: Side;
   /** Features in progress, by event kind slot (the caller's, made when the call has any). */
   private pending: Pending[] | null = null;
   private tagCounter = 0;
 
-  readonly role: 'caller' | 'callee';
-  readonly port: SipPort;
-  readonly call: Call;
-  readonly profile: EndpointProfile;
-  readonly behaviour: TimerBehaviour;
-  readonly features: FeatureSettings;
-  readonly ringSeconds: number;
+  constructor(
+    readonly party: EndpointParty,
+    readonly port: SipPort,
+    readonly call: Call,
+  ) {
+    port.core = this;
+  }
 
-  constructor(o: EndpointSetup) {
-    this.role = o.role;
-    this.port = o.port;
-    this.call = o.call;
-    this.profile = o.profile;
-    this.behaviour = o.behaviour;
-    this.features = o.features;
-    this.ringSeconds = o.ringSeconds;
-    o.port.core = this;
-    this.side = o.placement?.side ?? o.role;
-    this.leg = o.placement?.leg ?? (o.role === 'caller' ? 'inbound' : 'outbound');
-    this.peerSide = o.role === 'caller' ? 'callee' : 'caller';
+  get role(): 'caller' | 'callee' {
+    return this.party.role;
+  }
+
+  get side(): Side {
+    return this.party.side;
+  }
+
+  get leg(): Leg {
+    return this.party.leg;
+  }
+
+  get peerSide(): Side {
+    return this.party.peerSide;
+  }
+
+  get profile(): EndpointProfile {
+    return this.party.profile;
+  }
+
+  get behaviour(): TimerBehaviour {
+    return this.party.behaviour;
+  }
+
+  get features(): FeatureSettings {
+    return this.party.features;
+  }
+
+  get ringSeconds(): number {
+    return this.party.ringSeconds;
   }
 
   get sim() {

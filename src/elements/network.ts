@@ -231,7 +231,9 @@ export class Link implements Wire, ScheduledEventTarget {
       this.lastCallId = msg.callId;
       this.lastFromTag = msg.fromTag;
       this.lastToTag = msg.toTag;
-      this.lastIdHash = joinedTextHash(msg.callId, msg.fromTag, msg.toTag);
+      // As a signed 32-bit value: the same bytes for Fingerprint.int, and a small integer in the
+      // field (a value above 2^31 would be a boxed number kept with each link).
+      this.lastIdHash = joinedTextHash(msg.callId, msg.fromTag, msg.toTag) | 0;
     }
     return this.lastIdHash;
   }

@@ -17,7 +17,7 @@ import { BorderElement, type BorderElementCounters } from './border-element.ts';
 import { BorderElementCall } from './border-element-call.ts';
 import { newBorderElementCounters } from './border-element-counters.ts';
 import { addDialogCounters, Call, newDialogCounters, type CallEnvironment } from './call.ts';
-import { Endpoint, type FeatureSettings } from './endpoint.ts';
+import { Endpoint, EndpointParty, type FeatureSettings } from './endpoint.ts';
 import { timerBehaviourOf, type BorderElementModel, type EndpointProfile } from './models.ts';
 import { LegNetwork, Link, Processor, type LinkObserver, type LinkSettings, type NetworkCounters } from './network.ts';
 import { Population, type WorkloadSpec } from './workload.ts';
@@ -74,12 +74,14 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
   readonly borderElement: BorderElement;
   private readonly population: Population;
   private readonly behaviours = new Map<string, TimerBehaviour>();
-  /** Calls not yet finished, by index (insertion order = index order). */
-  private readonly live = new Map<number, { call: Call; cube: BorderElementCall }>();
+  /** Calls not yet finished, by index (insertion order = index order), each by its border element's side. */
+  private readonly live = new Map<number, BorderElementCall>();
   private readonly callerSite: PortSite;
   private readonly cubeInSite: PortSite;
   private readonly cubeOutSite: PortSite;
   private readonly calleeSite: PortSite;
+  private readonly parties = new Map<string, EndpointParty>();
+  private gateway: EndpointParty | null = null;
   private readonly inboundLeg: LegNetwork;
   private readonly outboundLeg: LegNetwork;
   /** Ends the transactions' waits for retransmissions across the run (see linger-queue.ts). */
@@ -181,11 +183,11 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
   }
 
   onCallFinished(call: Call): void {
-    const entry = this.live.get(call.index);
-    if (entry === undefined) return;
+    const cube = this.live.get(call.index);
+    if (cube === undefined) return;
     this.live.delete(call.index);
-    entry.cube.finish();
-    this.report(call, entry.cube);
+    cube.finish();
+    this.report(call, cube);
   }
 
   private report(call: Call, cube: BorderElementCall): void {
@@ -229,6 +231,31 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
     this.sim.at(t, this, ARRIVAL, Priority.arrival);
   }
 
+  /** The caller or callee of a profile, made once per run (see EndpointParty). */
+  private party(role: 'caller' | 'callee', profileId: string): EndpointParty {
+    const key = `${role} ${profileId}`;
+    let p = this.parties.get(key);
+    if (p === undefined) {
+      const spec = this.spec;
+      const ring = role === 'callee' ? spec.workload.ringSeconds : 0;
+      p = new EndpointParty(role, spec.profiles[profileId]!, this.behaviours.get(profileId)!, spec.features, ring);
+      this.parties.set(key, p);
+    }
+    return p;
+  }
+
+  /** The border element as the SIP caller of a call from H.323 (gateway), made once per run. */
+  private gatewayParty(): EndpointParty {
+    if (this.gateway === null) {
+      const profile = this.borderElement.gatewayProfile();
+      this.gateway = new EndpointParty('caller', profile, timerBehaviourOf(profile), this.spec.features, 0, {
+        side: 'border-element',
+        leg: 'outbound',
+      });
+    }
+    return this.gateway;
+  }
+
   private startCall(index: number): void {
     const spec = this.spec;
     const draw = this.population.drawCall();
@@ -242,42 +269,16 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
     const outLink = new Link(this.outboundLeg, cubeOut, calleePort, random, index);
     const links = [outLink];
     const cube = new BorderElementCall(this.borderElement, call, cubeIn, cubeOut);
-    new Endpoint({
-      role: 'callee',
-      port: calleePort,
-      call,
-      profile: spec.profiles[draw.calleeProfile]!,
-      behaviour: this.behaviours.get(draw.calleeProfile)!,
-      features: spec.features,
-      ringSeconds: spec.workload.ringSeconds,
-    });
+    new Endpoint(this.party('callee', draw.calleeProfile), calleePort, call);
     let caller: Endpoint;
     if (draw.h323) {
       // H.323 caller: no SIP on the inbound leg; the border element is the SIP caller (gateway).
-      const profile = this.borderElement.gatewayProfile();
-      caller = new Endpoint({
-        role: 'caller',
-        port: cubeOut,
-        call,
-        profile,
-        behaviour: timerBehaviourOf(profile),
-        features: spec.features,
-        ringSeconds: 0,
-        placement: { side: 'border-element', leg: 'outbound' },
-      });
+      caller = new Endpoint(this.gatewayParty(), cubeOut, call);
       cube.gateway = caller;
     } else {
       const callerPort = new SipPort(this.callerSite);
       links.push(new Link(this.inboundLeg, callerPort, cubeIn, random, index));
-      caller = new Endpoint({
-        role: 'caller',
-        port: callerPort,
-        call,
-        profile: spec.profiles[draw.callerProfile]!,
-        behaviour: this.behaviours.get(draw.callerProfile)!,
-        features: spec.features,
-        ringSeconds: 0,
-      });
+      caller = new Endpoint(this.party('caller', draw.callerProfile), callerPort, call);
     }
     if (this.invariants.enabled) {
       const parties = [
@@ -298,7 +299,7 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
       };
       for (const l of links) l.observer = observer;
     }
-    this.live.set(index, { call, cube });
+    this.live.set(index, cube);
     if (draw.h323 && !cube.admitH323()) return;
     caller.start();
   }
@@ -369,7 +370,7 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
 
   /** Calls still going at the end are reported as they stand, in index order. */
   private flushLive(): void {
-    for (const { call, cube } of this.live.values()) this.report(call, cube);
+    for (const cube of this.live.values()) this.report(cube.call, cube);
     this.live.clear();
   }
 }
