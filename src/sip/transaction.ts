@@ -318,7 +318,7 @@ export abstract class ServerTransaction extends Transaction {
     return this.state === State.Proceeding || this.state === State.Trying;
   }
 
-  /** The last response sent on this transaction, if any. */
+  /** The last response sent on this transaction, if any; none once an INVITE's 2xx is sent (Accepted). */
   get response(): SipMessage | null {
     return this.lastResponse;
   }
@@ -387,8 +387,10 @@ export class InviteServerTransaction extends ServerTransaction {
     if (resp.status < 200) return;
     const t = this.host.timers;
     if (resp.status < 300) {
-      // 2xx retransmission is the UAS core's job (§13.3.1.4); the transaction only absorbs.
+      // 2xx retransmission is the UAS core's job (§13.3.1.4); the transaction only absorbs, and
+      // has no use for the 2xx while it waits (it would keep it 32 s).
       this.state = State.Accepted;
+      this.lastResponse = null;
       this.linger(64 * t.T1); // Timer L
       return;
     }
