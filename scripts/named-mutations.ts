@@ -45,8 +45,8 @@ export const MUTATIONS: ReadonlyArray<{ name: string; file: string; from: string
   {
     name: 'the wait for the ACK of a 2xx is 48·T1 instead of 64·T1',
     file: 'src/sip/dialog-core.ts',
-    from: 'this.ackTimeoutHandle = this.sim.after(64 * t.T1, this, ACK_TIMEOUT);',
-    to: 'this.ackTimeoutHandle = this.sim.after(48 * t.T1, this, ACK_TIMEOUT);',
+    from: 'p.ackTimeoutHandle = this.sim.after(64 * t.T1, this, ACK_TIMEOUT);',
+    to: 'p.ackTimeoutHandle = this.sim.after(48 * t.T1, this, ACK_TIMEOUT);',
   },
   {
     name: "the two sides' glare back-off windows swapped",
