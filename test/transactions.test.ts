@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/kernel/simulator.ts';
-import { newRequest, type SipMessage } from '../src/sip/message.ts';
+import { newRequest, newResponse, type SipMessage } from '../src/sip/message.ts';
 import { LingerQueue } from '../src/sip/linger-queue.ts';
 import { PortSite, SipPort, type Wire } from '../src/sip/port.ts';
 import {
@@ -342,9 +342,14 @@ describe('the run-wide queue that ends waits for retransmissions (src/sip/linger
     expect(lingers!.size).toBe(2);
   });
 
-  it('BYE transactions are not queued: their call ends with them', () => {
-    const { lingers, b } = twoPorts();
+  it('BYE transactions and waits after a failure are not queued: their call may be over', () => {
+    const { lingers, a, b } = twoPorts();
     answered(b, 1, 'BYE');
+    const u = user();
+    const ict = new InviteClientTransaction(a, newRequest('INVITE', 'setup', 'c', 'x', '', 1, 2), u, null);
+    a.register(ict);
+    a.receive(newResponse(ict.request, 503, 'y')); // Timer D
+    expect(u.seen.responses).toEqual([503]);
     expect(lingers!.size).toBe(0);
   });
 

@@ -332,7 +332,8 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
   private checkEnd(): void {
     const inv = this.invariants;
     const drained = this.sim.pending === 0 && this.arrivalsOver;
-    for (const { call } of this.live.values()) {
+    for (const cube of this.live.values()) {
+      const call = cube.call;
       // With nothing left to happen, a call still open is one that will never end.
       if (drained)
         inv.fail(

@@ -8,9 +8,12 @@
 // order they began), looked at whenever another wait begins anywhere in the run.
 //
 // Ending a wait here is what the port's next look-up would do (expireIfDue), so what happens on
-// the wire is the same; only memory differs. BYE transactions are not queued: their call ends
-// with them, and once nothing else refers to the call it goes as a whole, whereas a queued
-// transaction would keep it (through its port) until the wait ran out.
+// the wire is the same; only memory differs. Only waits after a 2xx to something other than BYE
+// are queued, those of dialogs that go on: a queued transaction keeps its call (through its port)
+// until the wait runs out, whereas a call that was refused, failed or sent its BYE goes as a whole
+// once nothing else refers to it. (A call that ends within 32 s of its set-up or of a refresh is
+// still kept until that wait is over.) The lists are looked at only when a wait begins: when none
+// does for a while (the arrivals are over), waits already over stay listed until one does.
 
 import type { Transaction } from './transaction.ts';
 

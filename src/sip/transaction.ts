@@ -120,12 +120,16 @@ export abstract class Transaction implements ScheduledEventTarget {
     this.host.forget(this);
   }
 
-  /** Waits `seconds` for retransmissions, then is over (see lingerUntil and linger-queue.ts). */
-  protected linger(seconds: number): void {
+  /**
+   * Waits `seconds` for retransmissions, then is over (see lingerUntil). After a 2xx its dialog
+   * goes on, so the run's queue ends the wait once it is over (linger-queue.ts); after a failure
+   * or a BYE the call may well be over, and a queued wait would keep all of it until then.
+   */
+  protected linger(seconds: number, after2xx: boolean): void {
     const now = this.host.sim.now;
     this.lingerUntil = now + seconds;
     const lingers = this.host.lingers;
-    if (lingers !== null && this.request.method !== 'BYE') lingers.add(this, seconds, now);
+    if (after2xx && lingers !== null && this.request.method !== 'BYE') lingers.add(this, seconds, now);
   }
 
   /** True, and the transaction terminated, when its linger time has passed by `now`. */
@@ -207,7 +211,7 @@ export class InviteClientTransaction<R = null, D = null> extends ClientTransacti
         // RFC 6026: Accepted absorbs 2xx retransmissions for Timer M, still passing them to the TU.
         this.clearTimers();
         this.state = State.Accepted;
-        this.linger(64 * this.host.timers.T1); // Timer M
+        this.linger(64 * this.host.timers.T1, true); // Timer M
         this.user.onResponse(this, resp);
       } else if (this.state === State.Accepted) {
         this.user.onResponse(this, resp);
@@ -219,7 +223,7 @@ export class InviteClientTransaction<R = null, D = null> extends ClientTransacti
       this.state = State.Completed;
       this.lastFinal = resp;
       this.sendAck(resp);
-      this.linger(32); // Timer D: at least 32 s on UDP
+      this.linger(32, false); // Timer D: at least 32 s on UDP
       this.user.onResponse(this, resp);
     } else if (this.state === State.Completed && this.ack !== null) {
       this.host.transmit(retransmitted(this.ack));
@@ -277,7 +281,7 @@ export class NonInviteClientTransaction<R = null, D = null> extends ClientTransa
     }
     this.clearTimers();
     this.state = State.Completed;
-    this.linger(this.host.timers.T4); // Timer K
+    this.linger(this.host.timers.T4, resp.status < 300); // Timer K
     this.user.onResponse(this, resp);
   }
 
@@ -357,7 +361,7 @@ export class InviteServerTransaction extends ServerTransaction {
     this.host.sim.cancel(this.tryingHandle);
     this.tryingHandle = NO_EVENT;
     this.state = State.Confirmed;
-    this.linger(64 * this.host.timers.T1);
+    this.linger(64 * this.host.timers.T1, false);
   }
 
   receiveRequest(req: SipMessage): void {
@@ -365,7 +369,7 @@ export class InviteServerTransaction extends ServerTransaction {
       if (this.state === State.Completed) {
         this.clearTimers();
         this.state = State.Confirmed;
-        this.linger(this.host.timers.T4); // Timer I
+        this.linger(this.host.timers.T4, false); // Timer I
       }
       return;
     }
@@ -391,7 +395,7 @@ export class InviteServerTransaction extends ServerTransaction {
       // has no use for the 2xx while it waits (it would keep it 32 s).
       this.state = State.Accepted;
       this.lastResponse = null;
-      this.linger(64 * t.T1); // Timer L
+      this.linger(64 * t.T1, true); // Timer L
       return;
     }
     this.state = State.Completed;
@@ -449,7 +453,7 @@ export class NonInviteServerTransaction extends ServerTransaction {
       return;
     }
     this.state = State.Completed;
-    this.linger(64 * this.host.timers.T1); // Timer J
+    this.linger(64 * this.host.timers.T1, resp.status < 300); // Timer J
   }
 
   onEvent(_kind: number): void {
