@@ -17,50 +17,15 @@ import { retryAfter422 } from '../sip/session-timer.ts';
 import type { InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
 import type { Call, Cause, Feature, Leg, Side } from './call.ts';
 import type { EndpointProfile } from './models.ts';
+import type { EndpointParty, FeatureSettings } from './endpoint-party.ts';
 import { endpointAnswer, featureDeclined, featureOffer } from './offer-answer.ts';
-
-/** How a mid-call feature is carried out; timings in seconds. */
-export interface FeatureSettings {
-  /** How long a call stays on hold before the resume re-INVITE. */
-  holdSeconds: number;
-  /** Attempts for a feature re-INVITE that meets glare (491/500) before giving up. */
-  maxGlareRetries: number;
-}
 
 const RING_DONE = 1,
   HANGUP = 2,
   FEATURE_BASE = 16;
 
-/** A feature in progress; `record` is the index of its result once one was recorded. */
 /** A feature in progress: its step, its tries after glare, its place in the call's results, its next event. */
 type Pending = { feature: Feature; step: 'start' | 'resume'; tries: number; record: number; handle: EventHandle };
-
-/**
- * Who an endpoint is and how it behaves: its role, its profile and what follows from them. The
- * same for every call's endpoint of one role and profile, so a run makes it once.
- */
-export class EndpointParty {
-  /** Who the endpoint is in outcomes: the caller, the callee, or the border element as gateway. */
-  readonly side: Side;
-  readonly leg: Leg;
-  /** The party at the other end, named in outcomes when it hangs up. */
-  readonly peerSide: Side;
-
-  constructor(
-    readonly role: 'caller' | 'callee',
-    readonly profile: EndpointProfile,
-    readonly behaviour: TimerBehaviour,
-    readonly features: FeatureSettings,
-    /** How long a callee rings before it answers (s). */
-    readonly ringSeconds: number,
-    /** Where it sits: by default the caller on the inbound leg, the callee on the outbound leg. */
-    placement?: { side: Side; leg: Leg },
-  ) {
-    this.side = placement?.side ?? role;
-    this.leg = placement?.leg ?? (role === 'caller' ? 'inbound' : 'outbound');
-    this.peerSide = role === 'caller' ? 'callee' : 'caller';
-  }
-}
 
 /** A caller or callee on one call; each request it sends keeps the slot of the feature it is for (none for the setup). */
 export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, ScheduledEventTarget {

@@ -15,17 +15,21 @@
 // still kept until that wait is over.) The lists are looked at only when a wait begins: when none
 // does for a while (the arrivals are over), waits already over stay listed until one does.
 
-import type { Transaction } from './transaction.ts';
+/** What waits: a transaction, which ends its wait itself once it is over (Transaction.expireIfDue). */
+export interface Lingering {
+  /** True, and the wait ended, when it is over by `now`. */
+  expireIfDue(now: number): boolean;
+}
 
 export class LingerQueue {
   /** The wait lengths seen (seconds), one list each: a handful (T4, 32 s, 64*T1). */
   private readonly lengths: number[] = [];
-  private readonly lists: (Transaction | null)[][] = [];
+  private readonly lists: (Lingering | null)[][] = [];
   /** Index of the oldest entry still in each list. */
   private readonly heads: number[] = [];
 
   /** `txn` starts a wait of `seconds` at `now` (its lingerUntil is now + seconds). */
-  add(txn: Transaction, seconds: number, now: number): void {
+  add(txn: Lingering, seconds: number, now: number): void {
     this.endWaitsOver(now);
     let i = this.lengths.indexOf(seconds);
     if (i < 0) {

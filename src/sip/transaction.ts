@@ -120,15 +120,11 @@ export abstract class Transaction implements ScheduledEventTarget {
     this.host.forget(this);
   }
 
-  /**
-   * Waits `seconds` for retransmissions, then is over (see lingerUntil). After a 2xx its dialog
-   * goes on, so the run's queue ends the wait once it is over (linger-queue.ts); after a failure
-   * or a BYE the call may well be over, and a queued wait would keep all of it until then.
-   */
+  /** Waits `seconds` for retransmissions (lingerUntil); after a 2xx, in the run's queue too (linger-queue.ts). */
   protected linger(seconds: number, after2xx: boolean): void {
-    const now = this.host.sim.now;
+    const now = this.host.sim.now,
+      lingers = this.host.lingers;
     this.lingerUntil = now + seconds;
-    const lingers = this.host.lingers;
     if (after2xx && lingers !== null && this.request.method !== 'BYE') lingers.add(this, seconds, now);
   }
 
@@ -391,8 +387,7 @@ export class InviteServerTransaction extends ServerTransaction {
     if (resp.status < 200) return;
     const t = this.host.timers;
     if (resp.status < 300) {
-      // 2xx retransmission is the UAS core's job (§13.3.1.4); the transaction only absorbs, and
-      // has no use for the 2xx while it waits (it would keep it 32 s).
+      // 2xx retransmission is the UAS core's job (§13.3.1.4); the transaction only absorbs.
       this.state = State.Accepted;
       this.lastResponse = null;
       this.linger(64 * t.T1, true); // Timer L
