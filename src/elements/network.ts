@@ -8,7 +8,7 @@ import type { RandomStream } from '../kernel/random.ts';
 import { joinedTextHash, type Fingerprint } from '../kernel/fingerprint.ts';
 import type { LegTimerChecks } from './timer-checks.ts';
 import { NO_CHECKS, type Invariants } from '../kernel/invariants.ts';
-import type { MediaDirection, Method, RefresherToken, SipMessage } from '../sip/message.ts';
+import { directionCode, type Method, type RefresherToken, type SipMessage } from '../sip/message.ts';
 import type { SipPort, Wire } from '../sip/port.ts';
 
 export interface LinkSettings {
@@ -173,10 +173,6 @@ function methodCode(m: Method): number {
 
 function refresherCode(r: RefresherToken): number {
   return r === '' ? 0 : r === 'uac' ? 1 : 2;
-}
-
-function directionCode(d: MediaDirection): number {
-  return d === 'sendrecv' ? 0 : d === 'sendonly' ? 1 : d === 'recvonly' ? 2 : 3;
 }
 
 // A message in flight is an event on its link carrying the message as data; the kind says which

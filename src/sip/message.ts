@@ -30,7 +30,11 @@ export interface Sdp {
   readonly t38: boolean;
 }
 
-const DIRECTION_CODE: Readonly<Record<MediaDirection, number>> = { sendrecv: 0, sendonly: 1, recvonly: 2, inactive: 3 };
+/** A small number for an audio direction (sendrecv 0, sendonly 1, recvonly 2, inactive 3): keys and the fingerprint. */
+export function directionCode(d: MediaDirection): number {
+  return d === 'sendrecv' ? 0 : d === 'sendonly' ? 1 : d === 'recvonly' ? 2 : 3;
+}
+
 /** Summaries made so far, by version and media: versions stay small (one step per offer that changes the media). */
 const SHARED_SDP: (Sdp | undefined)[] = [];
 const SHARED_VERSIONS = 64;
@@ -42,7 +46,7 @@ const SHARED_VERSIONS = 64;
  */
 export function sdpValue(version: number, audio: MediaDirection, video: boolean, t38: boolean): Sdp {
   if (!(version >= 0 && version < SHARED_VERSIONS && Number.isInteger(version))) return { version, audio, video, t38 };
-  const key = (version << 4) | (DIRECTION_CODE[audio] << 2) | (video ? 2 : 0) | (t38 ? 1 : 0);
+  const key = (version << 4) | (directionCode(audio) << 2) | (video ? 2 : 0) | (t38 ? 1 : 0);
   return (SHARED_SDP[key] ??= Object.freeze({ version, audio, video, t38 }));
 }
 
