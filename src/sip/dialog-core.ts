@@ -152,12 +152,12 @@ export abstract class DialogCore implements ScheduledEventTarget {
 
   /** This party sent the initial INVITE (and so owns the Call-ID, RFC 3261 §14.1). */
   get createdByUs(): boolean {
-    return (this.bits & CREATED_BY_US) !== 0;
+    return this.hasBit(CREATED_BY_US);
   }
 
   /** The peer listed UPDATE in Allow. */
   get remoteAllowsUpdate(): boolean {
-    return (this.bits & REMOTE_ALLOWS_UPDATE) !== 0;
+    return this.hasBit(REMOTE_ALLOWS_UPDATE);
   }
 
   set remoteAllowsUpdate(on: boolean) {
@@ -166,11 +166,15 @@ export abstract class DialogCore implements ScheduledEventTarget {
 
   /** A BYE is waiting for the ACK of our 2xx (RFC 3261 §15). */
   protected get byeWhenAcked(): boolean {
-    return (this.bits & BYE_WHEN_ACKED) !== 0;
+    return this.hasBit(BYE_WHEN_ACKED);
   }
 
   protected set byeWhenAcked(on: boolean) {
     this.setBit(BYE_WHEN_ACKED, on);
+  }
+
+  protected hasBit(bit: number): boolean {
+    return (this.bits & bit) !== 0;
   }
 
   protected setBit(bit: number, on: boolean): void {

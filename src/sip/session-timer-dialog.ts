@@ -35,7 +35,7 @@ export abstract class SessionTimerDialog extends DialogCore {
   sessionExpires = 0;
   /** This party is the refresher of the interval in force. */
   get refresherLocal(): boolean {
-    return (this.bits & REFRESHER_LOCAL) !== 0;
+    return this.hasBit(REFRESHER_LOCAL);
   }
 
   set refresherLocal(on: boolean) {
@@ -53,7 +53,7 @@ export abstract class SessionTimerDialog extends DialogCore {
 
   /** A refresh this party sent is waiting for its final answer. */
   private get refreshInFlight(): boolean {
-    return (this.bits & REFRESH_IN_FLIGHT) !== 0;
+    return this.hasBit(REFRESH_IN_FLIGHT);
   }
 
   private set refreshInFlight(on: boolean) {
@@ -62,7 +62,7 @@ export abstract class SessionTimerDialog extends DialogCore {
 
   /** Arms its own refresh and expiry timers (behaviour.runsTimers from the start, or takePartInTimer). */
   private get runsTimers(): boolean {
-    return (this.bits & RUNS_TIMERS) !== 0;
+    return this.hasBit(RUNS_TIMERS);
   }
 
   private set runsTimers(on: boolean) {
@@ -71,7 +71,7 @@ export abstract class SessionTimerDialog extends DialogCore {
 
   /** Runs the timer alone toward a peer that accepted none: a 2xx without an interval keeps it (U7). */
   protected get runsAlone(): boolean {
-    return (this.bits & RUNS_ALONE) !== 0;
+    return this.hasBit(RUNS_ALONE);
   }
 
   protected set runsAlone(on: boolean) {
