@@ -14,6 +14,7 @@ import type { InviteServerTransaction, ServerTransaction } from '../sip/transact
 import { sessionRefreshCase, type BorderElement } from './border-element.ts';
 import type { Call, Cause, LegCounts } from './call.ts';
 import type { MidcallPurpose, SessionRefreshAction } from './models.ts';
+import { initialOffer } from './offer-answer.ts';
 import { answerLocally, classifyMidcall, relayedAnswer, relayedRequest, setupRequest } from './relay.ts';
 
 const OPTIONS_PING = 1;
@@ -63,17 +64,10 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
   private onInitialInvite(req: SipMessage, txn: InviteServerTransaction): void {
     const be = this.be;
     const now = this.sim.now;
-    const inSdp = req.sdp ?? sdpValue(1, 'sendrecv', false, false);
-    const d = new Dialog(
-      this.inPort,
-      this.call,
-      this,
-      be.legBehaviour,
-      req.callId,
-      this.newTag(),
-      false,
-      sdpValue(1, inSdp.audio, inSdp.video, inSdp.t38),
-    );
+    // Its own description toward either leg starts as the offer's media at version 1.
+    const offer = initialOffer(req);
+    const ownSdp = sdpValue(1, offer.audio, offer.video, offer.t38);
+    const d = new Dialog(this.inPort, this.call, this, be.legBehaviour, req.callId, this.newTag(), false, ownSdp);
     this.inDialog = d;
     d.acceptInitial(req, txn);
     if (be.model.tryingAtOnce.value) d.respond(txn, txn.makeResponse(100, ''));
@@ -96,8 +90,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
     const tag = this.newTag();
     let out = this.outDialog;
     if (out === null) {
-      const sdp = sdpValue(1, inSdp.audio, inSdp.video, inSdp.t38);
-      out = new Dialog(this.outPort, this.call, this, be.legBehaviour, `${req.callId}-out`, tag, true, sdp);
+      out = new Dialog(this.outPort, this.call, this, be.legBehaviour, `${req.callId}-out`, tag, true, ownSdp);
       this.outDialog = out;
     } else {
       out.restartAttempt(tag);

@@ -18,7 +18,7 @@ import type { InviteServerTransaction, ServerTransaction } from '../sip/transact
 import type { Call, Cause, Feature, Leg, Side } from './call.ts';
 import type { EndpointProfile } from './models.ts';
 import type { EndpointParty, FeatureSettings } from './endpoint-party.ts';
-import { endpointAnswer, featureDeclined, featureOffer } from './offer-answer.ts';
+import { endpointAnswer, featureDeclined, featureOffer, initialOffer } from './offer-answer.ts';
 
 const RING_DONE = 1,
   HANGUP = 2,
@@ -314,7 +314,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
       txn.respond(txn.makeResponse(491, ''));
       return;
     }
-    const offer = req.sdp ?? sdpValue(1, 'sendrecv', false, false);
+    const offer = initialOffer(req);
     const d = new Dialog(
       this.port,
       this.call,

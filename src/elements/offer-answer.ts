@@ -3,13 +3,18 @@
 // endpoints' answers and the offers of their mid-call features, and the border element's own
 // description toward each leg when it relays an offer or answers one itself.
 
-import { sdpValue, type MediaDirection, type Sdp } from '../sip/message.ts';
+import { sdpValue, type MediaDirection, type Sdp, type SipMessage } from '../sip/message.ts';
 import type { Feature } from './call.ts';
 import type { EndpointProfile, MidcallPurpose } from './models.ts';
 
 /** The direction of an answer to an offered one (RFC 3264 §6.1): sendonly and recvonly mirrored. */
 function answeringDirection(offered: MediaDirection): MediaDirection {
   return offered === 'sendonly' ? 'recvonly' : offered === 'recvonly' ? 'sendonly' : offered;
+}
+
+/** The offer of an initial INVITE: its SDP, or plain two-way audio when it has none. */
+export function initialOffer(invite: SipMessage): Sdp {
+  return invite.sdp ?? sdpValue(1, 'sendrecv', false, false);
 }
 
 /**
