@@ -81,7 +81,9 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
   private readonly cubeInSite: PortSite;
   private readonly cubeOutSite: PortSite;
   private readonly calleeSite: PortSite;
-  private readonly parties = new Map<string, EndpointParty>();
+  /** Who each profile's caller and callee are (see EndpointParty), by profile id. */
+  private readonly callers = new Map<string, EndpointParty>();
+  private readonly callees = new Map<string, EndpointParty>();
   private gateway: EndpointParty | null = null;
   private readonly inboundLeg: LegNetwork;
   private readonly outboundLeg: LegNetwork;
@@ -128,7 +130,12 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
       new RandomStream(seed, Streams.mix),
       new RandomStream(seed, Streams.features),
     );
-    for (const [id, p] of Object.entries(spec.profiles)) this.behaviours.set(id, timerBehaviourOf(p));
+    for (const [id, p] of Object.entries(spec.profiles)) {
+      const b = timerBehaviourOf(p);
+      this.behaviours.set(id, b);
+      this.callers.set(id, new EndpointParty('caller', p, b, spec.features, 0));
+      this.callees.set(id, new EndpointParty('callee', p, b, spec.features, spec.workload.ringSeconds));
+    }
     const leg = (which: 'inbound' | 'outbound', processedEnd: 'a' | 'b') =>
       new LegNetwork({
         sim: this.sim,
@@ -232,19 +239,6 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
     this.sim.at(t, this, ARRIVAL, Priority.arrival);
   }
 
-  /** The caller or callee of a profile, made once per run (see EndpointParty). */
-  private party(role: 'caller' | 'callee', profileId: string): EndpointParty {
-    const key = `${role} ${profileId}`;
-    let p = this.parties.get(key);
-    if (p === undefined) {
-      const spec = this.spec;
-      const ring = role === 'callee' ? spec.workload.ringSeconds : 0;
-      p = new EndpointParty(role, spec.profiles[profileId]!, this.behaviours.get(profileId)!, spec.features, ring);
-      this.parties.set(key, p);
-    }
-    return p;
-  }
-
   /** The border element as the SIP caller of a call from H.323 (gateway), made once per run. */
   private gatewayParty(): EndpointParty {
     if (this.gateway === null) {
@@ -270,7 +264,7 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
     const outLink = new Link(this.outboundLeg, cubeOut, calleePort, random, index);
     const links = [outLink];
     const cube = new BorderElementCall(this.borderElement, call, cubeIn, cubeOut);
-    new Endpoint(this.party('callee', draw.calleeProfile), calleePort, call);
+    new Endpoint(this.callees.get(draw.calleeProfile)!, calleePort, call);
     let caller: Endpoint;
     if (draw.h323) {
       // H.323 caller: no SIP on the inbound leg; the border element is the SIP caller (gateway).
@@ -279,7 +273,7 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
     } else {
       const callerPort = new SipPort(this.callerSite);
       links.push(new Link(this.inboundLeg, callerPort, cubeIn, random, index));
-      caller = new Endpoint(this.party('caller', draw.callerProfile), callerPort, call);
+      caller = new Endpoint(this.callers.get(draw.callerProfile)!, callerPort, call);
     }
     if (this.invariants.enabled) {
       const parties = [
