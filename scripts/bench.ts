@@ -7,7 +7,7 @@
 //          then the command a user runs (`cubesim run experiments/bench-w1.json --calls N`,
 //          compiled) and the floor program, each timed as a whole process, and their ratio.
 //          cubesim's model runs compiled as the command ships (scripts/bench-run.ts bundled by
-//          esbuild into dist-bench/), not through tsx: the transpiler's ~60 MB are not cubesim's.
+//          esbuild into dist-bench/), not through tsx, whose transpiler added ~25 MB to the peak.
 //   memory: W1 at 100,000 and at 1,000,000 calls, and the ratio of their peak memory.
 //   concurrency: W1 at 500 calls/s for 1,000,000 calls (about 150,000 calls up at once, by
 //          Little's law: 500/s x 300 s), its peak resident memory and that per concurrent call.
@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
+import { NODE_BUNDLE } from './build-cli.mjs';
 import { parseParam, runSweep } from '../src/experiment/sweep.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -53,18 +54,7 @@ let compiledRun: string | null = null;
 function benchRunFile(): string {
   if (compiledRun !== null) return compiledRun;
   const outfile = join(root, 'dist-bench/bench-run.mjs');
-  buildSync({
-    absWorkingDir: root,
-    entryPoints: [join(root, 'scripts/bench-run.ts')],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: ['esbuild', 'tsx'],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  buildSync({ ...NODE_BUNDLE, entryPoints: [join(root, 'scripts/bench-run.ts')], outfile });
   return (compiledRun = outfile);
 }
 

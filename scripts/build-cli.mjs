@@ -12,24 +12,29 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** How cubesim's code is bundled for Node: here, and for the benchmark's run (scripts/bench.ts). */
+export const NODE_BUNDLE = {
+  absWorkingDir: root,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['esbuild', 'tsx'],
+  // Bundled CommonJS packages (seedrandom, yargs' helpers) call require.
+  banner: {
+    js: "import { createRequire as cubesimCreateRequire } from 'node:module'; const require = cubesimCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+};
+
 export async function buildCli() {
   const result = await build({
-    absWorkingDir: root,
+    ...NODE_BUNDLE,
     entryPoints: { cli: 'src/cli/main.ts', 'sweep-worker': 'src/experiment/sweep-worker.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
-    bundle: true,
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: ['esbuild', 'tsx'],
-    // Bundled CommonJS packages (seedrandom, yargs' helpers) call require.
-    banner: {
-      js: "import { createRequire as cubesimCreateRequire } from 'node:module'; const require = cubesimCreateRequire(import.meta.url);",
-    },
     sourcemap: 'linked',
-    logLevel: 'warning',
     metafile: true,
   });
   // Chunk names carry a hash: the chunks of earlier builds would pile up in dist/ (and in the
