@@ -48,7 +48,7 @@ export interface DialogContext {
   newBranch(): number;
   /** Per-call stream for back-off and Retry-After draws. */
   backoff(): RandomStream;
-  counters: DialogCounters;
+  readonly counters: DialogCounters;
   /** Called for each timer moment when the call is traced; null otherwise. */
   note: ((d: DialogCore, n: TimerNote) => void) | null;
   dialogOpened(): void;
