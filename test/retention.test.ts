@@ -1,7 +1,7 @@
 // What a run keeps of calls that are over: nothing, once nothing in flight refers to them. The
-// run-wide queue that ends transactions' waits for retransmissions (src/sip/linger-queue.ts)
-// holds transactions, and through their ports whole calls; a wait queued after a refusal kept
-// every refused call 32 s (found in review). Reachability is read after forced full
+// run-wide table of transactions' waits for retransmissions (src/sip/linger-table.ts; a queue of
+// the transactions themselves before it) holds ports, and through them whole calls; a wait held
+// after a refusal kept every refused call 32 s (found in review). Reachability is read after forced full
 // collections, which is deterministic: no time is measured.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';

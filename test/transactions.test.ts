@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/kernel/simulator.ts';
 import { newRequest, newResponse, type SipMessage } from '../src/sip/message.ts';
-import { LingerQueue } from '../src/sip/linger-queue.ts';
+import { LingerTable } from '../src/sip/linger-table.ts';
 import { PortSite, SipPort, type Wire } from '../src/sip/port.ts';
 import {
   InviteClientTransaction,
@@ -299,13 +299,13 @@ describe('a transaction ended from outside', () => {
   });
 });
 
-describe('the run-wide queue that ends waits for retransmissions (src/sip/linger-queue.ts)', () => {
+describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/linger-table.ts)', () => {
   const waitL = 64 * RFC3261_TIMERS.T1; // Timer L
 
-  /** Two ports of one run sharing a queue (or none); `b` stays quiet while `a` starts transactions. */
-  function twoPorts(withQueue = true) {
+  /** Two ports of one run sharing a table (or none); `b` stays quiet while `a` starts transactions. */
+  function twoPorts(withTable = true) {
     const sim = new Simulator();
-    const lingers = withQueue ? new LingerQueue() : null;
+    const lingers = withTable ? new LingerTable() : null;
     const a = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'a', lingers));
     const b = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'b', lingers));
     blackHole(sim, a);
@@ -329,16 +329,17 @@ describe('the run-wide queue that ends waits for retransmissions (src/sip/linger
     return { req, st };
   }
 
-  it('a quiet port loses a transaction whose wait is over as soon as a wait begins elsewhere in the run', () => {
+  it('a wait after a 2xx leaves the port for a row of the table; a quiet port loses the row as soon as a wait begins elsewhere once it is over', () => {
     const { sim, lingers, a, b } = twoPorts();
-    const quiet = answered(b, 1).st;
+    answered(b, 1);
     expect(lingers!.size).toBe(1);
+    expect(b.lingering).not.toBe(-1);
     advanceTo(sim, waitL); // the wait lasts until 32 s inclusive
     answered(a, 2);
-    expect(quiet.terminated).toBe(false);
+    expect(lingers!.size).toBe(2);
     advanceTo(sim, waitL + 1);
     answered(a, 3);
-    expect(quiet.terminated).toBe(true); // b itself saw nothing in between
+    expect(b.lingering).toBe(-1); // b itself saw nothing in between
     expect(lingers!.size).toBe(2);
   });
 
@@ -353,9 +354,9 @@ describe('the run-wide queue that ends waits for retransmissions (src/sip/linger
     expect(lingers!.size).toBe(0);
   });
 
-  it('a retransmitted INVITE meets the same transaction, or none, with and without the queue', () => {
-    for (const withQueue of [false, true]) {
-      const { sim, a, b, sentByB } = twoPorts(withQueue);
+  it('a retransmitted INVITE meets the same transaction, or none, with and without the table', () => {
+    for (const withTable of [false, true]) {
+      const { sim, a, b, sentByB } = twoPorts(withTable);
       const newRequests: number[] = [];
       b.core = { onRequest: (_p, r) => newRequests.push(r.branch), onAck: () => {} };
       const { req } = answered(b, 1);
@@ -367,6 +368,56 @@ describe('the run-wide queue that ends waits for retransmissions (src/sip/linger
       b.receive({ ...req, retransmission: true }); // after it: a new request for the core
       expect(newRequests).toEqual([1]);
       expect(sentByB.map((s) => s.m.status)).toEqual([200]);
+    }
+  });
+  it('a retransmitted 2xx reaches the INVITE client TU during Timer M, with what it kept with the request, with and without the table', () => {
+    for (const withTable of [false, true]) {
+      const { sim, a } = twoPorts(withTable);
+      const seen: Array<{ status: number; data: unknown; requester: unknown; branch: number }> = [];
+      const tu = {
+        onResponse: (t: ClientTransaction<string, string>, r: SipMessage) =>
+          seen.push({ status: r.status, data: t.takeRequesterData(), requester: t.requester, branch: t.branch }),
+        onTimeout: () => {},
+      };
+      const ict = new InviteClientTransaction<string, string>(
+        a,
+        newRequest('INVITE', 'refresh', 'c', 'x', 'y', 2, 7),
+        tu,
+        'owner',
+      );
+      ict.requesterData = 'kept';
+      a.register(ict);
+      const ok = newResponse(ict.request, 200, 'y');
+      a.receive(ok);
+      advanceTo(sim, waitL); // inside Timer M (inclusive)
+      a.receive({ ...ok, retransmission: true });
+      advanceTo(sim, waitL + 1);
+      a.receive({ ...ok, retransmission: true }); // after it: no transaction, dropped
+      expect(seen).toEqual([
+        { status: 200, data: 'kept', requester: 'owner', branch: 7 },
+        { status: 200, data: null, requester: 'owner', branch: 7 },
+      ]);
+    }
+  });
+
+  it('a retransmitted request gets the 2xx of the non-INVITE server again during Timer J, with and without the table', () => {
+    for (const withTable of [false, true]) {
+      const { sim, b, sentByB } = twoPorts(withTable);
+      const newRequests: number[] = [];
+      b.core = { onRequest: (_p, r) => newRequests.push(r.branch), onAck: () => {} };
+      const req = newRequest('UPDATE', 'refresh', 'c', 'x', 'y', 3, 9);
+      const st = new NonInviteServerTransaction(b, req, {});
+      b.register(st);
+      st.respond(st.makeResponse(200, 'y'));
+      advanceTo(sim, waitL / 2);
+      b.receive({ ...req, retransmission: true });
+      advanceTo(sim, waitL + 1);
+      b.receive({ ...req, retransmission: true });
+      expect(sentByB.map((s) => [s.m.status, s.m.retransmission])).toEqual([
+        [200, false],
+        [200, true],
+      ]);
+      expect(newRequests).toEqual([9]);
     }
   });
 });

@@ -11,7 +11,7 @@ import type { BorderElementConfig } from '../config/types.ts';
 import type { Platform } from '../config/platform.ts';
 import type { DialogCounters } from '../sip/dialog.ts';
 import { PortSite, SipPort } from '../sip/port.ts';
-import { LingerQueue } from '../sip/linger-queue.ts';
+import { LingerTable } from '../sip/linger-table.ts';
 import type { SipTimerSettings } from '../sip/transaction.ts';
 import { BorderElement, type BorderElementCounters } from './border-element.ts';
 import { BorderElementCall } from './border-element-call.ts';
@@ -87,8 +87,8 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
   private gateway: EndpointParty | null = null;
   private readonly inboundLeg: LegNetwork;
   private readonly outboundLeg: LegNetwork;
-  /** Ends the transactions' waits for retransmissions across the run (see linger-queue.ts). */
-  private readonly lingers = new LingerQueue();
+  /** The transactions' waits for retransmissions after a 2xx, across the run (see linger-table.ts). */
+  private readonly lingers = new LingerTable();
   private branch = 0;
   private offered = 0;
   private maxCalls = Infinity;

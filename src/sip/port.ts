@@ -3,7 +3,7 @@
 // branches are unique in a run) and anything that starts something new goes to the core.
 
 import type { Simulator } from '../kernel/simulator.ts';
-import type { LingerQueue } from './linger-queue.ts';
+import type { LingerTable } from './linger-table.ts';
 import type { SipMessage } from './message.ts';
 import {
   InviteServerTransaction,
@@ -38,8 +38,8 @@ export class PortSite {
     readonly timers: SipTimerSettings,
     /** Party name for traces: caller, cube-in, cube-out, callee. */
     readonly name: string,
-    /** The run's queue of waits for retransmissions (see linger-queue.ts); null: look-ups alone end them. */
-    readonly lingers: LingerQueue | null = null,
+    /** The run's table of waits for retransmissions after a 2xx (linger-table.ts); null: each waits in its port. */
+    readonly lingers: LingerTable | null = null,
   ) {}
 }
 
@@ -51,6 +51,7 @@ export class SipPort implements TransactionHost {
   private first: Transaction | null = null;
   core: PortCore | null = null;
   wire: Wire | null = null;
+  lingering = -1;
 
   constructor(readonly site: PortSite) {}
 
@@ -67,7 +68,7 @@ export class SipPort implements TransactionHost {
     return this.site.name;
   }
 
-  get lingers(): LingerQueue | null {
+  get lingers(): LingerTable | null {
     return this.site.lingers;
   }
 
@@ -107,8 +108,11 @@ export class SipPort implements TransactionHost {
 
   /** A message arriving from the wire. */
   receive(msg: SipMessage): void {
+    const now = this.sim.now;
     let txn = this.find(msg.branch);
-    if (txn !== null && txn.expireIfDue(this.sim.now)) txn = null;
+    if (txn !== null && txn.expireIfDue(now)) txn = null;
+    // A transaction waiting after a 2xx has left the port: the run's table answers for it.
+    if (txn === null && this.lingering !== -1 && this.site.lingers!.receive(this, msg, now)) return;
     if (msg.status !== 0) {
       if (txn !== null) txn.receive(msg);
       // A response with no client transaction (late retransmission) is dropped (§17.1.3).

@@ -4,7 +4,6 @@
 
 import { NO_EVENT, Priority, type EventHandle } from '../kernel/simulator.ts';
 import type { ScheduledEventTarget, Simulator } from '../kernel/simulator.ts';
-import type { LingerQueue } from './linger-queue.ts';
 import { newRequest, newResponse, retransmitted, type SipMessage } from './message.ts';
 
 export interface SipTimerSettings {
@@ -23,8 +22,33 @@ export interface TransactionHost {
   transmit(msg: SipMessage): void;
   /** Forgets a terminated transaction (removes it from the matching table). */
   forget(txn: Transaction): void;
-  /** The run's queue that ends waits for retransmissions once over (null: only look-ups end them). */
-  readonly lingers: LingerQueue | null;
+  /** The run's table of waits for retransmissions after a 2xx (null: each waits in its port's table). */
+  readonly lingers: LingerStore | null;
+  /** The first of this port's rows in that table (-1: none); the table keeps it (linger-table.ts). */
+  lingering: number;
+}
+
+/** The states whose waits the run's table holds in place of the transaction (linger-table.ts). */
+export const INVITE_CLIENT_ACCEPTED = 0,
+  INVITE_SERVER_ACCEPTED = 1,
+  NON_INVITE_CLIENT_COMPLETED = 2,
+  NON_INVITE_SERVER_COMPLETED = 3;
+export type LingerKind = 0 | 1 | 2 | 3;
+
+/** Where a transaction's wait after a 2xx goes: it keeps what the transaction needs to answer until then. */
+export interface LingerStore {
+  hold(
+    kind: LingerKind,
+    host: TransactionHost,
+    branch: number,
+    seconds: number,
+    now: number,
+    /** The INVITE client's request, or the non-INVITE server's final response. */
+    message: SipMessage | null,
+    user?: ClientTransactionUser<unknown, unknown> | null,
+    requester?: unknown,
+    data?: unknown,
+  ): void;
 }
 
 /**
@@ -120,13 +144,25 @@ export abstract class Transaction implements ScheduledEventTarget {
     this.host.forget(this);
   }
 
-  /** Waits `seconds` for retransmissions (lingerUntil); after a 2xx, in the run's queue too (linger-queue.ts). */
+  /**
+   * Waits `seconds` for retransmissions. After a 2xx (not to a BYE) the run's table holds the wait
+   * and the transaction leaves its port (linger-table.ts); otherwise it stays in the port's table
+   * until a look-up finds its wait over (lingerUntil).
+   */
   protected linger(seconds: number, after2xx: boolean): void {
+    if (this.state === State.Terminated) return; // its dialog ended it meanwhile
     const now = this.host.sim.now,
       lingers = this.host.lingers;
+    if (after2xx && lingers !== null && this.request.method !== 'BYE') {
+      this.holdWait(lingers, seconds, now);
+      this.host.forget(this);
+      return;
+    }
     this.lingerUntil = now + seconds;
-    if (after2xx && lingers !== null && this.request.method !== 'BYE') lingers.add(this, seconds, now);
   }
+
+  /** Hands its wait after a 2xx to the run's table, with what it needs to answer until then. */
+  protected abstract holdWait(lingers: LingerStore, seconds: number, now: number): void;
 
   /** True, and the transaction terminated, when its linger time has passed by `now`. */
   expireIfDue(now: number): boolean {
@@ -180,9 +216,45 @@ export class InviteClientTransaction<R = null, D = null> extends ClientTransacti
   private lastFinal: SipMessage | null = null;
   private ack: SipMessage | null = null;
 
-  constructor(host: TransactionHost, request: SipMessage, user: ClientTransactionUser<R, D>, requester: R) {
-    super(host, request, user, requester, State.Calling);
-    this.sendFirst(A, B, 64 * host.timers.T1);
+  constructor(
+    host: TransactionHost,
+    request: SipMessage,
+    user: ClientTransactionUser<R, D>,
+    requester: R,
+    accepted = false,
+  ) {
+    super(host, request, user, requester, accepted ? State.Accepted : State.Calling);
+    if (!accepted) this.sendFirst(A, B, 64 * host.timers.T1);
+  }
+
+  /**
+   * The transaction again, in Accepted, from what the run's table kept of it (linger-table.ts):
+   * for a 2xx retransmission during Timer M, which it passes to the TU as it did the first time.
+   */
+  static resumeAccepted<R, D>(
+    host: TransactionHost,
+    request: SipMessage,
+    user: ClientTransactionUser<R, D>,
+    requester: R,
+    data: D | null,
+  ): InviteClientTransaction<R, D> {
+    const txn = new InviteClientTransaction(host, request, user, requester, true);
+    txn.requesterData = data;
+    return txn;
+  }
+
+  protected holdWait(lingers: LingerStore, seconds: number, now: number): void {
+    lingers.hold(
+      INVITE_CLIENT_ACCEPTED,
+      this.host,
+      this.branch,
+      seconds,
+      now,
+      this.request,
+      this.user,
+      this.requester,
+      this.requesterData,
+    );
   }
 
   get pending(): boolean {
@@ -205,10 +277,11 @@ export class InviteClientTransaction<R = null, D = null> extends ClientTransacti
     if (st < 300) {
       if (this.pending) {
         // RFC 6026: Accepted absorbs 2xx retransmissions for Timer M, still passing them to the TU.
+        // The wait begins once the TU has the 2xx: what it keeps with the request is then settled.
         this.clearTimers();
         this.state = State.Accepted;
-        this.linger(64 * this.host.timers.T1, true); // Timer M
         this.user.onResponse(this, resp);
+        this.linger(64 * this.host.timers.T1, true); // Timer M
       } else if (this.state === State.Accepted) {
         this.user.onResponse(this, resp);
       }
@@ -266,6 +339,10 @@ export class NonInviteClientTransaction<R = null, D = null> extends ClientTransa
 
   get pending(): boolean {
     return this.state === State.Trying || this.state === State.Proceeding;
+  }
+
+  protected holdWait(lingers: LingerStore, seconds: number, now: number): void {
+    lingers.hold(NON_INVITE_CLIENT_COMPLETED, this.host, this.branch, seconds, now, null);
   }
 
   receive(resp: SipMessage): void {
@@ -345,6 +422,10 @@ export class InviteServerTransaction extends ServerTransaction {
   /** True while an INVITE server transaction blocks a new re-INVITE (§14.1: until Confirmed/Terminated). */
   get blocksInvite(): boolean {
     return this.state === State.Proceeding || this.state === State.Completed;
+  }
+
+  protected holdWait(lingers: LingerStore, seconds: number, now: number): void {
+    lingers.hold(INVITE_SERVER_ACCEPTED, this.host, this.branch, seconds, now, null);
   }
 
   /**
@@ -431,6 +512,10 @@ export class InviteServerTransaction extends ServerTransaction {
 export class NonInviteServerTransaction extends ServerTransaction {
   constructor(host: TransactionHost, request: SipMessage, user: ServerTransactionUser) {
     super(host, request, user, State.Trying);
+  }
+
+  protected holdWait(lingers: LingerStore, seconds: number, now: number): void {
+    lingers.hold(NON_INVITE_SERVER_COMPLETED, this.host, this.branch, seconds, now, this.lastResponse);
   }
 
   receiveRequest(_req: SipMessage): void {
