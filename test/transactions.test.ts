@@ -420,4 +420,27 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
       expect(newRequests).toEqual([9]);
     }
   });
+  it('a port with a T4 wait older than a 64*T1 one loses only the first when it ends; the other still absorbs, and its freed row is used again', () => {
+    const { sim, lingers, a, b } = twoPorts();
+    const newRequests: number[] = [];
+    b.core = { onRequest: (_p, r) => newRequests.push(r.branch), onAck: () => {} };
+    const update = new NonInviteClientTransaction(
+      b,
+      newRequest('UPDATE', 'refresh', 'c', 'x', 'y', 2, 20),
+      user(),
+      null,
+    );
+    b.register(update);
+    b.receive(newResponse(update.request, 200, 'y')); // Timer K: T4 (5 s), b's oldest row
+    advanceTo(sim, 1);
+    const { req } = answered(b, 21); // Timer L: 32 s, now the head of b's rows
+    advanceTo(sim, RFC3261_TIMERS.T4 + 2);
+    answered(a, 22); // ends the T4 wait (not the head of b's rows) and takes its row
+    expect(lingers!.size).toBe(2); // b's INVITE row and a's
+    b.receive({ ...req, retransmission: true }); // still inside Timer L: absorbed
+    b.receive(newResponse(update.request, 200, 'y')); // after Timer K: no transaction, dropped
+    advanceTo(sim, 1 + waitL + 1);
+    b.receive({ ...req, retransmission: true }); // after Timer L: a new request
+    expect(newRequests).toEqual([21]); // only the one after Timer L
+  });
 });

@@ -30,7 +30,7 @@ export interface Wire {
 
 /**
  * What every port of one party on one kind of leg shares in a run: the clock, the timer values,
- * the party's name and the run's queue of waits. Kept once, not in each port (four per call).
+ * the party's name and the run's table of waits. Kept once, not in each port (four per call).
  */
 export class PortSite {
   constructor(
@@ -51,6 +51,7 @@ export class SipPort implements TransactionHost {
   private first: Transaction | null = null;
   core: PortCore | null = null;
   wire: Wire | null = null;
+  /** The newest of this port's rows in the run's table of waits, -1 when none (linger-table.ts keeps it). */
   lingering = -1;
 
   constructor(readonly site: PortSite) {}

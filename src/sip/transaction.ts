@@ -20,7 +20,7 @@ export interface TransactionHost {
   readonly timers: SipTimerSettings;
   /** Hands a message to the transport toward the peer on this transaction's leg. */
   transmit(msg: SipMessage): void;
-  /** Forgets a terminated transaction (removes it from the matching table). */
+  /** Removes a transaction from the matching table: it terminated, or its wait went to the run's table. */
   forget(txn: Transaction): void;
   /** The run's table of waits for retransmissions after a 2xx (null: each waits in its port's table). */
   readonly lingers: LingerStore | null;
@@ -78,7 +78,8 @@ const enum State {
 }
 
 // Timer kinds (event kinds on the transaction target).
-// D, I, J, K, L and M are lingers (Transaction.lingerUntil), not events.
+// D, I, J, K, L and M are waits, not events: in the run's table after a 2xx (linger-table.ts),
+// otherwise Transaction.lingerUntil.
 const A = 1,
   B = 2,
   E = 4,
@@ -93,9 +94,10 @@ export abstract class Transaction implements ScheduledEventTarget {
   protected timeoutHandle: EventHandle = NO_EVENT;
   protected retransmitInterval = 0;
   /**
-   * A transaction that only waits to absorb retransmissions (Timers D, I, J, K, L, M) does so
-   * until this instant. The wait is checked when a message looks the transaction up, rather
-   * than by a timer event: the same behaviour, without an event per transaction.
+   * A transaction that only waits to absorb retransmissions and stays in its port (Timers D and I,
+   * a wait after a failure, BYE's, or any with no run table) does so until this instant. The wait
+   * is checked when a message looks the transaction up, rather than by a timer event: the same
+   * behaviour, without an event per transaction.
    */
   private lingerUntil = Infinity;
   /** The next open transaction of the same port (the port's table is a list through them). */
@@ -150,7 +152,7 @@ export abstract class Transaction implements ScheduledEventTarget {
    * until a look-up finds its wait over (lingerUntil).
    */
   protected linger(seconds: number, after2xx: boolean): void {
-    if (this.state === State.Terminated) return; // its dialog ended it meanwhile
+    if (this.state === State.Terminated) return; // ended (abort) before its wait began: nothing to wait for
     const now = this.host.sim.now,
       lingers = this.host.lingers;
     if (after2xx && lingers !== null && this.request.method !== 'BYE') {
@@ -230,6 +232,8 @@ export class InviteClientTransaction<R = null, D = null> extends ClientTransacti
   /**
    * The transaction again, in Accepted, from what the run's table kept of it (linger-table.ts):
    * for a 2xx retransmission during Timer M, which it passes to the TU as it did the first time.
+   * A new object each time, with the requester's data as it was when the wait began (every
+   * requester here takes it with the first 2xx): a TU must not keep or compare the object.
    */
   static resumeAccepted<R, D>(
     host: TransactionHost,
@@ -537,6 +541,6 @@ export class NonInviteServerTransaction extends ServerTransaction {
   }
 
   onEvent(_kind: number): void {
-    // No timer of its own fires: Timer J is a linger (see Transaction.lingerUntil).
+    // No timer of its own fires: Timer J is a wait (the run's table, or Transaction.lingerUntil).
   }
 }
