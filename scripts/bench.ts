@@ -72,6 +72,15 @@ function runFloor(calls: number): Record<string, number> | null {
   return runJson([FLOOR, String(calls)], true);
 }
 
+let cliIsBuilt = false;
+
+/** dist/ (the `cubesim` command) built from the sources as they stand, once per invocation. */
+function cliBuilt(): void {
+  if (cliIsBuilt) return;
+  execFileSync(process.execPath, [join(root, 'scripts/build-cli.mjs')], { stdio: 'ignore' });
+  cliIsBuilt = true;
+}
+
 /** Wall-clock seconds of a whole process (start-up and exit included), and its peak memory. */
 function timeProcess(command: string, args: string[]): { secs: number; peakRssMB: number } {
   const dir = mkdtempSync(join(tmpdir(), 'cubesim-bench-'));
@@ -100,7 +109,7 @@ function timeProcess(command: string, args: string[]): { secs: number; peakRssMB
  */
 function wholeProcess(calls: number): void {
   const experiment = join(root, 'experiments/bench-w1.json');
-  execFileSync(process.execPath, [join(root, 'scripts/build-cli.mjs')], { stdio: 'ignore' }); // dist/ as the sources stand
+  cliBuilt();
   // Started as a user starts it: the `cubesim` file itself.
   const c = timeProcess(CLI, ['run', experiment, '--calls', String(calls), '--out', 'run']);
   console.log(JSON.stringify({ impl: 'cubesim run (whole process)', calls, ...c }));
@@ -167,7 +176,7 @@ function concurrency(calls: number): void {
  * one-worker run in this process weighed on the ratio as the command never has them.)
  */
 function sweep(calls: number): void {
-  execFileSync(process.execPath, [join(root, 'scripts/build-cli.mjs')], { stdio: 'ignore' }); // dist/ as the sources stand
+  cliBuilt();
   const experiment = join(root, 'experiments/bench-w1.json');
   const params = ['--param', 'workload.arrivals.rate=40,50', '--param', 'endpoints.cucm.timer.sessionExpires=180,360'];
   const times: number[] = [];
