@@ -1,13 +1,14 @@
-// What a run keeps of calls that are over: nothing, once nothing in flight refers to them. The
-// run-wide table of transactions' waits for retransmissions (src/sip/linger-table.ts; a queue of
-// the transactions themselves before it) holds ports, and through them whole calls; a wait held
-// after a refusal kept every refused call 32 s (found in review). Reachability is read after forced full
+// What a run keeps of calls that are over: nothing, once nothing in flight refers to them (the
+// parts kept for reuse let go of their call then: src/elements/call-parts.ts). The run-wide table
+// of transactions' waits for retransmissions (src/sip/linger-table.ts; a queue of the transactions
+// themselves before it) holds ports, and through them whole calls; a wait held after a refusal
+// kept every refused call 32 s (found in review). Reachability is read after forced full
 // collections, which is deterministic: no time is measured.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { Call } from '../src/elements/call.ts';
-import { replicationSteps } from '../src/experiment/replication.ts';
+import { CubeSimulation } from '../src/elements/simulation.ts';
 import { load } from './helpers.ts';
 
 setFlagsFromString('--expose-gc');
@@ -23,19 +24,29 @@ async function stillReachable(refs: readonly WeakRef<Call>[]): Promise<number> {
 }
 
 describe('calls that are over are not kept by the run', () => {
-  it('refused calls (503 at the admission limit, then Timer D) and ended calls go as soon as they are over', async () => {
-    // capacity-admission-limit at five times its rate: many refusals, and calls ending by BYE.
-    const loaded = load('capacity-admission-limit', ['workload.arrivals.rate=50'], { calls: 4000 });
-    const finished: WeakRef<Call>[] = [];
-    const steps = replicationSteps(loaded, 0, { check: false, onCall: (c) => finished.push(new WeakRef(c)) });
-    let s = steps.next();
-    while (!s.done && s.value.simulatedSeconds < 90) s = steps.next(true);
-    expect(s.done).toBe(false);
-    expect(finished.length).toBeGreaterThan(1000);
-    const refused = finished.filter((r) => r.deref()?.outcome === 'rejected').length;
-    expect(refused).toBeGreaterThan(100);
-    // Only a call that ended within 32 s of a 2xx wait may still be held (until the wait ends).
-    expect(await stillReachable(finished)).toBeLessThan(finished.length / 100);
-    steps.return(undefined as never);
-  });
+  // capacity-admission-limit at five times its rate: many refusals, and calls ending by BYE; its
+  // calls in progress peak early, so that many finished calls' parts rest unused.
+  for (const reuse of [false, true]) {
+    it(`refused calls (503 at the admission limit, then Timer D) and ended calls go as soon as they are over (${reuse ? 'their parts kept for reuse' : 'no parts reused'})`, async () => {
+      const loaded = load('capacity-admission-limit', ['workload.arrivals.rate=50'], { calls: 4000 });
+      const sim = new CubeSimulation({ ...loaded.spec, seed: 1 });
+      sim.reuseCallParts = reuse;
+      const finished: WeakRef<Call>[] = [];
+      sim.onCall = (c) => finished.push(new WeakRef(c));
+      sim.begin({ calls: 4000 });
+      sim.advance(90);
+      expect(finished.length).toBeGreaterThan(1000);
+      const refused = finished.filter((r) => r.deref()?.outcome === 'rejected').length;
+      expect(refused).toBeGreaterThan(100);
+      // Only a call that ended within 32 s of a 2xx wait may still be held (until the wait ends),
+      // or one whose parts are not yet seen idle (they let go of it then).
+      const waiting = sim.callPartsWaiting;
+      if (!reuse) expect(sim.restingCallParts).toBe(0);
+      else {
+        expect(sim.callPartsReused).toBeGreaterThan(1000);
+        expect(sim.restingCallParts).toBeGreaterThan(500); // the calls in progress peaked early
+      }
+      expect(await stillReachable(finished)).toBeLessThan(waiting + finished.length / 100);
+    });
+  }
 });

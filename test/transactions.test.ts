@@ -443,4 +443,37 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
     b.receive({ ...req, retransmission: true }); // after Timer L: a new request
     expect(newRequests).toEqual([21]); // only the one after Timer L
   });
+
+  it("a port reset for another call leaves its rows behind: they answer nothing, let go of what they kept, and their end leaves the port's new rows alone", () => {
+    const { sim, lingers, a, b } = twoPorts();
+    const newRequests: number[] = [];
+    const old = answered(b, 1);
+    answered(b, 2);
+    expect(b.idle).toBe(true); // waits only: nothing left to fire
+    b.reset();
+    expect(b.lingering).toBe(-1);
+    b.core = { onRequest: (_p, r) => newRequests.push(r.branch), onAck: () => {} };
+    blackHole(sim, b);
+    advanceTo(sim, 1);
+    const fresh = answered(b, 3); // the port's row for its new call
+    b.receive({ ...old.req, retransmission: true }); // the old row no longer answers for the port
+    expect(newRequests).toEqual([1]);
+    advanceTo(sim, waitL + 0.5);
+    answered(a, 4); // ends the two detached rows
+    expect(lingers!.size).toBe(2); // b's new row and a's
+    b.receive({ ...fresh.req, retransmission: true }); // b's new row still absorbs
+    expect(newRequests).toEqual([1]);
+  });
+
+  it('a port is idle only when none of its transactions has a timer set', () => {
+    const { sim, b } = twoPorts();
+    const req = newRequest('INVITE', 'setup', 'c', 'x', '', 1, 5);
+    const st = new InviteServerTransaction(b, req, {});
+    b.register(st);
+    expect(b.idle).toBe(false); // 100 Trying due in 200 ms
+    advanceTo(sim, 0.3);
+    expect(b.idle).toBe(true); // Proceeding with no timer: it waits for its TU
+    st.respond(st.makeResponse(486, 'y'));
+    expect(b.idle).toBe(false); // Timers G and H
+  });
 });

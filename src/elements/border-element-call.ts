@@ -7,7 +7,15 @@
 // as relay.ts says; the policy itself is the BorderElement's (border-element.ts).
 
 import { NO_EVENT, type EventHandle, type ScheduledEventTarget } from '../kernel/simulator.ts';
-import { Dialog, type DialogOwner, type DialogRequest, type RefreshFailure, type RequestOwner } from '../sip/dialog.ts';
+import {
+  NEW_DIALOGS,
+  type Dialog,
+  type DialogOwner,
+  type DialogRequest,
+  type DialogSupply,
+  type RefreshFailure,
+  type RequestOwner,
+} from '../sip/dialog.ts';
 import { sdpValue, type Sdp, type SipMessage } from '../sip/message.ts';
 import type { PortCore, SipPort } from '../sip/port.ts';
 import type { InviteServerTransaction, ServerTransaction } from '../sip/transaction.ts';
@@ -35,12 +43,35 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
 
   constructor(
     readonly be: BorderElement,
-    readonly call: Call,
+    /** Set again when a finished call's parts serve a new call (reuse, call-parts.ts). */
+    public call: Call,
     readonly inPort: SipPort,
     readonly outPort: SipPort,
+    /** Where its dialogs come from (new objects, or a finished call's: call-parts.ts). */
+    private readonly dialogs: DialogSupply = NEW_DIALOGS,
   ) {
     inPort.core = this;
     outPort.core = this;
+  }
+
+  /** As new, for another call on the same two ports (call-parts.ts); only once `idle`. */
+  reuse(call: Call): void {
+    this.call = call;
+    this.inDialog = null;
+    this.outDialog = null;
+    this.gateway = null;
+    this.holdsSlot = false;
+    this.cancelled = false;
+    this.refreshAction = null;
+    this.pingHandle = NO_EVENT;
+    this.tagCounter = 0;
+    this.inPort.core = this;
+    this.outPort.core = this;
+  }
+
+  /** None of its own events is still to fire (options-ping). */
+  get idle(): boolean {
+    return this.pingHandle === NO_EVENT;
   }
 
   get sim() {
@@ -67,7 +98,16 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
     // Its own description toward either leg starts as the offer's media at version 1.
     const offer = initialOffer(req);
     const ownSdp = sdpValue(1, offer.audio, offer.video, offer.t38);
-    const d = new Dialog(this.inPort, this.call, this, be.legBehaviour, req.callId, this.newTag(), false, ownSdp);
+    const d = this.dialogs.open(
+      this.inPort,
+      this.call,
+      this,
+      be.legBehaviour,
+      req.callId,
+      this.newTag(),
+      false,
+      ownSdp,
+    );
     this.inDialog = d;
     d.acceptInitial(req, txn);
     if (be.model.tryingAtOnce.value) d.respond(txn, txn.makeResponse(100, ''));
@@ -90,7 +130,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
     const tag = this.newTag();
     let out = this.outDialog;
     if (out === null) {
-      out = new Dialog(this.outPort, this.call, this, be.legBehaviour, `${req.callId}-out`, tag, true, ownSdp);
+      out = this.dialogs.open(this.outPort, this.call, this, be.legBehaviour, `${req.callId}-out`, tag, true, ownSdp);
       this.outDialog = out;
     } else {
       out.restartAttempt(tag);

@@ -4,8 +4,10 @@
 
 import { NO_EVENT, type EventHandle, type ScheduledEventTarget } from '../kernel/simulator.ts';
 import {
-  Dialog,
+  NEW_DIALOGS,
+  type Dialog,
   type DialogOwner,
+  type DialogSupply,
   type DialogRequest,
   type RefreshFailure,
   type RequestOwner,
@@ -37,13 +39,42 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
   /** Features in progress, by event kind slot (the caller's, made when the call has any). */
   private pending: Pending[] | null = null;
   private tagCounter = 0;
+  /** The callee's ring time running out (RING_DONE), kept only to tell when nothing is left to fire. */
+  private ringHandle: EventHandle = NO_EVENT;
 
   constructor(
-    readonly party: EndpointParty,
-    readonly port: SipPort,
-    readonly call: Call,
+    // Set again when a finished call's parts serve a new call (reuse, call-parts.ts).
+    public party: EndpointParty,
+    public port: SipPort,
+    public call: Call,
+    /** Where its dialogs come from (new objects, or a finished call's: call-parts.ts). */
+    private readonly dialogs: DialogSupply = NEW_DIALOGS,
   ) {
     port.core = this;
+  }
+
+  /** As new, for another call (call-parts.ts); only once `idle`. */
+  reuse(party: EndpointParty, port: SipPort, call: Call): void {
+    this.party = party;
+    this.port = port;
+    this.call = call;
+    this.dialog = null;
+    this.setupTxn = null;
+    this.pendingAnswer = null;
+    this.hangupHandle = NO_EVENT;
+    this.attempt422 = 0;
+    this.pending = null;
+    this.tagCounter = 0;
+    this.ringHandle = NO_EVENT;
+    port.core = this;
+  }
+
+  /** None of its events is still to fire (hang-up, ring time, feature steps). */
+  get idle(): boolean {
+    if (this.hangupHandle !== NO_EVENT || this.ringHandle !== NO_EVENT) return false;
+    const pending = this.pending;
+    if (pending !== null) for (const p of pending) if (p.handle !== NO_EVENT) return false;
+    return true;
   }
 
   get role(): 'caller' | 'callee' {
@@ -91,7 +122,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
   /** Sends the initial INVITE (RFC 4028 §7.1 headers from the profile). */
   start(): void {
     const sdp = sdpValue(1, 'sendrecv', false, false);
-    const d = new Dialog(this.port, this.call, this, this.behaviour, this.call.callId, this.newTag(), true, sdp);
+    const d = this.dialogs.open(this.port, this.call, this, this.behaviour, this.call.callId, this.newTag(), true, sdp);
     this.dialog = d;
     this.sendInitialInvite(this.behaviour.sessionExpires, this.behaviour.minSe);
   }
@@ -315,7 +346,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
       return;
     }
     const offer = initialOffer(req);
-    const d = new Dialog(
+    const d = this.dialogs.open(
       this.port,
       this.call,
       this,
@@ -338,7 +369,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
       d.respond(txn, txn.makeResponse(180, d.localTag));
       this.setupTxn = txn;
       this.pendingAnswer = ok;
-      this.sim.after(this.ringSeconds, this, RING_DONE);
+      this.ringHandle = this.sim.after(this.ringSeconds, this, RING_DONE);
       return;
     }
     this.answer(d, txn, ok);
@@ -420,6 +451,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
 
   onEvent(kind: number): void {
     if (kind === RING_DONE) {
+      this.ringHandle = NO_EVENT;
       const txn = this.setupTxn,
         ok = this.pendingAnswer;
       this.setupTxn = null;

@@ -205,12 +205,35 @@ export class Link implements Wire, ScheduledEventTarget {
     readonly a: SipPort,
     readonly b: SipPort,
     /** Draws for loss and jitter; null when the leg has neither. */
-    private readonly random: RandomStream | null,
+    private random: RandomStream | null,
     /** Index of the call, for invariant reports (-1 when none). */
-    private readonly call = -1,
+    private call = -1,
   ) {
-    a.wire = this;
-    b.wire = this;
+    this.attach();
+  }
+
+  /** Messages on their way (or waiting for the processor) on this link: none before it serves another call. */
+  inFlight = 0;
+
+  /**
+   * The link as new, between the same two ports, for another call (call-parts.ts): only once
+   * nothing is in flight. `attach` then makes it the ports' way out, as the constructor does.
+   */
+  reuse(random: RandomStream | null, call: number): void {
+    this.random = random;
+    this.call = call;
+    this.observer = null;
+    this.timerChecks = null;
+    this.lastCallId = '';
+    this.lastFromTag = '';
+    this.lastToTag = '';
+    this.lastIdHash = 0;
+    this.lastCseq = null;
+  }
+
+  attach(): void {
+    this.a.wire = this;
+    this.b.wire = this;
   }
 
   /**
@@ -301,6 +324,7 @@ export class Link implements Wire, ScheduledEventTarget {
       c.messagesLost++;
       return;
     }
+    this.inFlight++;
     net.sim.after(delay, this, to === this.a ? TOWARD_A : 0, Priority.delivery, msg);
   }
 
@@ -321,6 +345,7 @@ export class Link implements Wire, ScheduledEventTarget {
         return;
       }
     }
+    this.inFlight--;
     to.receive(data as SipMessage);
   }
 }

@@ -10,17 +10,17 @@ import { RandomStream, Streams } from '../kernel/random.ts';
 import type { BorderElementConfig } from '../config/types.ts';
 import type { Platform } from '../config/platform.ts';
 import type { DialogCounters } from '../sip/dialog.ts';
-import { PortSite, SipPort } from '../sip/port.ts';
+import { PortSite } from '../sip/port.ts';
 import { LingerTable } from '../sip/linger-table.ts';
 import type { SipTimerSettings } from '../sip/transaction.ts';
 import { BorderElement, type BorderElementCounters } from './border-element.ts';
-import { BorderElementCall } from './border-element-call.ts';
+import type { BorderElementCall } from './border-element-call.ts';
+import { CallParts, CallPartsQueue, type CallCast, type CallPartsSite } from './call-parts.ts';
 import { newBorderElementCounters } from './border-element-counters.ts';
 import { addDialogCounters, Call, newDialogCounters, type CallEnvironment } from './call.ts';
 import { EndpointParty, type FeatureSettings } from './endpoint-party.ts';
-import { Endpoint } from './endpoint.ts';
 import { timerBehaviourOf, type BorderElementModel, type EndpointProfile } from './models.ts';
-import { LegNetwork, Link, Processor, type LinkObserver, type LinkSettings, type NetworkCounters } from './network.ts';
+import { LegNetwork, Processor, type LinkObserver, type LinkSettings, type NetworkCounters } from './network.ts';
 import { Population, type WorkloadSpec } from './workload.ts';
 import type { TimerBehaviour } from '../sip/dialog.ts';
 import { Invariants } from '../kernel/invariants.ts';
@@ -63,7 +63,7 @@ function newCounters(): RunCounters {
 
 const ARRIVAL = 1;
 
-export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
+export class CubeSimulation implements CallEnvironment, CallPartsSite, ScheduledEventTarget {
   readonly sim = new Simulator();
   readonly counters: RunCounters = newCounters();
   /** Hash of everything that crossed the network and every outcome, in order. */
@@ -75,18 +75,34 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
   readonly borderElement: BorderElement;
   private readonly population: Population;
   private readonly behaviours = new Map<string, TimerBehaviour>();
-  /** Calls not yet finished, by index (insertion order = index order), each by its border element's side. */
-  private readonly live = new Map<number, BorderElementCall>();
-  private readonly callerSite: PortSite;
-  private readonly cubeInSite: PortSite;
-  private readonly cubeOutSite: PortSite;
-  private readonly calleeSite: PortSite;
+  /** Calls not yet finished, by index (insertion order = index order), each by its parts. */
+  private readonly live = new Map<number, CallParts>();
+  /** Finished calls' parts, until a new call may have them (call-parts.ts). */
+  private readonly resting: CallPartsQueue;
+  /** A new call takes a finished call's parts when it can (false: always new ones; tests compare the two). */
+  reuseCallParts = true;
+  /** Calls that were given a finished call's parts. */
+  callPartsReused = 0;
+
+  /** Finished calls' parts not yet taken by a new call. */
+  get restingCallParts(): number {
+    return this.resting.size;
+  }
+
+  /** Finished calls' parts not yet seen idle: each still keeps its call. */
+  get callPartsWaiting(): number {
+    return this.resting.waitingCount;
+  }
+  readonly callerSite: PortSite;
+  readonly cubeInSite: PortSite;
+  readonly cubeOutSite: PortSite;
+  readonly calleeSite: PortSite;
   /** Who each profile's caller and callee are (see EndpointParty), by profile id. */
   private readonly callers = new Map<string, EndpointParty>();
   private readonly callees = new Map<string, EndpointParty>();
   private gateway: EndpointParty | null = null;
-  private readonly inboundLeg: LegNetwork;
-  private readonly outboundLeg: LegNetwork;
+  readonly inboundLeg: LegNetwork;
+  readonly outboundLeg: LegNetwork;
   /** The transactions' waits for retransmissions after a 2xx, across the run (see linger-table.ts). */
   private readonly lingers = new LingerTable();
   private branch = 0;
@@ -154,6 +170,15 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
     // The border element is the `a` end of the outbound leg and the `b` end of the inbound one.
     this.inboundLeg = leg('inbound', 'b');
     this.outboundLeg = leg('outbound', 'a');
+    const restingCall = new Call(this, -1, 0, {
+      holding: 0,
+      callerProfile: '',
+      calleeProfile: '',
+      hangupBy: 'caller',
+      h323: false,
+      features: [],
+    });
+    this.resting = new CallPartsQueue(64 * spec.sip.T1, restingCall);
   }
 
   get offeredCalls(): number {
@@ -191,11 +216,12 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
   }
 
   onCallFinished(call: Call): void {
-    const cube = this.live.get(call.index);
-    if (cube === undefined) return;
+    const parts = this.live.get(call.index);
+    if (parts === undefined) return;
     this.live.delete(call.index);
-    cube.finish();
-    this.report(call, cube);
+    parts.cube.finish();
+    this.report(call, parts.cube);
+    if (this.reuseCallParts) this.resting.add(parts, this.sim.now);
   }
 
   private report(call: Call, cube: BorderElementCall): void {
@@ -253,28 +279,26 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
 
   private startCall(index: number): void {
     const spec = this.spec;
+    const now = this.sim.now;
     const draw = this.population.drawCall();
-    const call = new Call(this, index, this.sim.now, draw);
-    const cubeIn = new SipPort(this.cubeInSite);
-    const cubeOut = new SipPort(this.cubeOutSite);
-    const calleePort = new SipPort(this.calleeSite);
+    const call = new Call(this, index, now, draw);
     const net = spec.network;
     const noisy = net.inbound.loss > 0 || net.inbound.jitter > 0 || net.outbound.loss > 0 || net.outbound.jitter > 0;
-    const random = noisy ? new RandomStream(spec.seed, Streams.network(index)) : null;
-    const outLink = new Link(this.outboundLeg, cubeOut, calleePort, random, index);
-    const links = [outLink];
-    const cube = new BorderElementCall(this.borderElement, call, cubeIn, cubeOut);
-    new Endpoint(this.callees.get(draw.calleeProfile)!, calleePort, call);
-    let caller: Endpoint;
-    if (draw.h323) {
+    const cast: CallCast = {
+      call,
+      callee: this.callees.get(draw.calleeProfile)!,
       // H.323 caller: no SIP on the inbound leg; the border element is the SIP caller (gateway).
-      caller = new Endpoint(this.gatewayParty(), cubeOut, call);
-      cube.gateway = caller;
-    } else {
-      const callerPort = new SipPort(this.callerSite);
-      links.push(new Link(this.inboundLeg, callerPort, cubeIn, random, index));
-      caller = new Endpoint(this.callers.get(draw.callerProfile)!, callerPort, call);
-    }
+      caller: draw.h323 ? this.gatewayParty() : this.callers.get(draw.callerProfile)!,
+      h323: draw.h323,
+      random: noisy ? new RandomStream(spec.seed, Streams.network(index)) : null,
+    };
+    let parts = this.resting.take(now);
+    if (parts !== null) {
+      parts.fit(cast);
+      this.callPartsReused++;
+    } else parts = new CallParts(this, cast);
+    const { cube, caller } = parts;
+    const links = draw.h323 ? [parts.outLink] : [parts.outLink, parts.inLink];
     if (this.invariants.enabled) {
       const parties = [
         this.borderElement.legBehaviour,
@@ -294,7 +318,7 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
       };
       for (const l of links) l.observer = observer;
     }
-    this.live.set(index, cube);
+    this.live.set(index, parts);
     if (draw.h323 && !cube.admitH323()) return;
     caller.start();
   }
@@ -327,7 +351,7 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
   private checkEnd(): void {
     const inv = this.invariants;
     const drained = this.sim.pending === 0 && this.arrivalsOver;
-    for (const cube of this.live.values()) {
+    for (const { cube } of this.live.values()) {
       const call = cube.call;
       // With nothing left to happen, a call still open is one that will never end.
       if (drained)
@@ -338,7 +362,7 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
         );
     }
     const o = this.outcomes;
-    const active = [...this.live.values()].filter((x) => x.call.outcome === 'active').length;
+    const active = [...this.live.values()].filter((x) => x.cube.call.outcome === 'active').length;
     if (o.completed + o.rejected + o.dropped + active !== this.offered) {
       inv.fail(
         -1,
@@ -366,7 +390,7 @@ export class CubeSimulation implements CallEnvironment, ScheduledEventTarget {
 
   /** Calls still going at the end are reported as they stand, in index order. */
   private flushLive(): void {
-    for (const cube of this.live.values()) this.report(cube.call, cube);
+    for (const { cube } of this.live.values()) this.report(cube.call, cube);
     this.live.clear();
   }
 }

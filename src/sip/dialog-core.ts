@@ -82,6 +82,11 @@ export const REFRESHER_LOCAL = 1 << 8,
 
 const DIALOG_STATES: readonly DialogState[] = ['early', 'confirmed', 'terminating', 'terminated'];
 
+/** A new dialog is early; the session timer runs its own timers from the start when the behaviour says so. */
+function initialBits(createdByUs: boolean, behaviour: TimerBehaviour): number {
+  return (createdByUs ? CREATED_BY_US : 0) | (behaviour.runsTimers ? RUNS_TIMERS : 0);
+}
+
 function stateCode(s: DialogState): number {
   switch (s) {
     case 'early':
@@ -128,18 +133,70 @@ export abstract class DialogCore implements ScheduledEventTarget {
   private ackBranch = 0;
 
   constructor(
-    readonly port: SipPort,
-    readonly ctx: DialogContext,
-    readonly behaviour: TimerBehaviour,
-    readonly callId: string,
+    // Not readonly: a finished call's dialog may be reopened for another call (resetCore).
+    public port: SipPort,
+    public ctx: DialogContext,
+    public behaviour: TimerBehaviour,
+    public callId: string,
     public localTag: string,
     /** This party sent the initial INVITE (and so owns the Call-ID, RFC 3261 §14.1). */
     createdByUs: boolean,
     sdp: Sdp,
   ) {
     this.localSdp = sdp;
-    // Early; the session timer runs its own timers from the start when the behaviour says so.
-    this.bits = (createdByUs ? CREATED_BY_US : 0) | (behaviour.runsTimers ? RUNS_TIMERS : 0);
+    this.bits = initialBits(createdByUs, behaviour);
+  }
+
+  /**
+   * Every field as the constructor and the initialisers above leave it, for a dialog reopened for
+   * another call once nothing can reach it (call-parts.ts). A field added above belongs here too
+   * (test/call-parts.test.ts compares a reopened dialog with a new one, field by field).
+   */
+  protected resetCore(
+    port: SipPort,
+    ctx: DialogContext,
+    behaviour: TimerBehaviour,
+    callId: string,
+    localTag: string,
+    createdByUs: boolean,
+    sdp: Sdp,
+  ): void {
+    this.bits = initialBits(createdByUs, behaviour);
+    this.remoteTag = '';
+    this.localCseq = 0;
+    this.remoteCseq = -1;
+    this.ict = null;
+    this.ist = null;
+    this.localSdp = sdp;
+    this.remoteSdp = null;
+    this.uas2xx = null;
+    this.ackedCseq = -1;
+    this.ackBranch = 0;
+    this.port = port;
+    this.ctx = ctx;
+    this.behaviour = behaviour;
+    this.callId = callId;
+    this.localTag = localTag;
+  }
+
+  /**
+   * Kept unused while its parts serve another call (call-parts.ts): lets go of what it held of the
+   * call it served (its transactions, messages, names), pointing at `ctx`, until it is reopened.
+   */
+  retire(ctx: DialogContext): void {
+    this.ctx = ctx;
+    this.ict = null;
+    this.ist = null;
+    this.remoteSdp = null;
+    this.uas2xx = null;
+    this.remoteTag = '';
+    this.callId = '';
+    this.localTag = '';
+  }
+
+  /** None of the core's own events is still to fire (the 2xx retransmission and its ACK wait). */
+  get idle(): boolean {
+    return this.uas2xx === null;
   }
 
   get state(): DialogState {

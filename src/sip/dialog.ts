@@ -59,11 +59,26 @@ export interface RequestOwner<D = null> {
   onRequestProvisional?(d: Dialog, txn: DialogRequest<D>, resp: SipMessage): void;
 }
 
+/** Where a party gets each new dialog: a new object, or a finished call's reopened (call-parts.ts). */
+export interface DialogSupply {
+  open(
+    port: SipPort,
+    ctx: DialogContext,
+    owner: DialogOwner,
+    behaviour: TimerBehaviour,
+    callId: string,
+    localTag: string,
+    createdByUs: boolean,
+    sdp: Sdp,
+  ): Dialog;
+}
+
 export class Dialog extends SessionTimerDialog implements RequestOwner {
   constructor(
     port: SipPort,
     ctx: DialogContext,
-    readonly owner: DialogOwner,
+    /** Not readonly: see reopen. */
+    public owner: DialogOwner,
     behaviour: TimerBehaviour,
     callId: string,
     localTag: string,
@@ -72,6 +87,27 @@ export class Dialog extends SessionTimerDialog implements RequestOwner {
     sdp: Sdp,
   ) {
     super(port, ctx, behaviour, callId, localTag, createdByUs, sdp);
+    ctx.dialogOpened();
+  }
+
+  /**
+   * The dialog as the constructor makes it, for another call: a run reuses a finished call's
+   * objects once nothing can reach them any more (no event, transaction or message left: see
+   * call-parts.ts), which spares the collector an object graph per call.
+   */
+  reopen(
+    port: SipPort,
+    ctx: DialogContext,
+    owner: DialogOwner,
+    behaviour: TimerBehaviour,
+    callId: string,
+    localTag: string,
+    createdByUs: boolean,
+    sdp: Sdp,
+  ): void {
+    this.resetCore(port, ctx, behaviour, callId, localTag, createdByUs, sdp);
+    this.resetSessionTimer();
+    this.owner = owner;
     ctx.dialogOpened();
   }
 
@@ -338,3 +374,9 @@ export class Dialog extends SessionTimerDialog implements RequestOwner {
     this.sessionExpires = 0;
   }
 }
+
+/** Every dialog a new object (tests, the emulator). */
+export const NEW_DIALOGS: DialogSupply = {
+  open: (port, ctx, owner, behaviour, callId, localTag, createdByUs, sdp) =>
+    new Dialog(port, ctx, owner, behaviour, callId, localTag, createdByUs, sdp),
+};

@@ -26,7 +26,9 @@
 // whichever field is read. A port's rows are chained from its `lingering` field (a handful: its
 // transactions of the last 64*T1), so that a look-up walks those and nothing else; one
 // first-in-first-out list of slots per wait length (rows of one length end in the order they
-// began), looked at whenever a row is added. Freed slots are used again.
+// began), looked at whenever a row is added. Freed slots are used again. A port handed to another
+// call (its call's parts reused: src/elements/call-parts.ts) leaves its rows behind, unlinked and
+// holding nothing (detach): nothing of that call can send again, so they would answer nothing.
 import type { SipMessage } from './message.ts';
 import { retransmitted } from './message.ts';
 import {
@@ -167,13 +169,29 @@ export class LingerTable implements LingerStore {
     }
   }
 
+  /**
+   * Leaves the port's rows unreachable from it, for the port to serve another call (its call's
+   * parts are reused only once nothing of that call can send again, so no message can come for
+   * them): each row lets go of what it kept and waits out its time unlinked.
+   */
+  detach(host: TransactionHost): void {
+    const n = this.nums,
+      r = this.refs;
+    for (let slot = host.lingering; slot !== NONE; slot = n[slot * NUMS + NEXT_AT_PORT]! | 0) {
+      for (let k = 0; k < REFS; k++) r[slot * REFS + k] = null;
+    }
+    host.lingering = NONE;
+  }
+
   private remove(slot: number): void {
     const n = this.nums,
       r = this.refs,
       ref = slot * REFS;
-    const host = r[ref + PORT] as TransactionHost;
+    const host = r[ref + PORT] as TransactionHost | null;
     const after = n[slot * NUMS + NEXT_AT_PORT]! | 0; // a slot stays a small integer in the port's field
-    if (host.lingering === slot) host.lingering = after;
+    if (host === null) {
+      // detached: no port to unlink from
+    } else if (host.lingering === slot) host.lingering = after;
     else {
       let prev = host.lingering;
       while (n[prev * NUMS + NEXT_AT_PORT] !== slot) prev = n[prev * NUMS + NEXT_AT_PORT]! | 0;

@@ -56,6 +56,25 @@ export class SipPort implements TransactionHost {
 
   constructor(readonly site: PortSite) {}
 
+  /**
+   * As new, for another call on the same site, once its call's parts are idle (call-parts.ts): its
+   * transactions, and its rows in the run's table of waits, could only answer messages that no one
+   * is left to send, and go.
+   */
+  reset(): void {
+    if (this.lingering !== -1) this.site.lingers?.detach(this);
+    this.first = null;
+    this.core = null;
+    this.wire = null;
+    this.lingering = -1;
+  }
+
+  /** None of its transactions has a timer set (those that only wait out their time may remain). */
+  get idle(): boolean {
+    for (let t = this.first; t !== null; t = t.nextInPort) if (!t.idle) return false;
+    return true;
+  }
+
   get sim(): Simulator {
     return this.site.sim;
   }

@@ -51,6 +51,21 @@ export abstract class SessionTimerDialog extends DialogCore {
   /** When the refresh in progress first fell due (postponements and retries keep it). */
   private refreshDueAt = -1;
 
+  /** The session timer's fields as new (a dialog reopened for another call: Dialog.reopen). */
+  protected resetSessionTimer(): void {
+    this.sessionExpires = 0;
+    this.largestMinSe = 0;
+    this.refreshHandle = NO_EVENT;
+    this.expiryHandle = NO_EVENT;
+    this.refresh422Count = 0;
+    this.refreshDueAt = -1;
+  }
+
+  /** No event of the dialog is still to fire: the core's, the refresh and the expiry. */
+  override get idle(): boolean {
+    return super.idle && this.refreshHandle === NO_EVENT && this.expiryHandle === NO_EVENT;
+  }
+
   /** A refresh this party sent is waiting for its final answer. */
   private get refreshInFlight(): boolean {
     return this.hasBit(REFRESH_IN_FLIGHT);

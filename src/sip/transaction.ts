@@ -119,6 +119,11 @@ export abstract class Transaction implements ScheduledEventTarget {
     return this.state === State.Terminated;
   }
 
+  /** No timer of its own is set: left alone, it will never send again (a wait only answers). */
+  get idle(): boolean {
+    return this.retransmitHandle === NO_EVENT && this.timeoutHandle === NO_EVENT;
+  }
+
   abstract onEvent(kind: number): void;
 
   /** A response with this branch arrived (§17.1.3): client transactions take it, others drop it. */
@@ -421,6 +426,10 @@ export class InviteServerTransaction extends ServerTransaction {
     super(host, request, user, State.Proceeding);
     // §17.2.1: send 100 Trying unless the TU answers within 200 ms.
     this.tryingHandle = this.schedule(0.2, TRYING);
+  }
+
+  override get idle(): boolean {
+    return super.idle && this.tryingHandle === NO_EVENT;
   }
 
   /** True while an INVITE server transaction blocks a new re-INVITE (§14.1: until Confirmed/Terminated). */
