@@ -99,6 +99,46 @@ describe("a finished call's parts serve a later call (call-parts.ts)", () => {
     expect(compared).toBeGreaterThan(10);
   });
 
+  it('under --check, parts taken for idle with an event of theirs still pending stop the run', () => {
+    const idle = Object.getOwnPropertyDescriptor(CallParts.prototype, 'idle')!;
+    Object.defineProperty(CallParts.prototype, 'idle', { get: () => true, configurable: true });
+    try {
+      const loaded = load('teach-f13-reinvite-refused', MIXED, { calls: 120 });
+      const sim = new CubeSimulation({ ...loaded.spec, seed: 2, check: true });
+      expect(() => sim.run({ calls: 120 })).toThrow(/parts were found idle with an event of theirs still pending/);
+    } finally {
+      Object.defineProperty(CallParts.prototype, 'idle', idle);
+    }
+  });
+
+  it('a second answer to the setup (a late 2xx retransmission passed on again) leaves no hang-up behind on reused parts', () => {
+    // Found in review: established() ran twice and armed a second hang-up over the first, which
+    // the parts could not see; with reuse it hung up a later call (seeds 51 and 80 of this setting).
+    const set = [
+      'network.inbound.loss=0.5',
+      'network.inbound.jitter=3',
+      'network.outbound.jitter=0.2',
+      'workload.holding={"distribution":"exponential","mean":150}',
+      'workload.arrivals.rate=3',
+      'workload.hangup=caller',
+      'workload.features.hold.probability=1',
+      'workload.features.video.probability=1',
+      'workload.features.fax.probability=1',
+      'workload.features.transfer.probability=1',
+      'workload.holdSeconds=1',
+      'config=configs/min-se-90.ios',
+      'endpoints.cucm.timer.sessionExpires=90',
+      'endpoints.cucm.timer.minSe=90',
+      'endpoints.cucm.defects=["never-refreshes"]',
+    ];
+    for (const seed of [51, 80]) {
+      const a = runWith('quickstart', set, 400, true, seed);
+      const b = runWith('quickstart', set, 400, false, seed);
+      expect(a.reused).toBeGreaterThan(100);
+      expect({ ...a, reused: 0 }).toEqual(b);
+    }
+  });
+
   it('a reopened dialog is what a new one would be, field by field', () => {
     const loaded = load('teach-f13-reinvite-refused', MIXED, { calls: 120 });
     const sim = new CubeSimulation({ ...loaded.spec, seed: 2 });

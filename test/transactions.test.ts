@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/kernel/simulator.ts';
 import { newRequest, newResponse, type SipMessage } from '../src/sip/message.ts';
@@ -8,8 +9,11 @@ import {
   InviteServerTransaction,
   NonInviteClientTransaction,
   NonInviteServerTransaction,
+  INVITE_SERVER_ACCEPTED,
+  NON_INVITE_SERVER_COMPLETED,
   RFC3261_TIMERS,
   type ClientTransaction,
+  type TransactionHost,
 } from '../src/sip/transaction.ts';
 
 /** A wire that loses everything and remembers when each message was sent. */
@@ -475,5 +479,93 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
     expect(b.idle).toBe(true); // Proceeding with no timer: it waits for its TU
     st.respond(st.makeResponse(486, 'y'));
     expect(b.idle).toBe(false); // Timers G and H
+  });
+});
+
+describe('the table of waits against a plain list of rows (fast-check, fixed seed)', () => {
+  // Two ports, waits of 32 s, time in steps of up to 12 s: rows end and their slots are used again
+  // by the other port; look-ups ask for recent branches of either port; a port may be handed to
+  // another call (detach).
+  const step = fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        op: fc.constant('hold' as const),
+        port: fc.nat(1),
+        kind: fc.constantFrom('absorb' as const, 'answer' as const),
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        op: fc.constant('wait' as const),
+        seconds: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 }), fc.double({ min: 0, max: 3, noNaN: true })),
+      }),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        op: fc.constant('receive' as const),
+        port: fc.nat(1),
+        pick: fc.nat(7),
+        request: fc.boolean(),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('detach' as const), port: fc.nat(1) }) },
+  );
+
+  it('answers, absorbs and ends rows as the list does, whatever the order of holds, look-ups, detaches and the passing of time', () => {
+    const WAIT = 32;
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 50, maxLength: 300 }), (steps) => {
+        const table = new LingerTable();
+        const sent = [0, 0];
+        const hosts: TransactionHost[] = [0, 1].map((i) => ({
+          sim: new Simulator(),
+          timers: RFC3261_TIMERS,
+          transmit: () => sent[i]!++,
+          forget: () => {},
+          lingers: table,
+          lingering: -1,
+        }));
+        const rows: Array<{ port: number; branch: number; until: number; answer: boolean; detached: boolean }> = [];
+        const expected = [0, 0];
+        let now = 0;
+        let branch = 0;
+        for (const s of steps) {
+          if (s.op === 'wait') now += s.seconds;
+          else if (s.op === 'hold') {
+            branch++;
+            const answer = s.kind === 'answer';
+            const message = answer
+              ? newResponse(newRequest('UPDATE', 'refresh', 'c', 'x', 'y', 1, branch), 200, 'y')
+              : null;
+            table.hold(
+              answer ? NON_INVITE_SERVER_COMPLETED : INVITE_SERVER_ACCEPTED,
+              hosts[s.port]!,
+              branch,
+              WAIT,
+              now,
+              message,
+            );
+            rows.push({ port: s.port, branch, until: now + WAIT, answer, detached: false });
+          } else if (s.op === 'detach') {
+            table.detach(hosts[s.port]!);
+            for (const r of rows) if (r.port === s.port) r.detached = true;
+          } else {
+            const b = rows.length === 0 ? 0 : rows[Math.max(0, rows.length - 1 - s.pick)]!.branch;
+            const msg = s.request
+              ? newRequest('UPDATE', 'refresh', 'c', 'x', 'y', 1, b)
+              : newResponse(newRequest('UPDATE', 'refresh', 'c', 'x', 'y', 1, b), 200, 'y');
+            const row = rows.find((r) => r.port === s.port && r.branch === b && !r.detached && r.until >= now);
+            const took = table.receive(hosts[s.port]!, msg, now);
+            if (took !== (row !== undefined)) return false;
+            if (row?.answer && s.request) expected[s.port]!++;
+          }
+        }
+        return sent.every((n, i) => n === expected[i]);
+      }),
+      { seed: 4028, numRuns: 400 },
+    );
   });
 });

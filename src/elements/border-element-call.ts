@@ -40,6 +40,8 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
   private refreshAction: SessionRefreshAction | null = null;
   private pingHandle: EventHandle = NO_EVENT;
   private tagCounter = 0;
+  /** Its events still to fire, counted (as Endpoint counts its own): options-ping's. */
+  private eventsPending = 0;
 
   constructor(
     readonly be: BorderElement,
@@ -65,13 +67,24 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
     this.refreshAction = null;
     this.pingHandle = NO_EVENT;
     this.tagCounter = 0;
+    this.eventsPending = 0;
     this.inPort.core = this;
     this.outPort.core = this;
   }
 
   /** None of its own events is still to fire (options-ping). */
   get idle(): boolean {
-    return this.pingHandle === NO_EVENT;
+    return this.eventsPending === 0;
+  }
+
+  private schedulePing(delay: number): void {
+    this.eventsPending++;
+    this.pingHandle = this.sim.after(delay, this, OPTIONS_PING);
+  }
+
+  private cancelPing(): void {
+    if (this.sim.cancel(this.pingHandle)) this.eventsPending--;
+    this.pingHandle = NO_EVENT;
   }
 
   get sim() {
@@ -367,7 +380,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
   private startOptionsPing(): void {
     const interval = this.be.config.optionsPing;
     if (interval === null) return;
-    this.pingHandle = this.sim.after(interval, this, OPTIONS_PING);
+    this.schedulePing(interval);
   }
 
   private sendPings(): void {
@@ -382,7 +395,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
         d.send('OPTIONS', 'keepalive', this);
       }
     }
-    this.pingHandle = this.sim.after(this.be.config.optionsPing!, this, OPTIONS_PING);
+    this.schedulePing(this.be.config.optionsPing!);
   }
 
   private pingFailed(d: Dialog): void {
@@ -391,6 +404,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
   }
 
   onEvent(kind: number): void {
+    this.eventsPending--;
     if (kind === OPTIONS_PING) this.sendPings();
   }
 
@@ -455,8 +469,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
 
   /** Called when the call is over everywhere; frees the admission slot and the ping timer. */
   finish(): void {
-    this.sim.cancel(this.pingHandle);
-    this.pingHandle = NO_EVENT;
+    this.cancelPing();
     this.releaseSlot();
   }
 
@@ -467,8 +480,7 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
       (a === null || a.state === 'terminating' || a.state === 'terminated') &&
       (b === null || b.state === 'terminating' || b.state === 'terminated')
     ) {
-      this.sim.cancel(this.pingHandle);
-      this.pingHandle = NO_EVENT;
+      this.cancelPing();
     }
   }
 }

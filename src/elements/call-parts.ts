@@ -14,6 +14,7 @@ import type { RandomStream } from '../kernel/random.ts';
 import { Dialog, type DialogContext, type DialogOwner, type DialogSupply, type TimerBehaviour } from '../sip/dialog.ts';
 import type { Sdp } from '../sip/message.ts';
 import { SipPort, type PortSite } from '../sip/port.ts';
+import { Transaction } from '../sip/transaction.ts';
 import type { BorderElement } from './border-element.ts';
 import { BorderElementCall } from './border-element-call.ts';
 import type { Call } from './call.ts';
@@ -104,6 +105,25 @@ export class CallParts implements DialogSupply {
   }
 
   /**
+   * The target of an event is one of these parts, or a transaction at one of their ports (for the
+   * check, under --check, that `idle` missed nothing: CallPartsQueue).
+   */
+  owns(target: unknown): boolean {
+    if (target instanceof Transaction) {
+      const h = target.host;
+      return h === this.callerPort || h === this.cubeIn || h === this.cubeOut || h === this.calleePort;
+    }
+    return (
+      target === this.cube ||
+      target === this.caller ||
+      target === this.callee ||
+      target === this.inLink ||
+      target === this.outLink ||
+      this.dialogs.includes(target as Dialog)
+    );
+  }
+
+  /**
    * Once idle, lets go of everything of the call the parts served, so that while they rest nothing
    * of it is kept alive: its call (`resting` stands in for it), transactions, messages, rows in the
    * table of waits, and the dialogs' names and descriptions. `fit` sets everything again.
@@ -178,6 +198,8 @@ export class CallPartsQueue {
     private readonly relook: number,
     /** What ready parts refer to in place of the call they served (never run). */
     private readonly restingCall: Call,
+    /** Under --check: told of parts found idle before they let go of their call (it checks the event queue). */
+    private readonly onIdle: ((parts: CallParts) => void) | null = null,
   ) {}
 
   /** Parts whose call is over (every dialog closed; its last messages may still be on their way). */
@@ -201,6 +223,7 @@ export class CallPartsQueue {
   private look(parts: CallParts | null, now: number): void {
     if (parts === null) return;
     if (parts.idle) {
+      this.onIdle?.(parts);
       parts.release(this.restingCall);
       this.ready.push(parts);
     } else if (++parts.looks < MAX_LOOKS) this.busy.push(parts, now + this.relook);

@@ -39,8 +39,12 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
   /** Features in progress, by event kind slot (the caller's, made when the call has any). */
   private pending: Pending[] | null = null;
   private tagCounter = 0;
-  /** The callee's ring time running out (RING_DONE), kept only to tell when nothing is left to fire. */
-  private ringHandle: EventHandle = NO_EVENT;
+  /**
+   * Its events still to fire (hang-up, ring time, feature steps), counted as they are scheduled,
+   * fire and are cancelled rather than read from the handles: an answer to the setup passed on a
+   * second time (a late 2xx retransmission, Dialog.onResponse) arms a second hang-up over the first.
+   */
+  private eventsPending = 0;
 
   constructor(
     // Set again when a finished call's parts serve a new call (reuse, call-parts.ts).
@@ -65,16 +69,27 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
     this.attempt422 = 0;
     this.pending = null;
     this.tagCounter = 0;
-    this.ringHandle = NO_EVENT;
+    this.eventsPending = 0;
     port.core = this;
   }
 
   /** None of its events is still to fire (hang-up, ring time, feature steps). */
   get idle(): boolean {
-    if (this.hangupHandle !== NO_EVENT || this.ringHandle !== NO_EVENT) return false;
-    const pending = this.pending;
-    if (pending !== null) for (const p of pending) if (p.handle !== NO_EVENT) return false;
-    return true;
+    return this.eventsPending === 0;
+  }
+
+  private at(time: number, kind: number): EventHandle {
+    this.eventsPending++;
+    return this.sim.at(time, this, kind);
+  }
+
+  private after(delay: number, kind: number): EventHandle {
+    this.eventsPending++;
+    return this.sim.after(delay, this, kind);
+  }
+
+  private cancel(handle: EventHandle): void {
+    if (this.sim.cancel(handle)) this.eventsPending--;
   }
 
   get role(): 'caller' | 'callee' {
@@ -173,7 +188,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
     const call = this.call;
     if (call.hangupBy === this.role) {
       // The caller learns of the answer one trip after the callee: a very short call may be due already.
-      this.hangupHandle = this.sim.at(Math.max(this.sim.now, call.answeredAt + call.holding), this, HANGUP);
+      this.hangupHandle = this.at(Math.max(this.sim.now, call.answeredAt + call.holding), HANGUP);
     }
     if (this.role !== 'caller') return;
     const now = this.sim.now;
@@ -186,17 +201,17 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
 
   /** Schedules the next step of the feature in `slot` (one pending step per feature at a time). */
   private schedule(delay: number, slot: number): void {
-    this.pending![slot]!.handle = this.sim.after(delay, this, FEATURE_BASE + slot);
+    this.pending![slot]!.handle = this.after(delay, FEATURE_BASE + slot);
   }
 
   /** The call is over for this endpoint: its planned hang-up and features will not come. */
   private stopPlans(): void {
-    this.sim.cancel(this.hangupHandle);
+    this.cancel(this.hangupHandle);
     this.hangupHandle = NO_EVENT;
     const pending = this.pending;
     if (pending === null) return;
     for (const p of pending) {
-      this.sim.cancel(p.handle);
+      this.cancel(p.handle);
       p.handle = NO_EVENT;
     }
   }
@@ -369,7 +384,7 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
       d.respond(txn, txn.makeResponse(180, d.localTag));
       this.setupTxn = txn;
       this.pendingAnswer = ok;
-      this.ringHandle = this.sim.after(this.ringSeconds, this, RING_DONE);
+      this.after(this.ringSeconds, RING_DONE);
       return;
     }
     this.answer(d, txn, ok);
@@ -450,8 +465,8 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
   // ---- ScheduledEventTarget ---------------------------------------------------------------------
 
   onEvent(kind: number): void {
+    this.eventsPending--;
     if (kind === RING_DONE) {
-      this.ringHandle = NO_EVENT;
       const txn = this.setupTxn,
         ok = this.pendingAnswer;
       this.setupTxn = null;

@@ -178,7 +178,16 @@ export class CubeSimulation implements CallEnvironment, CallPartsSite, Scheduled
       h323: false,
       features: [],
     });
-    this.resting = new CallPartsQueue(64 * spec.sip.T1, restingCall);
+    // Under --check, parts said to be idle are checked against the event queue itself.
+    const checkIdle = (parts: CallParts): void => {
+      if (this.sim.hasPendingFor((t) => parts.owns(t)))
+        this.invariants.fail(
+          parts.cube.call.index,
+          this.sim.now,
+          "a finished call's parts were found idle with an event of theirs still pending: another call would have had them",
+        );
+    };
+    this.resting = new CallPartsQueue(64 * spec.sip.T1, restingCall, this.invariants.enabled ? checkIdle : null);
   }
 
   get offeredCalls(): number {

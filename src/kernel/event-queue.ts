@@ -204,6 +204,15 @@ export class EventQueue {
     return true;
   }
 
+  /** Whether any pending event's target is one that `of` accepts (a scan of every slot: for checks). */
+  hasPendingFor(of: (target: ScheduledEventTarget) => boolean): boolean {
+    for (let slot = 0; slot < this.slotsUsed; slot++) {
+      const t = this.targets[slot];
+      if (this.live[slot] !== 0 && t !== null && t !== undefined && of(t)) return true;
+    }
+    return false;
+  }
+
   /** The event in `slot` is no longer pending (fired or cancelled); its entry may still be queued. */
   private endEvent(slot: number): void {
     this.live[slot] = 0;

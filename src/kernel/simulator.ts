@@ -61,14 +61,22 @@ export class Simulator {
    */
   strictCancels = false;
 
-  cancel(handle: EventHandle): void {
-    if (!this.queue.cancel(handle) && handle !== NO_EVENT && this.strictCancels) {
+  /** Cancels the event if it is still pending; true when it was. */
+  cancel(handle: EventHandle): boolean {
+    const pending = this.queue.cancel(handle);
+    if (!pending && handle !== NO_EVENT && this.strictCancels) {
       throw new InvariantViolation(
         -1,
         this.now,
         `an event was cancelled after it had fired or been cancelled (handle ${handle}): its holder kept a stale handle`,
       );
     }
+    return pending;
+  }
+
+  /** Whether any pending event is for a target that `of` accepts: a scan of every pending event, for checks only. */
+  hasPendingFor(of: (target: ScheduledEventTarget) => boolean): boolean {
+    return this.queue.hasPendingFor(of);
   }
 
   get pending(): number {
