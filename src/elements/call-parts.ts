@@ -14,7 +14,6 @@ import type { RandomStream } from '../kernel/random.ts';
 import { Dialog, type DialogContext, type DialogOwner, type DialogSupply, type TimerBehaviour } from '../sip/dialog.ts';
 import type { Sdp } from '../sip/message.ts';
 import { SipPort, type PortSite } from '../sip/port.ts';
-import { Transaction } from '../sip/transaction.ts';
 import type { BorderElement } from './border-element.ts';
 import { BorderElementCall } from './border-element-call.ts';
 import type { Call } from './call.ts';
@@ -105,22 +104,20 @@ export class CallParts implements DialogSupply {
   }
 
   /**
-   * The target of an event is one of these parts, or a transaction at one of their ports (for the
-   * check, under --check, that `idle` missed nothing: CallPartsQueue).
+   * What may be the target of an event of the call (for the check, under --check, that `idle`
+   * missed nothing: CubeSimulation counts pending events by them, a transaction by its port).
    */
-  owns(target: unknown): boolean {
-    if (target instanceof Transaction) {
-      const h = target.host;
-      return h === this.callerPort || h === this.cubeIn || h === this.cubeOut || h === this.calleePort;
-    }
-    return (
-      target === this.cube ||
-      target === this.caller ||
-      target === this.callee ||
-      target === this.inLink ||
-      target === this.outLink ||
-      this.dialogs.includes(target as Dialog)
-    );
+  forEachTarget(visit: (target: unknown) => void): void {
+    visit(this.cube);
+    visit(this.caller);
+    visit(this.callee);
+    visit(this.inLink);
+    visit(this.outLink);
+    visit(this.callerPort);
+    visit(this.cubeIn);
+    visit(this.cubeOut);
+    visit(this.calleePort);
+    for (const d of this.dialogs) if (d !== null) visit(d);
   }
 
   /**

@@ -12,7 +12,7 @@ import type { Platform } from '../config/platform.ts';
 import type { DialogCounters } from '../sip/dialog.ts';
 import { PortSite } from '../sip/port.ts';
 import { LingerTable } from '../sip/linger-table.ts';
-import type { SipTimerSettings } from '../sip/transaction.ts';
+import { Transaction, type SipTimerSettings } from '../sip/transaction.ts';
 import { BorderElement, type BorderElementCounters } from './border-element.ts';
 import type { BorderElementCall } from './border-element-call.ts';
 import { CallParts, CallPartsQueue, type CallCast, type CallPartsSite } from './call-parts.ts';
@@ -178,13 +178,17 @@ export class CubeSimulation implements CallEnvironment, CallPartsSite, Scheduled
       h323: false,
       features: [],
     });
-    // Under --check, parts said to be idle are checked against the event queue itself.
+    // Under --check, parts said to be idle are checked against the event queue itself: it counts
+    // pending events by target, a transaction's under its port.
+    if (this.invariants.enabled) this.sim.countPendingBy((t) => (t instanceof Transaction ? t.host : t));
     const checkIdle = (parts: CallParts): void => {
-      if (this.sim.hasPendingFor((t) => parts.owns(t)))
+      let pending = 0;
+      parts.forEachTarget((t) => (pending += this.sim.pendingFor(t)));
+      if (pending > 0)
         this.invariants.fail(
           parts.cube.call.index,
           this.sim.now,
-          "a finished call's parts were found idle with an event of theirs still pending: another call would have had them",
+          `a finished call's parts were found idle with ${pending} event(s) of theirs still pending: another call would have had them`,
         );
     };
     this.resting = new CallPartsQueue(64 * spec.sip.T1, restingCall, this.invariants.enabled ? checkIdle : null);

@@ -204,17 +204,35 @@ export class EventQueue {
     return true;
   }
 
-  /** Whether any pending event's target is one that `of` accepts (a scan of every slot: for checks). */
-  hasPendingFor(of: (target: ScheduledEventTarget) => boolean): boolean {
-    for (let slot = 0; slot < this.slotsUsed; slot++) {
-      const t = this.targets[slot];
-      if (this.live[slot] !== 0 && t !== null && t !== undefined && of(t)) return true;
-    }
-    return false;
+  /**
+   * Under checks only: pending events counted per key of their target (`keyOf`: a transaction's
+   * port, say), so that a holder can ask whether anything of its own is pending without a scan.
+   */
+  private pendingByKey: Map<unknown, number> | null = null;
+  private keyOf: (target: ScheduledEventTarget) => unknown = (t) => t;
+
+  /** Starts counting pending events per key of their target (before any event is scheduled). */
+  countPendingBy(keyOf: (target: ScheduledEventTarget) => unknown): void {
+    this.pendingByKey = new Map();
+    this.keyOf = keyOf;
+  }
+
+  /** Pending events whose target's key is `key` (countPendingBy must have been called). */
+  pendingFor(key: unknown): number {
+    return this.pendingByKey!.get(key) ?? 0;
+  }
+
+  private countPending(target: ScheduledEventTarget, by: number): void {
+    const m = this.pendingByKey!,
+      key = this.keyOf(target);
+    const n = (m.get(key) ?? 0) + by;
+    if (n === 0) m.delete(key);
+    else m.set(key, n);
   }
 
   /** The event in `slot` is no longer pending (fired or cancelled); its entry may still be queued. */
   private endEvent(slot: number): void {
+    if (this.pendingByKey !== null) this.countPending(this.targets[slot]!, -1);
     this.live[slot] = 0;
     this.targets[slot] = null;
     this.data[slot] = null;
@@ -305,6 +323,7 @@ export class EventQueue {
 
   private newEvent(target: ScheduledEventTarget, kind: number, data: unknown): number {
     const slot = this.allocSlot();
+    if (this.pendingByKey !== null) this.countPending(target, 1);
     this.targets[slot] = target;
     this.data[slot] = data;
     this.kinds[slot] = kind;

@@ -74,9 +74,17 @@ export class Simulator {
     return pending;
   }
 
-  /** Whether any pending event is for a target that `of` accepts: a scan of every pending event, for checks only. */
-  hasPendingFor(of: (target: ScheduledEventTarget) => boolean): boolean {
-    return this.queue.hasPendingFor(of);
+  /**
+   * For checks only: counts pending events per key of their target from now on (`keyOf` maps a
+   * target to whatever owns it), for `pendingFor`. Call before scheduling anything.
+   */
+  countPendingBy(keyOf: (target: ScheduledEventTarget) => unknown): void {
+    this.queue.countPendingBy(keyOf);
+  }
+
+  /** Pending events whose target's key is `key` (after countPendingBy). */
+  pendingFor(key: unknown): number {
+    return this.queue.pendingFor(key);
   }
 
   get pending(): number {
