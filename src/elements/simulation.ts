@@ -83,16 +83,6 @@ export class CubeSimulation implements CallEnvironment, CallPartsSite, Scheduled
   reuseCallParts = true;
   /** Calls that were given a finished call's parts. */
   callPartsReused = 0;
-
-  /** Finished calls' parts not yet taken by a new call. */
-  get restingCallParts(): number {
-    return this.resting.size;
-  }
-
-  /** Finished calls' parts not yet seen idle: each still keeps its call. */
-  get callPartsWaiting(): number {
-    return this.resting.waitingCount;
-  }
   readonly callerSite: PortSite;
   readonly cubeInSite: PortSite;
   readonly cubeOutSite: PortSite;
@@ -200,6 +190,16 @@ export class CubeSimulation implements CallEnvironment, CallPartsSite, Scheduled
 
   get activeCalls(): number {
     return this.live.size;
+  }
+
+  /** Finished calls' parts not yet taken by a new call. */
+  get restingCallParts(): number {
+    return this.resting.size;
+  }
+
+  /** Finished calls' parts not yet seen idle: each still keeps its call. */
+  get callPartsWaiting(): number {
+    return this.resting.waitingCount;
   }
 
   // ---- CallEnvironment -------------------------------------------------------------------
