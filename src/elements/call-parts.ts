@@ -72,28 +72,24 @@ export class CallParts implements DialogSupply {
     this.cube = new BorderElementCall(site.borderElement, cast.call, this.cubeIn, this.cubeOut, this);
     this.callee = new Endpoint(cast.callee, this.calleePort, cast.call, this);
     this.caller = new Endpoint(cast.caller, this.callerPort, cast.call, this);
+    // As released parts are: no port wired (the constructors wired some), then fitted.
+    this.release(cast.call);
     this.fit(cast);
   }
 
   /**
-   * Sets the parts up for `cast.call` as new ones would be, in the order a new call wires them:
-   * the border element's two ports, the callee, then the caller (which, from H.323, is the border
-   * element itself on the outbound port).
+   * Sets released parts up for `cast.call` as new ones would be, in the order a new call wires
+   * them: the outbound link, the border element's two ports, the callee, then the caller (which,
+   * from H.323, is the border element itself on the outbound port; the inbound link then stays
+   * unused and wired to no port).
    */
   fit(cast: CallCast): void {
     const call = cast.call;
-    this.callerPort.reset();
-    this.cubeIn.reset();
-    this.cubeOut.reset();
-    this.calleePort.reset();
-    this.opened = 0;
-    this.looks = 0;
     this.outLink.reuse(cast.random, call.index);
     this.outLink.attach();
     this.cube.reuse(call);
     this.callee.reuse(cast.callee, this.calleePort, call);
     if (cast.h323) {
-      this.inLink.reuse(null, -1); // unused, and no port's way out
       this.caller.reuse(cast.caller, this.cubeOut, call);
       this.cube.gateway = this.caller;
     } else {
@@ -123,7 +119,7 @@ export class CallParts implements DialogSupply {
   /**
    * Once idle, lets go of everything of the call the parts served, so that while they rest nothing
    * of it is kept alive: its call (`resting` stands in for it), transactions, messages, rows in the
-   * table of waits, and the dialogs' names and descriptions. `fit` sets everything again.
+   * table of waits, and the dialogs' names and descriptions. `fit` then sets them up for a new call.
    */
   release(resting: Call): void {
     this.callerPort.reset();
@@ -137,6 +133,7 @@ export class CallParts implements DialogSupply {
     this.caller.reuse(this.caller.party, this.callerPort, resting);
     for (const d of this.dialogs) d?.retire(resting);
     this.opened = 0;
+    this.looks = 0;
   }
 
   open(
