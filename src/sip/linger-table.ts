@@ -26,9 +26,13 @@
 // whichever field is read. A port's rows are chained from its `lingering` field (a handful: its
 // transactions of the last 64*T1), so that a look-up walks those and nothing else; one
 // first-in-first-out list of slots per wait length (rows of one length end in the order they
-// began), looked at whenever a row is added. Freed slots are used again. A port handed to another
-// call (its call's parts reused: src/elements/call-parts.ts) leaves its rows behind, unlinked and
-// holding nothing (detach): nothing of that call can send again, so they would answer nothing.
+// began), looked at whenever a row is added. Freed slots are used again. The lists and the free
+// slots sit in typed arrays that double when full, so that holding a row allocates nothing once
+// the table has grown (plain arrays pushed at one end and cut at the other were made again each
+// time they grew back: about 340 bytes per W1 call copied into the old generation). A port handed
+// to another call (its call's parts reused: src/elements/call-parts.ts) leaves its rows behind,
+// unlinked and holding nothing (detach): nothing of that call can send again, so they would
+// answer nothing.
 import type { SipMessage } from './message.ts';
 import { retransmitted } from './message.ts';
 import {
@@ -62,14 +66,13 @@ const PORT = 0,
 export class LingerTable implements LingerStore {
   private nums = new Float64Array(0);
   private readonly refs: unknown[] = [];
-  private readonly free: number[] = [];
+  private readonly free = new SlotStack();
   private used = 0;
   private rows = 0;
 
   /** The wait lengths seen (seconds), one list of slots each: a handful (T4, 64*T1). */
   private readonly lengths: number[] = [];
-  private readonly lists: number[][] = [];
-  private readonly heads: number[] = [];
+  private readonly lists: SlotQueue[] = [];
 
   hold(
     kind: LingerKind,
@@ -103,8 +106,7 @@ export class LingerTable implements LingerStore {
     if (i < 0) {
       i = this.lengths.length;
       this.lengths.push(seconds);
-      this.lists.push([]);
-      this.heads.push(0);
+      this.lists.push(new SlotQueue());
     }
     this.lists[i]!.push(slot);
   }
@@ -143,7 +145,7 @@ export class LingerTable implements LingerStore {
   }
 
   private newSlot(): number {
-    if (this.free.length > 0) return this.free.pop()!;
+    if (this.free.size > 0) return this.free.pop();
     if ((this.used + 1) * NUMS > this.nums.length) {
       const grown = new Float64Array(Math.max(1024, this.used * 2) * NUMS);
       grown.set(this.nums);
@@ -158,14 +160,7 @@ export class LingerTable implements LingerStore {
     const n = this.nums;
     for (let i = 0; i < this.lists.length; i++) {
       const list = this.lists[i]!;
-      let head = this.heads[i]!;
-      while (head < list.length && n[list[head]! * NUMS + UNTIL]! < now) this.remove(list[head++]!);
-      if (head > 1024 && head * 2 > list.length) {
-        list.copyWithin(0, head);
-        list.length -= head;
-        head = 0;
-      }
-      this.heads[i] = head;
+      while (list.size > 0 && n[list.first() * NUMS + UNTIL]! < now) this.remove(list.shift());
     }
   }
 
@@ -200,5 +195,55 @@ export class LingerTable implements LingerStore {
     for (let k = 0; k < REFS; k++) r[ref + k] = null;
     this.free.push(slot);
     this.rows--;
+  }
+}
+
+/** Slot numbers, first in first out: a ring in an Int32Array that doubles when full. */
+class SlotQueue {
+  private ring = new Int32Array(1024);
+  private head = 0;
+  size = 0;
+
+  push(slot: number): void {
+    if (this.size === this.ring.length) this.grow();
+    this.ring[(this.head + this.size++) & (this.ring.length - 1)] = slot;
+  }
+
+  first(): number {
+    return this.ring[this.head]!;
+  }
+
+  shift(): number {
+    const slot = this.ring[this.head]!;
+    this.head = (this.head + 1) & (this.ring.length - 1);
+    this.size--;
+    return slot;
+  }
+
+  private grow(): void {
+    const old = this.ring,
+      ring = new Int32Array(old.length * 2);
+    for (let j = 0; j < this.size; j++) ring[j] = old[(this.head + j) & (old.length - 1)]!;
+    this.ring = ring;
+    this.head = 0;
+  }
+}
+
+/** Free slot numbers, last in first out, in an Int32Array that doubles when full. */
+class SlotStack {
+  private stack = new Int32Array(1024);
+  size = 0;
+
+  push(slot: number): void {
+    if (this.size === this.stack.length) {
+      const grown = new Int32Array(this.stack.length * 2);
+      grown.set(this.stack);
+      this.stack = grown;
+    }
+    this.stack[this.size++] = slot;
+  }
+
+  pop(): number {
+    return this.stack[--this.size]!;
   }
 }
