@@ -125,6 +125,7 @@ function run(): void {
             length: c.endedAt - c.answeredAt,
           });
       },
+      copiesCalls: true, // a plain object per call is kept, not the record
     });
     elapsed += all.elapsedMs;
     ended.sort((a, b) => a.index - b.index);

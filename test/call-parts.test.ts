@@ -2,8 +2,9 @@
 // same thing as with new parts for every call, and a reused part must be what its constructor makes.
 import { describe, expect, it } from 'vitest';
 import { CallParts, CallPartsQueue, type CallCast } from '../src/elements/call-parts.ts';
-import type { Call } from '../src/elements/call.ts';
+import { Call, type CallPlan } from '../src/elements/call.ts';
 import { CubeSimulation } from '../src/elements/simulation.ts';
+import { runReplicationSync } from '../src/experiment/replication.ts';
 import { Dialog } from '../src/sip/dialog.ts';
 import { load } from './helpers.ts';
 
@@ -19,6 +20,7 @@ function runWith(name: string, set: string[], calls: number, reuse: boolean, see
   const loaded = load(name, set, { calls });
   const sim = new CubeSimulation({ ...loaded.spec, seed });
   sim.reuseCallParts = reuse;
+  sim.reuseCallRecords = reuse;
   const seen: string[] = [];
   sim.onCall = (c) => seen.push(`${c.index} ${c.outcome} ${c.cause} ${c.endedAt} ${c.counters.refreshesSent}`);
   sim.run({ calls });
@@ -97,6 +99,53 @@ describe("a finished call's parts serve a later call (call-parts.ts)", () => {
     }
     expect(problems).toEqual([]);
     expect(compared).toBeGreaterThan(10);
+  });
+
+  it("a call's record made another's is what a new one would be, field by field; traced calls' records are never reused", () => {
+    const orig = Object.getOwnPropertyDescriptor(CallParts.prototype, 'reuseCall')!.value as CallParts['reuseCall'];
+    const problems: string[] = [];
+    let reusedRecords = 0;
+    CallParts.prototype.reuseCall = function (this: CallParts, index: number, arrivalAt: number, plan: CallPlan) {
+      const call = orig.call(this, index, arrivalAt, plan);
+      if (call === null) return null;
+      const fresh = new Call(call.env, index, arrivalAt, plan);
+      const pairs = new Map<unknown, unknown>([
+        [call.inbound, fresh.inbound],
+        [call.outbound, fresh.outbound],
+      ]);
+      problems.push(...sameFields('call', call, fresh, pairs));
+      problems.push(...sameFields('call.inbound', call.inbound, fresh.inbound, pairs));
+      problems.push(...sameFields('call.outbound', call.outbound, fresh.outbound, pairs));
+      reusedRecords++;
+      return call;
+    };
+    const traced: Array<[Call, number]> = [];
+    try {
+      const loaded = load('teach-f8-422-not-retried', MIXED, { calls: 200 });
+      const sim = new CubeSimulation({ ...loaded.spec, seed: 5 });
+      sim.reuseCallRecords = true;
+      sim.tracedBelow = 40;
+      sim.onCall = (c) => {
+        if (c.trace !== null) traced.push([c, c.index]);
+      };
+      sim.run({ calls: 200 });
+    } finally {
+      CallParts.prototype.reuseCall = orig;
+    }
+    expect(problems).toEqual([]);
+    expect(reusedRecords).toBeGreaterThan(10);
+    expect(traced.length).toBe(40);
+    expect(traced.filter(([c, index]) => c.index !== index || c.trace === null)).toEqual([]);
+  });
+
+  it('a run whose receiver keeps the records it is given (no copiesCalls) gets every one intact', () => {
+    const kept: Array<[Call, number, string]> = [];
+    runReplicationSync(load('teach-f8-422-not-retried', MIXED, { calls: 200 }), 0, {
+      onCall: (c) => kept.push([c, c.index, c.outcome]),
+    });
+    expect(kept.length).toBe(200);
+    expect(new Set(kept.map(([c]) => c)).size).toBe(200);
+    expect(kept.filter(([c, index, outcome]) => c.index !== index || c.outcome !== outcome)).toEqual([]);
   });
 
   it('under --check, parts taken for idle with an event of theirs still pending stop the run', () => {

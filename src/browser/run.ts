@@ -13,6 +13,8 @@ export interface BrowserRunOptions {
   /** Simulated seconds between time-series points (default 60). */
   interval?: number;
   onCall?: (call: Call) => void;
+  /** `onCall` copies what it keeps, so that records may serve later calls (ReplicationOptions.copiesCalls). */
+  copiesCalls?: boolean;
   onSample?: (point: TimeseriesPoint) => void;
   /** Calls whose message ladder is recorded. */
   traced?: readonly number[];
@@ -42,6 +44,8 @@ export function simulate(loaded: BrowserExperiment, opts: BrowserRunOptions = {}
       if (c.trace !== null) ladders.set(c.index, traceToJson(c));
       opts.onCall?.(c);
     },
+    // The ladders above are copies; the caller's own onCall decides for itself.
+    copiesCalls: opts.onCall === undefined || opts.copiesCalls === true,
     onSample: ({ replication: _r, ...point }) => opts.onSample?.(point),
   });
   return { summary: r.summary, fingerprint: r.fingerprint, ladders, elapsedMs: Date.now() - t0 };

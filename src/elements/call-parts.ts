@@ -7,8 +7,11 @@
 // Instead a finished call's parts rest in a queue (CallPartsQueue) until nothing of the call can
 // happen any more (CallParts.idle: no timer of any of its transactions, dialogs, endpoints or its
 // border element's half still set, no message on its links); usually by the next arrival. A new
-// call then takes them, each reset to what its constructor makes. Which parts a call gets decides
-// nothing: the model computes the same, event for event (the golden fingerprints hold).
+// call then takes them, each reset to what its constructor makes, and, when the run's receiver of
+// calls copies what it keeps, the record of the call they served too unless that call was traced
+// (Call.reuse).
+// Which parts a call gets decides nothing: the model computes the same, event for event (the
+// golden fingerprints hold).
 
 import type { RandomStream } from '../kernel/random.ts';
 import { Dialog, type DialogContext, type DialogOwner, type DialogSupply, type TimerBehaviour } from '../sip/dialog.ts';
@@ -16,7 +19,7 @@ import type { Sdp } from '../sip/message.ts';
 import { SipPort, type PortSite } from '../sip/port.ts';
 import type { BorderElement } from './border-element.ts';
 import { BorderElementCall } from './border-element-call.ts';
-import type { Call } from './call.ts';
+import { NO_CALL_PLAN, type Call, type CallPlan } from './call.ts';
 import type { EndpointParty } from './endpoint-party.ts';
 import { Endpoint } from './endpoint.ts';
 import { Link, type LegNetwork } from './network.ts';
@@ -59,6 +62,8 @@ export class CallParts implements DialogSupply {
   /** Dialogs made for the calls these parts served (room for the usual four); the first `opened` are the present call's. */
   private readonly dialogs: (Dialog | null)[] = [null, null, null, null];
   private opened = 0;
+  /** The record of the call the parts last served, cleared, for the next call's (null after a traced call). */
+  private spareCall: Call | null = null;
   /** How often they were looked at for reuse and found not yet idle. */
   looks = 0;
 
@@ -73,7 +78,7 @@ export class CallParts implements DialogSupply {
     this.callee = new Endpoint(cast.callee, this.calleePort, cast.call, this);
     this.caller = new Endpoint(cast.caller, this.callerPort, cast.call, this);
     // As released parts are: no port wired (the constructors wired some), then fitted.
-    this.release(cast.call);
+    this.letGo(cast.call);
     this.fit(cast);
   }
 
@@ -120,8 +125,27 @@ export class CallParts implements DialogSupply {
    * Once idle, lets go of everything of the call the parts served, so that while they rest nothing
    * of it is kept alive: its call (`resting` stands in for it), transactions, messages, rows in the
    * table of waits, and the dialogs' names and descriptions. `fit` then sets them up for a new call.
+   * With `keepRecord`, an untraced call's record is cleared and kept for the next call (reuseCall).
    */
-  release(resting: Call): void {
+  release(resting: Call, keepRecord: boolean): void {
+    const served = this.cube.call;
+    if (keepRecord && served.trace === null) {
+      served.reuse(-1, 0, NO_CALL_PLAN);
+      this.spareCall = served;
+    }
+    this.letGo(resting);
+  }
+
+  /** The record of the call these parts last served, made that of call `index` (see Call.reuse); null when there is none. */
+  reuseCall(index: number, arrivalAt: number, plan: CallPlan): Call | null {
+    const call = this.spareCall;
+    if (call === null) return null;
+    this.spareCall = null;
+    call.reuse(index, arrivalAt, plan);
+    return call;
+  }
+
+  private letGo(resting: Call): void {
     this.callerPort.reset();
     this.cubeIn.reset();
     this.cubeOut.reset();
@@ -186,6 +210,8 @@ export class CallPartsQueue {
   private readonly finished = new PartsLine();
   private readonly busy = new PartsLine();
   private readonly ready: CallParts[] = [];
+  /** Released parts keep their untraced call's record for the next call (CubeSimulation.reuseCallRecords). */
+  keepsRecords = false;
 
   constructor(
     /** How long parts found busy wait before the next look: the longest a transaction's timers run (64*T1). */
@@ -218,7 +244,7 @@ export class CallPartsQueue {
     if (parts === null) return;
     if (parts.idle) {
       this.onIdle?.(parts);
-      parts.release(this.restingCall);
+      parts.release(this.restingCall, this.keepsRecords);
       this.ready.push(parts);
     } else if (++parts.looks < MAX_LOOKS) this.busy.push(parts, now + this.relook);
   }

@@ -89,6 +89,16 @@ export function newLegCounts(): LegCounts {
   return { received: 0, relayed: 0, answeredLocally: 0, rejected: 0, glare: 0, sessionExpires: 0, refresher: '' };
 }
 
+function clearLegCounts(c: LegCounts): void {
+  c.received = 0;
+  c.relayed = 0;
+  c.answeredLocally = 0;
+  c.rejected = 0;
+  c.glare = 0;
+  c.sessionExpires = 0;
+  c.refresher = '';
+}
+
 export type TraceEntry =
   | {
       t: number;
@@ -134,6 +144,16 @@ export interface CallPlan {
   readonly h323: boolean;
   readonly features: ReadonlyArray<{ feature: Feature; offset: number }>;
 }
+
+/** The plan of no call: what a record waiting to serve another call holds (Call.reuse). */
+export const NO_CALL_PLAN: CallPlan = Object.freeze({
+  holding: 0,
+  callerProfile: '',
+  calleeProfile: '',
+  hangupBy: 'caller',
+  h323: false,
+  features: Object.freeze([]),
+});
 
 /** Run-wide pieces a call needs from its simulation. */
 export interface CallEnvironment {
@@ -189,27 +209,77 @@ export class Call implements DialogContext, DialogCounters {
   private defectStream: RandomStream | null = null;
   private finished = false;
 
-  readonly holding: number;
-  readonly callerProfile: string;
-  readonly calleeProfile: string;
-  readonly hangupBy: 'caller' | 'callee';
+  // Who the call is and what was drawn for it at arrival. Not readonly only because an untraced
+  // call's record serves a later call once this one is over and its parts let go of it (reuse).
+  index: number;
+  arrivalAt: number;
+  holding: number;
+  callerProfile: string;
+  calleeProfile: string;
+  hangupBy: 'caller' | 'callee';
   /** The caller is on H.323: only the outbound leg is SIP. */
-  readonly h323: boolean;
+  h323: boolean;
   /** Feature, and its offset from answer (s); drawn at arrival so policy cannot change them. */
-  readonly plannedFeatures: ReadonlyArray<{ feature: Feature; offset: number }>;
+  plannedFeatures: ReadonlyArray<{ feature: Feature; offset: number }>;
 
   constructor(
     readonly env: CallEnvironment,
-    readonly index: number,
-    readonly arrivalAt: number,
+    index: number,
+    arrivalAt: number,
     plan: CallPlan,
   ) {
+    this.index = index;
+    this.arrivalAt = arrivalAt;
     this.holding = plan.holding;
     this.callerProfile = plan.callerProfile;
     this.calleeProfile = plan.calleeProfile;
     this.hangupBy = plan.hangupBy;
     this.h323 = plan.h323;
     this.plannedFeatures = plan.features;
+  }
+
+  /**
+   * Makes this record another call's, every field as the constructor sets it: the call it was is
+   * over, was not traced, and nothing of the run refers to it any more (call-parts.ts). Those who
+   * receive calls (CubeSimulation.onCall) copy what they keep, as calls.csv, the summary and the
+   * comparison do; a traced call's record is never reused.
+   */
+  reuse(index: number, arrivalAt: number, plan: CallPlan): void {
+    this.outcome = 'active';
+    this.cause = '';
+    this.leg = '';
+    this.side = '';
+    this.status = 0;
+    this.answeredAt = -1;
+    this.endedAt = -1;
+    this.attempts = 0;
+    this.setupRefusal = '';
+    this.featureResults = null;
+    clearLegCounts(this.inbound);
+    clearLegCounts(this.outbound);
+    this.retried = 0;
+    this.unfulfilledFeatures = null;
+    this.trace = null;
+    this.carried = null;
+    this.note = null;
+    this.openDialogs = 0;
+    this.backoffStream = null;
+    this.defectStream = null;
+    this.finished = false;
+    this.index = index;
+    this.arrivalAt = arrivalAt;
+    this.holding = plan.holding;
+    this.callerProfile = plan.callerProfile;
+    this.calleeProfile = plan.calleeProfile;
+    this.hangupBy = plan.hangupBy;
+    this.h323 = plan.h323;
+    this.plannedFeatures = plan.features;
+    this.refreshesSent = 0;
+    this.refreshesSucceeded = 0;
+    this.refreshesFailed = 0;
+    this.refreshesSkipped = 0;
+    this.refreshesPostponed = 0;
+    this.retriesAfterGlare = 0;
   }
 
   // This call's refresh counts (DialogCounters), kept on the call itself rather than in an

@@ -17,7 +17,7 @@ import { BorderElement, type BorderElementCounters } from './border-element.ts';
 import type { BorderElementCall } from './border-element-call.ts';
 import { CallParts, CallPartsQueue, type CallCast, type CallPartsSite } from './call-parts.ts';
 import { newBorderElementCounters } from './border-element-counters.ts';
-import { addDialogCounters, Call, newDialogCounters, type CallEnvironment } from './call.ts';
+import { addDialogCounters, Call, newDialogCounters, NO_CALL_PLAN, type CallEnvironment } from './call.ts';
 import { EndpointParty, type FeatureSettings } from './endpoint-party.ts';
 import { timerBehaviourOf, type BorderElementModel, type EndpointProfile } from './models.ts';
 import { LegNetwork, Processor, type LinkObserver, type LinkSettings, type NetworkCounters } from './network.ts';
@@ -160,14 +160,7 @@ export class CubeSimulation implements CallEnvironment, CallPartsSite, Scheduled
     // The border element is the `a` end of the outbound leg and the `b` end of the inbound one.
     this.inboundLeg = leg('inbound', 'b');
     this.outboundLeg = leg('outbound', 'a');
-    const restingCall = new Call(this, -1, 0, {
-      holding: 0,
-      callerProfile: '',
-      calleeProfile: '',
-      hangupBy: 'caller',
-      h323: false,
-      features: [],
-    });
+    const restingCall = new Call(this, -1, 0, NO_CALL_PLAN);
     // Under --check, parts said to be idle are checked against the event queue itself: it counts
     // pending events by target, a transaction's under its port.
     if (this.invariants.enabled) this.sim.countPendingBy((t) => (t instanceof Transaction ? t.host : t));
@@ -190,6 +183,19 @@ export class CubeSimulation implements CallEnvironment, CallPartsSite, Scheduled
 
   get activeCalls(): number {
     return this.live.size;
+  }
+
+  /**
+   * Whether the record of an untraced call, once the call is over and its parts let go of it, may
+   * become a later call's (Call.reuse): only when whoever receives calls (`onCall`) copies what it
+   * keeps. Off unless asked for; replicationSteps asks when it can.
+   */
+  get reuseCallRecords(): boolean {
+    return this.resting.keepsRecords;
+  }
+
+  set reuseCallRecords(on: boolean) {
+    this.resting.keepsRecords = on;
   }
 
   /** Finished calls' parts not yet taken by a new call. */
@@ -294,7 +300,8 @@ export class CubeSimulation implements CallEnvironment, CallPartsSite, Scheduled
     const spec = this.spec;
     const now = this.sim.now;
     const draw = this.population.drawCall();
-    const call = new Call(this, index, now, draw);
+    let parts = this.resting.take(now);
+    const call = parts?.reuseCall(index, now, draw) ?? new Call(this, index, now, draw);
     const net = spec.network;
     const noisy = net.inbound.loss > 0 || net.inbound.jitter > 0 || net.outbound.loss > 0 || net.outbound.jitter > 0;
     const cast: CallCast = {
@@ -305,7 +312,6 @@ export class CubeSimulation implements CallEnvironment, CallPartsSite, Scheduled
       h323: draw.h323,
       random: noisy ? new RandomStream(spec.seed, Streams.network(index)) : null,
     };
-    let parts = this.resting.take(now);
     if (parts !== null) {
       parts.fit(cast);
       this.callPartsReused++;

@@ -189,7 +189,7 @@ export function* compareSteps(
     const fatesA = new Map<number, Fate>();
     const ranA = yield* relay(
       `side A${R > 1 ? `, replication ${r + 1}/${R}` : ''}`,
-      replicationSteps(a, r, { onCall: (c) => fatesA.set(c.index, fateOf(c)) }),
+      replicationSteps(a, r, { onCall: (c) => fatesA.set(c.index, fateOf(c)), copiesCalls: true }),
     );
     if (ranA.stopped) {
       if (r === 0) return undefined;
@@ -216,6 +216,7 @@ export function* compareSteps(
           else if (!same(fa, fb)) mine.push({ replication: r, call: c.index, a: fa, b: fb, divergence: null });
           fatesA.delete(c.index);
         },
+        copiesCalls: true,
       }),
     );
     // A call side B had not finished when stopped (its outcome still active) is not compared:
@@ -249,13 +250,17 @@ export function* compareSteps(
         tb = new Map<number, Call>();
       const replayA = yield* relay(
         'replaying A for the first differences',
-        replicationSteps(a, r, { traced, onCall: (c) => c.trace !== null && ta.set(c.index, c) }),
+        replicationSteps(a, r, { traced, onCall: (c) => c.trace !== null && ta.set(c.index, c), copiesCalls: true }),
       );
       const replayB = replayA.stopped
         ? replayA
         : yield* relay(
             'replaying B for the first differences',
-            replicationSteps(b, r, { traced, onCall: (c) => c.trace !== null && tb.set(c.index, c) }),
+            replicationSteps(b, r, {
+              traced,
+              onCall: (c) => c.trace !== null && tb.set(c.index, c),
+              copiesCalls: true,
+            }),
           );
       // Stopped during the replays: the changed calls stand, without their first difference.
       if (replayB.stopped) stoppedIn = { run: 'replay', replication: r, callsCompared: n };

@@ -41,6 +41,12 @@ export interface ReplicationOptions {
   /** Seconds between time-series rows (default 60). */
   interval?: number;
   onCall?: (c: Call) => void;
+  /**
+   * `onCall` copies what it keeps of a call and keeps no record itself, so that an untraced call's
+   * record may serve a later call once it is over (Call.reuse; less for the collector to do). Runs
+   * without `onCall` reuse them anyway; a traced call's record is never reused.
+   */
+  copiesCalls?: boolean;
   /** Time from each refresh falling due to its 2xx. */
   onRefreshAnswered?: (delay: number) => void;
   onSample?: (row: TimeseriesRow) => void;
@@ -86,6 +92,7 @@ export function* replicationSteps(
   let attempts = 0,
     drops = 0,
     rejects = 0;
+  sim.reuseCallRecords = opts.onCall === undefined || opts.copiesCalls === true;
   sim.onCall = (c) => {
     finished++;
     builder.add(c);

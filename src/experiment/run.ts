@@ -155,6 +155,8 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
           if (r === 0) hist.addCall(c);
           if (r === 0 && c.index < pcapCalls) captured.push({ index: c.index, carried: c.carried });
         },
+        // A row, a histogram count and a traced call's messages: no record is kept.
+        copiesCalls: true,
         ...(r === 0 ? { onRefreshAnswered: (d: number) => hist.refreshLatency.add(d) } : {}),
         onSample: (row) => series.write(row),
       });
