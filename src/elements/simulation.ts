@@ -110,7 +110,7 @@ export class CubeSimulation implements CallEnvironment, CallPartsSite, Scheduled
 
   /** Receives each call once, when it is over (or, at the end of the run, as it stands). */
   onCall: (call: Call) => void = () => {};
-  /** Receives each call when its outcome becomes known. */
+  /** Receives each call when its outcome becomes known (the record onCall gets later: the same rule on keeping it). */
   onCallOutcome: (call: Call) => void = () => {};
   /** Receives the time from each refresh falling due to its 2xx. */
   onRefreshAnswered: (delay: number) => void = () => {};
