@@ -138,6 +138,53 @@ describe("a finished call's parts serve a later call (call-parts.ts)", () => {
     expect(traced.filter(([c, index]) => c.index !== index || c.trace === null)).toEqual([]);
   });
 
+  it('a record once released is read or written by nothing until a later call takes it', () => {
+    type Fields = Record<string, unknown>;
+    const proto = CallParts.prototype;
+    const release = Object.getOwnPropertyDescriptor(proto, 'release')!.value as CallParts['release'];
+    const reuseCall = Object.getOwnPropertyDescriptor(proto, 'reuseCall')!.value as CallParts['reuseCall'];
+    const spareOf = (parts: CallParts) => (parts as unknown as { spareCall: Call | null }).spareCall;
+    // While a record rests, each of its fields is an accessor that notes any use.
+    const resting = new Map<Call, Fields>();
+    const touched: string[] = [];
+    let rested = 0;
+    proto.release = function (this: CallParts, restingCall: Call, keepRecord: boolean) {
+      release.call(this, restingCall, keepRecord);
+      const spare = spareOf(this);
+      if (spare === null || resting.has(spare)) return;
+      const saved: Fields = { ...spare };
+      for (const k of Object.keys(saved))
+        Object.defineProperty(spare, k, {
+          get: () => (touched.push(`read ${k}`), saved[k]),
+          set: (v: unknown) => touched.push(`wrote ${k} = ${String(v)}`),
+          configurable: true,
+          enumerable: true,
+        });
+      resting.set(spare, saved);
+      rested++;
+    };
+    proto.reuseCall = function (this: CallParts, index: number, arrivalAt: number, plan: CallPlan) {
+      const spare = spareOf(this);
+      const saved = spare === null ? undefined : resting.get(spare);
+      if (spare !== null && saved !== undefined) {
+        for (const [k, value] of Object.entries(saved))
+          Object.defineProperty(spare, k, { value, writable: true, configurable: true, enumerable: true });
+        resting.delete(spare);
+      }
+      return reuseCall.call(this, index, arrivalAt, plan);
+    };
+    let withPoison: Outcome;
+    try {
+      withPoison = runWith('teach-f13-reinvite-refused', MIXED, 200, true);
+    } finally {
+      proto.release = release;
+      proto.reuseCall = reuseCall;
+    }
+    expect(touched).toEqual([]);
+    expect(rested).toBeGreaterThan(50);
+    expect({ ...withPoison, reused: 0 }).toEqual(runWith('teach-f13-reinvite-refused', MIXED, 200, false));
+  });
+
   it('a run whose receiver keeps the records it is given (no copiesCalls) gets every one intact', () => {
     const kept: Array<[Call, number, string]> = [];
     runReplicationSync(load('teach-f8-422-not-retried', MIXED, { calls: 200 }), 0, {
