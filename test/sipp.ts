@@ -128,20 +128,51 @@ export function startSipp(o: SippOptions): { done: Promise<SippRun>; kill: () =>
   return { done, kill: () => child.kill('SIGTERM') };
 }
 
-/** Resolves once something is bound to the UDP port (a SIPp UAS is listening). */
+/**
+ * Resolves once something is bound to the UDP port (a SIPp UAS or the emulator is listening). On
+ * Linux it reads the kernel's socket tables: a probe that binds the port itself could hold it at
+ * the moment the awaited process binds, which then fails and never listens (seen under a loaded
+ * test run). Elsewhere it falls back to such a probe.
+ */
 export async function waitForUdpPort(port: number, seconds = 10): Promise<void> {
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {
-    const bound = await new Promise<boolean>((resolve) => {
-      const s = createSocket('udp4');
-      s.once('error', () => {
-        s.close();
-        resolve(true);
-      });
-      s.bind(port, '127.0.0.1', () => s.close(() => resolve(false)));
-    });
+    const bound = udpPortInTables(port) ?? (await udpPortRefusesBind(port));
     if (bound) return;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`nothing listens on UDP port ${port} after ${seconds} s`);
+}
+
+/** Whether a UDP socket is bound to `port` by the kernel's tables; null where there are none to read. */
+function udpPortInTables(port: number): boolean | null {
+  const wanted = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  let read = false;
+  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    read = true;
+    // Each row after the header: "sl: local_address rem_address ...", local_address as ADDR:PORT in hex.
+    for (const line of text.split('\n').slice(1)) {
+      const local = line.trim().split(/\s+/)[1];
+      if (local?.endsWith(wanted) === true) return true;
+    }
+  }
+  return read ? false : null;
+}
+
+/** Whether binding `port` fails (someone holds it): the probe where the kernel's tables cannot be read. */
+function udpPortRefusesBind(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => {
+      s.close();
+      resolve(true);
+    });
+    s.bind(port, '127.0.0.1', () => s.close(() => resolve(false)));
+  });
 }
