@@ -9,9 +9,8 @@
 // border element's half still set, no message on its links); usually by the next arrival. A new
 // call then takes them, each reset to what its constructor makes, and, when the run's receiver of
 // calls copies what it keeps, the record of the call they served too unless that call was traced
-// (Call.reuse).
-// Which parts a call gets decides nothing: the model computes the same, event for event (the
-// golden fingerprints hold).
+// (Call.reuse). Which parts a call gets decides nothing: the model computes the same, event for
+// event (the golden fingerprints hold).
 
 import type { RandomStream } from '../kernel/random.ts';
 import { Dialog, type DialogContext, type DialogOwner, type DialogSupply, type TimerBehaviour } from '../sip/dialog.ts';
