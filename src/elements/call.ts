@@ -211,16 +211,17 @@ export class Call implements DialogContext, DialogCounters {
 
   // Who the call is and what was drawn for it at arrival. Not readonly only because an untraced
   // call's record serves a later call once this one is over and its parts let go of it (reuse).
-  index: number;
-  arrivalAt: number;
-  holding: number;
-  callerProfile: string;
-  calleeProfile: string;
-  hangupBy: 'caller' | 'callee';
+  // Set by identify, from the constructor and from reuse.
+  index = -1;
+  arrivalAt = 0;
+  holding = 0;
+  callerProfile = '';
+  calleeProfile = '';
+  hangupBy: 'caller' | 'callee' = 'caller';
   /** The caller is on H.323: only the outbound leg is SIP. */
-  h323: boolean;
+  h323 = false;
   /** Feature, and its offset from answer (s); drawn at arrival so policy cannot change them. */
-  plannedFeatures: ReadonlyArray<{ feature: Feature; offset: number }>;
+  plannedFeatures: ReadonlyArray<{ feature: Feature; offset: number }> = NO_CALL_PLAN.features;
 
   constructor(
     readonly env: CallEnvironment,
@@ -228,6 +229,10 @@ export class Call implements DialogContext, DialogCounters {
     arrivalAt: number,
     plan: CallPlan,
   ) {
+    this.identify(index, arrivalAt, plan);
+  }
+
+  private identify(index: number, arrivalAt: number, plan: CallPlan): void {
     this.index = index;
     this.arrivalAt = arrivalAt;
     this.holding = plan.holding;
@@ -266,14 +271,7 @@ export class Call implements DialogContext, DialogCounters {
     this.backoffStream = null;
     this.defectStream = null;
     this.finished = false;
-    this.index = index;
-    this.arrivalAt = arrivalAt;
-    this.holding = plan.holding;
-    this.callerProfile = plan.callerProfile;
-    this.calleeProfile = plan.calleeProfile;
-    this.hangupBy = plan.hangupBy;
-    this.h323 = plan.h323;
-    this.plannedFeatures = plan.features;
+    this.identify(index, arrivalAt, plan);
     this.refreshesSent = 0;
     this.refreshesSucceeded = 0;
     this.refreshesFailed = 0;
