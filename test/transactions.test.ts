@@ -337,13 +337,13 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
     const { sim, lingers, a, b } = twoPorts();
     answered(b, 1);
     expect(lingers!.size).toBe(1);
-    expect(b.lingering).not.toBe(-1);
+    expect(lingers!.holdsRowsOf(b.lingerNumber)).toBe(true);
     advanceTo(sim, waitL); // the wait lasts until 32 s inclusive
     answered(a, 2);
     expect(lingers!.size).toBe(2);
     advanceTo(sim, waitL + 1);
     answered(a, 3);
-    expect(b.lingering).toBe(-1); // b itself saw nothing in between
+    expect(lingers!.holdsRowsOf(b.lingerNumber)).toBe(false); // b itself saw nothing in between
     expect(lingers!.size).toBe(2);
   });
 
@@ -455,7 +455,7 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
     answered(b, 2);
     expect(b.idle).toBe(true); // waits only: nothing left to fire
     b.reset();
-    expect(b.lingering).toBe(-1);
+    expect(lingers!.holdsRowsOf(b.lingerNumber)).toBe(false);
     b.core = { onRequest: (_p, r) => newRequests.push(r.branch), onAck: () => {} };
     blackHole(sim, b);
     advanceTo(sim, 1);
@@ -526,7 +526,7 @@ describe('the table of waits against a plain list of rows (fast-check, fixed see
           transmit: () => sent[i]!++,
           forget: () => {},
           lingers: table,
-          lingering: -1,
+          lingerNumber: table.newPort(),
         }));
         const rows: Array<{ port: number; branch: number; until: number; answer: boolean; detached: boolean }> = [];
         const expected = [0, 0];

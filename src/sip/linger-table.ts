@@ -21,10 +21,12 @@
 // port's table (their call may be over, and a row keeps its port, and so its call, until it ends).
 //
 // Layout: a row is a slot number; its numbers sit together in one Float64Array (until, branch,
-// kind, the port's next row: NUMS to a row) and its references together in one array (port,
-// message, TU, requester, requester's data: REFS to a row), so that a row is a cache line or two
-// whichever field is read. A port's rows are chained from its `lingering` field (a handful: its
-// transactions of the last 64*T1), so that a look-up walks those and nothing else; one
+// kind, its port's number, the port's next row: NUMS to a row) and its references together in
+// one array (message, TU, requester, requester's data: REFS to a row), so that a row is a cache
+// line or two whichever field is read. Each port has a number in the table (`newPort`); a port's
+// rows are chained from `heads[number]` (a handful: its transactions of the last 64*T1), so that
+// a look-up walks those and nothing else, and a row's end unlinks it without touching the port
+// object (by then long out of the caches: that touch was 5 % of a W1 run); one
 // first-in-first-out list of slots per wait length (rows of one length end in the order they
 // began), looked at whenever a row is added. Freed slots are used again. The lists and the free
 // slots sit in typed arrays that double when full, so that holding a row allocates nothing once
@@ -53,17 +55,21 @@ const UNTIL = 0,
   KIND = 2,
   /** The next row of the same port, or NONE. */
   NEXT_AT_PORT = 3,
-  NUMS = 4;
+  /** The port's number (`newPort`), or NONE once the port has let go of its rows (`detach`). */
+  PORT = 4,
+  NUMS = 5;
 // A row's references, at slot * REFS in `refs`.
-const PORT = 0,
-  /** INVITE client: its request; non-INVITE server: its final response; otherwise null. */
-  MESSAGE = 1,
-  USER = 2,
-  REQUESTER = 3,
-  DATA = 4,
-  REFS = 5;
+/** INVITE client: its request; non-INVITE server: its final response; otherwise null. */
+const MESSAGE = 0,
+  USER = 1,
+  REQUESTER = 2,
+  DATA = 3,
+  REFS = 4;
 
 export class LingerTable implements LingerStore {
+  /** Per port number: its newest row, or NONE. */
+  private heads = new Int32Array(1024).fill(NONE);
+  private ports = 0;
   private nums = new Float64Array(0);
   private readonly refs: unknown[] = [];
   private readonly free = new SlotStack();
@@ -73,6 +79,24 @@ export class LingerTable implements LingerStore {
   /** The wait lengths seen (seconds), one list of slots each: a handful (T4, 64*T1). */
   private readonly lengths: number[] = [];
   private readonly lists: SlotQueue[] = [];
+
+  /**
+   * A number for a new port, for the life of the run (ports are reused from call to call, so
+   * there are about four per call in progress).
+   */
+  newPort(): number {
+    if (this.ports === this.heads.length) {
+      const grown = new Int32Array(this.ports * 2).fill(NONE);
+      grown.set(this.heads);
+      this.heads = grown;
+    }
+    return this.ports++;
+  }
+
+  /** Whether the port numbered `port` has rows still linked to it (for tests). */
+  holdsRowsOf(port: number): boolean {
+    return this.heads[port] !== NONE;
+  }
 
   hold(
     kind: LingerKind,
@@ -92,11 +116,12 @@ export class LingerTable implements LingerStore {
     n[at + UNTIL] = now + seconds;
     n[at + BRANCH] = branch;
     n[at + KIND] = kind;
-    n[at + NEXT_AT_PORT] = host.lingering;
-    host.lingering = slot;
+    const port = host.lingerNumber;
+    n[at + PORT] = port;
+    n[at + NEXT_AT_PORT] = this.heads[port]!;
+    this.heads[port] = slot;
     const r = this.refs,
       ref = slot * REFS;
-    r[ref + PORT] = host;
     r[ref + MESSAGE] = message;
     r[ref + USER] = user;
     r[ref + REQUESTER] = requester;
@@ -116,9 +141,10 @@ export class LingerTable implements LingerStore {
    * that port and branch, still waiting at `now`, took it (and did what its transaction would).
    */
   receive(host: TransactionHost, msg: SipMessage, now: number): boolean {
+    let slot = this.heads[host.lingerNumber]!;
+    if (slot === NONE) return false;
     const n = this.nums,
       branch = msg.branch;
-    let slot = host.lingering;
     while (slot !== NONE && n[slot * NUMS + BRANCH] !== branch) slot = n[slot * NUMS + NEXT_AT_PORT]! | 0;
     if (slot === NONE || n[slot * NUMS + UNTIL]! < now) return false;
     const kind = n[slot * NUMS + KIND]!,
@@ -171,24 +197,27 @@ export class LingerTable implements LingerStore {
    */
   detach(host: TransactionHost): void {
     const n = this.nums,
-      r = this.refs;
-    for (let slot = host.lingering; slot !== NONE; slot = n[slot * NUMS + NEXT_AT_PORT]! | 0) {
+      r = this.refs,
+      port = host.lingerNumber;
+    for (let slot = this.heads[port]!; slot !== NONE; slot = n[slot * NUMS + NEXT_AT_PORT]! | 0) {
+      n[slot * NUMS + PORT] = NONE;
       for (let k = 0; k < REFS; k++) r[slot * REFS + k] = null;
     }
-    host.lingering = NONE;
+    this.heads[port] = NONE;
   }
 
   private remove(slot: number): void {
     const n = this.nums,
       r = this.refs,
       ref = slot * REFS;
-    const host = r[ref + PORT] as TransactionHost | null;
-    const after = n[slot * NUMS + NEXT_AT_PORT]! | 0; // a slot stays a small integer in the port's field
-    if (host === null) {
+    const port = n[slot * NUMS + PORT]! | 0,
+      heads = this.heads;
+    const after = n[slot * NUMS + NEXT_AT_PORT]! | 0;
+    if (port === NONE) {
       // detached: no port to unlink from
-    } else if (host.lingering === slot) host.lingering = after;
+    } else if (heads[port] === slot) heads[port] = after;
     else {
-      let prev = host.lingering;
+      let prev = heads[port]!;
       while (n[prev * NUMS + NEXT_AT_PORT] !== slot) prev = n[prev * NUMS + NEXT_AT_PORT]! | 0;
       n[prev * NUMS + NEXT_AT_PORT] = after;
     }

@@ -51,10 +51,12 @@ export class SipPort implements TransactionHost {
   private first: Transaction | null = null;
   core: PortCore | null = null;
   wire: Wire | null = null;
-  /** The newest of this port's rows in the run's table of waits, -1 when none (linger-table.ts keeps it). */
-  lingering = -1;
+  /** This port's number in the run's table of waits, which keeps its rows there (-1: no table). */
+  readonly lingerNumber: number;
 
-  constructor(readonly site: PortSite) {}
+  constructor(readonly site: PortSite) {
+    this.lingerNumber = site.lingers === null ? -1 : site.lingers.newPort();
+  }
 
   /**
    * As new, for another call on the same site, once its call's parts are idle (call-parts.ts): its
@@ -62,11 +64,10 @@ export class SipPort implements TransactionHost {
    * is left to send, and go.
    */
   reset(): void {
-    if (this.lingering !== -1) this.site.lingers?.detach(this);
+    this.site.lingers?.detach(this);
     this.first = null;
     this.core = null;
     this.wire = null;
-    this.lingering = -1;
   }
 
   /** None of its transactions has a timer set (those that only wait out their time may remain). */
@@ -132,7 +133,8 @@ export class SipPort implements TransactionHost {
     let txn = this.find(msg.branch);
     if (txn !== null && txn.expireIfDue(now)) txn = null;
     // A transaction waiting after a 2xx has left the port: the run's table answers for it.
-    if (txn === null && this.lingering !== -1 && this.site.lingers!.receive(this, msg, now)) return;
+    const lingers = this.site.lingers;
+    if (txn === null && lingers !== null && lingers.receive(this, msg, now)) return;
     if (msg.status !== 0) {
       if (txn !== null) txn.receive(msg);
       // A response with no client transaction (late retransmission) is dropped (§17.1.3).

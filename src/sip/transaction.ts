@@ -24,8 +24,8 @@ export interface TransactionHost {
   forget(txn: Transaction): void;
   /** The run's table of waits for retransmissions after a 2xx (null: each waits in its port's table). */
   readonly lingers: LingerStore | null;
-  /** The first of this port's rows in that table (-1: none); the table keeps it (linger-table.ts). */
-  lingering: number;
+  /** This port's number in that table (LingerTable.newPort; -1 when there is no table). */
+  readonly lingerNumber: number;
 }
 
 /** The states whose waits the run's table holds in place of the transaction (linger-table.ts). */
