@@ -110,6 +110,11 @@ class Pending2xx {
   constructor(
     readonly resp: SipMessage,
     public retxInterval: number,
+    /**
+     * When the wait for the ACK ends (64*T1 after the 2xx). Put in the event queue only once no
+     * retransmission comes before it: the ACK nearly always arrives first.
+     */
+    readonly giveUpAt: number,
   ) {}
 }
 
@@ -328,10 +333,15 @@ export abstract class DialogCore implements ScheduledEventTarget {
   protected start2xxRetransmission(resp: SipMessage): void {
     this.stop2xxRetransmission();
     const t = this.port.timers;
-    const p = new Pending2xx(resp, t.T1);
-    p.retxHandle = this.sim.after(t.T1, this, RETX_2XX);
-    p.ackTimeoutHandle = this.sim.after(64 * t.T1, this, ACK_TIMEOUT);
+    const p = new Pending2xx(resp, t.T1, this.sim.now + 64 * t.T1);
     this.uas2xx = p;
+    this.next2xxTimer(p);
+  }
+
+  /** The next retransmission of the 2xx, or the end of the wait for its ACK when that comes first (or at the same instant). */
+  private next2xxTimer(p: Pending2xx): void {
+    if (this.sim.now + p.retxInterval < p.giveUpAt) p.retxHandle = this.sim.after(p.retxInterval, this, RETX_2XX);
+    else p.ackTimeoutHandle = this.sim.at(p.giveUpAt, this, ACK_TIMEOUT);
   }
 
   protected stop2xxRetransmission(): void {
@@ -349,7 +359,7 @@ export abstract class DialogCore implements ScheduledEventTarget {
     p.retxHandle = NO_EVENT;
     this.port.transmit(retransmitted(p.resp));
     p.retxInterval = Math.min(2 * p.retxInterval, this.port.timers.T2);
-    p.retxHandle = this.sim.after(p.retxInterval, this, RETX_2XX);
+    this.next2xxTimer(p);
   }
 
   /** ACK_TIMEOUT: 64*T1 without the ACK. True when a 2xx was still waiting for it (now given up). */

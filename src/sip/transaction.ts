@@ -206,12 +206,38 @@ export abstract class ClientTransaction<R = null, D = null> extends Transaction 
     super(host, request, initial);
   }
 
+  /**
+   * When Timer B or F is due (absolute). The time-out is put in the event queue only once no
+   * retransmission comes before it (or the retransmissions stop, on a provisional response to an
+   * INVITE): nearly every transaction has its answer long before, and a time-out scheduled at the
+   * start would wait 64*T1 in the queue only to be thrown away. It fires at the same instant
+   * either way.
+   */
+  private timeoutAt = Infinity;
+  private timeoutTimer = 0;
+
   /** Sends the request; starts timer A or E at T1 and B or F (64·T1) (RFC 3261 §17.1.1.2, §17.1.2.2). */
   protected sendFirst(retransmitTimer: number, timeoutTimer: number, timeout: number): void {
     this.host.transmit(this.request);
     this.retransmitInterval = this.host.timers.T1;
-    this.retransmitHandle = this.schedule(this.retransmitInterval, retransmitTimer);
-    this.timeoutHandle = this.schedule(timeout, timeoutTimer);
+    this.timeoutAt = this.host.sim.now + timeout;
+    this.timeoutTimer = timeoutTimer;
+    this.retransmitOrTimeOut(retransmitTimer);
+  }
+
+  /**
+   * Sets the retransmission timer `retransmitInterval` from now, or, when Timer B or F is due
+   * first (or at the same instant: the time-out wins a tie, as it was set first), that one.
+   */
+  protected retransmitOrTimeOut(retransmitTimer: number): void {
+    if (this.host.sim.now + this.retransmitInterval < this.timeoutAt)
+      this.retransmitHandle = this.schedule(this.retransmitInterval, retransmitTimer);
+    else this.startTimeout();
+  }
+
+  /** Puts Timer B or F in the event queue, at the instant set when the request was sent. */
+  protected startTimeout(): void {
+    this.timeoutHandle = this.host.sim.at(this.timeoutAt, this, this.timeoutTimer, Priority.timer);
   }
 
   /** True until a final response arrived or the transaction timed out. */
@@ -275,8 +301,10 @@ export class InviteClientTransaction<R = null, D = null> extends ClientTransacti
     if (st < 200) {
       if (this.state === State.Calling || this.state === State.Proceeding) {
         if (this.state === State.Calling) {
+          // Timer A stops; Timer B still runs in Proceeding (§17.1.1.2).
           this.host.sim.cancel(this.retransmitHandle);
           this.retransmitHandle = NO_EVENT;
+          this.startTimeout();
           this.state = State.Proceeding;
         }
         this.user.onResponse(this, resp);
@@ -327,7 +355,7 @@ export class InviteClientTransaction<R = null, D = null> extends ClientTransacti
         if (this.state !== State.Calling) return;
         this.host.transmit(retransmitted(this.request));
         this.retransmitInterval *= 2;
-        this.retransmitHandle = this.schedule(this.retransmitInterval, A);
+        this.retransmitOrTimeOut(A);
         return;
       case B:
         this.timeoutHandle = NO_EVENT;
@@ -375,7 +403,7 @@ export class NonInviteClientTransaction<R = null, D = null> extends ClientTransa
         if (!this.pending) return;
         this.host.transmit(retransmitted(this.request));
         this.retransmitInterval = this.state === State.Proceeding ? t.T2 : Math.min(2 * this.retransmitInterval, t.T2);
-        this.retransmitHandle = this.schedule(this.retransmitInterval, E);
+        this.retransmitOrTimeOut(E);
         return;
       case F:
         this.timeoutHandle = NO_EVENT;
