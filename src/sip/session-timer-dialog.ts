@@ -187,13 +187,18 @@ export abstract class SessionTimerDialog extends DialogCore {
   private armTimers(note = true): void {
     const now = this.sim.now;
     const sessionExpires = this.sessionExpires;
-    const refreshAt = this.refresherLocal ? now + refreshDelay(sessionExpires) : -1;
-    const expiryAt = this.refresherLocal ? -1 : now + expiryDelay(sessionExpires, this.behaviour.expiryRule);
+    // Scheduled by delay, not by instant (the same instant): a delay that recurs run-wide gets a
+    // lane of the event queue (src/kernel/event-queue.ts) rather than a place in its heap.
+    const delay = this.refresherLocal
+      ? refreshDelay(sessionExpires)
+      : expiryDelay(sessionExpires, this.behaviour.expiryRule);
+    const refreshAt = this.refresherLocal ? now + delay : -1;
+    const expiryAt = this.refresherLocal ? -1 : now + delay;
     if (this.runsTimers) {
       if (this.refresherLocal) {
-        if (!this.behaviour.neverRefreshes) this.refreshHandle = this.sim.at(refreshAt, this, REFRESH_DUE);
+        if (!this.behaviour.neverRefreshes) this.refreshHandle = this.sim.after(delay, this, REFRESH_DUE);
       } else {
-        this.expiryHandle = this.sim.at(expiryAt, this, EXPIRY);
+        this.expiryHandle = this.sim.after(delay, this, EXPIRY);
       }
     }
     if (note)
