@@ -52,6 +52,24 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
     expect(u.seen.timeout).toBe(32);
   });
 
+  it('INVITE: a provisional response after the last retransmission leaves Timer B as it was, set once', () => {
+    const sim = new Simulator();
+    const port = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'caller'));
+    blackHole(sim, port);
+    let timeouts = 0;
+    const u = { onResponse: () => {}, onTimeout: () => timeouts++ };
+    const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1);
+    const ict = new InviteClientTransaction(port, req, u, null);
+    port.register(ict);
+    sim.run({ until: 31.7 }); // past the retransmission at 31.5 s, after which only Timer B is set
+    port.receive(newResponse(req, 180, 'b'));
+    expect(sim.pending).toBe(1); // Timer B, not a second one beside it
+    sim.run();
+    expect(timeouts).toBe(1);
+    expect(sim.now).toBe(32);
+    expect(sim.events).toBe(7); // Timer A six times, Timer B once
+  });
+
   it('non-INVITE: Timer E doubles up to T2, Timer F gives up at 32 s', () => {
     const sim = new Simulator();
     const port = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'caller'));

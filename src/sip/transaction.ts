@@ -235,8 +235,12 @@ export abstract class ClientTransaction<R = null, D = null> extends Transaction 
     else this.startTimeout();
   }
 
-  /** Puts Timer B or F in the event queue, at the instant set when the request was sent. */
+  /**
+   * Puts Timer B or F in the event queue, at the instant set when the request was sent; once (a
+   * provisional response may come after the last retransmission, when the time-out is set).
+   */
   protected startTimeout(): void {
+    if (this.timeoutHandle !== NO_EVENT) return;
     this.timeoutHandle = this.host.sim.at(this.timeoutAt, this, this.timeoutTimer, Priority.timer);
   }
 
