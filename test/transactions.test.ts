@@ -17,13 +17,6 @@ import {
 } from '../src/sip/transaction.ts';
 
 /** A wire that loses everything and remembers when each message was sent. */
-/** An INVITE server transaction as a port makes one: its 200 ms Trying timer starts once its TU has seen the request. */
-function serverInvite(...args: ConstructorParameters<typeof InviteServerTransaction>): InviteServerTransaction {
-  const ist = new InviteServerTransaction(...args);
-  ist.startTryingTimer();
-  return ist;
-}
-
 function blackHole(sim: Simulator, port: SipPort): Array<{ t: number; m: SipMessage }> {
   const sent: Array<{ t: number; m: SipMessage }> = [];
   const wire: Wire = { carry: (_from, m) => sent.push({ t: sim.now, m }) };
@@ -86,7 +79,7 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
     const port = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'callee'));
     const sent = blackHole(sim, port);
     const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1);
-    const ist = serverInvite(port, req, {});
+    const ist = new InviteServerTransaction(port, req, {});
     sim.run({ until: 1 });
     expect(sent.map((s) => [s.t, s.m.status])).toEqual([[0.2, 100]]);
     const t0 = sim.now;
@@ -135,7 +128,7 @@ describe('RFC 3261 §17 transaction states, message by message', () => {
   it('INVITE server: a retransmitted INVITE gets the last response again in Proceeding and Completed, nothing once Accepted or before any response', () => {
     const { sim, port, statuses } = setup();
     const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1);
-    const ist = serverInvite(port, req, {});
+    const ist = new InviteServerTransaction(port, req, {});
     ist.receiveRequest({ ...req, retransmission: true }); // nothing sent yet: nothing to repeat
     expect(statuses()).toEqual([]);
     ist.respond(ist.makeResponse(180, 'b'));
@@ -158,7 +151,7 @@ describe('RFC 3261 §17 transaction states, message by message', () => {
   it('INVITE server: a non-2xx in Completed is repeated on a retransmitted INVITE; its ACK confirms it, Timer I lingers T4, and Timer G stops', () => {
     const { sim, port, sent, statuses } = setup();
     const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1);
-    const ist = serverInvite(port, req, {});
+    const ist = new InviteServerTransaction(port, req, {});
     ist.respond(ist.makeResponse(486, 'b'));
     expect(ist.blocksInvite).toBe(true);
     ist.receiveRequest({ ...req, retransmission: true });
@@ -177,7 +170,7 @@ describe('RFC 3261 §17 transaction states, message by message', () => {
   it('INVITE server: Timer H gives up on the ACK 64*T1 after the non-2xx and tells the TU', () => {
     const { sim, port } = setup();
     let ackTimeout = -1;
-    const ist = serverInvite(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {
+    const ist = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {
       onAckTimeout: () => (ackTimeout = sim.now),
     });
     sim.run({ until: 1 });
@@ -262,12 +255,12 @@ describe('RFC 3261 §17 corner cases', () => {
 
   it('INVITE server: a provisional sent within 200 ms replaces the 100 Trying, which carries no To tag otherwise', () => {
     const { sim, port, sent } = setup();
-    const early = serverInvite(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {});
+    const early = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {});
     sim.run({ until: 0.1 });
     early.respond(early.makeResponse(180, 'b'));
     sim.run({ until: 1 });
     expect(sent.map((s) => s.m.status)).toEqual([180]);
-    const late = serverInvite(port, newRequest('INVITE', 'setup', 'd', 'a', '', 1, 2), {});
+    const late = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'd', 'a', '', 1, 2), {});
     sim.run({ until: 2 });
     expect(late.response?.status).toBe(100);
     expect(late.response?.toTag).toBe('');
@@ -275,7 +268,7 @@ describe('RFC 3261 §17 corner cases', () => {
 
   it('INVITE server: 300 is a final non-2xx (Completed, repeated on Timer G), not a 2xx', () => {
     const { sim, port, sent } = setup();
-    const ist = serverInvite(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {});
+    const ist = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {});
     ist.respond(ist.makeResponse(300, 'b'));
     sim.run({ until: 0.6 });
     expect(sent.map((s) => `${s.m.status}${s.m.retransmission ? ' again' : ''}`)).toEqual(['300', '300 again']);
@@ -284,7 +277,7 @@ describe('RFC 3261 §17 corner cases', () => {
 
   it('INVITE server: an ACK matters only in Completed; after a 2xx the transaction keeps Timer L', () => {
     const { sim, port } = setup();
-    const ist = serverInvite(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {});
+    const ist = new InviteServerTransaction(port, newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1), {});
     ist.respond(ist.makeResponse(200, 'b'));
     ist.receiveRequest(newRequest('ACK', 'setup', 'c', 'a', 'b', 1, 1));
     expect(ist.expireIfDue(sim.now + RFC3261_TIMERS.T4 + 1)).toBe(false);
@@ -351,7 +344,8 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
   /** A server transaction on `port` for a new request, answered with a 2xx now: it then waits. */
   function answered(port: SipPort, branch: number, method: 'INVITE' | 'BYE' = 'INVITE') {
     const req = newRequest(method, method === 'BYE' ? 'teardown' : 'setup', 'c', 'x', '', 1, branch);
-    const st = method === 'INVITE' ? serverInvite(port, req, {}) : new NonInviteServerTransaction(port, req, {});
+    const st =
+      method === 'INVITE' ? new InviteServerTransaction(port, req, {}) : new NonInviteServerTransaction(port, req, {});
     port.register(st);
     st.respond(st.makeResponse(200, 'y'));
     return { req, st };
@@ -496,7 +490,7 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
   it('a port is idle only when none of its transactions has a timer set', () => {
     const { sim, b } = twoPorts();
     const req = newRequest('INVITE', 'setup', 'c', 'x', '', 1, 5);
-    const st = serverInvite(b, req, {});
+    const st = new InviteServerTransaction(b, req, {});
     b.register(st);
     expect(b.idle).toBe(false); // 100 Trying due in 200 ms
     advanceTo(sim, 0.3);

@@ -150,15 +150,11 @@ export class SipPort implements TransactionHost {
       core.onAck(this, msg);
       return;
     }
-    if (msg.method === 'INVITE') {
-      const st = new InviteServerTransaction(this, msg, core);
-      this.register(st);
-      core.onRequest(this, msg, st);
-      st.startTryingTimer();
-    } else {
-      const st = new NonInviteServerTransaction(this, msg, core);
-      this.register(st);
-      core.onRequest(this, msg, st);
-    }
+    const st =
+      msg.method === 'INVITE'
+        ? new InviteServerTransaction(this, msg, core)
+        : new NonInviteServerTransaction(this, msg, core);
+    this.register(st);
+    core.onRequest(this, msg, st);
   }
 }

@@ -452,19 +452,12 @@ export abstract class ServerTransaction extends Transaction {
 
 /** INVITE server transaction (RFC 3261 §17.2.1, RFC 6026 §8.7). */
 export class InviteServerTransaction extends ServerTransaction {
-  private tryingHandle: EventHandle = NO_EVENT;
+  private tryingHandle: EventHandle;
 
   constructor(host: TransactionHost, request: SipMessage, user: ServerTransactionUser) {
     super(host, request, user, State.Proceeding);
-  }
-
-  /**
-   * §17.2.1: 100 Trying unless the TU answers within 200 ms. Started once the TU has seen the
-   * request (SipPort.receive calls it when its core returns): a TU that sent its final response
-   * at once, as endpoints here mostly do, leaves no timer to cancel.
-   */
-  startTryingTimer(): void {
-    if (this.state === State.Proceeding) this.tryingHandle = this.schedule(0.2, TRYING);
+    // §17.2.1: send 100 Trying unless the TU answers within 200 ms.
+    this.tryingHandle = this.schedule(0.2, TRYING);
   }
 
   override get idle(): boolean {
