@@ -63,6 +63,19 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
     expect(sim.events).toBe(7); // Timer A six times, Timer B once
   });
 
+  it('Timer F, put in the queue only after the last retransmission, still fires before an event set later for the same instant', () => {
+    const sim = new Simulator();
+    const port = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'caller'));
+    blackHole(sim, port);
+    const order: string[] = [];
+    const u = { onResponse: () => {}, onTimeout: () => order.push('Timer F') };
+    new NonInviteClientTransaction(port, newRequest('BYE', 'teardown', 'c', 'a', 'b', 2, 2), u, null);
+    sim.run({ until: 1 });
+    sim.at(32, { onEvent: () => order.push('set at 1 s for 32 s') }, 0);
+    sim.run();
+    expect(order).toEqual(['Timer F', 'set at 1 s for 32 s']); // as when Timer F was set at 0 s
+  });
+
   it('non-INVITE: Timer E doubles up to T2, Timer F gives up at 32 s', () => {
     const sim = new Simulator();
     const port = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'caller'));

@@ -154,6 +154,28 @@ export class EventQueue {
     return (this.gens[slot]! << 24) | slot;
   }
 
+  /**
+   * A place in the order of events due at one instant, taken now for an event scheduled later
+   * (`pushInPlace`): it is ordered among them as if it had been scheduled now.
+   */
+  takePlace(): number {
+    return this.seq++;
+  }
+
+  /** Schedules at absolute `time`, in the place taken earlier with `takePlace` (in the heap: a lane is in order of scheduling). */
+  pushInPlace(
+    time: number,
+    priority: number,
+    place: number,
+    target: ScheduledEventTarget,
+    kind: number,
+    data: unknown = null,
+  ): EventHandle {
+    const slot = this.newEvent(target, kind, data);
+    this.heapInsert(time, priority * PRIORITY_SHIFT + place, slot);
+    return (this.gens[slot]! << 24) | slot;
+  }
+
   /** Schedules `delay` after `now` (the current time): in the lane of that delay when it recurs. */
   pushAfter(
     now: number,

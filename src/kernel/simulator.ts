@@ -55,6 +55,27 @@ export class Simulator {
   }
 
   /**
+   * A place in the order of events at equal time and priority, taken now for an event that may
+   * be scheduled later with `atPlace`: a time-out that is put in the queue only when it is near,
+   * say, orders among the events due at its instant as it would have had it been set now.
+   */
+  takePlace(): number {
+    return this.queue.takePlace();
+  }
+
+  /** As `at`, in the place taken earlier with `takePlace`. */
+  atPlace(
+    time: number,
+    place: number,
+    target: ScheduledEventTarget,
+    kind: number,
+    priority: number = Priority.timer,
+  ): EventHandle {
+    if (time < this.now) throw new Error(`scheduling in the past: ${time} < ${this.now}`);
+    return this.queue.pushInPlace(time, priority, place, target, kind);
+  }
+
+  /**
    * Set by --check: cancelling an event that already fired or was cancelled is an error. Holders
    * clear a handle when its event fires; a stale one would, once its slot is reused, cancel
    * someone else's event.

@@ -111,10 +111,12 @@ class Pending2xx {
     readonly resp: SipMessage,
     public retxInterval: number,
     /**
-     * When the wait for the ACK ends (64*T1 after the 2xx). Put in the event queue only once no
-     * retransmission comes before it: the ACK nearly always arrives first.
+     * When the wait for the ACK ends (64*T1 after the 2xx), and its place among events due then.
+     * Put in the event queue only once no retransmission comes before it (the ACK nearly always
+     * arrives first), at the instant and in the place it had when the 2xx was sent.
      */
     readonly giveUpAt: number,
+    public giveUpPlace = 0,
   ) {}
 }
 
@@ -335,13 +337,14 @@ export abstract class DialogCore implements ScheduledEventTarget {
     const t = this.port.timers;
     const p = new Pending2xx(resp, t.T1, this.sim.now + 64 * t.T1);
     this.uas2xx = p;
-    this.next2xxTimer(p);
+    p.retxHandle = this.sim.after(t.T1, this, RETX_2XX); // T1 < 64*T1
+    p.giveUpPlace = this.sim.takePlace();
   }
 
   /** The next retransmission of the 2xx, or the end of the wait for its ACK when that comes first (or at the same instant). */
   private next2xxTimer(p: Pending2xx): void {
     if (this.sim.now + p.retxInterval < p.giveUpAt) p.retxHandle = this.sim.after(p.retxInterval, this, RETX_2XX);
-    else p.ackTimeoutHandle = this.sim.at(p.giveUpAt, this, ACK_TIMEOUT);
+    else p.ackTimeoutHandle = this.sim.atPlace(p.giveUpAt, p.giveUpPlace, this, ACK_TIMEOUT);
   }
 
   protected stop2xxRetransmission(): void {

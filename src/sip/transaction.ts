@@ -207,22 +207,26 @@ export abstract class ClientTransaction<R = null, D = null> extends Transaction 
   }
 
   /**
-   * When Timer B or F is due (absolute). The time-out is put in the event queue only once no
-   * retransmission comes before it (or the retransmissions stop, on a provisional response to an
-   * INVITE): nearly every transaction has its answer long before, and a time-out scheduled at the
-   * start would wait 64*T1 in the queue only to be thrown away. It fires at the same instant
-   * either way.
+   * When Timer B or F is due (absolute), and its place among events due at that instant. The
+   * time-out is put in the event queue only once no retransmission comes before it (or the
+   * retransmissions stop, on a provisional response to an INVITE): nearly every transaction has
+   * its answer long before, and a time-out scheduled at the start waited 64*T1 in the queue only
+   * to be thrown away. Its instant and its place are those it had when it was set at the start,
+   * so it fires exactly when and in the order it did then.
    */
   private timeoutAt = Infinity;
+  private timeoutPlace = 0;
   private timeoutTimer = 0;
 
   /** Sends the request; starts timer A or E at T1 and B or F (64·T1) (RFC 3261 §17.1.1.2, §17.1.2.2). */
   protected sendFirst(retransmitTimer: number, timeoutTimer: number, timeout: number): void {
+    const sim = this.host.sim;
     this.host.transmit(this.request);
     this.retransmitInterval = this.host.timers.T1;
-    this.timeoutAt = this.host.sim.now + timeout;
+    this.retransmitHandle = this.schedule(this.retransmitInterval, retransmitTimer); // T1 < 64*T1
+    this.timeoutAt = sim.now + timeout;
+    this.timeoutPlace = sim.takePlace();
     this.timeoutTimer = timeoutTimer;
-    this.retransmitOrTimeOut(retransmitTimer);
   }
 
   /**
@@ -241,7 +245,13 @@ export abstract class ClientTransaction<R = null, D = null> extends Transaction 
    */
   protected startTimeout(): void {
     if (this.timeoutHandle !== NO_EVENT) return;
-    this.timeoutHandle = this.host.sim.at(this.timeoutAt, this, this.timeoutTimer, Priority.timer);
+    this.timeoutHandle = this.host.sim.atPlace(
+      this.timeoutAt,
+      this.timeoutPlace,
+      this,
+      this.timeoutTimer,
+      Priority.timer,
+    );
   }
 
   /** True until a final response arrived or the transaction timed out. */
