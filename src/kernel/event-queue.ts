@@ -10,9 +10,10 @@
 // they were scheduled (the clock never goes back, and now + d is monotone in now), so a plain
 // queue per (delay, priority) is already sorted by (time, key). Popping takes the least of the
 // heap's top and the lanes' heads under the same total order, so lanes change the cost, never
-// the order. Most events of a SIP run are such: W1 schedules about 60 events per call, all but
+// the order. Most events of a SIP run are such: W1 schedules about 64 events per call, all but
 // three of them (the arrival, the hang-up, one Timer B) with one of five delays (README,
-// Performance).
+// Performance). An event may also take its place in the order when it is first known and go into
+// the queue later (takePlace, pushInPlace: a time-out that is rarely reached), into the heap.
 //
 // Cancellation is lazy: a cancelled entry stays where it is, marked dead in its slot, and is
 // skipped when it reaches the front. Most timers here (retransmission, Timer B/F, expiry guards)
