@@ -31,17 +31,24 @@ export interface GoldenEntry {
 const COUNTS =
   /^(calls|rejects|drops|reinvites|refreshes|features|messages)\.|^events$|^borderElement\.optionsPingsSent$/;
 
+/**
+ * The shipped experiment files, sorted, each with the calls a record runs: its own number, at most
+ * `cap` (and `cap` for experiments that run to a time).
+ */
+function shippedExperiments(cap: number): Array<{ file: string; calls: number }> {
+  return readdirSync(new URL('../experiments/', import.meta.url))
+    .filter((x) => x.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, calls: Math.min(loadExperiment(`experiments/${file}`, {}).experiment.calls ?? cap, cap) }));
+}
+
 export function goldenRecord(): Record<string, GoldenEntry> {
   const out: Record<string, GoldenEntry> = {};
-  for (const f of readdirSync(new URL('../experiments/', import.meta.url))
-    .filter((x) => x.endsWith('.json'))
-    .sort()) {
-    // At most GOLDEN_CALLS arrivals, also for experiments that run to a time.
-    const calls = Math.min(loadExperiment(`experiments/${f}`, {}).experiment.calls ?? GOLDEN_CALLS, GOLDEN_CALLS);
-    const r = runReplicationSync(loadExperiment(`experiments/${f}`, { calls }), 0);
+  for (const { file, calls } of shippedExperiments(GOLDEN_CALLS)) {
+    const r = runReplicationSync(loadExperiment(`experiments/${file}`, { calls }), 0);
     const figures: Record<string, number> = {};
     for (const [k, v] of Object.entries(flatten(r.summary))) if (COUNTS.test(k)) figures[k] = v;
-    out[f] = { fingerprint: r.fingerprint, calls, figures };
+    out[file] = { fingerprint: r.fingerprint, calls, figures };
   }
   return out;
 }
@@ -85,41 +92,50 @@ export interface HarshEntry {
 /** Every shipped experiment under every harsh setting, by "file setting". */
 export function harshRecord(): Record<string, HarshEntry> {
   const out: Record<string, HarshEntry> = {};
-  for (const f of readdirSync(new URL('../experiments/', import.meta.url))
-    .filter((x) => x.endsWith('.json'))
-    .sort()) {
-    const calls = Math.min(loadExperiment(`experiments/${f}`, {}).experiment.calls ?? HARSH_CALLS, HARSH_CALLS);
+  for (const { file, calls } of shippedExperiments(HARSH_CALLS)) {
     for (const [name, set] of Object.entries(HARSH_SETTINGS)) {
-      const r = runReplicationSync(loadExperiment(`experiments/${f}`, { calls, set }), 0, { check: false });
-      out[`${f} ${name}`] = { fingerprint: r.fingerprint, events: r.summary.events };
+      const r = runReplicationSync(loadExperiment(`experiments/${file}`, { calls, set }), 0, { check: false });
+      out[`${file} ${name}`] = { fingerprint: r.fingerprint, events: r.summary.events };
     }
   }
   return out;
 }
 
-/** What differs between two harsh records, one line per run. */
-export function harshDiff(old: Record<string, Partial<HarshEntry>>, now: Record<string, HarshEntry>): string[] {
+/**
+ * One line per key of either record: new, gone, or what `changes` finds changed in its entry
+ * (nothing: the entry is as recorded, and no line).
+ */
+function recordDiff<T>(
+  old: Record<string, Partial<T>>,
+  now: Record<string, T>,
+  changes: (was: Partial<T>, is: T) => string[],
+): string[] {
   const lines: string[] = [];
   for (const key of [...new Set([...Object.keys(old), ...Object.keys(now)])].sort()) {
     const a = old[key],
       b = now[key];
-    if (a === undefined || b === undefined) lines.push(`${key}: ${a === undefined ? 'new' : 'gone'}`);
-    else if (a.fingerprint !== b.fingerprint || a.events !== b.events)
-      lines.push(`${key}: fingerprint ${a.fingerprint} -> ${b.fingerprint}; events ${a.events} -> ${b.events}`);
+    if (a === undefined || b === undefined) {
+      lines.push(`${key}: ${a === undefined ? 'new' : 'gone'}`);
+      continue;
+    }
+    const changed = changes(a, b);
+    if (changed.length > 0) lines.push(`${key}: ${changed.join('; ')}`);
   }
   return lines;
 }
 
+/** What differs between two harsh records, one line per run. */
+export function harshDiff(old: Record<string, Partial<HarshEntry>>, now: Record<string, HarshEntry>): string[] {
+  return recordDiff(old, now, (a, b) =>
+    a.fingerprint !== b.fingerprint || a.events !== b.events
+      ? [`fingerprint ${a.fingerprint} -> ${b.fingerprint}`, `events ${a.events} -> ${b.events}`]
+      : [],
+  );
+}
+
 /** What differs between two records, one line per experiment and figure. */
 export function goldenDiff(old: Record<string, Partial<GoldenEntry>>, now: Record<string, GoldenEntry>): string[] {
-  const lines: string[] = [];
-  for (const name of [...new Set([...Object.keys(old), ...Object.keys(now)])].sort()) {
-    const a = old[name],
-      b = now[name];
-    if (a === undefined || b === undefined) {
-      lines.push(`${name}: ${a === undefined ? 'new' : 'gone'}`);
-      continue;
-    }
+  return recordDiff(old, now, (a, b) => {
     const changes: string[] = [];
     if (a.fingerprint !== b.fingerprint) changes.push(`fingerprint ${a.fingerprint} -> ${b.fingerprint}`);
     const fa = a.figures ?? {},
@@ -127,9 +143,8 @@ export function goldenDiff(old: Record<string, Partial<GoldenEntry>>, now: Recor
     for (const k of [...new Set([...Object.keys(fa), ...Object.keys(fb)])].sort()) {
       if (fa[k] !== fb[k]) changes.push(`${k} ${fa[k] ?? '-'} -> ${fb[k] ?? '-'}`);
     }
-    if (changes.length > 0) lines.push(`${name}: ${changes.join('; ')}`);
-  }
-  return lines;
+    return changes;
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
