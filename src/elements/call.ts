@@ -85,18 +85,23 @@ export interface LegCounts {
   refresher: '' | Side;
 }
 
+/** A leg with nothing counted: what a new record's legs start from, and a reused one's are set back to. */
+const NO_LEG_COUNTS: Readonly<LegCounts> = Object.freeze({
+  received: 0,
+  relayed: 0,
+  answeredLocally: 0,
+  rejected: 0,
+  glare: 0,
+  sessionExpires: 0,
+  refresher: '',
+});
+
 export function newLegCounts(): LegCounts {
-  return { received: 0, relayed: 0, answeredLocally: 0, rejected: 0, glare: 0, sessionExpires: 0, refresher: '' };
+  return { ...NO_LEG_COUNTS };
 }
 
 function clearLegCounts(c: LegCounts): void {
-  c.received = 0;
-  c.relayed = 0;
-  c.answeredLocally = 0;
-  c.rejected = 0;
-  c.glare = 0;
-  c.sessionExpires = 0;
-  c.refresher = '';
+  Object.assign(c, NO_LEG_COUNTS);
 }
 
 export type TraceEntry =
