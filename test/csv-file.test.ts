@@ -1,12 +1,14 @@
-// A CSV file is put into text a few rows at a time: however its rows fall into batches, the file
-// is what one csv-stringify of them all gives (the header once, formula-like cells escaped), and a
+// A CSV file is put into text a few rows at a time: however its rows fall into batches, and
+// whichever of its rows are joined as plain cells rather than given to csv-stringify, the file is
+// what one csv-stringify of them all gives (the header once, formula-like cells escaped), and a
 // file that cannot be made fails its close with the system's own error.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CsvFile } from '../src/output/csv-file.ts';
+import { CsvFile, isPlainRow } from '../src/output/csv-file.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cubesim-csv-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,7 +24,11 @@ class Rows extends CsvFile {
   }
 }
 
-const row = (i: number) => [i, i % 7 === 0 ? '=cmd' : i % 5 === 0 ? 'a,"b"' : 'normal-clearing', (i / 3).toFixed(6)];
+const row = (i: number) => [
+  i % 11 === 0 ? -i : i,
+  i % 7 === 0 ? '=cmd' : i % 5 === 0 ? 'a,"b"' : i % 3 === 0 ? '-5' : 'normal-clearing',
+  i % 13 === 0 ? -i / 7 : (i / 3).toFixed(6),
+];
 
 describe('a CSV file written as the run goes', () => {
   it('is the text of all its rows at once, whatever the batches', async () => {
@@ -36,6 +42,29 @@ describe('a CSV file written as the run goes', () => {
         stringify(rows, { header: true, columns: COLUMNS, escape_formulas: true }),
       );
     }
+  });
+
+  it('joins a row by commas only where csv-stringify writes exactly that', () => {
+    // Cells near the edge of plain: the marks csv-stringify quotes, escapes or guards as formulas
+    // (also as a first character only, and their full-width forms), and the ones it leaves alone.
+    const text = fc.string({
+      unit: fc.constantFrom(...'aZ09_.:|/ -,"\n\r\t=+@\'\uFF1D\uFF0B\uFF0D\uFF20é;'),
+      maxLength: 6,
+    });
+    const cell = fc.oneof(text, fc.double(), fc.integer({ min: -1e6, max: 1e6 }));
+    let plain = 0;
+    fc.assert(
+      fc.property(fc.array(cell, { minLength: COLUMNS.length, maxLength: COLUMNS.length }), (row) => {
+        if (!isPlainRow(row)) return;
+        plain++;
+        expect(row.join(',') + '\n').toBe(stringify([row], { columns: COLUMNS, escape_formulas: true }));
+      }),
+      { seed: 4028, numRuns: 5000 },
+    );
+    expect(plain).toBeGreaterThan(500); // the property was not vacuous
+    // and a row with any cell it must quote or guard is not taken as plain
+    for (const odd of ['a,b', 'say "x"', 'two\nlines', '=1+1', '-x', '+x', '@x', '\tx', '\uFF1Dx'])
+      expect(isPlainRow([1, odd, 'normal-clearing'])).toBe(false);
   });
 
   it("fails its close with the system's error when the file cannot be made", async () => {
