@@ -4,14 +4,14 @@
 // row whose cells are all plain (numbers, and texts of letters, digits and a few marks that start
 // like no formula) is its cells joined by commas, which is byte for byte what csv-stringify writes
 // for it (test/csv-file.test.ts checks both ways on random rows). calls.csv has a row of 33 cells
-// per call, nearly always plain, and csv-stringify makes several small arrays and objects for
-// every cell: on 200,000 W1 calls the file cost the command a user runs about a quarter of its
-// time (README, Performance).
+// per call, nearly always plain, and csv-stringify makes several small arrays and an object for
+// every cell: on 200,000 W1 calls that was 13 % of the profile of the command a user runs, and
+// part of its collections (README, Performance).
 import { stringify } from 'csv-stringify/sync';
 import { createWriteStream, type WriteStream } from 'node:fs';
 
 /**
- * Rows put into text together. Few: rows kept longer than a young-generation collection are
+ * Rows handed to the file together. Few: rows kept longer than a young-generation collection are
  * copied into the old generation and cost a full collection later. The command a user runs on
  * 200,000 W1 calls, alternated with 512 as before: 18.7-19.8 s against 20.0-22.3 s, same memory,
  * the same bytes (README, Performance). Formatting calls.csv on a thread of its own saved no more
@@ -39,8 +39,8 @@ export class CsvFile {
   private readonly file: WriteStream;
   private readonly columns: string[];
   private readonly done: Promise<void>;
-  /** Rows put into text and not yet handed to the file, and how many. */
-  private text = '';
+  /** Rows put into text and not yet handed to the file (at first the header), and how many. */
+  private text: string;
   private rows = 0;
 
   constructor(path: string, columns: readonly string[]) {
