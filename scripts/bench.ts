@@ -17,12 +17,17 @@
 //           plus the RFC 3261 timers a full model arms and cancels, and/or per-call state touched
 //           by every event), each as a ratio to the floor: what the speed target leaves for the
 //           model itself.
+//   against: this tree against another git revision (--rev REV, required), W1 at N calls, in
+//           --pairs P (5) pairs of alternating order (--at-once: the two of a pair at the same
+//           time, one per core); --what model (default: the benchmark's program) or command (the
+//           command a user types, timed as a whole process). Not part of `all`.
 // Figures are ratios taken in one run on one machine; absolute times drift between runs.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { buildSync } from 'esbuild';
 import { NODE_BUNDLE } from './build-cli.mjs';
 
@@ -87,20 +92,35 @@ function timeProcess(command: string, args: string[]): { secs: number; peakRssMB
   const rssFile = join(dir, 'peak-rss');
   try {
     const t0 = process.hrtime.bigint();
-    execFileSync(command, args, {
-      env: {
-        ...process.env,
-        NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import=${pathToFileURL(PEAK_RSS).href}`,
-        CUBESIM_PEAK_RSS_FILE: rssFile,
-      },
-      cwd: dir,
-      stdio: 'ignore',
-    });
+    execFileSync(command, args, { env: peakRssEnv(rssFile), cwd: dir, stdio: 'ignore' });
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     return { secs: +secs.toFixed(3), peakRssMB: +Number(readFileSync(rssFile, 'utf8')).toFixed(1) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** timeProcess without blocking, so that two can run at once. */
+async function timeProcessAsync(command: string, args: string[]): Promise<{ secs: number; peakRssMB: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'cubesim-bench-'));
+  const rssFile = join(dir, 'peak-rss');
+  try {
+    const t0 = process.hrtime.bigint();
+    await promisify(execFile)(command, args, { env: peakRssEnv(rssFile), cwd: dir });
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    return { secs: +secs.toFixed(3), peakRssMB: +Number(readFileSync(rssFile, 'utf8')).toFixed(1) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The environment that makes a node process write its peak memory to `rssFile` as it exits. */
+function peakRssEnv(rssFile: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import=${pathToFileURL(PEAK_RSS).href}`,
+    CUBESIM_PEAK_RSS_FILE: rssFile,
+  };
 }
 
 /**
@@ -223,6 +243,124 @@ function bounds(calls: number): void {
   }
 }
 
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b),
+    m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** One measurement of a tree: what a pair compares (calls per second, or a whole process's seconds). */
+interface TreeRun {
+  value: number;
+  peakRssMB: number;
+  fingerprint: string | null;
+}
+
+/**
+ * `rev` checked out in a temporary git worktree sharing this tree's node_modules, with the
+ * benchmark's program bundled there (and, for the command, its dist/ built); removed by `done`.
+ */
+function revisionTree(rev: string, what: 'model' | 'command'): { dir: string; done: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'cubesim-against-'));
+  execFileSync('git', ['worktree', 'add', '--detach', dir, rev], { cwd: root, stdio: 'ignore' });
+  const done = () => {
+    execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    if (what === 'model')
+      buildSync({
+        ...NODE_BUNDLE,
+        absWorkingDir: dir,
+        entryPoints: [join(dir, 'scripts/bench-run.ts')],
+        outfile: join(dir, 'dist-bench/bench-run.mjs'),
+      });
+    else execFileSync(process.execPath, [join(dir, 'scripts/build-cli.mjs')], { cwd: dir, stdio: 'ignore' });
+  } catch (err) {
+    done();
+    throw err;
+  }
+  return { dir, done };
+}
+
+/** One run of a tree: the benchmark's program (calls per second) or the command (seconds). */
+async function runTree(dir: string, what: 'model' | 'command', calls: number): Promise<TreeRun> {
+  if (what === 'command') {
+    const experiment = join(dir, 'experiments/bench-w1.json');
+    const c = await timeProcessAsync(join(dir, 'bin/cubesim.mjs'), [
+      'run',
+      experiment,
+      '--calls',
+      String(calls),
+      '--out',
+      'run',
+    ]);
+    return { value: c.secs, peakRssMB: c.peakRssMB, fingerprint: null };
+  }
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    join(dir, 'dist-bench/bench-run.mjs'),
+    String(calls),
+  ]);
+  const r = JSON.parse(stdout) as { callsPerSec: number; peakRssMB: number; fingerprint: string };
+  return { value: r.callsPerSec, peakRssMB: r.peakRssMB, fingerprint: r.fingerprint };
+}
+
+/**
+ * This tree against another revision, in pairs whose order alternates (this tree first in odd
+ * pairs, the revision first in even ones) so that a drift of the shared machine weighs on both;
+ * with `atOnce` the two of a pair run at the same time, one per core, so that both also see the
+ * same moment (the same tree against itself gave ratios of 0.86-1.06 that way on the 2-core
+ * machine: take the median of several pairs). Prints each pair, then the medians, the median of
+ * the pairs' ratios (this tree over the revision: above 1 is faster for calls per second, slower
+ * for seconds), and whether every run printed the same fingerprint.
+ */
+async function against(rev: string, what: 'model' | 'command', calls: number, pairs: number, atOnce: boolean) {
+  if (what === 'model') benchRunFile();
+  else cliBuilt();
+  const other = revisionTree(rev, what);
+  try {
+    const mine: TreeRun[] = [],
+      theirs: TreeRun[] = [];
+    for (let p = 1; p <= pairs; p++) {
+      const order: Array<'this' | 'rev'> = p % 2 === 1 ? ['this', 'rev'] : ['rev', 'this'];
+      const go = (t: 'this' | 'rev') => runTree(t === 'this' ? root : other.dir, what, calls);
+      let a: TreeRun, b: TreeRun;
+      if (atOnce) [a, b] = await Promise.all([go(order[0]!), go(order[1]!)]);
+      else {
+        a = await go(order[0]!);
+        b = await go(order[1]!);
+      }
+      const [m, t] = order[0] === 'this' ? [a, b] : [b, a];
+      mine.push(m);
+      theirs.push(t);
+      console.log(
+        JSON.stringify({ pair: p, first: order[0], this: m, rev: t, ratio: +(m.value / t.value).toFixed(3) }),
+      );
+    }
+    const unit = what === 'model' ? 'callsPerSec' : 'secs';
+    const prints = new Set([...mine, ...theirs].map((r) => r.fingerprint));
+    console.log(
+      JSON.stringify({
+        mode: 'against',
+        rev,
+        what,
+        calls,
+        pairs,
+        atOnce,
+        [`this_${unit}`]: +median(mine.map((r) => r.value)).toFixed(3),
+        [`rev_${unit}`]: +median(theirs.map((r) => r.value)).toFixed(3),
+        medianRatio: +median(mine.map((r, i) => r.value / theirs[i]!.value)).toFixed(3),
+        thisPeakRssMB: +median(mine.map((r) => r.peakRssMB)).toFixed(1),
+        revPeakRssMB: +median(theirs.map((r) => r.peakRssMB)).toFixed(1),
+        sameFingerprint: what === 'model' ? prints.size === 1 : null,
+      }),
+    );
+  } finally {
+    other.done();
+  }
+}
+
 const mode = arg('mode', 'speed');
 const calls = Number(arg('calls', '200000'));
 if (mode === 'speed' || mode === 'all') speed(calls);
@@ -230,3 +368,12 @@ if (mode === 'memory' || mode === 'all') memory();
 if (mode === 'concurrency' || mode === 'all') concurrency(Number(arg('calls', '1000000')));
 if (mode === 'sweep' || mode === 'all') sweep(Math.min(calls, 50_000));
 if (mode === 'bounds' || mode === 'all') bounds(calls);
+if (mode === 'against') {
+  const rev = arg('rev', '');
+  const what = arg('what', 'model');
+  if (rev === '' || (what !== 'model' && what !== 'command')) {
+    console.error('npm run bench -- --mode against --rev REV [--what model|command] [--pairs P] [--at-once]');
+    process.exit(2);
+  }
+  await against(rev, what, calls, Number(arg('pairs', '5')), process.argv.includes('--at-once'));
+}

@@ -1,6 +1,7 @@
 // The repository's own speed floor (bench/floor-w1.mjs) plays W1's event pattern: every call
-// completes, about 33 events a call, as many refreshes as cubesim sends within a percent. No
-// time is asserted.
+// completes, about 33 events a call, as many refreshes as cubesim sends within a percent. And
+// `npm run bench -- --mode against` runs two trees in pairs, in alternating order, and cleans up
+// after itself. No time is asserted.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
@@ -14,5 +15,27 @@ describe('bench/floor-w1.mjs', () => {
     expect(out.events / out.calls).toBeLessThan(34);
     expect(out.refreshes / out.calls).toBeGreaterThan(2.8);
     expect(out.refreshes / out.calls).toBeLessThan(2.92);
+  });
+});
+
+describe('npm run bench -- --mode against', () => {
+  it('runs this tree and a revision in pairs and tells whether their fingerprints agree', () => {
+    const worktrees = () => spawnSync('git', ['worktree', 'list'], { encoding: 'utf8' }).stdout;
+    const before = worktrees();
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/bench.ts', '--mode', 'against', '--rev', 'HEAD', '--pairs', '2', '--calls', '2000'],
+      { encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l['pair'] ?? l['mode'])).toEqual([1, 2, 'against']);
+    expect(lines.map((l) => l['first'])).toEqual(['this', 'rev', undefined]); // the order alternates
+    // HEAD is this tree as committed; the tests do not change the model, so behaviour agrees.
+    expect(lines[2]).toMatchObject({ rev: 'HEAD', what: 'model', calls: 2000, pairs: 2, sameFingerprint: true });
+    expect(worktrees()).toBe(before); // the revision's worktree is gone
   });
 });
