@@ -19,7 +19,7 @@
 //           model itself.
 //   against: this tree against another git revision (--rev REV, required), W1 at N calls, in
 //           --pairs P (5) pairs of alternating order (--at-once: the two of a pair at the same
-//           time, one per core); --what model (default: the benchmark's program) or command (the
+//           time, side by side on the two cores); --what model (default: the benchmark's program) or command (the
 //           command a user types, timed as a whole process). Not part of `all`.
 // Figures are ratios taken in one run on one machine; absolute times drift between runs.
 import { execFile, execFileSync } from 'node:child_process';
@@ -257,16 +257,35 @@ interface TreeRun {
 }
 
 /**
- * `rev` checked out in a temporary git worktree sharing this tree's node_modules, with the
- * benchmark's program bundled there (and, for the command, its dist/ built); removed by `done`.
+ * `rev` checked out in a temporary git worktree sharing this tree's node_modules (so a revision
+ * whose lockfile differs runs with this tree's packages), with the benchmark's program bundled
+ * there (for the command, its dist/ built); `done` removes it, also on an interrupt.
  */
 function revisionTree(rev: string, what: 'model' | 'command'): { dir: string; done: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'cubesim-against-'));
-  execFileSync('git', ['worktree', 'add', '--detach', dir, rev], { cwd: root, stdio: 'ignore' });
+  let added = false;
   const done = () => {
-    execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+    process.off('SIGINT', interrupted);
+    if (added) execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: root, stdio: 'ignore' });
+    added = false;
     rmSync(dir, { recursive: true, force: true });
   };
+  const interrupted = () => {
+    done();
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  try {
+    execFileSync('git', ['worktree', 'add', '--quiet', '--detach', dir, rev], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'], // git's own line says what is wrong with the revision
+    });
+  } catch {
+    done();
+    console.error(`--rev ${rev}: git could not check it out (above)`);
+    process.exit(2);
+  }
+  added = true;
   try {
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
     if (what === 'model')
@@ -309,7 +328,7 @@ async function runTree(dir: string, what: 'model' | 'command', calls: number): P
 /**
  * This tree against another revision, in pairs whose order alternates (this tree first in odd
  * pairs, the revision first in even ones) so that a drift of the shared machine weighs on both;
- * with `atOnce` the two of a pair run at the same time, one per core, so that both also see the
+ * with `atOnce` the two of a pair run at the same time, side by side, so that both also see the
  * same moment (the same tree against itself gave ratios of 0.86-1.06 that way on the 2-core
  * machine: take the median of several pairs). Prints each pair, then the medians, the median of
  * the pairs' ratios (this tree over the revision: above 1 is faster for calls per second, slower
@@ -326,8 +345,12 @@ async function against(rev: string, what: 'model' | 'command', calls: number, pa
       const order: Array<'this' | 'rev'> = p % 2 === 1 ? ['this', 'rev'] : ['rev', 'this'];
       const go = (t: 'this' | 'rev') => runTree(t === 'this' ? root : other.dir, what, calls);
       let a: TreeRun, b: TreeRun;
-      if (atOnce) [a, b] = await Promise.all([go(order[0]!), go(order[1]!)]);
-      else {
+      if (atOnce) {
+        // Both settle before anything is removed: a failed run does not orphan the other.
+        const settled = await Promise.allSettled([go(order[0]!), go(order[1]!)]);
+        for (const r of settled) if (r.status === 'rejected') throw r.reason;
+        [a, b] = settled.map((r) => (r as PromiseFulfilledResult<TreeRun>).value) as [TreeRun, TreeRun];
+      } else {
         a = await go(order[0]!);
         b = await go(order[1]!);
       }
@@ -375,5 +398,10 @@ if (mode === 'against') {
     console.error('npm run bench -- --mode against --rev REV [--what model|command] [--pairs P] [--at-once]');
     process.exit(2);
   }
-  await against(rev, what, calls, Number(arg('pairs', '5')), process.argv.includes('--at-once'));
+  const pairs = Number(arg('pairs', '5'));
+  if (!Number.isInteger(pairs) || pairs < 1) {
+    console.error(`--pairs ${arg('pairs', '')}: a whole number of pairs, 1 or more`);
+    process.exit(2);
+  }
+  await against(rev, what, calls, pairs, process.argv.includes('--at-once'));
 }
