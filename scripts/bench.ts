@@ -329,10 +329,10 @@ async function runTree(dir: string, what: 'model' | 'command', calls: number): P
  * This tree against another revision, in pairs whose order alternates (this tree first in odd
  * pairs, the revision first in even ones) so that a drift of the shared machine weighs on both;
  * with `atOnce` the two of a pair run at the same time, side by side, so that both also see the
- * same moment (the same tree against itself gave ratios of 0.86-1.06 that way on the 2-core
- * machine: take the median of several pairs). Prints each pair, then the medians, the median of
- * the pairs' ratios (this tree over the revision: above 1 is faster for calls per second, slower
- * for seconds), and whether every run printed the same fingerprint.
+ * same moment (the same tree against itself, 10 pairs side by side on the 2-core machine: ratios
+ * 0.87-1.19, median 0.992; take the median of many pairs). Prints each pair, then the medians,
+ * the median of the pairs' ratios (this tree over the revision: above 1 is faster for calls per
+ * second, slower for seconds), and whether every run printed the same fingerprint.
  */
 async function against(rev: string, what: 'model' | 'command', calls: number, pairs: number, atOnce: boolean) {
   if (what === 'model') benchRunFile();
