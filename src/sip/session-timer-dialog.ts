@@ -185,15 +185,12 @@ export abstract class SessionTimerDialog extends DialogCore {
 
   /** Arms the refresh (refresher) or the expiry (non-refresher) of the interval in force, from now. */
   private armTimers(note = true): void {
-    const now = this.sim.now;
     const sessionExpires = this.sessionExpires;
     // Scheduled by delay, not by instant (the same instant): a delay that recurs run-wide gets a
     // lane of the event queue (src/kernel/event-queue.ts) rather than a place in its heap.
     const delay = this.refresherLocal
       ? refreshDelay(sessionExpires)
       : expiryDelay(sessionExpires, this.behaviour.expiryRule);
-    const refreshAt = this.refresherLocal ? now + delay : -1;
-    const expiryAt = this.refresherLocal ? -1 : now + delay;
     if (this.runsTimers) {
       if (this.refresherLocal) {
         if (!this.behaviour.neverRefreshes) this.refreshHandle = this.sim.after(delay, this, REFRESH_DUE);
@@ -206,8 +203,8 @@ export abstract class SessionTimerDialog extends DialogCore {
         what: 'timer-armed',
         sessionExpires,
         refresherLocal: this.refresherLocal,
-        refreshAt,
-        expiryAt,
+        refreshAt: this.refresherLocal ? this.sim.now + delay : -1,
+        expiryAt: this.refresherLocal ? -1 : this.sim.now + delay,
       });
   }
 
