@@ -19,8 +19,8 @@
 //           model itself.
 //   against: this tree against another git revision (--rev REV, required), W1 at N calls, in
 //           --pairs P (5) pairs of alternating order (--at-once: the two of a pair at the same
-//           time, side by side on the two cores); --what model (default: the benchmark's program) or command (the
-//           command a user types, timed as a whole process). Not part of `all`.
+//           time, side by side); --what model (default: the benchmark's program) or command
+//           (the command a user types, timed as a whole process). Not part of `all`.
 // Figures are ratios taken in one run on one machine; absolute times drift between runs.
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -86,22 +86,11 @@ function cliBuilt(): void {
   cliIsBuilt = true;
 }
 
-/** Wall-clock seconds of a whole process (start-up and exit included), and its peak memory. */
-function timeProcess(command: string, args: string[]): { secs: number; peakRssMB: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'cubesim-bench-'));
-  const rssFile = join(dir, 'peak-rss');
-  try {
-    const t0 = process.hrtime.bigint();
-    execFileSync(command, args, { env: peakRssEnv(rssFile), cwd: dir, stdio: 'ignore' });
-    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-    return { secs: +secs.toFixed(3), peakRssMB: +Number(readFileSync(rssFile, 'utf8')).toFixed(1) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** timeProcess without blocking, so that two can run at once. */
-async function timeProcessAsync(command: string, args: string[]): Promise<{ secs: number; peakRssMB: number }> {
+/**
+ * Wall-clock seconds of a whole process (start-up and exit included), and its peak memory; not
+ * blocking, so that two can run at once (--mode against --at-once).
+ */
+async function timeProcess(command: string, args: string[]): Promise<{ secs: number; peakRssMB: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'cubesim-bench-'));
   const rssFile = join(dir, 'peak-rss');
   try {
@@ -127,19 +116,19 @@ function peakRssEnv(rssFile: string): NodeJS.ProcessEnv {
  * The command a user types, `cubesim run experiments/bench-w1.json --calls N` (the compiled
  * command, start-up and result files included), against the floor program run the same way.
  */
-function wholeProcess(calls: number): void {
+async function wholeProcess(calls: number): Promise<void> {
   const experiment = join(root, 'experiments/bench-w1.json');
   cliBuilt();
   // Started as a user starts it: the `cubesim` file itself.
-  const c = timeProcess(CLI, ['run', experiment, '--calls', String(calls), '--out', 'run']);
+  const c = await timeProcess(CLI, ['run', experiment, '--calls', String(calls), '--out', 'run']);
   console.log(JSON.stringify({ impl: 'cubesim run (whole process)', calls, ...c }));
   if (!existsSync(FLOOR)) return;
-  const f = timeProcess(process.execPath, [FLOOR, String(calls)]);
+  const f = await timeProcess(process.execPath, [FLOOR, String(calls)]);
   console.log(JSON.stringify({ impl: 'js-floor-typed (whole process)', calls, ...f }));
   console.log(JSON.stringify({ mode: 'whole-process', calls, timeRatio: +(c.secs / f.secs).toFixed(2) }));
 }
 
-function speed(calls: number): void {
+async function speed(calls: number): Promise<void> {
   const c = runCubesim(calls);
   const own = runJson([OWN_FLOOR, String(calls)], true);
   const f = runFloor(calls);
@@ -154,7 +143,7 @@ function speed(calls: number): void {
       peakRssMB: c['peakRssMB'],
     }),
   );
-  wholeProcess(calls);
+  await wholeProcess(calls);
 }
 
 function memory(): void {
@@ -195,7 +184,7 @@ function concurrency(calls: number): void {
  * through tsx, in this process; tsx's transpiling in each worker and the parallel collector of the
  * one-worker run in this process weighed on the ratio as the command never has them.)
  */
-function sweep(calls: number): void {
+async function sweep(calls: number): Promise<void> {
   cliBuilt();
   const experiment = join(root, 'experiments/bench-w1.json');
   const params = ['--param', 'workload.arrivals.rate=40,50', '--param', 'endpoints.cucm.timer.sessionExpires=180,360'];
@@ -203,7 +192,7 @@ function sweep(calls: number): void {
   for (const workers of [1, 2]) {
     const args = ['sweep', experiment, ...params, '--calls', String(calls), '--workers', String(workers)];
     // Peak memory is left out: the timed process's own is not its workers'.
-    const { secs } = timeProcess(CLI, [...args, '--progress', 'none', '--out', 's']);
+    const { secs } = await timeProcess(CLI, [...args, '--progress', 'none', '--out', 's']);
     times.push(secs);
     console.log(
       JSON.stringify({ impl: 'cubesim sweep (whole process)', points: 4, callsPerPoint: calls, workers, secs }),
@@ -307,7 +296,7 @@ function revisionTree(rev: string, what: 'model' | 'command'): { dir: string; do
 async function runTree(dir: string, what: 'model' | 'command', calls: number): Promise<TreeRun> {
   if (what === 'command') {
     const experiment = join(dir, 'experiments/bench-w1.json');
-    const c = await timeProcessAsync(join(dir, 'bin/cubesim.mjs'), [
+    const c = await timeProcess(join(dir, 'bin/cubesim.mjs'), [
       'run',
       experiment,
       '--calls',
@@ -386,10 +375,10 @@ async function against(rev: string, what: 'model' | 'command', calls: number, pa
 
 const mode = arg('mode', 'speed');
 const calls = Number(arg('calls', '200000'));
-if (mode === 'speed' || mode === 'all') speed(calls);
+if (mode === 'speed' || mode === 'all') await speed(calls);
 if (mode === 'memory' || mode === 'all') memory();
 if (mode === 'concurrency' || mode === 'all') concurrency(Number(arg('calls', '1000000')));
-if (mode === 'sweep' || mode === 'all') sweep(Math.min(calls, 50_000));
+if (mode === 'sweep' || mode === 'all') await sweep(Math.min(calls, 50_000));
 if (mode === 'bounds' || mode === 'all') bounds(calls);
 if (mode === 'against') {
   const rev = arg('rev', '');
