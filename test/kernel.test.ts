@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventQueue, type ScheduledEventTarget } from '../src/kernel/event-queue.ts';
-import { joinedTextHash, textHash } from '../src/kernel/fingerprint.ts';
+import { Fingerprint, joinedTextHash, textHash } from '../src/kernel/fingerprint.ts';
 import { RandomStream } from '../src/kernel/random.ts';
 import { Priority, Simulator } from '../src/kernel/simulator.ts';
 
@@ -326,5 +326,89 @@ describe('fingerprint text hashes', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('fingerprint', () => {
+  /** FNV-1a over each word's bytes, lowest first, in two lanes, folded one word at a time. */
+  function byteByByte(words: number[]): string {
+    let a = 0x811c9dc5,
+      b = 0x2545f491;
+    for (const x of words) {
+      for (let shift = 0; shift < 32; shift += 8) {
+        const byte = (x >>> shift) & 0xff;
+        a = Math.imul(a ^ byte, 0x01000193);
+        b = Math.imul(b ^ byte ^ 0x5a, 0x01000193);
+      }
+    }
+    return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+  }
+  const timeWords = (t: number): number[] => {
+    const v = new DataView(new ArrayBuffer(8));
+    v.setFloat64(0, t);
+    return [v.getUint32(0), v.getUint32(4)]; // high word first
+  };
+  type Step = { int: number } | { time: number } | { text: string };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ int: fc.oneof(fc.integer(), fc.integer({ min: 0, max: 2 ** 32 - 1 })) }),
+    fc.record({ time: fc.double({ noNaN: true }) }),
+    fc.record({ text: fc.string({ maxLength: 40 }) }),
+  );
+
+  /** Folds `s` into `f` and writes the words it stands for into `words`. */
+  function fold(f: Fingerprint, words: number[], s: Step): void {
+    if ('int' in s) {
+      f.int(s.int);
+      words.push(s.int);
+    } else if ('time' in s) {
+      f.time(s.time);
+      words.push(...timeWords(s.time));
+    } else {
+      f.text(s.text);
+      for (let i = 0; i < s.text.length; i++) words.push(s.text.charCodeAt(i));
+      words.push(s.text.length);
+    }
+  }
+
+  it('gives the value of folding every word as it comes, whatever the buffer boundaries', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 3000 }), fc.integer({ min: 0, max: 2100 }), (steps, lead) => {
+        const f = new Fingerprint();
+        const words: number[] = [];
+        // Lead words shift the steps across the buffer's boundary (2,048 words).
+        for (let i = 0; i < lead; i++) {
+          f.int(i);
+          words.push(i);
+        }
+        for (const s of steps) fold(f, words, s);
+        expect(f.value).toBe(byteByByte(words));
+      }),
+      { numRuns: 300, seed: 4028 },
+    );
+  });
+
+  it('keeps every word of a time or a text that meets the end of the buffer', () => {
+    const steps: Step[] = [{ time: 1.5 }, { int: -3 }, { text: 'cube' }, { time: 1e-9 }, { int: 2 ** 32 - 1 }];
+    for (let lead = 2030; lead <= 2060; lead++) {
+      const f = new Fingerprint();
+      const words: number[] = [];
+      for (let i = 0; i < lead; i++) {
+        f.int(i);
+        words.push(i);
+      }
+      for (let r = 0; r < 3; r++) {
+        for (const s of steps) fold(f, words, s);
+      }
+      expect(f.value, `after ${lead} words`).toBe(byteByByte(words));
+    }
+  });
+
+  it('reads the same value twice, and folds on after it is read', () => {
+    const f = new Fingerprint();
+    f.int(7);
+    const first = f.value;
+    expect(f.value).toBe(first);
+    f.time(1.25);
+    expect(f.value).toBe(byteByByte([7, ...timeWords(1.25)]));
   });
 });
