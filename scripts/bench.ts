@@ -1,4 +1,4 @@
-// npm run bench [-- --calls N] [-- --mode speed|memory|concurrency|sweep|bounds|all]
+// npm run bench [-- --calls N] [-- --mode speed|memory|concurrency|sweep|bounds|all|working-set|against]
 //   speed  (default): W1 with the full model at N calls (200,000), then the skeleton floor of
 //          this repository (bench/floor-w1.mjs: the same events, no SIP state) and, when that file
 //          exists, the shared anchors' ../shared/anchors/floor-typed.mjs, with the same N, in the
@@ -17,6 +17,12 @@
 //           plus the RFC 3261 timers a full model arms and cancels, and/or per-call state touched
 //           by every event), each as a ratio to the floor: what the speed target leaves for the
 //           model itself.
+//   working-set: W1's same N calls at arrival rates 0.5, 5, 50 and 500 calls/s (about 150, 1,500,
+//          15,000 and 150,000 calls in progress; the same events in every run, only interleaved
+//          differently), --repeats R (2) times each in alternating order: calls per second at each
+//          rate (median) and as a ratio to the smallest working set's. What the ratios leave
+//          below 1 is what memory costs (cache and TLB misses); the speed at 0.5 calls/s is the
+//          model's work per call with its state in the caches. Not part of `all`.
 //   against: this tree against another git revision (--rev REV, required), W1 at N calls, in
 //           --pairs P (5) pairs of alternating order (--at-once: the two of a pair at the same
 //           time, side by side); --what model (default: the benchmark's program) or command
@@ -232,6 +238,42 @@ function bounds(calls: number): void {
   }
 }
 
+/**
+ * The same calls with more and more of them in progress at once: how the speed falls as the
+ * state of the calls in progress outgrows the caches.
+ */
+function workingSet(calls: number, repeats: number): void {
+  const rates = [0.5, 5, 50, 500],
+    meanHolding = 300;
+  const speeds = new Map<number, number[]>(rates.map((r) => [r, []]));
+  const rss = new Map<number, number[]>(rates.map((r) => [r, []]));
+  const events = new Map<number, number>();
+  for (let k = 0; k < repeats; k++) {
+    for (const rate of k % 2 === 0 ? rates : [...rates].reverse()) {
+      const r = runCubesim(calls, rate);
+      speeds.get(rate)!.push(r['callsPerSec']!);
+      rss.get(rate)!.push(r['peakRssMB']!);
+      events.set(rate, r['events']!);
+    }
+  }
+  const hot = median(speeds.get(rates[0]!)!);
+  for (const rate of rates) {
+    const callsPerSec = Math.round(median(speeds.get(rate)!));
+    console.log(
+      JSON.stringify({
+        mode: 'working-set',
+        calls,
+        rate,
+        steadyStateInProgress: rate * meanHolding,
+        callsPerSec,
+        ratioToSmallest: +(callsPerSec / hot).toFixed(3),
+        peakRssMB: median(rss.get(rate)!),
+        events: events.get(rate),
+      }),
+    );
+  }
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b),
     m = s.length >> 1;
@@ -374,12 +416,25 @@ async function against(rev: string, what: 'model' | 'command', calls: number, pa
 }
 
 const mode = arg('mode', 'speed');
+const MODES = ['speed', 'memory', 'concurrency', 'sweep', 'bounds', 'all', 'working-set', 'against'];
+if (!MODES.includes(mode)) {
+  console.error(`--mode ${mode}: one of ${MODES.join(', ')}`);
+  process.exit(2);
+}
 const calls = Number(arg('calls', '200000'));
 if (mode === 'speed' || mode === 'all') await speed(calls);
 if (mode === 'memory' || mode === 'all') memory();
 if (mode === 'concurrency' || mode === 'all') concurrency(Number(arg('calls', '1000000')));
 if (mode === 'sweep' || mode === 'all') await sweep(Math.min(calls, 50_000));
 if (mode === 'bounds' || mode === 'all') bounds(calls);
+if (mode === 'working-set') {
+  const repeats = Number(arg('repeats', '2'));
+  if (!Number.isInteger(repeats) || repeats < 1) {
+    console.error(`--repeats ${arg('repeats', '')}: a whole number of runs per rate, 1 or more`);
+    process.exit(2);
+  }
+  workingSet(calls, repeats);
+}
 if (mode === 'against') {
   const rev = arg('rev', '');
   const what = arg('what', 'model');

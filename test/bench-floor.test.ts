@@ -1,7 +1,8 @@
 // The repository's own speed floor (bench/floor-w1.mjs) plays W1's event pattern: every call
 // completes, about 33 events a call, as many refreshes as cubesim sends within a percent. And
 // `npm run bench -- --mode against` runs two trees in pairs, in alternating order, and cleans up
-// after itself. No time is asserted.
+// after itself; `--mode working-set` runs the same calls at four arrival rates. No time is
+// asserted.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
@@ -15,6 +16,37 @@ describe('bench/floor-w1.mjs', () => {
     expect(out.events / out.calls).toBeLessThan(34);
     expect(out.refreshes / out.calls).toBeGreaterThan(2.8);
     expect(out.refreshes / out.calls).toBeLessThan(2.92);
+  });
+});
+
+describe('npm run bench -- --mode working-set', () => {
+  it('runs the same calls at four arrival rates: the same events each time, the speed of each', () => {
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/bench.ts', '--mode', 'working-set', '--calls', '1000', '--repeats', '1'],
+      { encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes('"working-set"'))
+      .map((l) => JSON.parse(l) as Record<string, number>);
+    expect(lines.map((l) => l['rate'])).toEqual([0.5, 5, 50, 500]);
+    expect(lines.map((l) => l['steadyStateInProgress'])).toEqual([150, 1500, 15000, 150000]);
+    expect(new Set(lines.map((l) => l['events'])).size).toBe(1);
+    expect(lines[0]!['ratioToSmallest']).toBe(1);
+    expect(lines.every((l) => l['callsPerSec']! > 0)).toBe(true);
+  });
+
+  it('refuses a mode it does not know in one line, exit 2', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--mode', 'fast'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      '--mode fast: one of speed, memory, concurrency, sweep, bounds, all, working-set, against',
+    );
   });
 });
 
