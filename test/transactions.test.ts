@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/kernel/simulator.ts';
-import { newRequest, newResponse, type SipMessage } from '../src/sip/message.ts';
+import {
+  MESSAGE_ROW_NUMS,
+  MESSAGE_ROW_REFS,
+  newRequest,
+  newResponse,
+  readMessageRow,
+  sdpValue,
+  writeMessageRow,
+  type Method,
+  type Purpose,
+  type SipMessage,
+} from '../src/sip/message.ts';
 import { LingerTable } from '../src/sip/linger-table.ts';
 import { PortSite, SipPort, type Wire } from '../src/sip/port.ts';
 import {
@@ -334,6 +345,92 @@ describe('a transaction ended from outside', () => {
   });
 });
 
+/** `m` with every optional header set, none to its default. */
+function everyField(m: SipMessage): SipMessage {
+  m.supportedTimer = true;
+  m.requireTimer = true;
+  m.sessionExpires = 1800;
+  m.refresher = 'uas';
+  m.minSe = 90;
+  m.allowUpdate = true;
+  m.retryAfter = 7;
+  m.sdp = sdpValue(3, 'sendonly', true, false);
+  return m;
+}
+
+describe('a message kept as a row (message.ts, writeMessageRow)', () => {
+  const methods: Method[] = ['INVITE', 'ACK', 'BYE', 'UPDATE', 'OPTIONS', 'REFER'];
+  const purposes: Purpose[] = [
+    'setup',
+    'refresh',
+    'video',
+    'hold',
+    'resume',
+    'fax',
+    'transfer',
+    'teardown',
+    'keepalive',
+  ];
+  const message: fc.Arbitrary<SipMessage> = fc
+    .record({
+      method: fc.constantFrom(...methods),
+      status: fc.constantFrom(0, 100, 180, 200, 422, 491, 503),
+      purpose: fc.constantFrom(...purposes),
+      callId: fc.string(),
+      fromTag: fc.string(),
+      toTag: fc.string(),
+      cseq: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      branch: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+      supportedTimer: fc.boolean(),
+      requireTimer: fc.boolean(),
+      sessionExpires: fc.integer({ min: 0, max: 86400 }),
+      refresher: fc.constantFrom('' as const, 'uac' as const, 'uas' as const),
+      minSe: fc.integer({ min: 0, max: 86400 }),
+      allowUpdate: fc.boolean(),
+      retryAfter: fc.integer({ min: -1, max: 3600 }),
+      sdp: fc.option(
+        fc
+          .tuple(
+            fc.integer({ min: 0, max: 200 }),
+            fc.constantFrom('sendrecv' as const, 'sendonly' as const, 'recvonly' as const, 'inactive' as const),
+            fc.boolean(),
+            fc.boolean(),
+          )
+          .map(([v, audio, video, t38]) => sdpValue(v, audio, video, t38)),
+      ),
+      retransmission: fc.boolean(),
+    })
+    .map((f) => {
+      const m = newRequest(f.method, f.purpose, f.callId, f.fromTag, f.toTag, f.cseq, f.branch);
+      return Object.assign(m, f);
+    });
+
+  it('reads back every field it was written with, in a new object, beside other rows', () => {
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 1, maxLength: 5 }), (ms) => {
+        const nums = new Float64Array(ms.length * MESSAGE_ROW_NUMS),
+          refs: unknown[] = [];
+        ms.forEach((m, i) => writeMessageRow(m, nums, i * MESSAGE_ROW_NUMS, refs, i * MESSAGE_ROW_REFS));
+        ms.forEach((m, i) => {
+          const back = readMessageRow(nums, i * MESSAGE_ROW_NUMS, refs, i * MESSAGE_ROW_REFS);
+          expect(back).toEqual(m);
+          expect(back).not.toBe(m);
+        });
+      }),
+      { numRuns: 500, seed: 4028 },
+    );
+  });
+
+  it('a row written with no message reads back none', () => {
+    const nums = new Float64Array(MESSAGE_ROW_NUMS),
+      refs: unknown[] = [];
+    writeMessageRow(newRequest('INVITE', 'setup', 'c', 'x', '', 1, 1), nums, 0, refs, 0);
+    writeMessageRow(null, nums, 0, refs, 0);
+    expect(readMessageRow(nums, 0, refs, 0)).toBeNull();
+    expect(refs.every((r) => r === null)).toBe(true); // nothing of the old message kept alive
+  });
+});
+
 describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/linger-table.ts)', () => {
   const waitL = 64 * RFC3261_TIMERS.T1; // Timer L
 
@@ -409,17 +506,16 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
     for (const withTable of [false, true]) {
       const { sim, a } = twoPorts(withTable);
       const seen: Array<{ status: number; data: unknown; requester: unknown; branch: number }> = [];
+      const requests: SipMessage[] = [];
       const tu = {
-        onResponse: (t: ClientTransaction<string, string>, r: SipMessage) =>
-          seen.push({ status: r.status, data: t.takeRequesterData(), requester: t.requester, branch: t.branch }),
+        onResponse: (t: ClientTransaction<string, string>, r: SipMessage) => {
+          seen.push({ status: r.status, data: t.takeRequesterData(), requester: t.requester, branch: t.branch });
+          requests.push(t.request);
+        },
         onTimeout: () => {},
       };
-      const ict = new InviteClientTransaction<string, string>(
-        a,
-        newRequest('INVITE', 'refresh', 'c', 'x', 'y', 2, 7),
-        tu,
-        'owner',
-      );
+      const invite = everyField(newRequest('INVITE', 'refresh', 'c', 'x', 'y', 2, 7));
+      const ict = new InviteClientTransaction<string, string>(a, invite, tu, 'owner');
       ict.requesterData = 'kept';
       a.register(ict);
       const ok = newResponse(ict.request, 200, 'y');
@@ -432,6 +528,8 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
         { status: 200, data: 'kept', requester: 'owner', branch: 7 },
         { status: 200, data: null, requester: 'owner', branch: 7 },
       ]);
+      // The TU sees the request as it was, every field, whether kept as the object or as a row.
+      expect(requests).toEqual([invite, invite]);
     }
   });
 
@@ -443,7 +541,8 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
       const req = newRequest('UPDATE', 'refresh', 'c', 'x', 'y', 3, 9);
       const st = new NonInviteServerTransaction(b, req, {});
       b.register(st);
-      st.respond(st.makeResponse(200, 'y'));
+      const ok = everyField(st.makeResponse(200, 'y'));
+      st.respond(ok);
       advanceTo(sim, waitL / 2);
       b.receive({ ...req, retransmission: true });
       advanceTo(sim, waitL + 1);
@@ -452,6 +551,7 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
         [200, false],
         [200, true],
       ]);
+      expect(sentByB[1]!.m).toEqual({ ...ok, retransmission: true }); // every field again
       expect(newRequests).toEqual([9]);
     }
   });

@@ -21,9 +21,12 @@
 // port's table (their call may be over, and a row keeps its port, and so its call, until it ends).
 //
 // Layout: a row is a slot number; its numbers sit together in one Float64Array (until, branch,
-// kind, its port's number, the port's next row: NUMS to a row) and its references together in
-// one array (message, TU, requester, requester's data: REFS to a row), so that a row is a cache
-// line or two whichever field is read. Each port has a number in the table (`newPort`); a port's
+// kind, its port's number, the port's next row, then the numbers of the message it keeps: NUMS to
+// a row) and its references together in one array (TU, requester, requester's data, then the
+// message's texts and SDP summary: REFS to a row), so that a row is a few cache lines whichever
+// field is read. The message is kept as fields of the row (message.ts, writeMessageRow), not as
+// the object: kept 32 s, the objects were copied by every young-generation collection and many
+// promoted to die in the old one; a row answering a retransmission makes the message again. Each port has a number in the table (`newPort`); a port's
 // rows are chained from `heads[number]` (a handful: its transactions of the last 64*T1), so that
 // a look-up walks those and nothing else, and a row's end unlinks it without touching the port
 // object (by then long out of the caches: that touch was 5 % of a W1 run); one
@@ -36,7 +39,7 @@
 // unlinked and holding nothing (detach): nothing of that call can send again, so they would
 // answer nothing.
 import type { SipMessage } from './message.ts';
-import { retransmitted } from './message.ts';
+import { MESSAGE_ROW_NUMS, MESSAGE_ROW_REFS, readMessageRow, writeMessageRow } from './message.ts';
 import {
   INVITE_CLIENT_ACCEPTED,
   InviteClientTransaction,
@@ -57,14 +60,16 @@ const UNTIL = 0,
   NEXT_AT_PORT = 3,
   /** The port's number (`newPort`), or NONE once the port has let go of its rows (`detach`). */
   PORT = 4,
-  NUMS = 5;
+  /** The numbers of the message the row keeps (INVITE client: its request; non-INVITE server: its final response). */
+  MESSAGE_NUMS = 5,
+  NUMS = MESSAGE_NUMS + MESSAGE_ROW_NUMS;
 // A row's references, at slot * REFS in `refs`.
-/** INVITE client: its request; non-INVITE server: its final response; otherwise null. */
-const MESSAGE = 0,
-  USER = 1,
-  REQUESTER = 2,
-  DATA = 3,
-  REFS = 4;
+const USER = 0,
+  REQUESTER = 1,
+  DATA = 2,
+  /** The references of the message the row keeps (none: its method is null). */
+  MESSAGE_REFS = 3,
+  REFS = MESSAGE_REFS + MESSAGE_ROW_REFS;
 
 export class LingerTable implements LingerStore {
   /** Per port number: its newest row, or NONE. */
@@ -122,7 +127,7 @@ export class LingerTable implements LingerStore {
     this.heads[port] = slot;
     const r = this.refs,
       ref = slot * REFS;
-    r[ref + MESSAGE] = message;
+    writeMessageRow(message, n, at + MESSAGE_NUMS, r, ref + MESSAGE_REFS);
     r[ref + USER] = user;
     r[ref + REQUESTER] = requester;
     r[ref + DATA] = data;
@@ -147,20 +152,23 @@ export class LingerTable implements LingerStore {
       branch = msg.branch;
     while (slot !== NONE && n[slot * NUMS + BRANCH] !== branch) slot = n[slot * NUMS + NEXT_AT_PORT]! | 0;
     if (slot === NONE || n[slot * NUMS + UNTIL]! < now) return false;
-    const kind = n[slot * NUMS + KIND]!,
+    const at = slot * NUMS,
+      kind = n[at + KIND]!,
       r = this.refs,
       ref = slot * REFS;
     // Only a 2xx does anything in Accepted (1xx and non-2xx finals are ignored there).
     if (kind === INVITE_CLIENT_ACCEPTED && msg.status >= 200 && msg.status < 300) {
       InviteClientTransaction.resumeAccepted(
         host,
-        r[ref + MESSAGE] as SipMessage,
+        readMessageRow(n, at + MESSAGE_NUMS, r, ref + MESSAGE_REFS)!,
         r[ref + USER] as ClientTransactionUser<unknown, unknown>,
         r[ref + REQUESTER],
         r[ref + DATA],
       ).receive(msg);
     } else if (kind === NON_INVITE_SERVER_COMPLETED && msg.status === 0) {
-      host.transmit(retransmitted(r[ref + MESSAGE] as SipMessage));
+      const last = readMessageRow(n, at + MESSAGE_NUMS, r, ref + MESSAGE_REFS)!;
+      last.retransmission = true;
+      host.transmit(last);
     }
     return true;
   }

@@ -175,6 +175,92 @@ export function retransmitted(m: SipMessage): SipMessage {
   return c;
 }
 
+// A message kept as a row of a table rather than as an object (linger-table.ts): its numbers in
+// a Float64Array, its references (texts, the SDP summary, all long-lived or shared) in an array.
+// An INVITE client transaction's request waits 64*T1 in the run's table of waits after its 2xx;
+// as objects, about 12,000 such requests at W1 were copied by every young-generation collection,
+// and many were promoted to die in the old generation (README, Performance).
+/** Numbers of a message row, at `at` in its table's Float64Array. */
+const ROW_STATUS = 0,
+  ROW_CSEQ = 1,
+  ROW_BRANCH = 2,
+  ROW_SESSION_EXPIRES = 3,
+  ROW_MIN_SE = 4,
+  ROW_RETRY_AFTER = 5,
+  /** supportedTimer, requireTimer, allowUpdate, retransmission: bits 0 to 3. */
+  ROW_FLAGS = 6;
+export const MESSAGE_ROW_NUMS = 7;
+/** References of a message row, at `ref` in its table's array; ROW_METHOD null: no message. */
+const ROW_METHOD = 0,
+  ROW_PURPOSE = 1,
+  ROW_CALL_ID = 2,
+  ROW_FROM_TAG = 3,
+  ROW_TO_TAG = 4,
+  ROW_REFRESHER = 5,
+  ROW_SDP = 6;
+export const MESSAGE_ROW_REFS = 7;
+
+/** Writes every field of `m` (or, null, "no message") into a row. */
+export function writeMessageRow(
+  m: SipMessage | null,
+  nums: Float64Array,
+  at: number,
+  refs: unknown[],
+  ref: number,
+): void {
+  if (m === null) {
+    for (let k = 0; k < MESSAGE_ROW_REFS; k++) refs[ref + k] = null;
+    return;
+  }
+  nums[at + ROW_STATUS] = m.status;
+  nums[at + ROW_CSEQ] = m.cseq;
+  nums[at + ROW_BRANCH] = m.branch;
+  nums[at + ROW_SESSION_EXPIRES] = m.sessionExpires;
+  nums[at + ROW_MIN_SE] = m.minSe;
+  nums[at + ROW_RETRY_AFTER] = m.retryAfter;
+  nums[at + ROW_FLAGS] =
+    (m.supportedTimer ? 1 : 0) | (m.requireTimer ? 2 : 0) | (m.allowUpdate ? 4 : 0) | (m.retransmission ? 8 : 0);
+  refs[ref + ROW_METHOD] = m.method;
+  refs[ref + ROW_PURPOSE] = m.purpose;
+  refs[ref + ROW_CALL_ID] = m.callId;
+  refs[ref + ROW_FROM_TAG] = m.fromTag;
+  refs[ref + ROW_TO_TAG] = m.toTag;
+  refs[ref + ROW_REFRESHER] = m.refresher;
+  refs[ref + ROW_SDP] = m.sdp;
+}
+
+/** The message a row holds, as a new object with every field it had; null when the row holds none. */
+export function readMessageRow(
+  nums: Float64Array,
+  at: number,
+  refs: readonly unknown[],
+  ref: number,
+): SipMessage | null {
+  const method = refs[ref + ROW_METHOD] as Method | null;
+  if (method === null) return null;
+  const m = new MessageRecord(
+    method,
+    nums[at + ROW_STATUS]!,
+    refs[ref + ROW_CALL_ID] as string,
+    refs[ref + ROW_FROM_TAG] as string,
+    refs[ref + ROW_TO_TAG] as string,
+    nums[at + ROW_CSEQ]!,
+    nums[at + ROW_BRANCH]!,
+    refs[ref + ROW_PURPOSE] as Purpose,
+  );
+  const flags = nums[at + ROW_FLAGS]!;
+  m.supportedTimer = (flags & 1) !== 0;
+  m.requireTimer = (flags & 2) !== 0;
+  m.allowUpdate = (flags & 4) !== 0;
+  m.retransmission = (flags & 8) !== 0;
+  m.sessionExpires = nums[at + ROW_SESSION_EXPIRES]!;
+  m.refresher = refs[ref + ROW_REFRESHER] as RefresherToken;
+  m.minSe = nums[at + ROW_MIN_SE]!;
+  m.retryAfter = nums[at + ROW_RETRY_AFTER]!;
+  m.sdp = refs[ref + ROW_SDP] as Sdp | null;
+  return m;
+}
+
 export const REASON: Readonly<Record<number, string>> = {
   100: 'Trying',
   180: 'Ringing',
