@@ -261,11 +261,13 @@ export class Link implements Wire, ScheduledEventTarget {
    * Folds a message put on the wire into the run's fingerprint: when, which way, whether lost or
    * a retransmission, and every field the message carries on the wire (start line, Call-ID, tags,
    * CSeq, Via branch, Supported/Require timer, Session-Expires with its refresher, Min-SE, Allow
-   * UPDATE, Retry-After, the SDP summary). Purpose is the model's own and stays out.
+   * UPDATE, Retry-After, the SDP summary). Purpose is the model's own and stays out. It reads the
+   * clock itself: a time handed to a call the engine does not inline is boxed, a 16-byte object
+   * per message (about 0.9 kB of garbage per W1 call when `carry` passed it).
    */
-  private foldIntoFingerprint(now: number, from: SipPort, msg: SipMessage, lost: boolean): void {
+  private foldIntoFingerprint(from: SipPort, msg: SipMessage, lost: boolean): void {
     const f = this.net.fingerprint;
-    f.time(now);
+    f.time(this.net.sim.now);
     f.int(
       (methodCode(msg.method) << 24) |
         (msg.status << 8) |
@@ -317,7 +319,7 @@ export class Link implements Wire, ScheduledEventTarget {
       if (net.leg === 'inbound') c.refreshRequestsInbound++;
       else c.refreshRequestsOutbound++;
     }
-    this.foldIntoFingerprint(now, from, msg, lost);
+    this.foldIntoFingerprint(from, msg, lost);
     this.observer?.onCarry(now, from, to, msg, lost, now + delay);
     this.timerChecks?.onCarry(now, from, msg);
     if (lost) {

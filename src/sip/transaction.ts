@@ -99,7 +99,7 @@ export abstract class Transaction implements ScheduledEventTarget {
    * is checked when a message looks the transaction up, rather than by a timer event: the same
    * behaviour, without an event per transaction.
    */
-  private lingerUntil = Infinity;
+  private lingerUntil: number | null = null;
   /** The next open transaction of the same port (the port's table is a list through them). */
   nextInPort: Transaction | null = null;
   /** The request's top Via branch, kept here: a port matches by it without reaching the request. */
@@ -173,7 +173,8 @@ export abstract class Transaction implements ScheduledEventTarget {
 
   /** True, and the transaction terminated, when its linger time has passed by `now`. */
   expireIfDue(now: number): boolean {
-    if (this.lingerUntil >= now) return false;
+    const until = this.lingerUntil;
+    if (until === null || until >= now) return false;
     this.terminate();
     return true;
   }
