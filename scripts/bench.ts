@@ -1,4 +1,4 @@
-// npm run bench [-- --calls N] [-- --mode speed|memory|concurrency|sweep|bounds|all|working-set|against]
+// npm run bench [-- --calls N] [-- --mode speed|memory|concurrency|sweep|bounds|all|working-set|allocation|against]
 //   speed  (default): W1 with the full model at N calls (200,000), then the skeleton floor of
 //          this repository (bench/floor-w1.mjs: the same events, no SIP state) and, when that file
 //          exists, the shared anchors' ../shared/anchors/floor-typed.mjs, with the same N, in the
@@ -23,6 +23,10 @@
 //          rate (median) and as a ratio to the smallest working set's. What the ratios leave
 //          below 1 is what memory costs (cache and TLB misses); the speed at 0.5 calls/s is the
 //          model's work per call with its state in the caches. Not part of `all`.
+//   allocation: W1 at N calls with V8's collection trace: bytes allocated and promoted to the old
+//          generation per call, young-generation collections and their pauses (exact, and the same
+//          from run to run on a noisy machine, unlike times); then again under the sampling heap
+//          profiler, the functions that allocate most per call. Not part of `all`.
 //   against: this tree against another git revision (--rev REV, required), W1 at N calls, in
 //           --pairs P (5) pairs of alternating order (--at-once: the two of a pair at the same
 //           time, side by side); --what model (default: the benchmark's program) or command
@@ -274,6 +278,56 @@ function workingSet(calls: number, repeats: number): void {
   }
 }
 
+/**
+ * What the model allocates per call, from V8's own trace of its collections (`--trace-gc-nvp`:
+ * each collection prints the bytes allocated since the last and those it promoted), and where.
+ */
+function allocation(calls: number): void {
+  const out = execFileSync(process.execPath, ['--trace-gc-nvp', benchRunFile(), String(calls)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  let allocated = 0,
+    promoted = 0,
+    scavenges = 0,
+    scavengeMs = 0,
+    fullCollections = 0,
+    fullMs = 0;
+  const field = (line: string, name: string): number => Number(new RegExp(` ${name}=([0-9.]+)`).exec(line)?.[1] ?? 0);
+  let run: Record<string, number> | null = null;
+  for (const line of out.split('\n')) {
+    if (line.startsWith('{')) run = JSON.parse(line) as Record<string, number>;
+    if (!line.includes(' gc=')) continue;
+    allocated += field(line, 'allocated');
+    promoted += field(line, 'promoted');
+    if (line.includes(' gc=s ')) {
+      scavenges++;
+      scavengeMs += field(line, 'pause');
+    } else {
+      fullCollections++;
+      fullMs += field(line, 'pause');
+    }
+  }
+  if (run !== null) console.log(JSON.stringify(run));
+  console.log(
+    JSON.stringify({
+      mode: 'allocation',
+      calls,
+      allocatedBytesPerCall: Math.round(allocated / calls),
+      promotedBytesPerCall: Math.round(promoted / calls),
+      youngCollections: scavenges,
+      youngPauseMs: Math.round(scavengeMs),
+      fullCollections,
+      fullPauseMs: Math.round(fullMs),
+    }),
+  );
+  const sampled = execFileSync(process.execPath, [benchRunFile(), String(calls)], {
+    encoding: 'utf8',
+    env: { ...process.env, CUBESIM_BENCH_ALLOCATION: '1' },
+  });
+  console.log(sampled.trim().split('\n').pop());
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b),
     m = s.length >> 1;
@@ -416,7 +470,7 @@ async function against(rev: string, what: 'model' | 'command', calls: number, pa
 }
 
 const mode = arg('mode', 'speed');
-const MODES = ['speed', 'memory', 'concurrency', 'sweep', 'bounds', 'all', 'working-set', 'against'];
+const MODES = ['speed', 'memory', 'concurrency', 'sweep', 'bounds', 'all', 'working-set', 'allocation', 'against'];
 if (!MODES.includes(mode)) {
   console.error(`--mode ${mode}: one of ${MODES.join(', ')}`);
   process.exit(2);
@@ -435,6 +489,7 @@ if (mode === 'working-set') {
   }
   workingSet(calls, repeats);
 }
+if (mode === 'allocation') allocation(calls);
 if (mode === 'against') {
   const rev = arg('rev', '');
   const what = arg('what', 'model');

@@ -1,8 +1,8 @@
 // The repository's own speed floor (bench/floor-w1.mjs) plays W1's event pattern: every call
 // completes, about 33 events a call, as many refreshes as cubesim sends within a percent. And
 // `npm run bench -- --mode against` runs two trees in pairs, in alternating order, and cleans up
-// after itself; `--mode working-set` runs the same calls at four arrival rates. No time is
-// asserted.
+// after itself; `--mode working-set` runs the same calls at four arrival rates, `--mode
+// allocation` counts what a call allocates. No time is asserted.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
@@ -39,13 +39,33 @@ describe('npm run bench -- --mode working-set', () => {
     expect(lines.every((l) => l['callsPerSec']! > 0)).toBe(true);
   });
 
+  it('allocation: bytes allocated and promoted per call from the collection trace, and the functions that allocate most', () => {
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/bench.ts', '--mode', 'allocation', '--calls', '2000'],
+      { encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const totals = lines.find((l) => l['mode'] === 'allocation')!;
+    expect(totals).toMatchObject({ calls: 2000 });
+    expect(totals['allocatedBytesPerCall']).toBeGreaterThan(1000); // a call makes messages and transactions
+    expect(totals['youngCollections']).toBeGreaterThan(0);
+    const sampled = lines.find((l) => l['impl'] === 'cubesim (allocation sampled)')!;
+    expect(Object.keys(sampled['bytesPerCallByFunction'] as object).length).toBe(10);
+  });
+
   it('refuses a mode it does not know in one line, exit 2', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--mode', 'fast'], {
       encoding: 'utf8',
     });
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe(
-      '--mode fast: one of speed, memory, concurrency, sweep, bounds, all, working-set, against',
+      '--mode fast: one of speed, memory, concurrency, sweep, bounds, all, working-set, allocation, against',
     );
   });
 });
