@@ -212,6 +212,33 @@ describe('event queue lanes', () => {
     expect(order).toEqual([3, 1, 2]);
   });
 
+  it("a lane's handle cancels its own entry while it waits, through the ring's growth, and nothing once it has left", () => {
+    const q = new EventQueue();
+    const log = new Log();
+    const handles: number[] = [];
+    for (let i = 0; i < 5000; i++) handles.push(q.pushAfter(0, 0.5, 1, log, i)); // grows the ring twice
+    for (const h of handles) expect(Number.isInteger(h) && h >= 0 && h < 2 ** 30).toBe(true);
+    for (let i = 0; i < 5000; i += 7) expect(q.cancel(handles[i]!)).toBe(true);
+    for (let i = 0; i < 5000; i += 7) expect(q.cancel(handles[i]!)).toBe(false); // already cancelled
+    const popped: number[] = [];
+    for (let k = 0; k < 100; k++) {
+      expect(q.pop()).toBe(true);
+      popped.push(q.poppedKind);
+    }
+    expect(popped).toEqual([...Array(5000).keys()].filter((i) => i % 7 !== 0).slice(0, 100));
+    for (const i of popped) expect(q.cancel(handles[i]!)).toBe(false); // fired: a stale handle
+    expect(q.cancel(handles[4999]!)).toBe(true); // still waiting at the tail
+    let left = 0;
+    while (q.pop()) left++;
+    expect(left).toBe(5000 - Math.ceil(5000 / 7) - 100 - 1);
+    // The ring is used again from where it stopped: new entries get new numbers.
+    const h = q.pushAfter(1, 0.5, 1, log, 7);
+    expect(handles.includes(h)).toBe(false);
+    expect(q.cancel(handles[0]!)).toBe(false);
+    expect(q.pop()).toBe(true);
+    expect(q.poppedKind).toBe(7);
+  });
+
   it('peekTime agrees with the next pop, skipping cancelled heads of lanes', () => {
     const q = new EventQueue();
     const log = new Log();

@@ -15,7 +15,14 @@
 // Performance). An event may also take its place in the order when it is first known and go into
 // the queue later (takePlace, pushInPlace: a time-out that is rarely reached), into the heap.
 //
-// Cancellation is lazy: a cancelled entry stays where it is, marked dead in its slot, and is
+// A lane keeps its events' target, kind and data in its own ring, beside their times: the events
+// of a lane come to the front in the order they were written, so reading them is a walk along
+// the ring rather than a jump to a slot written up to 148 s before (the heap's events, a few a
+// call, keep their fields in slots). A lane's handle names the lane and the entry's number among
+// all the lane ever took (modulo 2^26), which finds the entry while it is queued and nothing once
+// it has left.
+//
+// Cancellation is lazy: a cancelled entry stays where it is, marked dead, and is
 // skipped when it reaches the front. Most timers here (retransmission, Timer B/F, expiry guards)
 // are cancelled long before they would fire, and removing them from the middle of a heap would
 // cost more than letting them drain.
@@ -31,15 +38,20 @@ export interface ScheduledEventTarget {
 
 const PRIORITY_SHIFT = 2 ** 44;
 /**
- * Slots are recycled; a handle is the slot plus the low 6 bits of its generation. That keeps
- * every handle below 2^30, a small integer for the engine from the first event to the last (a
+ * Handles stay below 2^30, small integers for the engine from the first event to the last (a
  * handle that outgrew that range changed the representation of every field holding one, and the
- * code reading them was compiled again). The generation tells a stale cancel from a live one:
- * holders clear their handle when its event fires, and `cancel` says whether the event was
- * still pending, so the simulator can report one under --check.
+ * code reading them was compiled again). The heap's slots are recycled; a heap event's handle is
+ * its slot (22 bits) and the low 7 bits of the slot's generation. A lane's handle is 2^29 plus
+ * the lane's index (3 bits) and its entry's number (26 bits). Either tells a stale cancel from a
+ * live one: holders clear their handle when its event fires, and `cancel` says whether the event
+ * was still pending, so the simulator can report one under --check.
  */
-const SLOT_BITS = 2 ** 24;
-const GEN_MASK = 63;
+const SLOT_BITS = 2 ** 22;
+const GEN_MASK = 127;
+/** A lane's handle: this bit, the lane's index (3 bits) and its entry's number (26 bits). */
+const LANE_HANDLE = 2 ** 29;
+const LANE_SHIFT = 26;
+const ENTRY_MASK = 2 ** 26 - 1;
 /** At most this many lanes; a delay seen once is remembered among this many candidates. */
 const MAX_LANES = 8;
 const CANDIDATES = 8;
@@ -51,47 +63,89 @@ export const NO_EVENT: EventHandle = -1;
 class Lane {
   time: Float64Array;
   key: Float64Array;
-  slot: Int32Array;
+  kind: Int32Array;
+  /** 1 while the entry is pending; 0 once cancelled. */
+  live: Uint8Array;
+  target: (ScheduledEventTarget | null)[];
+  data: unknown[];
   head = 0;
   size = 0;
   mask: number;
+  /** Entries ever appended, modulo 2^26: the number of the next one. */
+  appended = 0;
   /** Time of the newest entry: a later one may not be earlier. */
   lastTime = -Infinity;
 
   constructor(
     readonly delay: number,
     readonly priority: number,
+    /** Its place in the queue's list of lanes, in its handles. */
+    readonly index: number,
     capacity = 1024,
   ) {
     this.time = new Float64Array(capacity);
     this.key = new Float64Array(capacity);
-    this.slot = new Int32Array(capacity);
+    this.kind = new Int32Array(capacity);
+    this.live = new Uint8Array(capacity);
+    this.target = nulls(capacity);
+    this.data = nulls(capacity);
     this.mask = capacity - 1;
   }
 
-  append(time: number, key: number, slot: number): void {
+  /** Queues an event; its handle. */
+  append(time: number, key: number, target: ScheduledEventTarget, kind: number, data: unknown): EventHandle {
     if (this.size > this.mask) this.grow();
     const i = (this.head + this.size++) & this.mask;
     this.lastTime = time;
     this.time[i] = time;
     this.key[i] = key;
-    this.slot[i] = slot;
+    this.kind[i] = kind;
+    this.live[i] = 1;
+    this.target[i] = target;
+    this.data[i] = data;
+    const n = this.appended;
+    this.appended = (n + 1) & ENTRY_MASK;
+    return LANE_HANDLE + this.index * 2 ** LANE_SHIFT + n;
+  }
+
+  /** Where the entry numbered `n` sits in the ring, or -1 when it is no longer queued. */
+  at(n: number): number {
+    const fromHead = (n - this.appended + this.size) & ENTRY_MASK; // its distance from the head
+    return fromHead < this.size ? (this.head + fromHead) & this.mask : -1;
+  }
+
+  /** Drops the head; its references go, so that nothing it held is kept alive by the ring. */
+  dropHead(): void {
+    const h = this.head;
+    this.target[h] = null;
+    this.data[h] = null;
+    this.head = (h + 1) & this.mask;
+    this.size--;
   }
 
   private grow(): void {
     const cap = (this.mask + 1) * 2;
     const t = new Float64Array(cap),
       k = new Float64Array(cap),
-      s = new Int32Array(cap);
+      kind = new Int32Array(cap),
+      live = new Uint8Array(cap),
+      target = nulls<ScheduledEventTarget>(cap),
+      data = nulls<unknown>(cap);
     for (let j = 0; j < this.size; j++) {
       const i = (this.head + j) & this.mask;
       t[j] = this.time[i]!;
       k[j] = this.key[i]!;
-      s[j] = this.slot[i]!;
+      kind[j] = this.kind[i]!;
+      live[j] = this.live[i]!;
+      target[j] = this.target[i] ?? null;
+      data[j] = this.data[i];
     }
     this.time = t;
     this.key = k;
-    this.slot = s;
+    this.kind = kind;
+    this.live = live;
+    this.target = target;
+    this.data = data;
     this.head = 0;
     this.mask = cap - 1;
   }
@@ -110,9 +164,8 @@ export class EventQueue {
   private readonly candidateDelay = new Float64Array(CANDIDATES).fill(NaN);
   private readonly candidatePriority = new Float64Array(CANDIDATES);
   private nextCandidate = 0;
-  /** Time and slot of the entry front() found (Infinity and -1 when none). */
+  /** Time of the entry front() found (Infinity when none). */
   private frontTime = Infinity;
-  private frontSlot = -1;
 
   private slotCap: number;
   private targets: (ScheduledEventTarget | null)[] = [];
@@ -152,7 +205,7 @@ export class EventQueue {
   push(time: number, priority: number, target: ScheduledEventTarget, kind: number, data: unknown = null): EventHandle {
     const slot = this.newEvent(target, kind, data);
     this.heapInsert(time, priority * PRIORITY_SHIFT + this.seq++, slot);
-    return (this.gens[slot]! << 24) | slot;
+    return (this.gens[slot]! << 22) | slot;
   }
 
   /**
@@ -174,7 +227,7 @@ export class EventQueue {
   ): EventHandle {
     const slot = this.newEvent(target, kind, data);
     this.heapInsert(time, priority * PRIORITY_SHIFT + place, slot);
-    return (this.gens[slot]! << 24) | slot;
+    return (this.gens[slot]! << 22) | slot;
   }
 
   /** Schedules `delay` after `now` (the current time): in the lane of that delay when it recurs. */
@@ -190,9 +243,9 @@ export class EventQueue {
     const time = now + delay;
     // A lane stays sorted only while `now` does not go back; if a caller's did, the heap takes it.
     if (lane === null || time < lane.lastTime) return this.push(time, priority, target, kind, data);
-    const slot = this.newEvent(target, kind, data);
-    lane.append(time, priority * PRIORITY_SHIFT + this.seq++, slot);
-    return (this.gens[slot]! << 24) | slot;
+    if (this.pendingByKey !== null) this.countPending(target, 1);
+    this.liveCount++;
+    return lane.append(time, priority * PRIORITY_SHIFT + this.seq++, target, kind, data);
   }
 
   private laneFor(delay: number, priority: number): Lane | null {
@@ -207,7 +260,7 @@ export class EventQueue {
     for (let c = 0; c < CANDIDATES; c++) {
       if (cd[c] === delay && cp[c] === priority) {
         cd[c] = NaN;
-        const lane = new Lane(delay, priority);
+        const lane = new Lane(delay, priority, lanes.length);
         lanes.push(lane);
         return lane;
       }
@@ -221,8 +274,19 @@ export class EventQueue {
   /** Cancels a pending event; false when the handle's event had already fired or been cancelled. */
   cancel(handle: EventHandle): boolean {
     if (handle < 0) return false;
+    if (handle >= LANE_HANDLE) {
+      const lane = this.lanes[(handle - LANE_HANDLE) >>> LANE_SHIFT]!;
+      const i = lane.at(handle & ENTRY_MASK);
+      if (i < 0 || lane.live[i] === 0) return false;
+      if (this.pendingByKey !== null) this.countPending(lane.target[i]!, -1);
+      lane.live[i] = 0;
+      lane.target[i] = null;
+      lane.data[i] = null;
+      this.liveCount--;
+      return true;
+    }
     const slot = handle & (SLOT_BITS - 1);
-    const gen = handle >>> 24;
+    const gen = handle >>> 22;
     if (slot >= this.slotsUsed || this.gens[slot] !== gen || this.live[slot] === 0) return false;
     this.endEvent(slot);
     return true;
@@ -264,53 +328,41 @@ export class EventQueue {
   }
 
   /**
-   * The lane whose head comes first, or null when the heap's top does (or nothing is left);
-   * its head's time is left in `frontTime`.
+   * The lane whose head comes first, or null when the heap's top does (or nothing is left); its
+   * time is left in `frontTime`. Cancelled heads of lanes are dropped on the way.
    */
   private front(): Lane | null {
     let best: Lane | null = null;
     let bt = Infinity,
-      bk = Infinity,
-      bs = -1;
+      bk = Infinity;
     if (this.n > 0) {
       bt = this.time[0]!;
       bk = this.key[0]!;
-      bs = this.slotOf[0]!;
     }
     const lanes = this.lanes;
     for (let l = 0; l < lanes.length; l++) {
       const lane = lanes[l]!;
+      while (lane.size > 0 && lane.live[lane.head] === 0) lane.dropHead();
       if (lane.size === 0) continue;
       const t = lane.time[lane.head]!;
       if (t < bt || (t === bt && lane.key[lane.head]! < bk)) {
         best = lane;
         bt = t;
         bk = lane.key[lane.head]!;
-        bs = lane.slot[lane.head]!;
       }
     }
     this.frontTime = bt;
-    this.frontSlot = bs;
     return best;
-  }
-
-  /** Removes the entry front() found: the head of `lane`, or the heap's top when null. */
-  private dropFront(lane: Lane | null): void {
-    if (lane !== null) {
-      lane.head = (lane.head + 1) & lane.mask;
-      lane.size--;
-    } else {
-      this.removeTop();
-    }
   }
 
   /** Time of the next live event, or Infinity. Drops dead entries from the front. */
   peekTime(): number {
     for (;;) {
       const lane = this.front();
-      const slot = this.frontSlot;
-      if (slot < 0 || this.live[slot] === 1) return this.frontTime;
-      this.dropFront(lane);
+      if (lane !== null || this.n === 0) return this.frontTime;
+      const slot = this.slotOf[0]!;
+      if (this.live[slot] === 1) return this.frontTime;
+      this.removeTop();
       this.releaseSlot(slot);
     }
   }
@@ -330,8 +382,20 @@ export class EventQueue {
       const lane = this.front();
       const t = this.frontTime;
       if (t === Infinity || t > limit) return false;
-      const slot = this.frontSlot;
-      this.dropFront(lane);
+      if (lane !== null) {
+        // front() left only a live head.
+        const h = lane.head;
+        this.poppedTime = t;
+        this.poppedTarget = lane.target[h]!;
+        this.poppedKind = lane.kind[h]!;
+        this.poppedData = lane.data[h];
+        if (this.pendingByKey !== null) this.countPending(this.poppedTarget, -1);
+        this.liveCount--;
+        lane.dropHead();
+        return true;
+      }
+      const slot = this.slotOf[0]!;
+      this.removeTop();
       if (this.live[slot] === 1) {
         this.poppedTime = t;
         this.poppedTarget = this.targets[slot]!;
@@ -406,7 +470,7 @@ export class EventQueue {
   private allocSlot(): number {
     if (this.freeCount > 0) return this.freeSlots[--this.freeCount]!;
     if (this.slotsUsed === this.slotCap) this.growSlots();
-    if (this.slotsUsed >= SLOT_BITS) throw new Error('event queue: more than 2^24 pending events');
+    if (this.slotsUsed >= SLOT_BITS) throw new Error('event queue: more than 2^22 events pending in its heap');
     this.targets.push(null);
     this.data.push(null);
     return this.slotsUsed++;
@@ -431,6 +495,11 @@ export class EventQueue {
     this.live = grown(this.live, new Uint8Array(this.slotCap));
     this.freeSlots = grown(this.freeSlots, new Int32Array(this.slotCap));
   }
+}
+
+/** An array of `n` nulls, packed (no holes), for references kept in a ring. */
+function nulls<T>(n: number): (T | null)[] {
+  return Array.from({ length: n }, () => null);
 }
 
 /**
