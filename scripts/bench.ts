@@ -12,7 +12,9 @@
 //   concurrency: W1 at 500 calls/s for 1,000,000 calls (about 150,000 calls up at once, by
 //          Little's law: 500/s x 300 s), its peak resident memory and that per concurrent call.
 //   sweep:  a 4-point sweep of W1 with 1 and with 2 workers, the command a user runs (`cubesim
-//          sweep ... --workers W`, compiled) timed as a whole process, and the speed-up.
+//          sweep ... --workers W`, compiled) timed as a whole process, --repeats R (3) pairs in
+//          alternating order, the speed-up of each and their median (one pair alone swung from
+//          1.3 to 2.1 in a busy hour on the shared machine).
 //   bounds: the skeleton floor, then scripts/bench-bounds.mjs (a skeleton of its own, alone, then
 //           plus the RFC 3261 timers a full model arms and cancels, and/or per-call state touched
 //           by every event), each as a ratio to the floor: what the speed target leaves for the
@@ -194,26 +196,33 @@ function concurrency(calls: number): void {
  * through tsx, in this process; tsx's transpiling in each worker and the parallel collector of the
  * one-worker run in this process weighed on the ratio as the command never has them.)
  */
-async function sweep(calls: number): Promise<void> {
+async function sweep(calls: number, repeats: number): Promise<void> {
   cliBuilt();
   const experiment = join(root, 'experiments/bench-w1.json');
   const params = ['--param', 'workload.arrivals.rate=40,50', '--param', 'endpoints.cucm.timer.sessionExpires=180,360'];
-  const times: number[] = [];
-  for (const workers of [1, 2]) {
-    const args = ['sweep', experiment, ...params, '--calls', String(calls), '--workers', String(workers)];
-    // Peak memory is left out: the timed process's own is not its workers'.
-    const { secs } = await timeProcess(CLI, [...args, '--progress', 'none', '--out', 's']);
-    times.push(secs);
-    console.log(
-      JSON.stringify({ impl: 'cubesim sweep (whole process)', points: 4, callsPerPoint: calls, workers, secs }),
-    );
+  const speedUps: number[] = [];
+  for (let k = 0; k < repeats; k++) {
+    // One worker first in odd pairs, two first in even ones: a neighbour's load that comes and
+    // goes then weighs on both orders.
+    const secs = new Map<number, number>();
+    for (const workers of k % 2 === 0 ? [1, 2] : [2, 1]) {
+      const args = ['sweep', experiment, ...params, '--calls', String(calls), '--workers', String(workers)];
+      // Peak memory is left out: the timed process's own is not its workers'.
+      const t = (await timeProcess(CLI, [...args, '--progress', 'none', '--out', 's'])).secs;
+      secs.set(workers, t);
+      console.log(
+        JSON.stringify({ impl: 'cubesim sweep (whole process)', points: 4, callsPerPoint: calls, workers, secs: t }),
+      );
+    }
+    speedUps.push(+(secs.get(1)! / secs.get(2)!).toFixed(3));
   }
   console.log(
     JSON.stringify({
       mode: 'sweep',
       points: 4,
       callsPerPoint: calls,
-      speedUp2Workers: +(times[0]! / times[1]!).toFixed(3),
+      speedUps,
+      speedUp2Workers: +median(speedUps).toFixed(3),
     }),
   );
 }
@@ -469,6 +478,16 @@ async function against(rev: string, what: 'model' | 'command', calls: number, pa
   }
 }
 
+/** --repeats: how many times a mode that repeats runs each of its measurements. */
+function repeatsArg(fallback: string): number {
+  const repeats = Number(arg('repeats', fallback));
+  if (!Number.isInteger(repeats) || repeats < 1) {
+    console.error(`--repeats ${arg('repeats', '')}: a whole number of runs, 1 or more`);
+    process.exit(2);
+  }
+  return repeats;
+}
+
 const mode = arg('mode', 'speed');
 const MODES = ['speed', 'memory', 'concurrency', 'sweep', 'bounds', 'all', 'working-set', 'allocation', 'against'];
 if (!MODES.includes(mode)) {
@@ -479,16 +498,9 @@ const calls = Number(arg('calls', '200000'));
 if (mode === 'speed' || mode === 'all') await speed(calls);
 if (mode === 'memory' || mode === 'all') memory();
 if (mode === 'concurrency' || mode === 'all') concurrency(Number(arg('calls', '1000000')));
-if (mode === 'sweep' || mode === 'all') await sweep(Math.min(calls, 50_000));
+if (mode === 'sweep' || mode === 'all') await sweep(Math.min(calls, 50_000), repeatsArg('3'));
 if (mode === 'bounds' || mode === 'all') bounds(calls);
-if (mode === 'working-set') {
-  const repeats = Number(arg('repeats', '2'));
-  if (!Number.isInteger(repeats) || repeats < 1) {
-    console.error(`--repeats ${arg('repeats', '')}: a whole number of runs per rate, 1 or more`);
-    process.exit(2);
-  }
-  workingSet(calls, repeats);
-}
+if (mode === 'working-set') workingSet(calls, repeatsArg('2'));
 if (mode === 'allocation') allocation(calls);
 if (mode === 'against') {
   const rev = arg('rev', '');
