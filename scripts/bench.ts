@@ -494,6 +494,8 @@ if (!MODES.includes(mode)) {
   console.error(`--mode ${mode}: one of ${MODES.join(', ')}`);
   process.exit(2);
 }
+// A bad --repeats is refused before anything runs (`--mode all` runs for a long time first).
+if (process.argv.includes('--repeats')) repeatsArg('');
 const calls = Number(arg('calls', '200000'));
 if (mode === 'speed' || mode === 'all') await speed(calls);
 if (mode === 'memory' || mode === 'all') memory();

@@ -59,6 +59,15 @@ describe('npm run bench -- --mode working-set', () => {
     expect(Object.keys(sampled['bytesPerCallByFunction'] as object).length).toBe(10);
   });
 
+  it('refuses a bad --repeats before anything runs, in one line, exit 2', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--mode', 'all', '--repeats', '0'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe(''); // nothing ran
+    expect(r.stderr.trim()).toBe('--repeats 0: a whole number of runs, 1 or more');
+  });
+
   it('refuses a mode it does not know in one line, exit 2', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--mode', 'fast'], {
       encoding: 'utf8',
