@@ -21,22 +21,22 @@
 // port's table (their call may be over, and a row keeps its port, and so its call, until it ends).
 //
 // Layout: a row is a slot number; its numbers sit together in one Float64Array (until, branch,
-// kind, its port's number, the port's next row, then the numbers of the message it keeps: NUMS to
-// a row) and its references together in one array (TU, requester, requester's data, then the
+// kind, its port's number, the port's next row, then the numbers of the message it keeps: NUMS to a
+// row) and its references together in one array (TU, requester, requester's data, then the
 // message's texts and SDP summary: REFS to a row), so that a row is a few cache lines whichever
-// field is read. The message is kept as fields of the row (message.ts, writeMessageRow), not as
-// the object: kept 32 s, the objects were copied by every young-generation collection and many
-// promoted to die in the old one; a row answering a retransmission makes the message again. Each port has a number in the table (`newPort`); a port's
-// rows are chained from `heads[number]` (a handful: its transactions of the last 64*T1), so that
-// a look-up walks those and nothing else, and a row's end unlinks it without touching the port
-// object (by then long out of the caches: that touch was 5 % of a W1 run); one
-// first-in-first-out list of slots per wait length (rows of one length end in the order they
-// began), looked at whenever a row is added. Freed slots are used again. The lists and the free
-// slots sit in typed arrays that double when full, so that holding a row allocates nothing once
-// the table has grown (plain arrays pushed at one end and cut at the other were made again each
-// time they grew back: about 340 bytes per W1 call copied into the old generation). A port handed
-// to another call (its call's parts reused: src/elements/call-parts.ts) leaves its rows behind,
-// unlinked and holding nothing (detach): nothing of that call can send again, so they would
+// field is read. The message is kept as fields of the row (message.ts, writeMessageRow), not as the
+// object: kept 32 s, the objects were copied by every young-generation collection and many promoted
+// to die in the old one; a row answering a retransmission makes the message again. Each port has a
+// number in the table (`newPort`); a port's rows are chained from `heads[number]` (a handful: its
+// transactions of the last 64*T1), so that a look-up walks those and nothing else, and a row's end
+// unlinks it without touching the port object (by then long out of the caches: that touch was 5 %
+// of a W1 run); one first-in-first-out list of slots per wait length (rows of one length end in the
+// order they began), looked at whenever a row is added. Freed slots are used again. The lists and
+// the free slots sit in typed arrays that double when full, so that holding a row allocates nothing
+// once the table has grown (plain arrays pushed at one end and cut at the other were made again
+// each time they grew back: about 340 bytes per W1 call copied into the old generation). A port
+// handed to another call (its call's parts reused: src/elements/call-parts.ts) leaves its rows
+// behind, unlinked and holding nothing (detach): nothing of that call can send again, so they would
 // answer nothing.
 import type { SipMessage } from './message.ts';
 import { MESSAGE_ROW_NUMS, MESSAGE_ROW_REFS, readMessageRow, writeMessageRow } from './message.ts';
