@@ -22,10 +22,10 @@
 // all the lane ever took (modulo 2^26), which finds the entry while it is queued and nothing once
 // it has left.
 //
-// Cancellation is lazy: a cancelled entry stays where it is, marked dead, and is
-// skipped when it reaches the front. Most timers here (retransmission, Timer B/F, expiry guards)
-// are cancelled long before they would fire, and removing them from the middle of a heap would
-// cost more than letting them drain.
+// Cancellation is lazy: a cancelled entry stays where it is, marked dead (a lane's entry by its
+// target let go), and is skipped when it reaches the front. Most timers here (retransmission,
+// Timer B/F, expiry guards) are cancelled long before they would fire, and removing them from the
+// middle of a heap would cost more than letting them drain.
 
 /**
  * What a scheduled event is delivered to: `kind` tells it which of its own timers fired; `data` is
@@ -64,8 +64,7 @@ class Lane {
   time: Float64Array;
   key: Float64Array;
   kind: Int32Array;
-  /** 1 while the entry is pending; 0 once cancelled. */
-  live: Uint8Array;
+  /** The entry's target while it is pending; null once it is cancelled (or has left). */
   target: (ScheduledEventTarget | null)[];
   data: unknown[];
   head = 0;
@@ -86,7 +85,6 @@ class Lane {
     this.time = new Float64Array(capacity);
     this.key = new Float64Array(capacity);
     this.kind = new Int32Array(capacity);
-    this.live = new Uint8Array(capacity);
     this.target = nulls(capacity);
     this.data = nulls(capacity);
     this.mask = capacity - 1;
@@ -100,7 +98,6 @@ class Lane {
     this.time[i] = time;
     this.key[i] = key;
     this.kind[i] = kind;
-    this.live[i] = 1;
     this.target[i] = target;
     this.data[i] = data;
     const n = this.appended;
@@ -128,7 +125,6 @@ class Lane {
     const t = new Float64Array(cap),
       k = new Float64Array(cap),
       kind = new Int32Array(cap),
-      live = new Uint8Array(cap),
       target = nulls<ScheduledEventTarget>(cap),
       data = nulls<unknown>(cap);
     for (let j = 0; j < this.size; j++) {
@@ -136,14 +132,12 @@ class Lane {
       t[j] = this.time[i]!;
       k[j] = this.key[i]!;
       kind[j] = this.kind[i]!;
-      live[j] = this.live[i]!;
       target[j] = this.target[i] ?? null;
       data[j] = this.data[i];
     }
     this.time = t;
     this.key = k;
     this.kind = kind;
-    this.live = live;
     this.target = target;
     this.data = data;
     this.head = 0;
@@ -243,8 +237,7 @@ export class EventQueue {
     const time = now + delay;
     // A lane stays sorted only while `now` does not go back; if a caller's did, the heap takes it.
     if (lane === null || time < lane.lastTime) return this.push(time, priority, target, kind, data);
-    if (this.pendingByKey !== null) this.countPending(target, 1);
-    this.liveCount++;
+    this.tally(target, 1);
     return lane.append(time, priority * PRIORITY_SHIFT + this.seq++, target, kind, data);
   }
 
@@ -277,12 +270,11 @@ export class EventQueue {
     if (handle >= LANE_HANDLE) {
       const lane = this.lanes[(handle - LANE_HANDLE) >>> LANE_SHIFT]!;
       const i = lane.at(handle & ENTRY_MASK);
-      if (i < 0 || lane.live[i] === 0) return false;
-      if (this.pendingByKey !== null) this.countPending(lane.target[i]!, -1);
-      lane.live[i] = 0;
+      const target = i < 0 ? null : lane.target[i]!;
+      if (target === null) return false;
+      this.tally(target, -1);
       lane.target[i] = null;
       lane.data[i] = null;
-      this.liveCount--;
       return true;
     }
     const slot = handle & (SLOT_BITS - 1);
@@ -310,6 +302,12 @@ export class EventQueue {
     return this.pendingByKey!.get(key) ?? 0;
   }
 
+  /** One more pending event (by 1) or one fewer (by -1), of `target`. */
+  private tally(target: ScheduledEventTarget, by: 1 | -1): void {
+    this.liveCount += by;
+    if (this.pendingByKey !== null) this.countPending(target, by);
+  }
+
   private countPending(target: ScheduledEventTarget, by: number): void {
     const m = this.pendingByKey!,
       key = this.keyOf(target);
@@ -320,11 +318,10 @@ export class EventQueue {
 
   /** The event in `slot` is no longer pending (fired or cancelled); its entry may still be queued. */
   private endEvent(slot: number): void {
-    if (this.pendingByKey !== null) this.countPending(this.targets[slot]!, -1);
+    this.tally(this.targets[slot]!, -1);
     this.live[slot] = 0;
     this.targets[slot] = null;
     this.data[slot] = null;
-    this.liveCount--;
   }
 
   /**
@@ -342,7 +339,7 @@ export class EventQueue {
     const lanes = this.lanes;
     for (let l = 0; l < lanes.length; l++) {
       const lane = lanes[l]!;
-      while (lane.size > 0 && lane.live[lane.head] === 0) lane.dropHead();
+      while (lane.size > 0 && lane.target[lane.head] === null) lane.dropHead();
       if (lane.size === 0) continue;
       const t = lane.time[lane.head]!;
       if (t < bt || (t === bt && lane.key[lane.head]! < bk)) {
@@ -389,8 +386,7 @@ export class EventQueue {
         this.poppedTarget = lane.target[h]!;
         this.poppedKind = lane.kind[h]!;
         this.poppedData = lane.data[h];
-        if (this.pendingByKey !== null) this.countPending(this.poppedTarget, -1);
-        this.liveCount--;
+        this.tally(this.poppedTarget, -1);
         lane.dropHead();
         return true;
       }
@@ -411,12 +407,11 @@ export class EventQueue {
 
   private newEvent(target: ScheduledEventTarget, kind: number, data: unknown): number {
     const slot = this.allocSlot();
-    if (this.pendingByKey !== null) this.countPending(target, 1);
+    this.tally(target, 1);
     this.targets[slot] = target;
     this.data[slot] = data;
     this.kinds[slot] = kind;
     this.live[slot] = 1;
-    this.liveCount++;
     return slot;
   }
 
