@@ -6,6 +6,16 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
+/** `npm run bench -- ARGS` as this process runs it: exit status, both outputs, the JSON lines printed. */
+function bench(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args], { encoding: 'utf8' });
+  const lines = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, lines };
+}
+
 describe('bench/floor-w1.mjs', () => {
   it('runs W1 as a skeleton: every call completes, about 33 events and 2.86 refreshes a call', () => {
     const r = spawnSync(process.execPath, ['bench/floor-w1.mjs', '20000'], { encoding: 'utf8' });
@@ -21,17 +31,9 @@ describe('bench/floor-w1.mjs', () => {
 
 describe('npm run bench -- --mode working-set', () => {
   it('runs the same calls at four arrival rates: the same events each time, the speed of each', () => {
-    const r = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/bench.ts', '--mode', 'working-set', '--calls', '1000', '--repeats', '1'],
-      { encoding: 'utf8' },
-    );
+    const r = bench('--mode', 'working-set', '--calls', '1000', '--repeats', '1');
     expect(r.status, r.stderr).toBe(0);
-    const lines = r.stdout
-      .trim()
-      .split('\n')
-      .filter((l) => l.includes('"working-set"'))
-      .map((l) => JSON.parse(l) as Record<string, number>);
+    const lines = r.lines.filter((l) => l['mode'] === 'working-set') as Array<Record<string, number>>;
     expect(lines.map((l) => l['rate'])).toEqual([0.5, 5, 50, 500]);
     expect(lines.map((l) => l['steadyStateInProgress'])).toEqual([150, 1500, 15000, 150000]);
     expect(new Set(lines.map((l) => l['events'])).size).toBe(1);
@@ -40,17 +42,9 @@ describe('npm run bench -- --mode working-set', () => {
   });
 
   it('allocation: bytes allocated and promoted per call from the collection trace, and the functions that allocate most', () => {
-    const r = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/bench.ts', '--mode', 'allocation', '--calls', '2000'],
-      { encoding: 'utf8' },
-    );
+    const r = bench('--mode', 'allocation', '--calls', '2000');
     expect(r.status, r.stderr).toBe(0);
-    const lines = r.stdout
-      .trim()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.lines;
     const totals = lines.find((l) => l['mode'] === 'allocation')!;
     expect(totals).toMatchObject({ calls: 2000 });
     expect(totals['allocatedBytesPerCall']).toBeGreaterThan(1000); // a call makes messages and transactions
@@ -60,18 +54,14 @@ describe('npm run bench -- --mode working-set', () => {
   });
 
   it('refuses a bad --repeats before anything runs, in one line, exit 2', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--mode', 'all', '--repeats', '0'], {
-      encoding: 'utf8',
-    });
+    const r = bench('--mode', 'all', '--repeats', '0');
     expect(r.status).toBe(2);
     expect(r.stdout).toBe(''); // nothing ran
     expect(r.stderr.trim()).toBe('--repeats 0: a whole number of runs, 1 or more');
   });
 
   it('refuses a mode it does not know in one line, exit 2', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', '--mode', 'fast'], {
-      encoding: 'utf8',
-    });
+    const r = bench('--mode', 'fast');
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe(
       '--mode fast: one of speed, memory, concurrency, sweep, bounds, all, working-set, allocation, against',
@@ -83,16 +73,10 @@ describe('npm run bench -- --mode against', () => {
   it('runs this tree and a revision in pairs and tells whether their fingerprints agree', () => {
     const worktrees = () => spawnSync('git', ['worktree', 'list'], { encoding: 'utf8' }).stdout;
     const before = worktrees();
-    const r = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/bench.ts', '--mode', 'against', '--rev', 'HEAD', '--pairs', '2', '--calls', '2000'],
-      { encoding: 'utf8' },
-    );
+    const r = bench('--mode', 'against', '--rev', 'HEAD', '--pairs', '2', '--calls', '2000');
     expect(r.status, r.stderr).toBe(0);
-    const lines = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.lines;
+    expect(lines.length).toBe(r.stdout.trim().split('\n').length); // every line it prints is JSON
     expect(lines.map((l) => l['pair'] ?? l['mode'])).toEqual([1, 2, 'against']);
     expect(lines.map((l) => l['first'])).toEqual(['this', 'rev', undefined]); // the order alternates
     expect(lines[2]).toMatchObject({ rev: 'HEAD', what: 'model', calls: 2000, pairs: 2 });
