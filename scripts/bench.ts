@@ -1,4 +1,4 @@
-// npm run bench [-- --calls N] [-- --mode speed|memory|concurrency|sweep|bounds|all|working-set|allocation|against]
+// npm run bench [-- --calls N] [-- --mode speed|memory|concurrency|sweep|bounds|all|working-set|allocation|perf|against]
 //   speed  (default): W1 with the full model at N calls (200,000), then the skeleton floor of
 //          this repository (bench/floor-w1.mjs: the same events, no SIP state) and, when that file
 //          exists, the shared anchors' ../shared/anchors/floor-typed.mjs, with the same N, in the
@@ -29,6 +29,10 @@
 //          generation per call, young-generation collections and their pauses (exact, and the same
 //          from run to run on a noisy machine, unlike times); then again under the sampling heap
 //          profiler, the functions that allocate most per call. Not part of `all`.
+//   perf:  W1 at N calls under Linux perf (every thread; the engine's builtins and collector by
+//          name, the model's JavaScript by function and source file): the --top T (30) symbols by
+//          share of samples, then the shares by group (model JavaScript, write barrier, other
+//          builtins, young and old collections, compiling). Needs perf. Not part of `all`.
 //   against: this tree against another git revision (--rev REV, required), W1 at N calls, in
 //           --pairs P (5) pairs of alternating order (--at-once: the two of a pair at the same
 //           time, side by side); --what model (default: the benchmark's program) or command
@@ -337,6 +341,122 @@ function allocation(calls: number): void {
   console.log(sampled.trim().split('\n').pop());
 }
 
+/** What a symbol in perf's report is, for the summary line: the model's code, the collector's, ... */
+function perfGroup(symbol: string): string {
+  if (symbol.startsWith('JS:')) return 'javascript';
+  if (symbol.startsWith('Builtins_RecordWrite')) return 'writeBarrier';
+  if (symbol.startsWith('Builtins_')) return 'builtins';
+  if (/Scaveng|SemiSpace|NewSpace/.test(symbol)) return 'youngCollection';
+  if (/Marking|MarkCompact|Sweep|Compactor|Evacuat|RememberedSet/.test(symbol)) return 'oldCollection';
+  if (/compiler::|maglev|Turbofan|Parser|Scanner|Bytecode/i.test(symbol)) return 'compiling';
+  return 'other';
+}
+
+/**
+ * Where a W1 run's time goes by Linux perf: samples of every thread of the process (the
+ * collector's helpers and the optimising compiler's included), the engine's builtins and runtime
+ * by name, the model's compiled JavaScript by function through V8's jitdump (--perf-prof, then
+ * perf inject --jit). The sampling profiler behind --cpu-prof counts a builtin's time as the
+ * JavaScript line that called it: a power function the engine called with every event once showed
+ * there as a lane's `return` line. Needs perf (Debian: linux-perf) allowed to sample this user's
+ * processes; otherwise one line and exit 2. Everything perf writes stays in a temporary folder.
+ */
+function perfProfile(calls: number, top: number): 'done' | 'no perf' | 'interrupted' {
+  const dir = mkdtempSync(join(tmpdir(), 'cubesim-perf-'));
+  // Ctrl-C stops perf and the run (the terminal signals them too); with a handler this process
+  // lives on to remove the folder.
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onInterrupt);
+  const perf = (args: string[]) =>
+    execFileSync('perf', ['--buildid-dir', join(dir, 'build-ids'), ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  try {
+    try {
+      perf(['record', '-N', '-e', 'cpu-clock', '-o', join(dir, 'probe.data'), 'true']);
+    } catch {
+      return 'no perf';
+    }
+    const bundle = benchRunFile();
+    const run = perf([
+      'record',
+      '-N',
+      '-k',
+      '1',
+      '-e',
+      'cpu-clock',
+      '-F',
+      '1000',
+      '-o',
+      'perf.data',
+      process.execPath,
+      '--perf-prof',
+      bundle,
+      String(calls),
+    ]);
+    console.log(run.trim().split('\n').pop());
+    perf(['inject', '--jit', '-i', 'perf.data', '-o', 'perf.jit.data']);
+    // -n: each symbol's count of samples, so that shares and groups add up exactly.
+    const report = perf([
+      'report',
+      '-n',
+      '-i',
+      'perf.jit.data',
+      '--no-children',
+      '--sort',
+      'sym',
+      '--stdio',
+      '-g',
+      'none',
+    ]);
+    // The bundle names each module in a comment where its code begins: a JavaScript symbol's
+    // line in the bundle gives its source file.
+    const starts: Array<[number, string]> = [];
+    readFileSync(bundle, 'utf8')
+      .split('\n')
+      .forEach((text, i) => {
+        const m = /^\/\/ (src\/\S+\.ts)$/.exec(text);
+        if (m !== null) starts.push([i + 1, m[1]!]);
+      });
+    const sourceOf = (line: number) => starts.findLast(([from]) => from <= line)?.[1] ?? 'scripts';
+    // Samples by symbol; the same function compiled twice (optimised again after a
+    // deoptimisation, say) is one symbol.
+    const bySymbol = new Map<string, number>();
+    let samples = 0;
+    for (const text of report.split('\n')) {
+      const m = /^\s*[0-9.]+%\s+(\d+)\s+\[.\]\s+(.*\S)\s*$/.exec(text);
+      if (m === null) continue;
+      const n = Number(m[1]);
+      let symbol = m[2]!;
+      const js = /^JS:[*^~+]?(.*?) file:\S+:(\d+):\d+$/.exec(symbol);
+      if (js !== null) symbol = `JS:${js[1] || '(anonymous)'} ${sourceOf(Number(js[2]))}`;
+      bySymbol.set(symbol, (bySymbol.get(symbol) ?? 0) + n);
+      samples += n;
+    }
+    const share = (n: number) => +((100 * n) / samples).toFixed(2);
+    const ranked = [...bySymbol].sort((a, b) => b[1] - a[1]);
+    for (const [symbol, n] of ranked.slice(0, top)) console.log(JSON.stringify({ share: share(n), symbol }));
+    const byGroup = new Map<string, number>();
+    for (const [symbol, n] of ranked) byGroup.set(perfGroup(symbol), (byGroup.get(perfGroup(symbol)) ?? 0) + n);
+    const groups = Object.fromEntries([...byGroup].sort((a, b) => b[1] - a[1]).map(([g, n]) => [g, share(n)]));
+    console.log(JSON.stringify({ mode: 'perf', calls, samples, groups }));
+    return 'done';
+  } catch (e) {
+    // The handler has not run yet while perf is waited for: the child's signal tells.
+    if (interrupted || (e as { signal?: unknown }).signal === 'SIGINT') return 'interrupted';
+    throw e;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b),
     m = s.length >> 1;
@@ -489,7 +609,18 @@ function repeatsArg(fallback: string): number {
 }
 
 const mode = arg('mode', 'speed');
-const MODES = ['speed', 'memory', 'concurrency', 'sweep', 'bounds', 'all', 'working-set', 'allocation', 'against'];
+const MODES = [
+  'speed',
+  'memory',
+  'concurrency',
+  'sweep',
+  'bounds',
+  'all',
+  'working-set',
+  'allocation',
+  'perf',
+  'against',
+];
 if (!MODES.includes(mode)) {
   console.error(`--mode ${mode}: one of ${MODES.join(', ')}`);
   process.exit(2);
@@ -504,6 +635,19 @@ if (mode === 'sweep' || mode === 'all') await sweep(Math.min(calls, 50_000), rep
 if (mode === 'bounds' || mode === 'all') bounds(calls);
 if (mode === 'working-set') workingSet(calls, repeatsArg('2'));
 if (mode === 'allocation') allocation(calls);
+if (mode === 'perf') {
+  const top = Number(arg('top', '30'));
+  if (!Number.isInteger(top) || top < 1) {
+    console.error(`--top ${arg('top', '')}: a whole number of symbols, 1 or more`);
+    process.exit(2);
+  }
+  const ended = perfProfile(calls, top);
+  if (ended === 'no perf') {
+    console.error('--mode perf: needs Linux perf able to sample this user (Debian package linux-perf)');
+    process.exit(2);
+  }
+  if (ended === 'interrupted') process.exit(130);
+}
 if (mode === 'against') {
   const rev = arg('rev', '');
   const what = arg('what', 'model');

@@ -2,8 +2,12 @@
 // completes, about 33 events a call, as many refreshes as cubesim sends within a percent. And
 // `npm run bench -- --mode against` runs two trees in pairs, in alternating order, and cleans up
 // after itself; `--mode working-set` runs the same calls at four arrival rates, `--mode
-// allocation` counts what a call allocates. No time is asserted.
+// allocation` counts what a call allocates, `--mode perf` where the time goes by Linux perf. No
+// time is asserted.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** `npm run bench -- ARGS` as this process runs it: exit status, both outputs, the JSON lines printed. */
@@ -64,8 +68,51 @@ describe('npm run bench -- --mode working-set', () => {
     const r = bench('--mode', 'fast');
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe(
-      '--mode fast: one of speed, memory, concurrency, sweep, bounds, all, working-set, allocation, against',
+      '--mode fast: one of speed, memory, concurrency, sweep, bounds, all, working-set, allocation, perf, against',
     );
+  });
+});
+
+/** Whether Linux perf is installed here and may sample this user's processes (as --mode perf checks). */
+function perfSamples(): boolean {
+  const dir = mkdtempSync(join(tmpdir(), 'perf-probe-'));
+  try {
+    const args = ['--buildid-dir', dir, 'record', '-N', '-e', 'cpu-clock', '-o', join(dir, 'p.data'), 'true'];
+    return spawnSync('perf', args, { stdio: 'ignore' }).status === 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('npm run bench -- --mode perf', () => {
+  const leftovers = () => readdirSync(tmpdir()).filter((f) => f.startsWith('cubesim-perf-'));
+
+  it.skipIf(!perfSamples())(
+    'names where the time goes: the top symbols, the model by source file, and the groups',
+    () => {
+      const before = leftovers();
+      const r = bench('--mode', 'perf', '--calls', '2000', '--top', '8');
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.lines[0]).toMatchObject({ impl: 'cubesim', calls: 2000, completed: 2000 });
+      const symbols = r.lines.filter((l) => 'share' in l) as Array<{ share: number; symbol: string }>;
+      expect(symbols.length).toBe(8);
+      expect(symbols.map((l) => l.share)).toEqual([...symbols.map((l) => l.share)].sort((a, b) => b - a));
+      const summary = r.lines.at(-1) as { mode: string; samples: number; groups: Record<string, number> };
+      expect(summary.mode).toBe('perf');
+      expect(summary.samples).toBeGreaterThan(0);
+      // Every sample is in one group (shares rounded to hundredths).
+      const total = Object.values(summary.groups).reduce((a, b) => a + b, 0);
+      expect(Math.abs(total - 100)).toBeLessThan(0.1);
+      expect(summary.groups['javascript']).toBeGreaterThan(0);
+      expect(leftovers()).toEqual(before); // the recording and the jitted code are gone
+    },
+  );
+
+  it('refuses a bad --top in one line, exit 2', () => {
+    const r = bench('--mode', 'perf', '--top', 'many');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe('--top many: a whole number of symbols, 1 or more');
   });
 });
 
