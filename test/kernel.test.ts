@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventQueue, type ScheduledEventTarget } from '../src/kernel/event-queue.ts';
@@ -252,6 +253,46 @@ describe('event queue lanes', () => {
     expect(q.pop()).toBe(true);
     expect(q.poppedKind).toBe(3);
     expect(q.peekTime()).toBe(0.75);
+  });
+});
+
+describe('event handles', () => {
+  it('are small integers to the engine, from the heap and from every lane, the first and the last', () => {
+    // A handle the engine holds as a heap number makes every field that stores one keep its value
+    // in a box of its own from then on (event-queue.ts, at LANE_HANDLE). Only the engine can tell
+    // a small integer from a heap number of the same value: its %IsSmi, in a process of its own.
+    const program = `
+      import { EventQueue } from './src/kernel/event-queue.ts';
+      const q = new EventQueue(4);
+      const target = { onEvent() {} };
+      const handles = [];
+      let notSmall = 0;
+      // Looked at as it comes back (an array holding one heap number would make every element one).
+      const keep = (h) => {
+        if (!%IsSmi(h)) notSmall++;
+        handles.push(h);
+      };
+      for (let i = 0; i < 3000; i++) {
+        keep(q.push(i, 0, target, 1));
+        // Eight recurring delays: eight lanes, the last ones with the largest handles.
+        for (let d = 1; d <= 8; d++) keep(q.pushAfter(i, d, 0, target, 1));
+        if (i % 2 === 0) q.cancel(handles[handles.length - 3]);
+        q.pop();
+      }
+      console.log(JSON.stringify({ handles: handles.length, notSmall, largest: Math.max(...handles) }));
+    `;
+    const r = spawnSync(
+      process.execPath,
+      ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', program],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { handles: number; notSmall: number; largest: number };
+    expect(out.handles).toBe(27000);
+    expect(out.largest).toBeGreaterThan(2 ** 29 + 7 * 2 ** 26); // the eighth lane's handles were made
+    expect(out.notSmall).toBe(0);
   });
 });
 

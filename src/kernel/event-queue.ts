@@ -46,12 +46,18 @@ const PRIORITY_SHIFT = 2 ** 44;
  * live one: holders clear their handle when its event fires, and `cancel` says whether the event
  * was still pending, so the simulator can report one under --check.
  */
-const SLOT_BITS = 2 ** 22;
+// Written with shifts, not `**`. Node 20's engine computes a power of a variable when the code
+// runs (in `append` it did so with every event: 6 % of a W1 run under perf) and makes it a heap
+// number even when it is whole; a handle made from one was a heap number too, and every field that
+// ever held one (a transaction's timers, a dialog's session timers) kept its value in a box of its
+// own from then on, one more pointer to follow and, at a session timer's re-arming 90 s later, one
+// more cache miss. test/kernel.test.ts checks that handles are small integers to the engine.
+const SLOT_BITS = 1 << 22;
 const GEN_MASK = 127;
 /** A lane's handle: this bit, the lane's index (3 bits) and its entry's number (26 bits). */
-const LANE_HANDLE = 2 ** 29;
+const LANE_HANDLE = 1 << 29;
 const LANE_SHIFT = 26;
-const ENTRY_MASK = 2 ** 26 - 1;
+const ENTRY_MASK = (1 << 26) - 1;
 /** At most this many lanes; a delay seen once is remembered among this many candidates. */
 const MAX_LANES = 8;
 const CANDIDATES = 8;
@@ -74,11 +80,7 @@ class Lane {
   appended = 0;
   /** Time of the newest entry: a later one may not be earlier. */
   lastTime = -Infinity;
-  /**
-   * The handle of its entry numbered 0: 2^29 plus its index. Computed once: written in `append`,
-   * `2 ** LANE_SHIFT` was not folded by Node 20's engine (a module constant is a slot it reads)
-   * but computed by its power function with every event, 6 % of a W1 run under perf.
-   */
+  /** The handle of its entry numbered 0: 2^29 plus its index, a small integer (see LANE_HANDLE). */
   private readonly handleBase: number;
 
   constructor(
@@ -94,7 +96,7 @@ class Lane {
     this.target = nulls(capacity);
     this.data = nulls(capacity);
     this.mask = capacity - 1;
-    this.handleBase = LANE_HANDLE + index * 2 ** LANE_SHIFT;
+    this.handleBase = LANE_HANDLE | (index << LANE_SHIFT);
   }
 
   /** Queues an event; its handle. */
