@@ -80,7 +80,7 @@ class Lane {
   appended = 0;
   /** Time of the newest entry: a later one may not be earlier. */
   lastTime = -Infinity;
-  /** The handle of its entry numbered 0: 2^29 plus its index, a small integer (see LANE_HANDLE). */
+  /** The handle of its entry numbered 0: 2^29 plus its index times 2^26 (a small integer: LANE_HANDLE). */
   private readonly handleBase: number;
 
   constructor(
