@@ -30,9 +30,10 @@
 //          from run to run on a noisy machine, unlike times); then again under the sampling heap
 //          profiler, the functions that allocate most per call. Not part of `all`.
 //   perf:  W1 at N calls under Linux perf (every thread; the engine's builtins and collector by
-//          name, the model's JavaScript by function and source file): the --top T (30) symbols by
-//          share of samples, then the shares by group (model JavaScript, write barrier, other
-//          builtins, young and old collections, compiling). Needs perf. Not part of `all`.
+//          name, JavaScript by function, source file and line in the bundle dist-bench/bench-run.mjs):
+//          the --top T (30) symbols by share of samples, then the shares by group (JavaScript, write
+//          barrier, other builtins, young and old collections, compiling, other). Needs perf. Not
+//          part of `all`.
 //   against: this tree against another git revision (--rev REV, required), W1 at N calls, in
 //           --pairs P (5) pairs of alternating order (--at-once: the two of a pair at the same
 //           time, side by side); --what model (default: the benchmark's program) or command
@@ -344,8 +345,9 @@ function allocation(calls: number): void {
 /** What a symbol in perf's report is, for the summary line: the model's code, the collector's, ... */
 function perfGroup(symbol: string): string {
   if (symbol.startsWith('JS:')) return 'javascript';
-  if (symbol.startsWith('Builtins_RecordWrite')) return 'writeBarrier';
-  if (symbol.startsWith('Builtins_')) return 'builtins';
+  // V8 names its builtins Builtins_X, or Builtin:X in its own perf map.
+  if (/^Builtins?[_:]RecordWrite/.test(symbol)) return 'writeBarrier';
+  if (/^Builtins?[_:]/.test(symbol)) return 'builtins';
   if (/Scaveng|SemiSpace|NewSpace/.test(symbol)) return 'youngCollection';
   if (/Marking|MarkCompact|Sweep|Compactor|Evacuat|RememberedSet/.test(symbol)) return 'oldCollection';
   if (/compiler::|maglev|Turbofan|Parser|Scanner|Bytecode/i.test(symbol)) return 'compiling';
@@ -359,51 +361,53 @@ function perfGroup(symbol: string): string {
  * perf inject --jit). The sampling profiler behind --cpu-prof counts a builtin's time as the
  * JavaScript line that called it: a power function the engine called with every event once showed
  * there as a lane's `return` line. Needs perf (Debian: linux-perf) allowed to sample this user's
- * processes; otherwise one line and exit 2. Everything perf writes stays in a temporary folder.
+ * processes; otherwise one line and exit 2. Everything perf writes stays in a temporary folder,
+ * removed at the end and on Ctrl-C (perf is waited for without blocking, so that the handler runs).
  */
-function perfProfile(calls: number, top: number): 'done' | 'no perf' | 'interrupted' {
+async function perfProfile(calls: number, top: number): Promise<'done' | 'no perf' | 'interrupted'> {
   const dir = mkdtempSync(join(tmpdir(), 'cubesim-perf-'));
-  // Ctrl-C stops perf and the run (the terminal signals them too); with a handler this process
-  // lives on to remove the folder.
   let interrupted = false;
   const onInterrupt = () => {
     interrupted = true;
   };
   process.on('SIGINT', onInterrupt);
-  const perf = (args: string[]) =>
-    execFileSync('perf', ['--buildid-dir', join(dir, 'build-ids'), ...args], {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 1 << 28,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  const perf = async (args: string[]) =>
+    (
+      await promisify(execFile)('perf', ['--buildid-dir', join(dir, 'build-ids'), ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      })
+    ).stdout;
+  // The probe records as the run does: a perf or kernel that refuses any of it says so first.
+  const record = (out: string, command: string[]) => [
+    'record',
+    '-N',
+    '-k',
+    '1',
+    '-e',
+    'cpu-clock',
+    '-F',
+    '1000',
+    '-o',
+    out,
+    ...command,
+  ];
   try {
     try {
-      perf(['record', '-N', '-e', 'cpu-clock', '-o', join(dir, 'probe.data'), 'true']);
+      await perf(record('probe.data', ['true']));
     } catch {
-      return 'no perf';
+      return interrupted ? 'interrupted' : 'no perf';
     }
     const bundle = benchRunFile();
-    const run = perf([
-      'record',
-      '-N',
-      '-k',
-      '1',
-      '-e',
-      'cpu-clock',
-      '-F',
-      '1000',
-      '-o',
-      'perf.data',
-      process.execPath,
-      '--perf-prof',
-      bundle,
-      String(calls),
-    ]);
+    // perf record stops recording at Ctrl-C and may still exit 0: each step looks at the flag.
+    const run = await perf(record('perf.data', [process.execPath, '--perf-prof', bundle, String(calls)]));
+    if (interrupted) return 'interrupted';
     console.log(run.trim().split('\n').pop());
-    perf(['inject', '--jit', '-i', 'perf.data', '-o', 'perf.jit.data']);
+    await perf(['inject', '--jit', '-i', 'perf.data', '-o', 'perf.jit.data']);
+    if (interrupted) return 'interrupted';
     // -n: each symbol's count of samples, so that shares and groups add up exactly.
-    const report = perf([
+    const report = await perf([
       'report',
       '-n',
       '-i',
@@ -415,40 +419,49 @@ function perfProfile(calls: number, top: number): 'done' | 'no perf' | 'interrup
       '-g',
       'none',
     ]);
-    // The bundle names each module in a comment where its code begins: a JavaScript symbol's
-    // line in the bundle gives its source file.
+    if (interrupted) return 'interrupted';
+    // esbuild names each module in a comment where its code begins: a JavaScript symbol's line in
+    // the bundle gives its file (the model's, a script's or a package's).
     const starts: Array<[number, string]> = [];
     readFileSync(bundle, 'utf8')
       .split('\n')
       .forEach((text, i) => {
-        const m = /^\/\/ (src\/\S+\.ts)$/.exec(text);
+        const m = /^\/\/ ((?:src|scripts|node_modules)\/\S+)$/.exec(text);
         if (m !== null) starts.push([i + 1, m[1]!]);
       });
-    const sourceOf = (line: number) => starts.findLast(([from]) => from <= line)?.[1] ?? 'scripts';
-    // Samples by symbol; the same function compiled twice (optimised again after a
-    // deoptimisation, say) is one symbol.
-    const bySymbol = new Map<string, number>();
+    const fileOf = (line: number) => starts.findLast(([from]) => from <= line)?.[1] ?? '(bundle)';
+    // Samples by symbol. A JavaScript function is its name and its line in the bundle: the same
+    // function compiled twice (optimised again after a deoptimisation) is one, two methods of one
+    // name in one file are two.
+    const bySymbol = new Map<string, { symbol: string; bundleLine: number | null; n: number }>();
     let samples = 0;
     for (const text of report.split('\n')) {
       const m = /^\s*[0-9.]+%\s+(\d+)\s+\[.\]\s+(.*\S)\s*$/.exec(text);
       if (m === null) continue;
       const n = Number(m[1]);
-      let symbol = m[2]!;
+      let symbol = m[2]!,
+        bundleLine: number | null = null;
       const js = /^JS:[*^~+]?(.*?) file:\S+:(\d+):\d+$/.exec(symbol);
-      if (js !== null) symbol = `JS:${js[1] || '(anonymous)'} ${sourceOf(Number(js[2]))}`;
-      bySymbol.set(symbol, (bySymbol.get(symbol) ?? 0) + n);
+      if (js !== null) {
+        bundleLine = Number(js[2]);
+        symbol = `JS:${js[1] || '(anonymous)'} ${fileOf(bundleLine)}`;
+      }
+      const key = bundleLine === null ? symbol : `${symbol}:${bundleLine}`;
+      const seen = bySymbol.get(key);
+      if (seen !== undefined) seen.n += n;
+      else bySymbol.set(key, { symbol, bundleLine, n });
       samples += n;
     }
     const share = (n: number) => +((100 * n) / samples).toFixed(2);
-    const ranked = [...bySymbol].sort((a, b) => b[1] - a[1]);
-    for (const [symbol, n] of ranked.slice(0, top)) console.log(JSON.stringify({ share: share(n), symbol }));
+    const ranked = [...bySymbol.values()].sort((a, b) => b.n - a.n);
+    for (const { symbol, bundleLine, n } of ranked.slice(0, top))
+      console.log(JSON.stringify({ share: share(n), symbol, ...(bundleLine === null ? {} : { bundleLine }) }));
     const byGroup = new Map<string, number>();
-    for (const [symbol, n] of ranked) byGroup.set(perfGroup(symbol), (byGroup.get(perfGroup(symbol)) ?? 0) + n);
+    for (const { symbol, n } of ranked) byGroup.set(perfGroup(symbol), (byGroup.get(perfGroup(symbol)) ?? 0) + n);
     const groups = Object.fromEntries([...byGroup].sort((a, b) => b[1] - a[1]).map(([g, n]) => [g, share(n)]));
     console.log(JSON.stringify({ mode: 'perf', calls, samples, groups }));
     return 'done';
   } catch (e) {
-    // The handler has not run yet while perf is waited for: the child's signal tells.
     if (interrupted || (e as { signal?: unknown }).signal === 'SIGINT') return 'interrupted';
     throw e;
   } finally {
@@ -636,12 +649,13 @@ if (mode === 'bounds' || mode === 'all') bounds(calls);
 if (mode === 'working-set') workingSet(calls, repeatsArg('2'));
 if (mode === 'allocation') allocation(calls);
 if (mode === 'perf') {
-  const top = Number(arg('top', '30'));
+  // `--top` with nothing after it is refused, not read as the default.
+  const top = Number(arg('top', process.argv.includes('--top') ? '' : '30'));
   if (!Number.isInteger(top) || top < 1) {
     console.error(`--top ${arg('top', '')}: a whole number of symbols, 1 or more`);
     process.exit(2);
   }
-  const ended = perfProfile(calls, top);
+  const ended = await perfProfile(calls, top);
   if (ended === 'no perf') {
     console.error('--mode perf: needs Linux perf able to sample this user (Debian package linux-perf)');
     process.exit(2);

@@ -9,10 +9,15 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { toolPresent } from './helpers.ts';
 
 /** `npm run bench -- ARGS` as this process runs it: exit status, both outputs, the JSON lines printed. */
 function bench(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args], { encoding: 'utf8' });
+  return benchWith(process.env, ...args);
+}
+
+function benchWith(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args], { encoding: 'utf8', env });
   const lines = r.stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
@@ -87,16 +92,24 @@ function perfSamples(): boolean {
 describe('npm run bench -- --mode perf', () => {
   const leftovers = () => readdirSync(tmpdir()).filter((f) => f.startsWith('cubesim-perf-'));
 
-  it.skipIf(!perfSamples())(
-    'names where the time goes: the top symbols, the model by source file, and the groups',
+  it.skipIf(!toolPresent('perf', perfSamples()))(
+    'names where the time goes: the top symbols, JavaScript by source file and bundle line, and the groups',
     () => {
       const before = leftovers();
-      const r = bench('--mode', 'perf', '--calls', '2000', '--top', '8');
+      const r = bench('--mode', 'perf', '--calls', '2000', '--top', '1000');
       expect(r.status, r.stderr).toBe(0);
       expect(r.lines[0]).toMatchObject({ impl: 'cubesim', calls: 2000, completed: 2000 });
-      const symbols = r.lines.filter((l) => 'share' in l) as Array<{ share: number; symbol: string }>;
-      expect(symbols.length).toBe(8);
+      const symbols = r.lines.filter((l) => 'share' in l) as Array<{
+        share: number;
+        symbol: string;
+        bundleLine?: number;
+      }>;
+      expect(symbols.length).toBeGreaterThan(50);
       expect(symbols.map((l) => l.share)).toEqual([...symbols.map((l) => l.share)].sort((a, b) => b - a));
+      // perf's JavaScript names were read: each is a function, a file and its line in the bundle.
+      const js = symbols.filter((l) => l.symbol.startsWith('JS:'));
+      expect(js.some((l) => /^JS:\S.* src\/\S+\.ts$/.test(l.symbol))).toBe(true);
+      expect(js.every((l) => Number.isInteger(l.bundleLine) && !l.symbol.includes(' file:'))).toBe(true);
       const summary = r.lines.at(-1) as { mode: string; samples: number; groups: Record<string, number> };
       expect(summary.mode).toBe('perf');
       expect(summary.samples).toBeGreaterThan(0);
@@ -108,11 +121,25 @@ describe('npm run bench -- --mode perf', () => {
     },
   );
 
-  it('refuses a bad --top in one line, exit 2', () => {
-    const r = bench('--mode', 'perf', '--top', 'many');
+  it('without perf: one line, exit 2, nothing left', () => {
+    const before = leftovers();
+    const r = benchWith({ ...process.env, PATH: '/nonexistent' }, '--mode', 'perf', '--calls', '100');
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toBe('--top many: a whole number of symbols, 1 or more');
+    expect(r.stderr.trim()).toBe('--mode perf: needs Linux perf able to sample this user (Debian package linux-perf)');
+    expect(leftovers()).toEqual(before);
+  });
+
+  it('refuses a bad or missing --top in one line, exit 2', () => {
+    for (const [args, shown] of [
+      [['--top', 'many'], 'many'],
+      [['--top'], ''],
+    ] as const) {
+      const r = bench('--mode', 'perf', ...args);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim()).toBe(`--top ${shown}: a whole number of symbols, 1 or more`);
+    }
   });
 });
 

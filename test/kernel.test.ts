@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventQueue, type ScheduledEventTarget } from '../src/kernel/event-queue.ts';
@@ -284,9 +285,8 @@ describe('event handles', () => {
     const r = spawnSync(
       process.execPath,
       ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', program],
-      {
-        encoding: 'utf8',
-      },
+      // From the project's folder, whichever folder the tests were started in.
+      { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) },
     );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { handles: number; notSmall: number; largest: number };
