@@ -44,14 +44,16 @@ const PRIORITY_SHIFT = 2 ** 44;
  * its slot (22 bits) and the low 7 bits of the slot's generation. A lane's handle is 2^29 plus
  * the lane's index (3 bits) and its entry's number (26 bits). Either tells a stale cancel from a
  * live one: holders clear their handle when its event fires, and `cancel` says whether the event
- * was still pending, so the simulator can report one under --check.
+ * was still pending, so the simulator can report one under --check. A heap slot's event is pending
+ * while the slot holds its target.
+ *
+ * The constants are written with shifts, not `**`: Node 20's engine computes a power of a variable
+ * when the code runs (in `append` it did so with every event: 6 % of a W1 run under perf) and
+ * makes it a heap number even when it is whole; a handle made from one was a heap number too, and
+ * every field that ever held one (a transaction's timers, a dialog's session timers) kept its value
+ * in a box of its own from then on, one more pointer to follow and, at a session timer's re-arming
+ * 90 s later, one more cache miss. test/kernel.test.ts checks that handles are small integers.
  */
-// Written with shifts, not `**`. Node 20's engine computes a power of a variable when the code
-// runs (in `append` it did so with every event: 6 % of a W1 run under perf) and makes it a heap
-// number even when it is whole; a handle made from one was a heap number too, and every field that
-// ever held one (a transaction's timers, a dialog's session timers) kept its value in a box of its
-// own from then on, one more pointer to follow and, at a session timer's re-arming 90 s later, one
-// more cache miss. test/kernel.test.ts checks that handles are small integers to the engine.
 const SLOT_BITS = 1 << 22;
 const GEN_MASK = 127;
 /** A lane's handle: this bit, the lane's index (3 bits) and its entry's number (26 bits). */
@@ -175,7 +177,6 @@ export class EventQueue {
   private data: unknown[] = [];
   private kinds: Int32Array;
   private gens: Int32Array;
-  private live: Uint8Array;
   private freeSlots: Int32Array;
   private freeCount = 0;
   private slotsUsed = 0;
@@ -195,7 +196,6 @@ export class EventQueue {
     this.slotCap = initialCapacity;
     this.kinds = new Int32Array(this.slotCap);
     this.gens = new Int32Array(this.slotCap);
-    this.live = new Uint8Array(this.slotCap);
     this.freeSlots = new Int32Array(this.slotCap);
   }
 
@@ -288,7 +288,7 @@ export class EventQueue {
     }
     const slot = handle & (SLOT_BITS - 1);
     const gen = handle >>> 22;
-    if (slot >= this.slotsUsed || this.gens[slot] !== gen || this.live[slot] === 0) return false;
+    if (slot >= this.slotsUsed || this.gens[slot] !== gen || this.targets[slot] === null) return false;
     this.endEvent(slot);
     return true;
   }
@@ -328,7 +328,6 @@ export class EventQueue {
   /** The event in `slot` is no longer pending (fired or cancelled); its entry may still be queued. */
   private endEvent(slot: number): void {
     this.tally(this.targets[slot]!, -1);
-    this.live[slot] = 0;
     this.targets[slot] = null;
     this.data[slot] = null;
   }
@@ -367,7 +366,7 @@ export class EventQueue {
       const lane = this.front();
       if (lane !== null || this.n === 0) return this.frontTime;
       const slot = this.slotOf[0]!;
-      if (this.live[slot] === 1) return this.frontTime;
+      if (this.targets[slot] !== null) return this.frontTime;
       this.removeTop();
       this.releaseSlot(slot);
     }
@@ -401,7 +400,7 @@ export class EventQueue {
       }
       const slot = this.slotOf[0]!;
       this.removeTop();
-      if (this.live[slot] === 1) {
+      if (this.targets[slot] !== null) {
         this.poppedTime = t;
         this.poppedTarget = this.targets[slot]!;
         this.poppedKind = this.kinds[slot]!;
@@ -420,7 +419,6 @@ export class EventQueue {
     this.targets[slot] = target;
     this.data[slot] = data;
     this.kinds[slot] = kind;
-    this.live[slot] = 1;
     return slot;
   }
 
@@ -496,7 +494,6 @@ export class EventQueue {
     this.slotCap *= 2;
     this.kinds = grown(this.kinds, new Int32Array(this.slotCap));
     this.gens = grown(this.gens, new Int32Array(this.slotCap));
-    this.live = grown(this.live, new Uint8Array(this.slotCap));
     this.freeSlots = grown(this.freeSlots, new Int32Array(this.slotCap));
   }
 }
