@@ -457,7 +457,10 @@ async function perfProfile(calls: number, top: number): Promise<'done' | 'no per
     for (const { symbol, bundleLine, n } of ranked.slice(0, top))
       console.log(JSON.stringify({ share: share(n), symbol, ...(bundleLine === null ? {} : { bundleLine }) }));
     const byGroup = new Map<string, number>();
-    for (const { symbol, n } of ranked) byGroup.set(perfGroup(symbol), (byGroup.get(perfGroup(symbol)) ?? 0) + n);
+    for (const { symbol, n } of ranked) {
+      const g = perfGroup(symbol);
+      byGroup.set(g, (byGroup.get(g) ?? 0) + n);
+    }
     const groups = Object.fromEntries([...byGroup].sort((a, b) => b[1] - a[1]).map(([g, n]) => [g, share(n)]));
     console.log(JSON.stringify({ mode: 'perf', calls, samples, groups }));
     return 'done';
@@ -611,14 +614,23 @@ async function against(rev: string, what: 'model' | 'command', calls: number, pa
   }
 }
 
-/** --repeats: how many times a mode that repeats runs each of its measurements. */
-function repeatsArg(fallback: string): number {
-  const repeats = Number(arg('repeats', fallback));
-  if (!Number.isInteger(repeats) || repeats < 1) {
-    console.error(`--repeats ${arg('repeats', '')}: a whole number of runs, 1 or more`);
+/**
+ * A count given as `--name N` (`fallback` when the flag is absent; the flag with nothing after it
+ * is refused, not read as the default): a whole number, 1 or more, or one line and exit 2.
+ */
+function countArg(name: string, fallback: string, what: string): number {
+  const given = arg(name, process.argv.includes(`--${name}`) ? '' : fallback);
+  const n = Number(given);
+  if (given === '' || !Number.isInteger(n) || n < 1) {
+    console.error(`--${name} ${given}: a whole number of ${what}, 1 or more`);
     process.exit(2);
   }
-  return repeats;
+  return n;
+}
+
+/** --repeats: how many times a mode that repeats runs each of its measurements. */
+function repeatsArg(fallback: string): number {
+  return countArg('repeats', fallback, 'runs');
 }
 
 const mode = arg('mode', 'speed');
@@ -649,13 +661,7 @@ if (mode === 'bounds' || mode === 'all') bounds(calls);
 if (mode === 'working-set') workingSet(calls, repeatsArg('2'));
 if (mode === 'allocation') allocation(calls);
 if (mode === 'perf') {
-  // `--top` with nothing after it is refused, not read as the default.
-  const top = Number(arg('top', process.argv.includes('--top') ? '' : '30'));
-  if (!Number.isInteger(top) || top < 1) {
-    console.error(`--top ${arg('top', '')}: a whole number of symbols, 1 or more`);
-    process.exit(2);
-  }
-  const ended = await perfProfile(calls, top);
+  const ended = await perfProfile(calls, countArg('top', '30', 'symbols'));
   if (ended === 'no perf') {
     console.error('--mode perf: needs Linux perf able to sample this user (Debian package linux-perf)');
     process.exit(2);
@@ -669,10 +675,5 @@ if (mode === 'against') {
     console.error('npm run bench -- --mode against --rev REV [--what model|command] [--pairs P] [--at-once]');
     process.exit(2);
   }
-  const pairs = Number(arg('pairs', '5'));
-  if (!Number.isInteger(pairs) || pairs < 1) {
-    console.error(`--pairs ${arg('pairs', '')}: a whole number of pairs, 1 or more`);
-    process.exit(2);
-  }
-  await against(rev, what, calls, pairs, process.argv.includes('--at-once'));
+  await against(rev, what, calls, countArg('pairs', '5', 'pairs'), process.argv.includes('--at-once'));
 }
