@@ -579,7 +579,7 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
     expect(newRequests).toEqual([21]); // only the one after Timer L
   });
 
-  it("a port reset for another call leaves its rows behind: they answer nothing, let go of what they kept, and their end leaves the port's new rows alone", () => {
+  it("a port reset for another call leaves its rows behind: they answer nothing, and their end leaves the port's new rows alone", () => {
     const { sim, lingers, a, b } = twoPorts();
     const newRequests: number[] = [];
     const old = answered(b, 1);
@@ -614,8 +614,8 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
 });
 
 describe('the table of waits against a plain list of rows (fast-check, fixed seed)', () => {
-  // Two ports, waits of 32 s, time in steps of up to 12 s: rows end and their slots are used again
-  // by the other port; look-ups ask for recent branches of either port; a port may be handed to
+  // Two ports, waits of 5 s (T4) and 32 s (64*T1), time in steps of up to 12 s: rows end and their
+  // places are used again by the other port's; look-ups ask for recent branches of either port; a port may be handed to
   // another call (detach).
   const step = fc.oneof(
     {
@@ -624,6 +624,7 @@ describe('the table of waits against a plain list of rows (fast-check, fixed see
         op: fc.constant('hold' as const),
         port: fc.nat(1),
         kind: fc.constantFrom('absorb' as const, 'answer' as const),
+        wait: fc.constantFrom(RFC3261_TIMERS.T4, 64 * RFC3261_TIMERS.T1),
       }),
     },
     {
@@ -646,7 +647,6 @@ describe('the table of waits against a plain list of rows (fast-check, fixed see
   );
 
   it('answers, absorbs and ends rows as the list does, whatever the order of holds, look-ups, detaches and the passing of time', () => {
-    const WAIT = 32;
     fc.assert(
       fc.property(fc.array(step, { minLength: 50, maxLength: 300 }), (steps) => {
         const table = new LingerTable();
@@ -675,11 +675,11 @@ describe('the table of waits against a plain list of rows (fast-check, fixed see
               answer ? NON_INVITE_SERVER_COMPLETED : INVITE_SERVER_ACCEPTED,
               hosts[s.port]!,
               branch,
-              WAIT,
+              s.wait,
               now,
               message,
             );
-            rows.push({ port: s.port, branch, until: now + WAIT, answer, detached: false });
+            rows.push({ port: s.port, branch, until: now + s.wait, answer, detached: false });
           } else if (s.op === 'detach') {
             table.detach(hosts[s.port]!);
             for (const r of rows) if (r.port === s.port) r.detached = true;
@@ -698,5 +698,73 @@ describe('the table of waits against a plain list of rows (fast-check, fixed see
       }),
       { seed: 4028, numRuns: 400 },
     );
+  });
+
+  it('keeps waits of any number of lengths apart, each ending in its own time', () => {
+    const table = new LingerTable();
+    const hosts: TransactionHost[] = [0, 1].map(() => ({
+      sim: new Simulator(),
+      timers: RFC3261_TIMERS,
+      transmit: () => {},
+      forget: () => {},
+      lingers: table,
+      lingerNumber: table.newPort(),
+    }));
+    const lengths = [32, 5, 10, 7, 3]; // five rings: past the room first laid out for each port's heads
+    lengths.forEach((seconds, k) => {
+      table.hold(INVITE_SERVER_ACCEPTED, hosts[0]!, 10 + k, seconds, 0, null);
+      table.hold(INVITE_SERVER_ACCEPTED, hosts[1]!, 20 + k, seconds, 0, null);
+    });
+    for (const now of [0, 4, 6, 8, 11, 33])
+      lengths.forEach((seconds, k) => {
+        const request = (branch: number) => newRequest('INVITE', 'refresh', 'c', 'x', 'y', 1, branch);
+        expect(table.receive(hosts[0]!, request(10 + k), now)).toBe(seconds >= now);
+        expect(table.receive(hosts[1]!, request(20 + k), now)).toBe(seconds >= now);
+        expect(table.receive(hosts[1]!, request(10 + k), now)).toBe(false);
+      });
+    table.detach(hosts[0]!);
+    expect(table.holdsRowsOf(hosts[0]!.lingerNumber)).toBe(false);
+    expect(table.holdsRowsOf(hosts[1]!.lingerNumber)).toBe(true);
+  });
+
+  it('keeps every row through the doubling of its ring, and the ports it was given after the ring began', () => {
+    const table = new LingerTable();
+    const sent: number[] = [];
+    const host = (i: number): TransactionHost => ({
+      sim: new Simulator(),
+      timers: RFC3261_TIMERS,
+      transmit: () => sent.push(i),
+      forget: () => {},
+      lingers: table,
+      lingerNumber: table.newPort(),
+    });
+    const hosts = [host(0), host(1), host(2)];
+    const WAIT = 64 * RFC3261_TIMERS.T1;
+    // 5,000 rows, one every 5 ms (all held at once: past the first capacity and its double), on
+    // ports given along the way (one more every 1,000 rows, up to 1,300 ports: past the heads' first room).
+    const held: Array<{ port: number; branch: number; at: number }> = [];
+    for (let k = 0; k < 5000; k++) {
+      if (k % 1000 === 999) for (let p = 0; p < 260; p++) hosts.push(host(hosts.length));
+      const port = k % hosts.length;
+      const branch = 100_000 + k;
+      const response = newResponse(newRequest('UPDATE', 'refresh', 'c', 'x', 'y', k, branch), 200, 'y');
+      table.hold(NON_INVITE_SERVER_COMPLETED, hosts[port]!, branch, WAIT, k * 0.005, response);
+      held.push({ port, branch, at: k * 0.005 });
+    }
+    expect(table.size).toBe(5000);
+    const now = 25; // every wait began within 25 s, so each is still on
+    for (const h of held) {
+      const again = newRequest('UPDATE', 'refresh', 'c', 'x', 'y', 0, h.branch);
+      expect(table.receive(hosts[h.port]!, again, now)).toBe(true);
+      expect(table.receive(hosts[(h.port + 1) % hosts.length]!, again, now)).toBe(false); // another port's row
+    }
+    expect(sent).toEqual(held.map((h) => h.port)); // each answered once, by its own port
+    // 40 s: rows that began before 8 s have ended; a new row ends them, and those after still answer.
+    table.hold(INVITE_SERVER_ACCEPTED, hosts[0]!, 1, WAIT, 40, null);
+    expect(table.size).toBe(1 + held.filter((h) => h.at + WAIT >= 40).length);
+    for (const h of held) {
+      const again = newRequest('UPDATE', 'refresh', 'c', 'x', 'y', 0, h.branch);
+      expect(table.receive(hosts[h.port]!, again, 40)).toBe(h.at + WAIT >= 40);
+    }
   });
 });

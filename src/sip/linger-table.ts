@@ -20,24 +20,26 @@
 // Waits after a failure, and those of BYE transactions, stay with their transactions in the
 // port's table (their call may be over, and a row keeps its port, and so its call, until it ends).
 //
-// Layout: a row is a slot number; its numbers sit together in one Float64Array (until, branch,
-// kind, its port's number, the port's next row, then the numbers of the message it keeps: NUMS to a
-// row) and its references together in one array (TU, requester, requester's data, then the
-// message's texts and SDP summary: REFS to a row), so that a row is a few cache lines whichever
-// field is read. The message is kept as fields of the row (message.ts, writeMessageRow), not as the
-// object: kept 32 s, the objects were copied by every young-generation collection and many promoted
-// to die in the old one; a row answering a retransmission makes the message again. Each port has a
-// number in the table (`newPort`); a port's rows are chained from `heads[number]` (a handful: its
-// transactions of the last 64*T1), so that a look-up walks those and nothing else, and a row's end
-// unlinks it without touching the port object (by then long out of the caches: that touch was 5 %
-// of a W1 run); one first-in-first-out list of slots per wait length (rows of one length end in the
-// order they began), looked at whenever a row is added. Freed slots are used again. The lists and
-// the free slots sit in typed arrays that double when full, so that holding a row allocates nothing
-// once the table has grown (plain arrays pushed at one end and cut at the other were made again
-// each time they grew back: about 340 bytes per W1 call copied into the old generation). A port
-// handed to another call (its call's parts reused: src/elements/call-parts.ts) leaves its rows
-// behind, unlinked and holding nothing (detach): nothing of that call can send again, so they would
-// answer nothing.
+// Layout: rows of one wait length end in the order they began, so each length has a ring of its
+// own (WaitRing): a row is numbered as it is added, sits at its number modulo the ring's capacity,
+// and ends when the ring's oldest row moves past it; ending rows reads nothing but their times,
+// which lie in order along the ring (when a row's end unlinked it from its port and let go of its
+// references, that first touch of a row written 32 s before was 5-7 % of a W1 run). A position is
+// written again only once the ring has moved past its row, and the writing replaces everything the
+// old row kept. A row's fields are in three places by use: what a look-up reads (until, branch,
+// kind, the port's previous row) together in a Float64Array, two rows to a cache line; the numbers
+// of the message it keeps in another; its references (TU, requester, requester's data, the
+// message's texts and SDP summary) in an array. The message is kept as fields of the row
+// (message.ts, writeMessageRow), not as the object: kept 32 s, the objects were copied by every
+// young-generation collection and many promoted to die in the old one; a row answering a
+// retransmission makes the message again. Each port has a number in the table (`newPort`); in each
+// ring a port's rows are chained from `heads[number]`, newest first (a handful: its transactions of
+// the last 64*T1), so that a look-up walks those and stops at the first that has ended. The rings
+// and heads are typed arrays that double when full, so that holding a row allocates nothing once
+// the table has grown (plain arrays pushed at one end and cut at the other were made again each
+// time they grew back: about 340 bytes per W1 call copied into the old generation). A port handed
+// to another call (its call's parts reused: src/elements/call-parts.ts) leaves its rows behind,
+// unreachable (detach): nothing of that call can send again, so they would answer nothing.
 import type { SipMessage } from './message.ts';
 import { MESSAGE_ROW_NUMS, MESSAGE_ROW_REFS, readMessageRow, writeMessageRow } from './message.ts';
 import {
@@ -50,20 +52,19 @@ import {
   type TransactionHost,
 } from './transaction.ts';
 
+/** No row: a port with none in a ring, or the end of a port's chain. Below every row's number. */
 const NONE = -1;
 
-// A row's numbers, at slot * NUMS in `nums`.
+// What a look-up reads of a row, at position * WAIT_FIELDS in a ring's `waits`: the fields of a
+// walk along a port's rows sit together, two rows to a cache line.
 const UNTIL = 0,
   BRANCH = 1,
-  KIND = 2,
-  /** The next row of the same port, or NONE. */
-  NEXT_AT_PORT = 3,
-  /** The port's number (`newPort`), or NONE once the port has let go of its rows (`detach`). */
-  PORT = 4,
-  /** The numbers of the message the row keeps (INVITE client: its request; non-INVITE server: its final response). */
-  MESSAGE_NUMS = 5,
-  NUMS = MESSAGE_NUMS + MESSAGE_ROW_NUMS;
-// A row's references, at slot * REFS in `refs`.
+  /** The number of the port's previous row in the same ring, or NONE. */
+  PREVIOUS_AT_PORT = 2,
+  KIND = 3,
+  WAIT_FIELDS = 4;
+// What only a row that answers is read for: its message's numbers, at position *
+// MESSAGE_ROW_NUMS in `messageNums`, and its references, at position * REFS in `refs`.
 const USER = 0,
   REQUESTER = 1,
   DATA = 2,
@@ -71,36 +72,95 @@ const USER = 0,
   MESSAGE_REFS = 3,
   REFS = MESSAGE_REFS + MESSAGE_ROW_REFS;
 
-export class LingerTable implements LingerStore {
-  /** Per port number: its newest row, or NONE. */
-  private heads = new Int32Array(1024).fill(NONE);
-  private ports = 0;
-  private nums = new Float64Array(0);
-  private readonly refs: unknown[] = [];
-  private readonly free = new SlotStack();
-  private used = 0;
-  private rows = 0;
+const FIRST_CAPACITY = 1024;
 
-  /** The wait lengths seen (seconds), one list of slots each: a handful (T4, 64*T1). */
-  private readonly lengths: number[] = [];
-  private readonly lists: SlotQueue[] = [];
+/**
+ * The rows of one wait length, first in first out, in a ring whose positions are row numbers
+ * modulo its capacity (a power of two). Rows `oldest` to `next - 1` are held; a row whose number
+ * is below `oldest` has ended, and its position may hold a newer row.
+ */
+class WaitRing {
+  private capacity = FIRST_CAPACITY;
+  mask = FIRST_CAPACITY - 1;
+  waits = new Float64Array(FIRST_CAPACITY * WAIT_FIELDS);
+  messageNums = new Float64Array(FIRST_CAPACITY * MESSAGE_ROW_NUMS);
+  refs: unknown[] = new Array<unknown>(FIRST_CAPACITY * REFS).fill(null);
+  /** Numbers of rows, from 0 for the ring's first: the oldest still held, and the next to be. */
+  oldest = 0;
+  next = 0;
+
+  constructor(readonly seconds: number) {}
+
+  /** A number for a new row at the end of the ring (which doubles when full). */
+  add(): number {
+    if (this.next - this.oldest === this.capacity) this.grow();
+    return this.next++;
+  }
+
+  /** Ends, oldest first, the rows whose wait is over by `now`; nothing but their times is read. */
+  endWaitsOver(now: number): void {
+    const w = this.waits,
+      mask = this.mask;
+    let oldest = this.oldest;
+    while (oldest < this.next && w[(oldest & mask) * WAIT_FIELDS + UNTIL]! < now) oldest++;
+    this.oldest = oldest;
+  }
+
+  /** Twice the room, each held row at its number modulo the new capacity. */
+  private grow(): void {
+    const capacity = this.capacity * 2,
+      mask = capacity - 1;
+    const waits = new Float64Array(capacity * WAIT_FIELDS),
+      messageNums = new Float64Array(capacity * MESSAGE_ROW_NUMS),
+      refs = new Array<unknown>(capacity * REFS).fill(null);
+    for (let row = this.oldest; row < this.next; row++) {
+      const from = row & this.mask,
+        to = row & mask;
+      for (let k = 0; k < WAIT_FIELDS; k++) waits[to * WAIT_FIELDS + k] = this.waits[from * WAIT_FIELDS + k]!;
+      for (let k = 0; k < MESSAGE_ROW_NUMS; k++)
+        messageNums[to * MESSAGE_ROW_NUMS + k] = this.messageNums[from * MESSAGE_ROW_NUMS + k]!;
+      for (let k = 0; k < REFS; k++) refs[to * REFS + k] = this.refs[from * REFS + k];
+    }
+    this.capacity = capacity;
+    this.mask = mask;
+    this.waits = waits;
+    this.messageNums = messageNums;
+    this.refs = refs;
+  }
+}
+
+export class LingerTable implements LingerStore {
+  private ports = 0;
+  /** One ring per wait length seen (seconds): a handful (T4, 64*T1). */
+  private readonly rings: WaitRing[] = [];
+  /**
+   * The number of each port's newest row in each ring (or NONE), at port * stride + the ring's
+   * index: a port's heads share a cache line, read together by every look-up.
+   */
+  private heads = new Float64Array(FIRST_CAPACITY * 2).fill(NONE);
+  private stride = 2;
 
   /**
    * A number for a new port, for the life of the run (ports are reused from call to call, so
    * there are about four per call in progress).
    */
   newPort(): number {
-    if (this.ports === this.heads.length) {
-      const grown = new Int32Array(this.ports * 2).fill(NONE);
-      grown.set(this.heads);
-      this.heads = grown;
-    }
+    if ((this.ports + 1) * this.stride > this.heads.length) this.layHeads(this.stride, (this.ports + 1) * 2);
     return this.ports++;
   }
 
-  /** Whether the port numbered `port` has rows still linked to it (for tests). */
+  /** The heads again, `stride` to a port, with room for `ports` ports. */
+  private layHeads(stride: number, ports: number): void {
+    const heads = new Float64Array(ports * stride).fill(NONE);
+    for (let p = 0; p < this.ports; p++)
+      for (let i = 0; i < this.rings.length; i++) heads[p * stride + i] = this.heads[p * this.stride + i]!;
+    this.heads = heads;
+    this.stride = stride;
+  }
+
+  /** Whether the port numbered `port` has rows still held (for tests). */
   holdsRowsOf(port: number): boolean {
-    return this.heads[port] !== NONE;
+    return this.rings.some((ring, i) => this.heads[port * this.stride + i]! >= ring.oldest);
   }
 
   hold(
@@ -114,31 +174,31 @@ export class LingerTable implements LingerStore {
     requester: unknown = null,
     data: unknown = null,
   ): void {
-    this.endWaitsOver(now);
-    const slot = this.newSlot();
-    const n = this.nums,
-      at = slot * NUMS;
-    n[at + UNTIL] = now + seconds;
-    n[at + BRANCH] = branch;
-    n[at + KIND] = kind;
-    const port = host.lingerNumber;
-    n[at + PORT] = port;
-    n[at + NEXT_AT_PORT] = this.heads[port]!;
-    this.heads[port] = slot;
-    const r = this.refs,
-      ref = slot * REFS;
-    writeMessageRow(message, n, at + MESSAGE_NUMS, r, ref + MESSAGE_REFS);
+    const rings = this.rings;
+    let index = -1;
+    for (let i = 0; i < rings.length; i++) {
+      const r = rings[i]!;
+      r.endWaitsOver(now);
+      if (r.seconds === seconds) index = i;
+    }
+    if (index < 0) index = this.newRing(seconds);
+    const ring = rings[index]!,
+      row = ring.add(),
+      at = row & ring.mask,
+      head = host.lingerNumber * this.stride + index;
+    const w = ring.waits,
+      wait = at * WAIT_FIELDS;
+    w[wait + UNTIL] = now + seconds;
+    w[wait + BRANCH] = branch;
+    w[wait + PREVIOUS_AT_PORT] = this.heads[head]!;
+    w[wait + KIND] = kind;
+    this.heads[head] = row;
+    const r = ring.refs,
+      ref = at * REFS;
+    writeMessageRow(message, ring.messageNums, at * MESSAGE_ROW_NUMS, r, ref + MESSAGE_REFS);
     r[ref + USER] = user;
     r[ref + REQUESTER] = requester;
     r[ref + DATA] = data;
-    this.rows++;
-    let i = this.lengths.indexOf(seconds);
-    if (i < 0) {
-      i = this.lengths.length;
-      this.lengths.push(seconds);
-      this.lists.push(new SlotQueue());
-    }
-    this.lists[i]!.push(slot);
   }
 
   /**
@@ -146,141 +206,75 @@ export class LingerTable implements LingerStore {
    * that port and branch, still waiting at `now`, took it (and did what its transaction would).
    */
   receive(host: TransactionHost, msg: SipMessage, now: number): boolean {
-    let slot = this.heads[host.lingerNumber]!;
-    if (slot === NONE) return false;
-    const n = this.nums,
-      branch = msg.branch;
-    while (slot !== NONE && n[slot * NUMS + BRANCH] !== branch) slot = n[slot * NUMS + NEXT_AT_PORT]! | 0;
-    if (slot === NONE || n[slot * NUMS + UNTIL]! < now) return false;
-    const at = slot * NUMS,
-      kind = n[at + KIND]!,
-      r = this.refs,
-      ref = slot * REFS;
+    const heads = host.lingerNumber * this.stride,
+      branch = msg.branch,
+      rings = this.rings;
+    for (let i = 0; i < rings.length; i++) {
+      const ring = rings[i]!,
+        w = ring.waits,
+        mask = ring.mask;
+      // A port's rows in one ring are chained newest first, so the first one that has ended
+      // (below `oldest`: its position may hold another port's row by now) ends the walk.
+      for (
+        let row = this.heads[heads + i]!;
+        row >= ring.oldest;
+        row = w[(row & mask) * WAIT_FIELDS + PREVIOUS_AT_PORT]!
+      ) {
+        const at = row & mask;
+        if (w[at * WAIT_FIELDS + BRANCH] !== branch) continue;
+        if (w[at * WAIT_FIELDS + UNTIL]! < now) return false;
+        this.answer(ring, at, host, msg);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What the row's transaction would do with `msg` in its state. */
+  private answer(ring: WaitRing, at: number, host: TransactionHost, msg: SipMessage): void {
+    const kind = ring.waits[at * WAIT_FIELDS + KIND]!,
+      nums = ring.messageNums,
+      num = at * MESSAGE_ROW_NUMS,
+      r = ring.refs,
+      ref = at * REFS;
     // Only a 2xx does anything in Accepted (1xx and non-2xx finals are ignored there).
     if (kind === INVITE_CLIENT_ACCEPTED && msg.status >= 200 && msg.status < 300) {
       InviteClientTransaction.resumeAccepted(
         host,
-        readMessageRow(n, at + MESSAGE_NUMS, r, ref + MESSAGE_REFS)!,
+        readMessageRow(nums, num, r, ref + MESSAGE_REFS)!,
         r[ref + USER] as ClientTransactionUser<unknown, unknown>,
         r[ref + REQUESTER],
         r[ref + DATA],
       ).receive(msg);
     } else if (kind === NON_INVITE_SERVER_COMPLETED && msg.status === 0) {
-      const last = readMessageRow(n, at + MESSAGE_NUMS, r, ref + MESSAGE_REFS)!;
+      const last = readMessageRow(nums, num, r, ref + MESSAGE_REFS)!;
       last.retransmission = true;
       host.transmit(last);
     }
-    return true;
   }
 
   /** Rows still held (for tests): their waits may be over but not yet looked at. */
   get size(): number {
-    return this.rows;
-  }
-
-  private newSlot(): number {
-    if (this.free.size > 0) return this.free.pop();
-    if ((this.used + 1) * NUMS > this.nums.length) {
-      const grown = new Float64Array(Math.max(1024, this.used * 2) * NUMS);
-      grown.set(this.nums);
-      this.nums = grown;
-    }
-    for (let k = 0; k < REFS; k++) this.refs.push(null);
-    return this.used++;
-  }
-
-  /** Ends every wait that is over by `now`, oldest first in each list. */
-  private endWaitsOver(now: number): void {
-    const n = this.nums;
-    for (let i = 0; i < this.lists.length; i++) {
-      const list = this.lists[i]!;
-      while (list.size > 0 && n[list.first() * NUMS + UNTIL]! < now) this.remove(list.shift());
-    }
+    let rows = 0;
+    for (const ring of this.rings) rows += ring.next - ring.oldest;
+    return rows;
   }
 
   /**
    * Leaves the port's rows unreachable from it, for the port to serve another call (its call's
    * parts are reused only once nothing of that call can send again, so no message can come for
-   * them): each row lets go of what it kept and waits out its time unlinked.
+   * them): they wait out their time unlinked.
    */
   detach(host: TransactionHost): void {
-    const n = this.nums,
-      r = this.refs,
-      port = host.lingerNumber;
-    for (let slot = this.heads[port]!; slot !== NONE; slot = n[slot * NUMS + NEXT_AT_PORT]! | 0) {
-      n[slot * NUMS + PORT] = NONE;
-      for (let k = 0; k < REFS; k++) r[slot * REFS + k] = null;
-    }
-    this.heads[port] = NONE;
+    const heads = host.lingerNumber * this.stride;
+    for (let i = 0; i < this.rings.length; i++) this.heads[heads + i] = NONE;
   }
 
-  private remove(slot: number): void {
-    const n = this.nums,
-      r = this.refs,
-      ref = slot * REFS;
-    const port = n[slot * NUMS + PORT]! | 0,
-      heads = this.heads;
-    const after = n[slot * NUMS + NEXT_AT_PORT]! | 0;
-    if (port === NONE) {
-      // detached: no port to unlink from
-    } else if (heads[port] === slot) heads[port] = after;
-    else {
-      let prev = heads[port]!;
-      while (n[prev * NUMS + NEXT_AT_PORT] !== slot) prev = n[prev * NUMS + NEXT_AT_PORT]! | 0;
-      n[prev * NUMS + NEXT_AT_PORT] = after;
-    }
-    for (let k = 0; k < REFS; k++) r[ref + k] = null;
-    this.free.push(slot);
-    this.rows--;
-  }
-}
-
-/** Slot numbers, first in first out: a ring in an Int32Array that doubles when full. */
-class SlotQueue {
-  private ring = new Int32Array(1024);
-  private head = 0;
-  size = 0;
-
-  push(slot: number): void {
-    if (this.size === this.ring.length) this.grow();
-    this.ring[(this.head + this.size++) & (this.ring.length - 1)] = slot;
-  }
-
-  first(): number {
-    return this.ring[this.head]!;
-  }
-
-  shift(): number {
-    const slot = this.ring[this.head]!;
-    this.head = (this.head + 1) & (this.ring.length - 1);
-    this.size--;
-    return slot;
-  }
-
-  private grow(): void {
-    const old = this.ring,
-      ring = new Int32Array(old.length * 2);
-    for (let j = 0; j < this.size; j++) ring[j] = old[(this.head + j) & (old.length - 1)]!;
-    this.ring = ring;
-    this.head = 0;
-  }
-}
-
-/** Free slot numbers, last in first out, in an Int32Array that doubles when full. */
-class SlotStack {
-  private stack = new Int32Array(1024);
-  size = 0;
-
-  push(slot: number): void {
-    if (this.size === this.stack.length) {
-      const grown = new Int32Array(this.stack.length * 2);
-      grown.set(this.stack);
-      this.stack = grown;
-    }
-    this.stack[this.size++] = slot;
-  }
-
-  pop(): number {
-    return this.stack[--this.size]!;
+  /** A ring for waits of `seconds`; its index. */
+  private newRing(seconds: number): number {
+    const index = this.rings.length;
+    if (index === this.stride) this.layHeads(this.stride * 2, this.heads.length / this.stride);
+    this.rings.push(new WaitRing(seconds));
+    return index;
   }
 }
