@@ -613,6 +613,93 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
   });
 });
 
+describe('spare transactions: those whose wait went to the table serve as new ones (SpareTransactions)', () => {
+  /**
+   * A transaction's own fields; its timer handles as whether each is set, and its time-out's place
+   * in the order of events as whether it was taken (their numbers depend on what the queue saw).
+   */
+  function fields(t: object): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(t))
+      out[k] = k.endsWith('Handle') ? v !== -1 : k === 'timeoutPlace' ? (v as number) > 0 : v;
+    return out;
+  }
+
+  /** A run's port with a table of waits (so that 2xx waits go there), its wire a black hole. */
+  function portWithTable() {
+    const sim = new Simulator();
+    const port = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'p', new LingerTable()));
+    const sent = blackHole(sim, port);
+    return { sim, port, sent };
+  }
+
+  it('each kind, once its 2xx sent its wait to the table, is the next one of its kind made at that party, as a new one would be, field by field', () => {
+    const { sim, port } = portWithTable();
+    const other = new SipPort(port.site); // another port of the same party
+    const sent = blackHole(sim, other);
+    const u = user();
+    const invite = (branch: number) => newRequest('INVITE', 'refresh', 'c', 'x', 'y', branch, branch);
+    const update = (branch: number) => newRequest('UPDATE', 'refresh', 'c', 'x', 'y', branch, branch);
+
+    const ict = InviteClientTransaction.send(port, invite(1), u, 'first');
+    port.register(ict);
+    ict.requesterData = 'kept until the answer';
+    port.receive(newResponse(ict.request, 200, 'y'));
+    const againIct = InviteClientTransaction.send(other, invite(2), u, 'second');
+    expect(againIct).toBe(ict);
+    expect(fields(againIct)).toEqual(fields(new InviteClientTransaction(other, invite(2), u, 'second')));
+
+    const nict = NonInviteClientTransaction.send(port, update(3), u, 'first');
+    port.register(nict);
+    port.receive(newResponse(nict.request, 200, 'y'));
+    const againNict = NonInviteClientTransaction.send(other, update(4), u, 'second');
+    expect(againNict).toBe(nict);
+    expect(fields(againNict)).toEqual(fields(new NonInviteClientTransaction(other, update(4), u, 'second')));
+
+    const ist = InviteServerTransaction.receive(port, invite(5), {});
+    port.register(ist);
+    ist.respond(ist.makeResponse(200, 'y'));
+    const againIst = InviteServerTransaction.receive(other, invite(6), {});
+    expect(againIst).toBe(ist);
+    expect(fields(againIst)).toEqual(fields(new InviteServerTransaction(other, invite(6), {})));
+
+    const nist = NonInviteServerTransaction.receive(port, update(7), {});
+    port.register(nist);
+    nist.respond(nist.makeResponse(200, 'y'));
+    const againNist = NonInviteServerTransaction.receive(other, update(8), {});
+    expect(againNist).toBe(nist);
+    expect(fields(againNist)).toEqual(fields(new NonInviteServerTransaction(other, update(8), {})));
+
+    // Taken up again, each works as a new one: the INVITE client retransmits on Timer A (and the
+    // one made new beside it, for the comparison, does the same).
+    const before = sent.filter((x) => x.m.branch === 2).length;
+    sim.run({ until: sim.now + 0.6 });
+    expect(sent.filter((x) => x.m.branch === 2 && x.m.retransmission)).toHaveLength(2);
+    expect(before).toBe(2); // the first transmission of each
+  });
+
+  it('only a wait in the table makes a spare: not a failure, a BYE, nor a port with no table', () => {
+    const { port } = portWithTable();
+    const u = user();
+    const ict = InviteClientTransaction.send(port, newRequest('INVITE', 'setup', 'c', 'x', '', 1, 1), u, null);
+    port.register(ict);
+    port.receive(newResponse(ict.request, 486, 'y')); // Timer D, in the port
+    const bye = NonInviteClientTransaction.send(port, newRequest('BYE', 'teardown', 'c', 'x', 'y', 2, 2), u, null);
+    port.register(bye);
+    port.receive(newResponse(bye.request, 200, 'y')); // a BYE's wait stays in the port
+    expect(port.spares.inviteClients).toEqual([]);
+    expect(port.spares.nonInviteClients).toEqual([]);
+
+    const sim = new Simulator();
+    const plain = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'p')); // no table
+    blackHole(sim, plain);
+    const ist = InviteServerTransaction.receive(plain, newRequest('INVITE', 'setup', 'c', 'x', '', 1, 3), {});
+    plain.register(ist);
+    ist.respond(ist.makeResponse(200, 'y'));
+    expect(plain.spares.inviteServers).toEqual([]);
+  });
+});
+
 describe('the table of waits against a plain list of rows (fast-check, fixed seed)', () => {
   // Two ports, waits of 5 s (T4) and 32 s (64*T1), time in steps of up to 12 s: rows end and their
   // places are used again by the other port's; look-ups ask for recent branches of either port; a port may be handed to
@@ -658,6 +745,7 @@ describe('the table of waits against a plain list of rows (fast-check, fixed see
           forget: () => {},
           lingers: table,
           lingerNumber: table.newPort(),
+          spares: null,
         }));
         const rows: Array<{ port: number; branch: number; until: number; answer: boolean; detached: boolean }> = [];
         const expected = [0, 0];
@@ -709,6 +797,7 @@ describe('the table of waits against a plain list of rows (fast-check, fixed see
       forget: () => {},
       lingers: table,
       lingerNumber: table.newPort(),
+      spares: null,
     }));
     const lengths = [32, 5, 10, 7, 3]; // five rings: past the room first laid out for each port's heads
     lengths.forEach((seconds, k) => {
@@ -737,6 +826,7 @@ describe('the table of waits against a plain list of rows (fast-check, fixed see
       forget: () => {},
       lingers: table,
       lingerNumber: table.newPort(),
+      spares: null,
     });
     const hosts = [host(0), host(1), host(2)];
     const WAIT = 64 * RFC3261_TIMERS.T1;

@@ -120,11 +120,11 @@ export class Dialog extends SessionTimerDialog implements RequestOwner {
   start<D>(msg: SipMessage, owner: RequestOwner<D>): DialogRequest<D> {
     let txn: DialogRequest<D>;
     if (msg.method === 'INVITE') {
-      const ict = new InviteClientTransaction<RequestOwner<D>, D>(this.port, msg, this, owner);
+      const ict = InviteClientTransaction.send<RequestOwner<D>, D>(this.port, msg, this, owner);
       this.ict = ict;
       txn = ict;
     } else {
-      txn = new NonInviteClientTransaction<RequestOwner<D>, D>(this.port, msg, this, owner);
+      txn = NonInviteClientTransaction.send<RequestOwner<D>, D>(this.port, msg, this, owner);
     }
     this.port.register(txn);
     return txn;

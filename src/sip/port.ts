@@ -8,6 +8,7 @@ import type { SipMessage } from './message.ts';
 import {
   InviteServerTransaction,
   NonInviteServerTransaction,
+  SpareTransactions,
   type ServerTransaction,
   type ServerTransactionUser,
   type SipTimerSettings,
@@ -41,6 +42,9 @@ export class PortSite {
     /** The run's table of waits for retransmissions after a 2xx (linger-table.ts); null: each waits in its port. */
     readonly lingers: LingerTable | null = null,
   ) {}
+
+  /** The party's transactions whose waits went to that table, to serve as its new ones. */
+  readonly spares = new SpareTransactions();
 }
 
 export class SipPort implements TransactionHost {
@@ -91,6 +95,10 @@ export class SipPort implements TransactionHost {
 
   get lingers(): LingerTable | null {
     return this.site.lingers;
+  }
+
+  get spares(): SpareTransactions {
+    return this.site.spares;
   }
 
   transmit(msg: SipMessage): void {
@@ -152,8 +160,8 @@ export class SipPort implements TransactionHost {
     }
     const st =
       msg.method === 'INVITE'
-        ? new InviteServerTransaction(this, msg, core)
-        : new NonInviteServerTransaction(this, msg, core);
+        ? InviteServerTransaction.receive(this, msg, core)
+        : NonInviteServerTransaction.receive(this, msg, core);
     this.register(st);
     core.onRequest(this, msg, st);
   }

@@ -26,6 +26,8 @@ export interface TransactionHost {
   readonly lingers: LingerStore | null;
   /** This port's number in that table (LingerTable.newPort; -1 when there is no table). */
   readonly lingerNumber: number;
+  /** Transactions whose work is over, to serve as new ones (null: each is made new). */
+  readonly spares: SpareTransactions | null;
 }
 
 /** The states whose waits the run's table holds in place of the transaction (linger-table.ts). */
@@ -103,15 +105,28 @@ export abstract class Transaction implements ScheduledEventTarget {
   /** The next open transaction of the same port (the port's table is a list through them). */
   nextInPort: Transaction | null = null;
   /** The request's top Via branch, kept here: a port matches by it without reaching the request. */
-  readonly branch: number;
+  branch: number;
 
   constructor(
-    readonly host: TransactionHost,
+    public host: TransactionHost,
     /** The request that created the transaction. */
-    readonly request: SipMessage,
+    public request: SipMessage,
     initial: State,
   ) {
     this.state = initial;
+    this.branch = request.branch;
+  }
+
+  /** As the constructor leaves it, for another request: a spare taken up again (SpareTransactions). */
+  protected renew(host: TransactionHost, request: SipMessage, initial: State): void {
+    this.state = initial;
+    this.retransmitHandle = NO_EVENT;
+    this.timeoutHandle = NO_EVENT;
+    this.retransmitInterval = 0;
+    this.lingerUntil = null;
+    this.nextInPort = null;
+    this.host = host;
+    this.request = request;
     this.branch = request.branch;
   }
 
@@ -153,19 +168,20 @@ export abstract class Transaction implements ScheduledEventTarget {
 
   /**
    * Waits `seconds` for retransmissions. After a 2xx (not to a BYE) the run's table holds the wait
-   * and the transaction leaves its port (linger-table.ts); otherwise it stays in the port's table
-   * until a look-up finds its wait over (lingerUntil).
+   * and the transaction leaves its port (linger-table.ts): true, and nothing is left for the object
+   * to do; otherwise it stays in the port's table until a look-up finds its wait over (lingerUntil).
    */
-  protected linger(seconds: number, after2xx: boolean): void {
-    if (this.state === State.Terminated) return; // ended (abort) before its wait began: nothing to wait for
+  protected linger(seconds: number, after2xx: boolean): boolean {
+    if (this.state === State.Terminated) return false; // ended (abort) before its wait began: nothing to wait for
     const now = this.host.sim.now,
       lingers = this.host.lingers;
     if (after2xx && lingers !== null && this.request.method !== 'BYE') {
       this.holdWait(lingers, seconds, now);
       this.host.forget(this);
-      return;
+      return true;
     }
     this.lingerUntil = now + seconds;
+    return false;
   }
 
   /** Hands its wait after a 2xx to the run's table, with what it needs to answer until then. */
@@ -199,12 +215,28 @@ export abstract class ClientTransaction<R = null, D = null> extends Transaction 
   constructor(
     host: TransactionHost,
     request: SipMessage,
-    readonly user: ClientTransactionUser<R, D>,
+    public user: ClientTransactionUser<R, D>,
     /** Whoever asked the user for the request (a dialog's RequestOwner), for the user to route the answer. */
-    readonly requester: R,
+    public requester: R,
     initial: State,
   ) {
     super(host, request, initial);
+  }
+
+  protected renewClient(
+    host: TransactionHost,
+    request: SipMessage,
+    user: ClientTransactionUser<R, D>,
+    requester: R,
+    initial: State,
+  ): void {
+    this.renew(host, request, initial);
+    this.requesterData = null;
+    this.user = user;
+    this.requester = requester;
+    this.timeoutAt = Infinity;
+    this.timeoutPlace = 0;
+    this.timeoutTimer = 0;
   }
 
   /**
@@ -275,6 +307,22 @@ export class InviteClientTransaction<R = null, D = null> extends ClientTransacti
     if (!accepted) this.sendFirst(A, B, 64 * host.timers.T1);
   }
 
+  /** Sends `request` in a new transaction: a spare of the host's when there is one, else a new object. */
+  static send<R, D>(
+    host: TransactionHost,
+    request: SipMessage,
+    user: ClientTransactionUser<R, D>,
+    requester: R,
+  ): InviteClientTransaction<R, D> {
+    const spare = host.spares?.inviteClients.pop() as InviteClientTransaction<R, D> | undefined;
+    if (spare === undefined) return new InviteClientTransaction(host, request, user, requester);
+    spare.renewClient(host, request, user, requester, State.Calling);
+    spare.lastFinal = null;
+    spare.ack = null;
+    spare.sendFirst(A, B, 64 * host.timers.T1);
+    return spare;
+  }
+
   /**
    * The transaction again, in Accepted, from what the run's table kept of it (linger-table.ts):
    * for a 2xx retransmission during Timer M, which it passes to the TU as it did the first time.
@@ -333,7 +381,8 @@ export class InviteClientTransaction<R = null, D = null> extends ClientTransacti
         this.clearTimers();
         this.state = State.Accepted;
         this.user.onResponse(this, resp);
-        this.linger(64 * this.host.timers.T1, true); // Timer M
+        // Timer M: in the run's table, which answers for it from now on; the object is spare.
+        if (this.linger(64 * this.host.timers.T1, true)) this.host.spares?.inviteClients.push(this);
       } else if (this.state === State.Accepted) {
         this.user.onResponse(this, resp);
       }
@@ -389,6 +438,20 @@ export class NonInviteClientTransaction<R = null, D = null> extends ClientTransa
     this.sendFirst(E, F, 64 * host.timers.T1);
   }
 
+  /** Sends `request` in a new transaction: a spare of the host's when there is one, else a new object. */
+  static send<R, D>(
+    host: TransactionHost,
+    request: SipMessage,
+    user: ClientTransactionUser<R, D>,
+    requester: R,
+  ): NonInviteClientTransaction<R, D> {
+    const spare = host.spares?.nonInviteClients.pop() as NonInviteClientTransaction<R, D> | undefined;
+    if (spare === undefined) return new NonInviteClientTransaction(host, request, user, requester);
+    spare.renewClient(host, request, user, requester, State.Trying);
+    spare.sendFirst(E, F, 64 * host.timers.T1);
+    return spare;
+  }
+
   get pending(): boolean {
     return this.state === State.Trying || this.state === State.Proceeding;
   }
@@ -406,8 +469,9 @@ export class NonInviteClientTransaction<R = null, D = null> extends ClientTransa
     }
     this.clearTimers();
     this.state = State.Completed;
-    this.linger(this.host.timers.T4, resp.status < 300); // Timer K
+    const held = this.linger(this.host.timers.T4, resp.status < 300); // Timer K
     this.user.onResponse(this, resp);
+    if (held) this.host.spares?.nonInviteClients.push(this); // the table answers for it now
   }
 
   onEvent(kind: number): void {
@@ -436,10 +500,16 @@ export abstract class ServerTransaction extends Transaction {
   constructor(
     host: TransactionHost,
     request: SipMessage,
-    readonly user: ServerTransactionUser,
+    public user: ServerTransactionUser,
     initial: State,
   ) {
     super(host, request, initial);
+  }
+
+  protected renewServer(host: TransactionHost, request: SipMessage, user: ServerTransactionUser, initial: State): void {
+    this.renew(host, request, initial);
+    this.lastResponse = null;
+    this.user = user;
   }
 
   /** True until the TU has sent a final response. */
@@ -469,6 +539,15 @@ export class InviteServerTransaction extends ServerTransaction {
     super(host, request, user, State.Proceeding);
     // §17.2.1: send 100 Trying unless the TU answers within 200 ms.
     this.tryingHandle = this.schedule(0.2, TRYING);
+  }
+
+  /** A transaction for a new INVITE: a spare of the host's when there is one, else a new object. */
+  static receive(host: TransactionHost, request: SipMessage, user: ServerTransactionUser): InviteServerTransaction {
+    const spare = host.spares?.inviteServers.pop();
+    if (spare === undefined) return new InviteServerTransaction(host, request, user);
+    spare.renewServer(host, request, user, State.Proceeding);
+    spare.tryingHandle = spare.schedule(0.2, TRYING);
+    return spare;
   }
 
   override get idle(): boolean {
@@ -527,7 +606,9 @@ export class InviteServerTransaction extends ServerTransaction {
       // 2xx retransmission is the UAS core's job (§13.3.1.4); the transaction only absorbs.
       this.state = State.Accepted;
       this.lastResponse = null;
-      this.linger(64 * t.T1, true); // Timer L
+      // Timer L: in the run's table, which answers for it from now on; the object is spare once the
+      // TU is done with it (nothing takes up a spare server transaction before the next request).
+      if (this.linger(64 * t.T1, true)) this.host.spares?.inviteServers.push(this);
       return;
     }
     this.state = State.Completed;
@@ -570,6 +651,14 @@ export class NonInviteServerTransaction extends ServerTransaction {
     super(host, request, user, State.Trying);
   }
 
+  /** A transaction for a new request: a spare of the host's when there is one, else a new object. */
+  static receive(host: TransactionHost, request: SipMessage, user: ServerTransactionUser): NonInviteServerTransaction {
+    const spare = host.spares?.nonInviteServers.pop();
+    if (spare === undefined) return new NonInviteServerTransaction(host, request, user);
+    spare.renewServer(host, request, user, State.Trying);
+    return spare;
+  }
+
   protected holdWait(lingers: LingerStore, seconds: number, now: number): void {
     lingers.hold(NON_INVITE_SERVER_COMPLETED, this.host, this.branch, seconds, now, this.lastResponse);
   }
@@ -589,10 +678,23 @@ export class NonInviteServerTransaction extends ServerTransaction {
       return;
     }
     this.state = State.Completed;
-    this.linger(64 * this.host.timers.T1, resp.status < 300); // Timer J
+    // Timer J: after a 2xx in the run's table, which answers for it from now on; the object is spare.
+    if (this.linger(64 * this.host.timers.T1, resp.status < 300)) this.host.spares?.nonInviteServers.push(this);
   }
 
   onEvent(_kind: number): void {
     // No timer of its own fires: Timer J is a wait (the run's table, or Transaction.lingerUntil).
   }
+}
+
+/**
+ * Transactions whose wait went to the run's table of waits (linger-table.ts), kept to serve as
+ * new ones of the same kind at the same party: nothing holds them any more (their port forgot
+ * them, their timers are off, their TU has had their final), and a W1 call makes about ten.
+ */
+export class SpareTransactions {
+  readonly inviteClients: InviteClientTransaction<unknown, unknown>[] = [];
+  readonly nonInviteClients: NonInviteClientTransaction<unknown, unknown>[] = [];
+  readonly inviteServers: InviteServerTransaction[] = [];
+  readonly nonInviteServers: NonInviteServerTransaction[] = [];
 }
