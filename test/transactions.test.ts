@@ -643,7 +643,7 @@ describe('spare transactions: those whose wait went to the table serve as new on
 
     const ict = InviteClientTransaction.send(port, invite(1), u, 'first');
     port.register(ict);
-    ict.requesterData = 'kept until the answer';
+    (ict as { requesterData: unknown }).requesterData = 'kept until the answer'; // a renewed one has none
     port.receive(newResponse(ict.request, 200, 'y'));
     const againIct = InviteClientTransaction.send(other, invite(2), u, 'second');
     expect(againIct).toBe(ict);
