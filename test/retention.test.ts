@@ -50,8 +50,9 @@ describe('calls that are over are not kept by the run', () => {
       expect(finished.length).toBeGreaterThan(1000);
       const refused = finished.filter((r) => r.outcome === 'rejected').length;
       expect(refused).toBeGreaterThan(100);
-      // Only a call that ended within 32 s of a 2xx wait may still be held (until the wait ends),
-      // or one whose parts are not yet seen idle (they let go of it then).
+      // Only a call that ended within reach of a 2xx wait may still be held (until its row's place
+      // in the table is written again, or its transaction, spare, is taken up again), or one whose
+      // parts are not yet seen idle (they let go of it then).
       const waiting = sim.callPartsWaiting;
       if (!reuse) expect(sim.restingCallParts).toBe(0);
       else {

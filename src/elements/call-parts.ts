@@ -121,9 +121,12 @@ export class CallParts implements DialogSupply {
   }
 
   /**
-   * Once idle, lets go of everything of the call the parts served, so that while they rest nothing
-   * of it is kept alive: its call (`resting` stands in for it), transactions, messages, rows in the
-   * table of waits, and the dialogs' names and descriptions. `fit` then sets them up for a new call.
+   * Once idle, lets go of everything of the call the parts served, so that while they rest the
+   * parts keep nothing of it alive: its call (`resting` stands in for it), transactions, messages,
+   * rows in the table of waits, and the dialogs' names and descriptions. (The run's table and the
+   * party's spare transactions may still: an ended row's references until its place in the ring
+   * is written again, a spare's request and TU until it is taken up again; both a bounded few.)
+   * `fit` then sets them up for a new call.
    * With `keepRecord`, an untraced call's record is cleared and kept for the next call (reuseCall).
    */
   release(resting: Call, keepRecord: boolean): void {

@@ -499,7 +499,7 @@ export class EventQueue {
 }
 
 /** An array of `n` nulls, packed (no holes), for references kept in a ring. */
-function nulls<T>(n: number): (T | null)[] {
+export function nulls<T>(n: number): (T | null)[] {
   return Array.from({ length: n }, () => null);
 }
 

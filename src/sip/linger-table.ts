@@ -4,7 +4,8 @@
 // with its messages, outlived the young generation of the heap and was copied into the old one,
 // only to die there. On W1 (200,000 calls) the same run with these waits ended at once (a bound,
 // not a model) took 29 % less time; this table gained about 7 % (README, Performance). A wait now
-// costs a row of the table, and the transaction object goes as soon as nothing else refers to it.
+// costs a row of the table, and the transaction object serves as its party's next one
+// (SpareTransactions, transaction.ts).
 // (Abort a transaction before its wait begins: a row, once held, lasts its full wait.)
 //
 // A row answers what its transaction would have answered in its state (transaction.ts), until the
@@ -18,7 +19,8 @@
 //     final response again (§17.2.2).
 // Any other message with the row's branch at its port is absorbed, as the transaction would have.
 // Waits after a failure, and those of BYE transactions, stay with their transactions in the
-// port's table (their call may be over, and a row keeps its port, and so its call, until it ends).
+// port's table (their call may be over, and a row keeps its TU and requester, and so its call,
+// until its place in the ring is written again).
 //
 // Layout: rows of one wait length end in the order they began, so each length has a ring of its
 // own (WaitRing): a row is numbered as it is added, sits at its number modulo the ring's capacity,
@@ -33,13 +35,14 @@
 // (message.ts, writeMessageRow), not as the object: kept 32 s, the objects were copied by every
 // young-generation collection and many promoted to die in the old one; a row answering a
 // retransmission makes the message again. Each port has a number in the table (`newPort`); in each
-// ring a port's rows are chained from `heads[number]`, newest first (a handful: its transactions of
-// the last 64*T1), so that a look-up walks those and stops at the first that has ended. The rings
-// and heads are typed arrays that double when full, so that holding a row allocates nothing once
-// the table has grown (plain arrays pushed at one end and cut at the other were made again each
+// ring a port's rows are chained from `heads[number * stride + the ring's index]`, newest first (a
+// handful: its transactions of the last 64*T1), so that a look-up walks those and stops at the
+// first that has ended. The rings (typed arrays, and an array of references each) and the heads
+// double when full, so that holding a row allocates nothing once the table has grown (plain arrays pushed at one end and cut at the other were made again each
 // time they grew back: about 340 bytes per W1 call copied into the old generation). A port handed
 // to another call (its call's parts reused: src/elements/call-parts.ts) leaves its rows behind,
 // unreachable (detach): nothing of that call can send again, so they would answer nothing.
+import { nulls } from '../kernel/event-queue.ts';
 import type { SipMessage } from './message.ts';
 import { MESSAGE_ROW_NUMS, MESSAGE_ROW_REFS, readMessageRow, writeMessageRow } from './message.ts';
 import {
@@ -84,7 +87,7 @@ class WaitRing {
   mask = FIRST_CAPACITY - 1;
   waits = new Float64Array(FIRST_CAPACITY * WAIT_FIELDS);
   messageNums = new Float64Array(FIRST_CAPACITY * MESSAGE_ROW_NUMS);
-  refs: unknown[] = new Array<unknown>(FIRST_CAPACITY * REFS).fill(null);
+  refs = nulls<unknown>(FIRST_CAPACITY * REFS);
   /** Numbers of rows, from 0 for the ring's first: the oldest still held, and the next to be. */
   oldest = 0;
   next = 0;
@@ -112,7 +115,7 @@ class WaitRing {
       mask = capacity - 1;
     const waits = new Float64Array(capacity * WAIT_FIELDS),
       messageNums = new Float64Array(capacity * MESSAGE_ROW_NUMS),
-      refs = new Array<unknown>(capacity * REFS).fill(null);
+      refs = nulls<unknown>(capacity * REFS);
     for (let row = this.oldest; row < this.next; row++) {
       const from = row & this.mask,
         to = row & mask;
@@ -263,7 +266,7 @@ export class LingerTable implements LingerStore {
   /**
    * Leaves the port's rows unreachable from it, for the port to serve another call (its call's
    * parts are reused only once nothing of that call can send again, so no message can come for
-   * them): they wait out their time unlinked.
+   * them): they wait out their time unreachable.
    */
   detach(host: TransactionHost): void {
     const heads = host.lingerNumber * this.stride;

@@ -24,14 +24,19 @@ export interface PortCore extends ServerTransactionUser {
   onAck(port: SipPort, ack: SipMessage): void;
 }
 
-/** Where a port's messages go: the network link toward the peer on this leg. */
+/**
+ * Where a port's messages go: the network link toward the peer on this leg. A message put on the
+ * wire arrives later, never during `carry` (an INVITE server transaction made spare in `respond`
+ * is still read by its TU when `respond` returns: transaction.ts).
+ */
 export interface Wire {
   carry(from: SipPort, msg: SipMessage): void;
 }
 
 /**
  * What every port of one party on one kind of leg shares in a run: the clock, the timer values,
- * the party's name and the run's table of waits. Kept once, not in each port (four per call).
+ * the party's name, the run's table of waits and the party's spare transactions. Kept once, not
+ * in each port (four per call).
  */
 export class PortSite {
   constructor(

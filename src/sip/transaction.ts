@@ -606,8 +606,9 @@ export class InviteServerTransaction extends ServerTransaction {
       // 2xx retransmission is the UAS core's job (§13.3.1.4); the transaction only absorbs.
       this.state = State.Accepted;
       this.lastResponse = null;
-      // Timer L: in the run's table, which answers for it from now on; the object is spare once the
-      // TU is done with it (nothing takes up a spare server transaction before the next request).
+      // Timer L: in the run's table, which answers for it from now on; the object is spare. Its TU
+      // still reads it when `respond` returns: nothing takes up a spare server transaction before
+      // the next request arrives, which is never during a transmission (port.ts, Wire).
       if (this.linger(64 * t.T1, true)) this.host.spares?.inviteServers.push(this);
       return;
     }
