@@ -38,10 +38,11 @@
 // ring a port's rows are chained from `heads[number * stride + the ring's index]`, newest first (a
 // handful: its transactions of the last 64*T1), so that a look-up walks those and stops at the
 // first that has ended. The rings (typed arrays, and an array of references each) and the heads
-// double when full, so that holding a row allocates nothing once the table has grown (plain arrays pushed at one end and cut at the other were made again each
-// time they grew back: about 340 bytes per W1 call copied into the old generation). A port handed
-// to another call (its call's parts reused: src/elements/call-parts.ts) leaves its rows behind,
-// unreachable (detach): nothing of that call can send again, so they would answer nothing.
+// double when full, so that holding a row allocates nothing once the table has grown (plain
+// arrays pushed at one end and cut at the other were made again each time they grew back: about
+// 340 bytes per W1 call copied into the old generation). A port handed to another call (its
+// call's parts reused: src/elements/call-parts.ts) leaves its rows behind, unreachable (detach):
+// nothing of that call can send again, so they would answer nothing.
 import { nulls } from '../kernel/event-queue.ts';
 import type { SipMessage } from './message.ts';
 import { MESSAGE_ROW_NUMS, MESSAGE_ROW_REFS, readMessageRow, writeMessageRow } from './message.ts';
