@@ -88,8 +88,8 @@ class Lane {
   constructor(
     readonly delay: number,
     readonly priority: number,
-    /** Its place in the queue's list of lanes, in its handles. */
-    index: number,
+    /** Its place in the queue's list of lanes, in its handles and the queue's table of heads. */
+    readonly index: number,
     capacity = 1024,
   ) {
     this.time = new Float64Array(capacity);
@@ -169,6 +169,14 @@ export class EventQueue {
   private readonly candidateDelay = new Float64Array(CANDIDATES).fill(NaN);
   private readonly candidatePriority = new Float64Array(CANDIDATES);
   private nextCandidate = 0;
+  /**
+   * Each lane's head, its time and key (Infinity and Infinity when the lane is empty: never first),
+   * kept as the head changes (an entry added to an empty lane, the head dropped): finding the
+   * front compares these few numbers, side by side, rather than reaching into every lane's ring at
+   * every event. A head cancelled since stays until it would come first, and is dropped then.
+   */
+  private readonly headTime = new Float64Array(MAX_LANES).fill(Infinity);
+  private readonly headKey = new Float64Array(MAX_LANES).fill(Infinity);
   /** Time of the entry front() found (Infinity when none). */
   private frontTime = Infinity;
 
@@ -247,7 +255,12 @@ export class EventQueue {
     // A lane stays sorted only while `now` does not go back; if a caller's did, the heap takes it.
     if (lane === null || time < lane.lastTime) return this.push(time, priority, target, kind, data);
     this.tally(target, 1);
-    return lane.append(time, priority * PRIORITY_SHIFT + this.seq++, target, kind, data);
+    const key = priority * PRIORITY_SHIFT + this.seq++;
+    if (lane.size === 0) {
+      this.headTime[lane.index] = time;
+      this.headKey[lane.index] = key;
+    }
+    return lane.append(time, key, target, kind, data);
   }
 
   private laneFor(delay: number, priority: number): Lane | null {
@@ -337,27 +350,52 @@ export class EventQueue {
    * time is left in `frontTime`. Cancelled heads of lanes are dropped on the way.
    */
   private front(): Lane | null {
-    let best: Lane | null = null;
-    let bt = Infinity,
-      bk = Infinity;
-    if (this.n > 0) {
-      bt = this.time[0]!;
-      bk = this.key[0]!;
-    }
-    const lanes = this.lanes;
-    for (let l = 0; l < lanes.length; l++) {
-      const lane = lanes[l]!;
-      while (lane.size > 0 && lane.target[lane.head] === null) lane.dropHead();
-      if (lane.size === 0) continue;
-      const t = lane.time[lane.head]!;
-      if (t < bt || (t === bt && lane.key[lane.head]! < bk)) {
-        best = lane;
-        bt = t;
-        bk = lane.key[lane.head]!;
+    const ht = this.headTime,
+      hk = this.headKey,
+      lanes = this.lanes.length;
+    for (;;) {
+      let best = -1;
+      let bt = Infinity,
+        bk = Infinity;
+      if (this.n > 0) {
+        bt = this.time[0]!;
+        bk = this.key[0]!;
       }
+      for (let l = 0; l < lanes; l++) {
+        const t = ht[l]!;
+        if (t < bt || (t === bt && hk[l]! < bk)) {
+          best = l;
+          bt = t;
+          bk = hk[l]!;
+        }
+      }
+      this.frontTime = bt;
+      if (best < 0) return null;
+      const lane = this.lanes[best]!;
+      if (lane.target[lane.head] !== null) return lane;
+      // Cancelled: drop it and those cancelled after it; the lane's next live entry may not come first.
+      do lane.dropHead();
+      while (lane.size > 0 && lane.target[lane.head] === null);
+      this.noteHead(lane);
     }
-    this.frontTime = bt;
-    return best;
+  }
+
+  /** Drops a lane's head, and keeps the table of heads up to date. */
+  private dropHead(lane: Lane): void {
+    lane.dropHead();
+    this.noteHead(lane);
+  }
+
+  /** The lane's head, as it is now, in the table of heads. */
+  private noteHead(lane: Lane): void {
+    const l = lane.index;
+    if (lane.size === 0) {
+      this.headTime[l] = Infinity;
+      this.headKey[l] = Infinity;
+    } else {
+      this.headTime[l] = lane.time[lane.head]!;
+      this.headKey[l] = lane.key[lane.head]!;
+    }
   }
 
   /** Time of the next live event, or Infinity. Drops dead entries from the front. */
@@ -395,7 +433,7 @@ export class EventQueue {
         this.poppedKind = lane.kind[h]!;
         this.poppedData = lane.data[h];
         this.tally(this.poppedTarget, -1);
-        lane.dropHead();
+        this.dropHead(lane);
         return true;
       }
       const slot = this.slotOf[0]!;
