@@ -347,7 +347,7 @@ export class EventQueue {
 
   /**
    * The lane whose head comes first, or null when the heap's top does (or nothing is left); its
-   * time is left in `frontTime`. Cancelled heads of lanes are dropped on the way.
+   * time is left in `frontTime`. A lane's cancelled head is dropped when it would come first.
    */
   private front(): Lane | null {
     const ht = this.headTime,

@@ -84,7 +84,7 @@ const FIRST_CAPACITY = 1024;
  * is below `oldest` has ended, and its position may hold a newer row.
  */
 class WaitRing {
-  private capacity = FIRST_CAPACITY;
+  /** The capacity less one. */
   mask = FIRST_CAPACITY - 1;
   waits = new Float64Array(FIRST_CAPACITY * WAIT_FIELDS);
   messageNums = new Float64Array(FIRST_CAPACITY * MESSAGE_ROW_NUMS);
@@ -97,7 +97,7 @@ class WaitRing {
 
   /** A number for a new row at the end of the ring (which doubles when full). */
   add(): number {
-    if (this.next - this.oldest === this.capacity) this.grow();
+    if (this.next - this.oldest > this.mask) this.grow();
     return this.next++;
   }
 
@@ -112,7 +112,7 @@ class WaitRing {
 
   /** Twice the room, each held row at its number modulo the new capacity. */
   private grow(): void {
-    const capacity = this.capacity * 2,
+    const capacity = (this.mask + 1) * 2,
       mask = capacity - 1;
     const waits = new Float64Array(capacity * WAIT_FIELDS),
       messageNums = new Float64Array(capacity * MESSAGE_ROW_NUMS),
@@ -125,7 +125,6 @@ class WaitRing {
         messageNums[to * MESSAGE_ROW_NUMS + k] = this.messageNums[from * MESSAGE_ROW_NUMS + k]!;
       for (let k = 0; k < REFS; k++) refs[to * REFS + k] = this.refs[from * REFS + k];
     }
-    this.capacity = capacity;
     this.mask = mask;
     this.waits = waits;
     this.messageNums = messageNums;
