@@ -344,7 +344,7 @@ function allocation(calls: number): void {
 
 /** What a symbol in perf's report is, for the summary line: the model's code, the collector's, ... */
 function perfGroup(symbol: string): string {
-  if (symbol.startsWith('JS:')) return 'javascript';
+  if (symbol.startsWith('JS:') || symbol.startsWith('NodeJS:')) return 'javascript';
   // V8 names its builtins Builtins_X, or Builtin:X in its own perf map.
   if (/^Builtins?[_:]RecordWrite/.test(symbol)) return 'writeBarrier';
   if (/^Builtins?[_:]/.test(symbol)) return 'builtins';
@@ -442,10 +442,13 @@ async function perfProfile(calls: number, top: number): Promise<'done' | 'no per
       let symbol = m[2]!,
         bundleLine: number | null = null;
       const js = /^JS:[*^~+]?(.*?) file:\S+:(\d+):\d+$/.exec(symbol);
+      // Node's own JavaScript (node:path, node:internal/...) is not in the bundle: named by its
+      // script and line, apart from the program's.
+      const node = /^JS:[*^~+]?(.*?) (node:\S+:\d+):\d+$/.exec(symbol);
       if (js !== null) {
         bundleLine = Number(js[2]);
         symbol = `JS:${js[1] || '(anonymous)'} ${fileOf(bundleLine)}`;
-      }
+      } else if (node !== null) symbol = `NodeJS:${node[1] || '(anonymous)'} ${node[2]}`;
       const key = bundleLine === null ? symbol : `${symbol}:${bundleLine}`;
       const seen = bySymbol.get(key);
       if (seen !== undefined) seen.n += n;
