@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Invariants, NO_CHECKS } from '../src/kernel/invariants.ts';
 import { RandomStream } from '../src/kernel/random.ts';
-import { Simulator } from '../src/kernel/simulator.ts';
+import { NO_EVENT, Simulator } from '../src/kernel/simulator.ts';
 import {
   Dialog,
   type DialogContext,
@@ -564,6 +564,33 @@ describe('answers the dialog sends (RFC 3261 §13.3, §14.2)', () => {
         .slice(1)
         .every((s) => s.m.retransmission),
     ).toBe(true);
+  });
+
+  it("a 2xx's retransmission record goes back to the party when ACKed and serves its next 2xx as new", () => {
+    const p = party({ createdByUs: false });
+    const spares = p.port.site.spare2xxWaits;
+    p.fromPeer('INVITE', { initial: true, cseq: 1, purpose: 'setup' });
+    p.run(2);
+    expect(spares).toEqual([]);
+    p.ack(1);
+    expect(spares.length).toBe(1);
+    const record = spares[0]!;
+    // Nothing of the 2xx kept, no timer left: as a new one but for its intervals (set on use).
+    expect([record.resp, record.retxHandle, record.ackTimeoutHandle]).toEqual([null, NO_EVENT, NO_EVENT]);
+    p.run(100);
+    const before = p.sent.length;
+    p.fromPeer('INVITE', { cseq: 2, purpose: 'refresh' });
+    expect(spares).toEqual([]);
+    p.run(112);
+    // The same schedule as the first 2xx's, from T1 again, though the record last doubled to 2 s.
+    expect(
+      p.sent
+        .slice(before)
+        .filter((s) => s.m.status === 200)
+        .map((s) => s.t),
+    ).toEqual([100, 100.5, 101.5, 103.5, 107.5, 111.5]);
+    p.ack(2);
+    expect(spares).toEqual([record]);
   });
 
   it('an ACK for another CSeq does not stop it; a missing ACK is reported at 64*T1', () => {

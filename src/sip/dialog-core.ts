@@ -101,23 +101,24 @@ function stateCode(s: DialogState): number {
 }
 
 /**
- * The UAS core's 2xx retransmission for one 2xx (§13.3.1.4): made when the 2xx is sent, dropped
- * when its ACK comes or time runs out.
+ * The UAS core's 2xx retransmission for one 2xx (§13.3.1.4): taken when the 2xx is sent, given
+ * back when its ACK comes or time runs out. A W1 call answers about eight INVITEs; made new for
+ * each, these records (and the boxes of their two times) were 100 bytes of garbage apiece, stored
+ * into an old dialog, so a party's ports keep the ones given back for their next 2xx
+ * (PortSite.spare2xxWaits).
  */
-class Pending2xx {
+export class Pending2xx {
+  resp: SipMessage | null = null;
+  retxInterval = 0.5;
   retxHandle: EventHandle = NO_EVENT;
   ackTimeoutHandle: EventHandle = NO_EVENT;
-  constructor(
-    readonly resp: SipMessage,
-    public retxInterval: number,
-    /**
-     * When the wait for the ACK ends (64*T1 after the 2xx), and its place among events due then.
-     * Put in the event queue only once no retransmission comes before it (the ACK nearly always
-     * arrives first), at the instant and in the place it had when the 2xx was sent.
-     */
-    readonly giveUpAt: number,
-    public giveUpPlace = 0,
-  ) {}
+  /**
+   * When the wait for the ACK ends (64*T1 after the 2xx), and its place among events due then.
+   * Put in the event queue only once no retransmission comes before it (the ACK nearly always
+   * arrives first), at the instant and in the place it had when the 2xx was sent.
+   */
+  giveUpAt = 0.5;
+  giveUpPlace = 0;
 }
 
 export abstract class DialogCore implements ScheduledEventTarget {
@@ -335,7 +336,10 @@ export abstract class DialogCore implements ScheduledEventTarget {
   protected start2xxRetransmission(resp: SipMessage): void {
     this.stop2xxRetransmission();
     const t = this.port.timers;
-    const p = new Pending2xx(resp, t.T1, this.sim.now + 64 * t.T1);
+    const p = this.port.site.spare2xxWaits.pop() ?? new Pending2xx();
+    p.resp = resp;
+    p.retxInterval = t.T1;
+    p.giveUpAt = this.sim.now + 64 * t.T1;
     this.uas2xx = p;
     p.retxHandle = this.sim.after(t.T1, this, RETX_2XX); // T1 < 64*T1
     p.giveUpPlace = this.sim.takePlace();
@@ -347,12 +351,17 @@ export abstract class DialogCore implements ScheduledEventTarget {
     else p.ackTimeoutHandle = this.sim.atPlace(p.giveUpAt, p.giveUpPlace, this, ACK_TIMEOUT);
   }
 
+  /** Ends the 2xx's retransmission and the wait for its ACK; its record goes back to the party's spares. */
   protected stop2xxRetransmission(): void {
     const p = this.uas2xx;
     if (p === null) return;
     this.sim.cancel(p.retxHandle);
     this.sim.cancel(p.ackTimeoutHandle);
     this.uas2xx = null;
+    p.resp = null;
+    p.retxHandle = NO_EVENT;
+    p.ackTimeoutHandle = NO_EVENT;
+    this.port.site.spare2xxWaits.push(p);
   }
 
   /** RETX_2XX: the 2xx again, at intervals doubling from T1 up to T2. */
@@ -360,7 +369,7 @@ export abstract class DialogCore implements ScheduledEventTarget {
     const p = this.uas2xx;
     if (p === null) return;
     p.retxHandle = NO_EVENT;
-    this.port.transmit(retransmitted(p.resp));
+    this.port.transmit(retransmitted(p.resp!));
     p.retxInterval = Math.min(2 * p.retxInterval, this.port.timers.T2);
     this.next2xxTimer(p);
   }

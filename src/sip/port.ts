@@ -3,6 +3,7 @@
 // branches are unique in a run) and anything that starts something new goes to the core.
 
 import type { Simulator } from '../kernel/simulator.ts';
+import type { Pending2xx } from './dialog-core.ts';
 import type { LingerTable } from './linger-table.ts';
 import type { SipMessage } from './message.ts';
 import {
@@ -35,8 +36,8 @@ export interface Wire {
 
 /**
  * What every port of one party on one kind of leg shares in a run: the clock, the timer values,
- * the party's name, the run's table of waits and the party's spare transactions. Kept once, not
- * in each port (four per call).
+ * the party's name, the run's table of waits and the party's spare transactions and 2xx records.
+ * Kept once, not in each port (four per call).
  */
 export class PortSite {
   constructor(
@@ -50,6 +51,9 @@ export class PortSite {
 
   /** The party's transactions whose waits went to that table, to serve as its new ones. */
   readonly spares = new SpareTransactions();
+
+  /** Records of the party's 2xx retransmissions that ended, to serve its next ones (dialog-core.ts). */
+  readonly spare2xxWaits: Pending2xx[] = [];
 }
 
 export class SipPort implements TransactionHost {
