@@ -45,8 +45,8 @@ export const MUTATIONS: ReadonlyArray<{ name: string; file: string; from: string
   {
     name: 'the wait for the ACK of a 2xx is 48·T1 instead of 64·T1',
     file: 'src/sip/dialog-core.ts',
-    from: 'const p = new Pending2xx(resp, t.T1, this.sim.now + 64 * t.T1);',
-    to: 'const p = new Pending2xx(resp, t.T1, this.sim.now + 48 * t.T1);',
+    from: 'p.giveUpAt = this.sim.now + 64 * t.T1;',
+    to: 'p.giveUpAt = this.sim.now + 48 * t.T1;',
   },
   {
     name: "the two sides' glare back-off windows swapped",

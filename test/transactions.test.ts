@@ -4,10 +4,12 @@ import { Simulator } from '../src/kernel/simulator.ts';
 import {
   MESSAGE_ROW_NUMS,
   MESSAGE_ROW_REFS,
+  newAck,
   newRequest,
   newResponse,
   readMessageRow,
   sdpValue,
+  SpareAcks,
   writeMessageRow,
   type Method,
   type Purpose,
@@ -700,6 +702,61 @@ describe('spare transactions: those whose wait went to the table serve as new on
   });
 });
 
+describe('spare ACKs: an ACK that has arrived serves as a later one (SpareAcks)', () => {
+  it('an ACK made again from a spare is the same record, field by field the ACK a new one would be', () => {
+    const acks = new SpareAcks();
+    const used = newAck(acks, 'refresh', 'c1', 'a1', 'b1', 7, 70);
+    // Whatever it carried before (a message may have had any header set by someone).
+    Object.assign(used, { sessionExpires: 1800, refresher: 'uac', minSe: 90, retryAfter: 5, retransmission: true });
+    Object.assign(used, { supportedTimer: true, requireTimer: true, allowUpdate: true });
+    used.sdp = sdpValue(3, 'sendonly', true, false);
+    acks.give(used);
+    const again = newAck(acks, 'setup', 'c2', 'a2', 'b2', 1, 11);
+    expect(again).toBe(used);
+    expect(again).toEqual(newAck(null, 'setup', 'c2', 'a2', 'b2', 1, 11));
+    expect(acks.size).toBe(0);
+  });
+
+  it('keeps only records the model made, and at most its bound', () => {
+    const acks = new SpareAcks();
+    acks.give({ ...newAck(null, 'setup', 'c', 'a', 'b', 1, 1) }); // a plain object, as a test or a parser may make
+    expect(acks.size).toBe(0);
+    for (let i = 0; i < 1000; i++) acks.give(newAck(null, 'setup', 'c', 'a', 'b', 1, i));
+    expect(acks.size).toBe(256);
+  });
+
+  it("an ACK that arrives at a port, whatever it meets there, serves as the run's next ACK; one sent again is rebuilt", () => {
+    const sim = new Simulator();
+    const acks = new SpareAcks();
+    const port = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'caller', null, acks));
+    const sent = blackHole(sim, port);
+    const peer = new SipPort(new PortSite(sim, RFC3261_TIMERS, 'callee', null, acks));
+    blackHole(sim, peer);
+    let acked = 0;
+    peer.core = { onRequest: () => {}, onAck: () => acked++ };
+    // A 2xx's ACK, transaction-less, to the core; then a non-2xx's ACK to its INVITE server transaction.
+    const first = newAck(acks, 'setup', 'c', 'a', 'b', 1, 5);
+    peer.receive(first);
+    expect([acked, acks.size]).toEqual([1, 1]);
+    const invite = newRequest('INVITE', 'refresh', 'c', 'a', 'b', 2, 6);
+    const ist = InviteServerTransaction.receive(peer, invite, {});
+    peer.register(ist);
+    ist.respond(ist.makeResponse(491, 'b'));
+    const ict = InviteClientTransaction.send(port, invite, user(), null);
+    port.register(ict);
+    port.receive(newResponse(invite, 491, 'b'));
+    const ack = sent.find((x) => x.m.method === 'ACK')!.m;
+    expect(ack).toBe(first); // the spare, made again as the transaction's ACK (§17.1.1.3)
+    peer.receive(ack);
+    expect(acked).toBe(1); // the server transaction took it, not the core
+    expect(acks.size).toBe(1);
+    port.receive({ ...newResponse(invite, 491, 'b'), retransmission: true });
+    const again = sent.filter((x) => x.m.method === 'ACK')[1]!.m;
+    expect(again).toBe(ack); // the store's one record again: the first had arrived
+    expect(again).toEqual({ ...newAck(null, 'refresh', 'c', 'a', 'b', 2, 6), retransmission: true });
+  });
+});
+
 describe('the table of waits against a plain list of rows (fast-check, fixed seed)', () => {
   // Two ports, waits of 5 s (T4) and 32 s (64*T1), time in steps of up to 12 s: rows end and their
   // places are used again by the other port's; look-ups ask for recent branches of either port; a port may be handed to
@@ -746,6 +803,7 @@ describe('the table of waits against a plain list of rows (fast-check, fixed see
           lingers: table,
           lingerNumber: table.newPort(),
           spares: null,
+          spareAcks: null,
         }));
         const rows: Array<{ port: number; branch: number; until: number; answer: boolean; detached: boolean }> = [];
         const expected = [0, 0];
@@ -798,6 +856,7 @@ describe('the table of waits against a plain list of rows (fast-check, fixed see
       lingers: table,
       lingerNumber: table.newPort(),
       spares: null,
+      spareAcks: null,
     }));
     const lengths = [32, 5, 10, 7, 3]; // five rings: past the room first laid out for each port's heads
     lengths.forEach((seconds, k) => {
@@ -827,6 +886,7 @@ describe('the table of waits against a plain list of rows (fast-check, fixed see
       lingers: table,
       lingerNumber: table.newPort(),
       spares: null,
+      spareAcks: null,
     });
     const hosts = [host(0), host(1), host(2)];
     const WAIT = 64 * RFC3261_TIMERS.T1;

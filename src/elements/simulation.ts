@@ -11,6 +11,7 @@ import type { BorderElementConfig } from '../config/types.ts';
 import type { Platform } from '../config/platform.ts';
 import type { DialogCounters } from '../sip/dialog.ts';
 import { PortSite } from '../sip/port.ts';
+import { SpareAcks } from '../sip/message.ts';
 import { LingerTable } from '../sip/linger-table.ts';
 import { Transaction, type SipTimerSettings } from '../sip/transaction.ts';
 import { BorderElement, type BorderElementCounters } from './border-element.ts';
@@ -153,10 +154,12 @@ export class CubeSimulation implements CallEnvironment, CallPartsSite, Scheduled
         fingerprint: this.fingerprint,
         invariants: this.invariants,
       });
-    this.callerSite = new PortSite(this.sim, spec.sip, 'caller', this.lingers);
-    this.cubeInSite = new PortSite(this.sim, spec.sip, 'cube-in', this.lingers);
-    this.cubeOutSite = new PortSite(this.sim, spec.sip, 'cube-out', this.lingers);
-    this.calleeSite = new PortSite(this.sim, spec.sip, 'callee', this.lingers);
+    // One store of spare ACKs for every party: the one that sends an ACK is not the one that receives it.
+    const acks = new SpareAcks();
+    this.callerSite = new PortSite(this.sim, spec.sip, 'caller', this.lingers, acks);
+    this.cubeInSite = new PortSite(this.sim, spec.sip, 'cube-in', this.lingers, acks);
+    this.cubeOutSite = new PortSite(this.sim, spec.sip, 'cube-out', this.lingers, acks);
+    this.calleeSite = new PortSite(this.sim, spec.sip, 'callee', this.lingers, acks);
     // The border element is the `a` end of the outbound leg and the `b` end of the inbound one.
     this.inboundLeg = leg('inbound', 'b');
     this.outboundLeg = leg('outbound', 'a');

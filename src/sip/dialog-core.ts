@@ -6,10 +6,11 @@
 // The RFC 4028 session timer is built on this in session-timer-dialog.ts; what the dialog's
 // owner hears, and the in-dialog requests it receives, in dialog.ts.
 
-import { NO_EVENT, type EventHandle, type ScheduledEventTarget } from '../kernel/simulator.ts';
+import { NO_EVENT, type ScheduledEventTarget } from '../kernel/simulator.ts';
 import type { Invariants } from '../kernel/invariants.ts';
 import type { RandomStream } from '../kernel/random.ts';
-import { newRequest, retransmitted, type Method, type Purpose, type Sdp, type SipMessage } from './message.ts';
+import { newAck, newRequest, retransmitted, type Method, type Purpose, type Sdp, type SipMessage } from './message.ts';
+import { Pending2xx } from './pending-2xx.ts';
 import type { SipPort } from './port.ts';
 import type { TimerBehaviour } from './session-timer.ts';
 import type { InviteClientTransaction, InviteServerTransaction } from './transaction.ts';
@@ -98,27 +99,6 @@ function stateCode(s: DialogState): number {
     case 'terminated':
       return 3;
   }
-}
-
-/**
- * The UAS core's 2xx retransmission for one 2xx (§13.3.1.4): taken when the 2xx is sent, given
- * back when its ACK comes or time runs out. A W1 call answers about eight INVITEs; made new for
- * each, these records (and the boxes of their two times) were 100 bytes of garbage apiece, stored
- * into an old dialog, so a party's ports keep the ones given back for their next 2xx
- * (PortSite.spare2xxWaits).
- */
-export class Pending2xx {
-  resp: SipMessage | null = null;
-  retxInterval = 0.5;
-  retxHandle: EventHandle = NO_EVENT;
-  ackTimeoutHandle: EventHandle = NO_EVENT;
-  /**
-   * When the wait for the ACK ends (64*T1 after the 2xx), and its place among events due then.
-   * Put in the event queue only once no retransmission comes before it (the ACK nearly always
-   * arrives first), at the instant and in the place it had when the 2xx was sent.
-   */
-  giveUpAt = 0.5;
-  giveUpPlace = 0;
 }
 
 export abstract class DialogCore implements ScheduledEventTarget {
@@ -328,7 +308,15 @@ export abstract class DialogCore implements ScheduledEventTarget {
   }
 
   private ackFor(resp: SipMessage, branch: number): SipMessage {
-    return newRequest('ACK', resp.purpose, this.callId, this.localTag, this.remoteTag, resp.cseq, branch);
+    return newAck(
+      this.port.site.spareAcks,
+      resp.purpose,
+      this.callId,
+      this.localTag,
+      this.remoteTag,
+      resp.cseq,
+      branch,
+    );
   }
 
   // ---- UAS core: 2xx retransmission until the ACK (§13.3.1.4) ---------------------------------

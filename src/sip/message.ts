@@ -126,6 +126,70 @@ export function newRequest(
   return new MessageRecord(method, 0, callId, fromTag, toTag, cseq, branch, purpose);
 }
 
+/** Spare ACKs a run keeps at most: enough for every ACK in flight at once in the shipped experiments. */
+const MOST_SPARE_ACKS = 256;
+
+/**
+ * ACKs that have arrived, each to be made again as a later ACK. Once delivered an ACK is kept by no
+ * one: the UAC core (§13.2.2.4) and the INVITE client transaction (§17.1.1.3) rebuild theirs when
+ * they must send it again, a trace copies what it shows, and whoever receives one reads it and
+ * lets go. A W1 call sends about eight; made new, they were the largest part of what a call
+ * allocates (README, Performance). One per run, shared by every port (PortSite.spareAcks), since
+ * one party sends the ACKs another receives.
+ */
+export class SpareAcks {
+  private readonly list: SipMessage[] = [];
+
+  /** An ACK (§17.1.1.3, §13.2.2.4) with these fields and no optional header: a spare one made again, or a new one. */
+  ack(purpose: Purpose, callId: string, fromTag: string, toTag: string, cseq: number, branch: number): SipMessage {
+    const m = this.list.pop();
+    if (m === undefined) return new MessageRecord('ACK', 0, callId, fromTag, toTag, cseq, branch, purpose);
+    // Every field, as the constructor and the initialisers leave it.
+    m.method = 'ACK';
+    m.status = 0;
+    m.callId = callId;
+    m.fromTag = fromTag;
+    m.toTag = toTag;
+    m.cseq = cseq;
+    m.branch = branch;
+    m.purpose = purpose;
+    m.supportedTimer = false;
+    m.requireTimer = false;
+    m.sessionExpires = 0;
+    m.refresher = '';
+    m.minSe = 0;
+    m.allowUpdate = false;
+    m.retryAfter = -1;
+    m.sdp = null;
+    m.retransmission = false;
+    return m;
+  }
+
+  /** Keeps an ACK that has arrived and been handled (beyond the bound, it is left to the collector). */
+  give(ack: SipMessage): void {
+    if (this.list.length < MOST_SPARE_ACKS && ack instanceof MessageRecord) this.list.push(ack);
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+}
+
+/** An ACK from `spares` when the run keeps them, else a new one. */
+export function newAck(
+  spares: SpareAcks | null,
+  purpose: Purpose,
+  callId: string,
+  fromTag: string,
+  toTag: string,
+  cseq: number,
+  branch: number,
+): SipMessage {
+  return spares === null
+    ? new MessageRecord('ACK', 0, callId, fromTag, toTag, cseq, branch, purpose)
+    : spares.ack(purpose, callId, fromTag, toTag, cseq, branch);
+}
+
 /** A request (status 0) or a response, with no optional header set: what a parser fills in. */
 export function newMessage(
   method: Method,

@@ -3,9 +3,9 @@
 // branches are unique in a run) and anything that starts something new goes to the core.
 
 import type { Simulator } from '../kernel/simulator.ts';
-import type { Pending2xx } from './dialog-core.ts';
+import type { Pending2xx } from './pending-2xx.ts';
 import type { LingerTable } from './linger-table.ts';
-import type { SipMessage } from './message.ts';
+import type { SipMessage, SpareAcks } from './message.ts';
 import {
   InviteServerTransaction,
   NonInviteServerTransaction,
@@ -36,8 +36,8 @@ export interface Wire {
 
 /**
  * What every port of one party on one kind of leg shares in a run: the clock, the timer values,
- * the party's name, the run's table of waits and the party's spare transactions and 2xx records.
- * Kept once, not in each port (four per call).
+ * the party's name, the run's table of waits and spare ACKs, and the party's spare transactions and
+ * 2xx records. Kept once, not in each port (four per call).
  */
 export class PortSite {
   constructor(
@@ -47,6 +47,8 @@ export class PortSite {
     readonly name: string,
     /** The run's table of waits for retransmissions after a 2xx (linger-table.ts); null: each waits in its port. */
     readonly lingers: LingerTable | null = null,
+    /** The run's ACKs that have arrived, to serve as new ones (message.ts); null: each is made new. */
+    readonly spareAcks: SpareAcks | null = null,
   ) {}
 
   /** The party's transactions whose waits went to that table, to serve as its new ones. */
@@ -110,6 +112,10 @@ export class SipPort implements TransactionHost {
     return this.site.spares;
   }
 
+  get spareAcks(): SpareAcks | null {
+    return this.site.spareAcks;
+  }
+
   transmit(msg: SipMessage): void {
     this.wire!.carry(this, msg);
   }
@@ -146,6 +152,12 @@ export class SipPort implements TransactionHost {
 
   /** A message arriving from the wire. */
   receive(msg: SipMessage): void {
+    this.dispatch(msg);
+    // Nothing keeps an ACK once it is handled: it serves as one of the run's next ACKs.
+    if (msg.method === 'ACK') this.site.spareAcks?.give(msg);
+  }
+
+  private dispatch(msg: SipMessage): void {
     const now = this.sim.now;
     let txn = this.find(msg.branch);
     if (txn !== null && txn.expireIfDue(now)) txn = null;

@@ -4,7 +4,7 @@
 
 import { NO_EVENT, Priority, type EventHandle } from '../kernel/simulator.ts';
 import type { ScheduledEventTarget, Simulator } from '../kernel/simulator.ts';
-import { newRequest, newResponse, retransmitted, type SipMessage } from './message.ts';
+import { newAck, newResponse, retransmitted, type SpareAcks, type SipMessage } from './message.ts';
 
 export interface SipTimerSettings {
   T1: number;
@@ -28,6 +28,8 @@ export interface TransactionHost {
   readonly lingerNumber: number;
   /** Transactions whose work is over, to serve as new ones (null: each is made new). */
   readonly spares: SpareTransactions | null;
+  /** ACKs that have arrived, to serve as new ones (null: each is made new). */
+  readonly spareAcks: SpareAcks | null;
 }
 
 /** The states whose waits the run's table holds in place of the transaction (linger-table.ts). */
@@ -294,7 +296,6 @@ export abstract class ClientTransaction<R = null, D = null> extends Transaction 
 /** INVITE client transaction (RFC 3261 §17.1.1, RFC 6026 §8.4). */
 export class InviteClientTransaction<R = null, D = null> extends ClientTransaction<R, D> {
   private lastFinal: SipMessage | null = null;
-  private ack: SipMessage | null = null;
 
   constructor(
     host: TransactionHost,
@@ -318,7 +319,6 @@ export class InviteClientTransaction<R = null, D = null> extends ClientTransacti
     if (spare === undefined) return new InviteClientTransaction(host, request, user, requester);
     spare.renewClient(host, request, user, requester, State.Calling);
     spare.lastFinal = null;
-    spare.ack = null;
     spare.sendFirst(A, B, 64 * host.timers.T1);
     return spare;
   }
@@ -392,19 +392,23 @@ export class InviteClientTransaction<R = null, D = null> extends ClientTransacti
       this.clearTimers();
       this.state = State.Completed;
       this.lastFinal = resp;
-      this.sendAck(resp);
+      this.sendAck(resp, false);
       this.linger(32, false); // Timer D: at least 32 s on UDP
       this.user.onResponse(this, resp);
-    } else if (this.state === State.Completed && this.ack !== null) {
-      this.host.transmit(retransmitted(this.ack));
+    } else if (this.state === State.Completed && this.lastFinal !== null) {
+      this.sendAck(this.lastFinal, true); // the final again: the same ACK again
     }
   }
 
-  /** The ACK for a non-2xx final belongs to the transaction: same branch (§17.1.1.3). */
-  private sendAck(resp: SipMessage): void {
+  /**
+   * The ACK for a non-2xx final belongs to the transaction: same branch (§17.1.1.3). Rebuilt from
+   * the request and the final when it is sent again rather than kept: once delivered, an ACK is
+   * the receiver's to reuse (SpareAcks).
+   */
+  private sendAck(final: SipMessage, again: boolean): void {
     const r = this.request;
-    const ack = newRequest('ACK', r.purpose, r.callId, r.fromTag, resp.toTag, r.cseq, r.branch);
-    this.ack = ack;
+    const ack = newAck(this.host.spareAcks, r.purpose, r.callId, r.fromTag, final.toTag, r.cseq, r.branch);
+    ack.retransmission = again;
     this.host.transmit(ack);
   }
 
