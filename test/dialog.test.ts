@@ -16,6 +16,7 @@ import {
 } from '../src/sip/dialog.ts';
 import { newRequest, newResponse, type Method, type Purpose, type Sdp, type SipMessage } from '../src/sip/message.ts';
 import { PortSite, SipPort } from '../src/sip/port.ts';
+import { withFields } from './helpers.ts';
 import {
   RFC3261_TIMERS,
   type InviteServerTransaction,
@@ -697,7 +698,7 @@ describe('responses to what the dialog sent (RFC 3261 §13.2.2.4)', () => {
     expect(acks()[0]!.branch).not.toBe(inv.branch);
     p.answer(inv, 200, { sdp: PEER_SDP });
     expect(acks().length).toBe(2);
-    expect(acks()[1]).toEqual({ ...acks()[0], retransmission: true });
+    expect(acks()[1]).toEqual(withFields(acks()[0]!, { retransmission: true }));
     expect(p.finals).toEqual(['0 INVITE 200']);
   });
 

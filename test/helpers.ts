@@ -6,6 +6,7 @@ import { loadExperiment, type ExperimentOverrides, type LoadedExperiment } from 
 import { runReplicationSync } from '../src/experiment/run.ts';
 import type { Summary } from '../src/results/summary.ts';
 import type { FolderManifest } from '../src/output/results-dir.ts';
+import { copyMessage, type SipMessage } from '../src/sip/message.ts';
 
 export function load(name: string, set: string[] = [], more: Omit<ExperimentOverrides, 'set'> = {}): LoadedExperiment {
   return loadExperiment(`experiments/${name}.json`, { set, ...more });
@@ -59,4 +60,12 @@ export interface RunManifest extends FolderManifest {
   /** The replication's fingerprint; with several, theirs joined with ":". */
   fingerprint: string;
   replications: Array<{ replication: number; seed: string | number; fingerprint: string; partial: boolean }>;
+}
+
+/**
+ * A copy of message `m` with `fields` set: a record as the model makes them (spreading one would
+ * give `flags` and lose the yes/no headers it stands for, message.ts).
+ */
+export function withFields(m: SipMessage, fields: Partial<SipMessage>): SipMessage {
+  return Object.assign(copyMessage(m), fields);
 }

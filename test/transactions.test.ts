@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/kernel/simulator.ts';
+import { withFields } from './helpers.ts';
 import {
   MESSAGE_ROW_NUMS,
   MESSAGE_ROW_REFS,
@@ -125,9 +126,9 @@ describe('RFC 3261 retransmission schedules over UDP (domain-facts §2.2)', () =
     const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 7);
     const ict = new InviteClientTransaction(port, req, u, null);
     port.register(ict);
-    const final = { ...req, status: 422, toTag: 'b', minSe: 1800 };
+    const final = withFields(req, { status: 422, toTag: 'b', minSe: 1800 });
     port.receive(final);
-    port.receive({ ...final, retransmission: true });
+    port.receive(withFields(final, { retransmission: true }));
     const acks = sent.filter((s) => s.m.method === 'ACK');
     expect(acks).toHaveLength(2);
     expect(acks.every((a) => a.m.branch === 7 && a.m.cseq === 1)).toBe(true);
@@ -155,17 +156,17 @@ describe('RFC 3261 §17 transaction states, message by message', () => {
     const { sim, port, statuses } = setup();
     const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 1);
     const ist = new InviteServerTransaction(port, req, {});
-    ist.receiveRequest({ ...req, retransmission: true }); // nothing sent yet: nothing to repeat
+    ist.receiveRequest(withFields(req, { retransmission: true })); // nothing sent yet: nothing to repeat
     expect(statuses()).toEqual([]);
     ist.respond(ist.makeResponse(180, 'b'));
-    ist.receiveRequest({ ...req, retransmission: true });
+    ist.receiveRequest(withFields(req, { retransmission: true }));
     expect(statuses()).toEqual(['INVITE 180', 'INVITE 180 again']);
     expect(ist.awaitingFinal).toBe(true);
     expect(ist.blocksInvite).toBe(true);
     ist.respond(ist.makeResponse(200, 'b'));
     expect(ist.awaitingFinal).toBe(false);
     expect(ist.blocksInvite).toBe(false);
-    ist.receiveRequest({ ...req, retransmission: true }); // Accepted absorbs (RFC 6026)
+    ist.receiveRequest(withFields(req, { retransmission: true })); // Accepted absorbs (RFC 6026)
     ist.respond(ist.makeResponse(486, 'b')); // a second final is not sent
     expect(statuses()).toEqual(['INVITE 180', 'INVITE 180 again', 'INVITE 200']);
     // Timer L: the transaction lingers 64*T1 after the 2xx, then is over.
@@ -180,7 +181,7 @@ describe('RFC 3261 §17 transaction states, message by message', () => {
     const ist = new InviteServerTransaction(port, req, {});
     ist.respond(ist.makeResponse(486, 'b'));
     expect(ist.blocksInvite).toBe(true);
-    ist.receiveRequest({ ...req, retransmission: true });
+    ist.receiveRequest(withFields(req, { retransmission: true }));
     expect(statuses()).toEqual(['INVITE 486', 'INVITE 486 again']);
     sim.run({ until: 0.6 }); // Timer G once
     expect(statuses()).toEqual(['INVITE 486', 'INVITE 486 again', 'INVITE 486 again']);
@@ -232,15 +233,15 @@ describe('RFC 3261 §17 transaction states, message by message', () => {
     const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 9);
     const ict = new InviteClientTransaction(port, req, u, null);
     expect(ict.pending).toBe(true);
-    ict.receive({ ...req, status: 180, toTag: 'b' });
+    ict.receive(withFields(req, { status: 180, toTag: 'b' }));
     sim.run({ until: 5 });
     expect(sent).toHaveLength(1); // no Timer A retransmission once Proceeding
-    ict.receive({ ...req, status: 180, toTag: 'b' });
-    ict.receive({ ...req, status: 200, toTag: 'b' });
+    ict.receive(withFields(req, { status: 180, toTag: 'b' }));
+    ict.receive(withFields(req, { status: 200, toTag: 'b' }));
     expect(ict.pending).toBe(false);
-    ict.receive({ ...req, status: 200, toTag: 'b', retransmission: true });
-    ict.receive({ ...req, status: 180, toTag: 'b' }); // a late 1xx is not passed on
-    ict.receive({ ...req, status: 486, toTag: 'b' }); // nor a final after the 2xx
+    ict.receive(withFields(req, { status: 200, toTag: 'b', retransmission: true }));
+    ict.receive(withFields(req, { status: 180, toTag: 'b' })); // a late 1xx is not passed on
+    ict.receive(withFields(req, { status: 486, toTag: 'b' })); // nor a final after the 2xx
     expect(u.seen.responses).toEqual([180, 180, 200, 200]);
     expect(ict.expireIfDue(5 + 64 * T1)).toBe(false);
     expect(ict.expireIfDue(5 + 64 * T1 + 1e-6)).toBe(true);
@@ -250,7 +251,7 @@ describe('RFC 3261 §17 transaction states, message by message', () => {
     const other = setup('caller');
     const u2 = user();
     const ict2 = new InviteClientTransaction(other.port, newRequest('INVITE', 'setup', 'c2', 'a', '', 1, 10), u2, null);
-    ict2.receive({ ...ict2.request, status: 300, toTag: 'x' }); // 300 is a final non-2xx: ACKed
+    ict2.receive(withFields(ict2.request, { status: 300, toTag: 'x' })); // 300 is a final non-2xx: ACKed
     expect(other.sent.map((s) => s.m.method)).toEqual(['INVITE', 'ACK']);
     expect(ict2.finalResponse?.status).toBe(300);
     expect(ict2.expireIfDue(32)).toBe(false);
@@ -262,12 +263,12 @@ describe('RFC 3261 §17 transaction states, message by message', () => {
     const u = user();
     const req = newRequest('UPDATE', 'refresh', 'c', 'a', 'b', 3, 11);
     const nict = new NonInviteClientTransaction(port, req, u, null);
-    nict.receive({ ...req, status: 100, toTag: 'b' });
+    nict.receive(withFields(req, { status: 100, toTag: 'b' }));
     expect(nict.pending).toBe(true);
     sim.run({ until: 9 }); // Proceeding: retransmissions every T2 (4 s) from the first 0.5 s one
     expect(sent.map((s) => s.t)).toEqual([0, 0.5, 4.5, 8.5]);
-    nict.receive({ ...req, status: 200, toTag: 'b' });
-    nict.receive({ ...req, status: 200, toTag: 'b', retransmission: true });
+    nict.receive(withFields(req, { status: 200, toTag: 'b' }));
+    nict.receive(withFields(req, { status: 200, toTag: 'b', retransmission: true }));
     expect(u.seen.responses).toEqual([100, 200]);
     expect(nict.expireIfDue(9 + RFC3261_TIMERS.T4)).toBe(false);
     expect(nict.expireIfDue(9 + RFC3261_TIMERS.T4 + 1e-6)).toBe(true);
@@ -315,18 +316,18 @@ describe('RFC 3261 §17 corner cases', () => {
     const u = user();
     const req = newRequest('INVITE', 'setup', 'c', 'a', '', 1, 9);
     const ict = new InviteClientTransaction(port, req, u, null);
-    ict.receive({ ...req, status: 200, toTag: 'b' });
+    ict.receive(withFields(req, { status: 200, toTag: 'b' }));
     sim.after(10, { onEvent: () => {} }, 0); // something to move the clock to 10 s
     sim.run();
     expect(sim.now).toBe(10);
-    ict.receive({ ...req, status: 200, toTag: 'b', retransmission: true });
+    ict.receive(withFields(req, { status: 200, toTag: 'b', retransmission: true }));
     expect(ict.expireIfDue(64 * T1 + 1e-6)).toBe(true); // from the first 2xx at 0, not the one at 10
 
     const u2 = user();
     const req2 = newRequest('INVITE', 'setup', 'd', 'a', '', 1, 10);
     const ict2 = new InviteClientTransaction(port, req2, u2, null);
-    ict2.receive({ ...req2, status: 486, toTag: 'b' });
-    ict2.receive({ ...req2, status: 200, toTag: 'b' });
+    ict2.receive(withFields(req2, { status: 486, toTag: 'b' }));
+    ict2.receive(withFields(req2, { status: 200, toTag: 'b' }));
     expect(u2.seen.responses).toEqual([486]);
   });
 });
@@ -496,10 +497,10 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
       const { req } = answered(b, 1);
       advanceTo(sim, waitL / 2);
       answered(a, 2);
-      b.receive({ ...req, retransmission: true }); // inside Timer L: absorbed, nothing new
+      b.receive(withFields(req, { retransmission: true })); // inside Timer L: absorbed, nothing new
       advanceTo(sim, waitL + 1);
       answered(a, 3);
-      b.receive({ ...req, retransmission: true }); // after it: a new request for the core
+      b.receive(withFields(req, { retransmission: true })); // after it: a new request for the core
       expect(newRequests).toEqual([1]);
       expect(sentByB.map((s) => s.m.status)).toEqual([200]);
     }
@@ -523,9 +524,9 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
       const ok = newResponse(ict.request, 200, 'y');
       a.receive(ok);
       advanceTo(sim, waitL); // inside Timer M (inclusive)
-      a.receive({ ...ok, retransmission: true });
+      a.receive(withFields(ok, { retransmission: true }));
       advanceTo(sim, waitL + 1);
-      a.receive({ ...ok, retransmission: true }); // after it: no transaction, dropped
+      a.receive(withFields(ok, { retransmission: true })); // after it: no transaction, dropped
       expect(seen).toEqual([
         { status: 200, data: 'kept', requester: 'owner', branch: 7 },
         { status: 200, data: null, requester: 'owner', branch: 7 },
@@ -546,14 +547,14 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
       const ok = everyField(st.makeResponse(200, 'y'));
       st.respond(ok);
       advanceTo(sim, waitL / 2);
-      b.receive({ ...req, retransmission: true });
+      b.receive(withFields(req, { retransmission: true }));
       advanceTo(sim, waitL + 1);
-      b.receive({ ...req, retransmission: true });
+      b.receive(withFields(req, { retransmission: true }));
       expect(sentByB.map((s) => [s.m.status, s.m.retransmission])).toEqual([
         [200, false],
         [200, true],
       ]);
-      expect(sentByB[1]!.m).toEqual({ ...ok, retransmission: true }); // every field again
+      expect(sentByB[1]!.m).toEqual(withFields(ok, { retransmission: true })); // every field again
       expect(newRequests).toEqual([9]);
     }
   });
@@ -574,10 +575,10 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
     advanceTo(sim, RFC3261_TIMERS.T4 + 2);
     answered(a, 22); // ends the T4 wait (not the head of b's rows) and takes its row
     expect(lingers!.size).toBe(2); // b's INVITE row and a's
-    b.receive({ ...req, retransmission: true }); // still inside Timer L: absorbed
+    b.receive(withFields(req, { retransmission: true })); // still inside Timer L: absorbed
     b.receive(newResponse(update.request, 200, 'y')); // after Timer K: no transaction, dropped
     advanceTo(sim, 1 + waitL + 1);
-    b.receive({ ...req, retransmission: true }); // after Timer L: a new request
+    b.receive(withFields(req, { retransmission: true })); // after Timer L: a new request
     expect(newRequests).toEqual([21]); // only the one after Timer L
   });
 
@@ -593,12 +594,12 @@ describe('the run-wide table of waits for retransmissions after a 2xx (src/sip/l
     blackHole(sim, b);
     advanceTo(sim, 1);
     const fresh = answered(b, 3); // the port's row for its new call
-    b.receive({ ...old.req, retransmission: true }); // the old row no longer answers for the port
+    b.receive(withFields(old.req, { retransmission: true })); // the old row no longer answers for the port
     expect(newRequests).toEqual([1]);
     advanceTo(sim, waitL + 0.5);
     answered(a, 4); // ends the two detached rows
     expect(lingers!.size).toBe(2); // b's new row and a's
-    b.receive({ ...fresh.req, retransmission: true }); // b's new row still absorbs
+    b.receive(withFields(fresh.req, { retransmission: true })); // b's new row still absorbs
     expect(newRequests).toEqual([1]);
   });
 
@@ -719,7 +720,7 @@ describe('spare ACKs: an ACK that has arrived serves as a later one (SpareAcks)'
 
   it('keeps only records the model made, and at most its bound', () => {
     const acks = new SpareAcks();
-    acks.give({ ...newAck(null, 'setup', 'c', 'a', 'b', 1, 1) }); // a plain object, as a test or a parser may make
+    acks.give({ ...newAck(null, 'setup', 'c', 'a', 'b', 1, 1) }); // a plain object, as a test may make
     expect(acks.size).toBe(0);
     for (let i = 0; i < 1000; i++) acks.give(newAck(null, 'setup', 'c', 'a', 'b', 1, i));
     expect(acks.size).toBe(256);
@@ -750,10 +751,10 @@ describe('spare ACKs: an ACK that has arrived serves as a later one (SpareAcks)'
     peer.receive(ack);
     expect(acked).toBe(1); // the server transaction took it, not the core
     expect(acks.size).toBe(1);
-    port.receive({ ...newResponse(invite, 491, 'b'), retransmission: true });
+    port.receive(withFields(newResponse(invite, 491, 'b'), { retransmission: true }));
     const again = sent.filter((x) => x.m.method === 'ACK')[1]!.m;
     expect(again).toBe(ack); // the store's one record again: the first had arrived
-    expect(again).toEqual({ ...newAck(null, 'refresh', 'c', 'a', 'b', 2, 6), retransmission: true });
+    expect(again).toEqual(withFields(newAck(null, 'refresh', 'c', 'a', 'b', 2, 6), { retransmission: true }));
   });
 });
 
