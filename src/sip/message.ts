@@ -163,7 +163,11 @@ export function newRequest(
   return new MessageRecord(method, 0, callId, fromTag, toTag, cseq, branch, purpose);
 }
 
-/** Spare ACKs a run keeps at most: enough for every ACK in flight at once in the shipped experiments. */
+/**
+ * Spare ACKs a run keeps at most; beyond it, they are left to the collector. The shipped
+ * experiments return at most 14 at a time, except where ACKs queue behind an overloaded
+ * processor (capacity-cpu-refresh-load fills the store).
+ */
 const MOST_SPARE_ACKS = 256;
 
 /**

@@ -6,7 +6,7 @@ import type { SipMessage } from './message.ts';
 
 /**
  * The UAS core's 2xx retransmission for one 2xx (§13.3.1.4): taken when the 2xx is sent, given
- * back when its ACK comes or time runs out. A W1 call answers about eight INVITEs; made new for
+ * back when its ACK comes, time runs out, the dialog ends or a newer 2xx replaces it. A W1 call answers about eight INVITEs; made new for
  * each, these records (and the boxes of their two times) were 100 bytes of garbage apiece, stored
  * into an old dialog, so a party's ports keep the ones given back for their next 2xx
  * (PortSite.spare2xxWaits). Its times start at 0.5, not 0, so that their fields hold doubles from

@@ -21,7 +21,10 @@ import {
 export interface PortCore extends ServerTransactionUser {
   /** A request that matched no transaction: a new server transaction was made for it. */
   onRequest(port: SipPort, req: SipMessage, txn: ServerTransaction): void;
-  /** An ACK that matched no transaction: the ACK for a 2xx (RFC 3261 §13.3.1.4). */
+  /**
+   * An ACK that matched no transaction: the ACK for a 2xx (RFC 3261 §13.3.1.4). Read, not kept:
+   * once this returns, the port hands the message to the run's spare ACKs (message.ts).
+   */
   onAck(port: SipPort, ack: SipMessage): void;
 }
 
