@@ -101,11 +101,9 @@ export abstract class Transaction implements ScheduledEventTarget {
    * A transaction that only waits to absorb retransmissions and stays in its port (Timers D and I,
    * a wait after a failure, BYE's, or any with no run table) does so until this instant. The wait
    * is checked when a message looks the transaction up, rather than by a timer event: the same
-   * behaviour, without an event per transaction. Infinity until a wait begins (never over): a
-   * number, never null, so that the field holds its double in place (a field that may be null
-   * holds each time it is set in a new 16-byte box).
+   * behaviour, without an event per transaction.
    */
-  private lingerUntil = Infinity;
+  private lingerUntil: number | null = null;
   /** The next open transaction of the same port (the port's table is a list through them). */
   nextInPort: Transaction | null = null;
   /** The request's top Via branch, kept here: a port matches by it without reaching the request. */
@@ -127,7 +125,7 @@ export abstract class Transaction implements ScheduledEventTarget {
     this.retransmitHandle = NO_EVENT;
     this.timeoutHandle = NO_EVENT;
     this.retransmitInterval = 0;
-    this.lingerUntil = Infinity;
+    this.lingerUntil = null;
     this.nextInPort = null;
     this.host = host;
     this.request = request;
@@ -193,7 +191,8 @@ export abstract class Transaction implements ScheduledEventTarget {
 
   /** True, and the transaction terminated, when its linger time has passed by `now`. */
   expireIfDue(now: number): boolean {
-    if (this.lingerUntil >= now) return false;
+    const until = this.lingerUntil;
+    if (until === null || until >= now) return false;
     this.terminate();
     return true;
   }
