@@ -308,15 +308,7 @@ export abstract class DialogCore implements ScheduledEventTarget {
   }
 
   private ackFor(resp: SipMessage, branch: number): SipMessage {
-    return newAck(
-      this.port.site.spareAcks,
-      resp.purpose,
-      this.callId,
-      this.localTag,
-      this.remoteTag,
-      resp.cseq,
-      branch,
-    );
+    return newAck(this.port.spareAcks, resp.purpose, this.callId, this.localTag, this.remoteTag, resp.cseq, branch);
   }
 
   // ---- UAS core: 2xx retransmission until the ACK (§13.3.1.4) ---------------------------------

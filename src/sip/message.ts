@@ -123,7 +123,7 @@ class MessageRecord implements SipMessage {
   }
 
   set supportedTimer(on: boolean) {
-    this.flags = on ? this.flags | SUPPORTED_TIMER : this.flags & ~SUPPORTED_TIMER;
+    this.setFlag(SUPPORTED_TIMER, on);
   }
 
   get requireTimer(): boolean {
@@ -131,7 +131,7 @@ class MessageRecord implements SipMessage {
   }
 
   set requireTimer(on: boolean) {
-    this.flags = on ? this.flags | REQUIRE_TIMER : this.flags & ~REQUIRE_TIMER;
+    this.setFlag(REQUIRE_TIMER, on);
   }
 
   get allowUpdate(): boolean {
@@ -139,7 +139,7 @@ class MessageRecord implements SipMessage {
   }
 
   set allowUpdate(on: boolean) {
-    this.flags = on ? this.flags | ALLOW_UPDATE : this.flags & ~ALLOW_UPDATE;
+    this.setFlag(ALLOW_UPDATE, on);
   }
 
   get retransmission(): boolean {
@@ -147,7 +147,11 @@ class MessageRecord implements SipMessage {
   }
 
   set retransmission(on: boolean) {
-    this.flags = on ? this.flags | RETRANSMISSION : this.flags & ~RETRANSMISSION;
+    this.setFlag(RETRANSMISSION, on);
+  }
+
+  private setFlag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
   }
 }
 
@@ -184,7 +188,7 @@ export class SpareAcks {
   /** An ACK (§17.1.1.3, §13.2.2.4) with these fields and no optional header: a spare one made again, or a new one. */
   ack(purpose: Purpose, callId: string, fromTag: string, toTag: string, cseq: number, branch: number): SipMessage {
     const m = this.list.pop();
-    if (m === undefined) return new MessageRecord('ACK', 0, callId, fromTag, toTag, cseq, branch, purpose);
+    if (m === undefined) return newRequest('ACK', purpose, callId, fromTag, toTag, cseq, branch);
     // Every field, as the constructor and the initialisers leave it.
     m.method = 'ACK';
     m.status = 0;
@@ -224,7 +228,7 @@ export function newAck(
   branch: number,
 ): SipMessage {
   return spares === null
-    ? new MessageRecord('ACK', 0, callId, fromTag, toTag, cseq, branch, purpose)
+    ? newRequest('ACK', purpose, callId, fromTag, toTag, cseq, branch)
     : spares.ack(purpose, callId, fromTag, toTag, cseq, branch);
 }
 

@@ -6,12 +6,12 @@ import type { SipMessage } from './message.ts';
 
 /**
  * The UAS core's 2xx retransmission for one 2xx (§13.3.1.4): taken when the 2xx is sent, given
- * back when its ACK comes, time runs out, the dialog ends or a newer 2xx replaces it. A W1 call answers about eight INVITEs; made new for
- * each, these records (and the boxes of their two times) were 100 bytes of garbage apiece, stored
- * into an old dialog, so a party's ports keep the ones given back for their next 2xx
- * (PortSite.spare2xxWaits). Its times start at 0.5, not 0, so that their fields hold doubles from
- * the first record on (a field that first held a small integer changes its representation, and
- * the engine its code, when a fraction comes).
+ * back when its ACK comes, time runs out, the dialog ends or a newer 2xx replaces it. A W1 call
+ * answers about eight INVITEs; made new for each, these records (and the boxes of their two
+ * times) were 100 bytes of garbage apiece, stored into an old dialog, so a party's ports keep the
+ * ones given back for their next 2xx (PortSite.spare2xxWaits). Its times start at 0.5, not 0, so
+ * that their fields hold doubles from the first record on (a field that first held a small
+ * integer changes its representation, and the engine its code, when a fraction comes).
  */
 export class Pending2xx {
   resp: SipMessage | null = null;
