@@ -652,6 +652,29 @@ describe('requests the peer sends in the dialog (RFC 3261 §12.2.2, §14.2)', ()
     expect(p.sent.filter((s) => s.m.status === 200 && s.m.method === 'INVITE').length).toBe(1);
   });
 
+  it('BYE while a re-INVITE is unanswered: the re-INVITE gets 487 (§15.1.2), and an answer given later sets up nothing', () => {
+    const p = party({ createdByUs: false });
+    establishAsUas(p);
+    p.hold = true;
+    p.fromPeer('INVITE', { purpose: 'refresh', sessionExpires: 1800, refresher: 'uac' });
+    const reinvite = p.held[0]!;
+    const armed = p.notes.length;
+    p.fromPeer('BYE', { purpose: 'teardown' });
+    expect(p.responses()).toEqual([200, 200, 487]);
+    expect(p.d.state).toBe('terminated');
+    // The owner answers late (a border element relaying the far leg's 2xx): nothing goes out, no
+    // timer is armed and no 2xx is repeated on the ended dialog.
+    const ok = reinvite.txn.makeResponse(200, p.d.localTag);
+    ok.sessionExpires = 1800;
+    ok.refresher = 'uac';
+    p.d.respond(reinvite.txn, ok);
+    expect(p.responses()).toEqual([200, 200, 487]);
+    expect(p.notes.length).toBe(armed);
+    p.ackFinal(reinvite.txn);
+    p.run(100);
+    expect(p.sent.filter((s) => s.m.status === 200 && s.m.method === 'INVITE' && s.m.retransmission)).toEqual([]);
+  });
+
   it('a re-INVITE while our INVITE is outstanding gets 491; an UPDATE then goes to the owner', () => {
     const p = refresherUac();
     p.d.send('INVITE', 'video', p.requester);

@@ -10,7 +10,7 @@ import { Processor } from '../src/elements/network.ts';
 import type { BorderElementModel } from '../src/elements/models.ts';
 import { loadExperiment } from '../src/experiment/load.ts';
 import { negotiateAsUas } from '../src/sip/session-timer.ts';
-import { ladder, run } from './helpers.ts';
+import { ladder, load, run } from './helpers.ts';
 
 const policy = { minSe: 90, sessionExpires: 1800, preferredRefresher: 'uac' as const };
 
@@ -336,5 +336,35 @@ describe("15.1(2)T session refresh: the border element takes part as Cisco's tab
       ],
     });
     expect(ladder(run(loaded, [0]).calls[0]!, (e) => e.purpose === 'refresh')).toEqual([]);
+  });
+});
+
+describe("the caller's BYE overtakes its own refresh re-INVITE at the border element (RFC 3261 §15.1.2)", () => {
+  // Seen under loss and jitter: the caller refreshes, then hangs up before the relayed refresh is
+  // answered; the callee's 2xx reaches the border element after the BYE.
+  const HARSH = [
+    'calls=1500',
+    'network.inbound.loss=0.02',
+    'network.outbound.loss=0.02',
+    'network.inbound.jitter=0.3',
+    'network.outbound.jitter=0.3',
+  ];
+
+  it('the pending re-INVITE gets 487 with the 200 to BYE; the late 2xx is acknowledged on the far leg and goes no further', () => {
+    const r = run(load('teach-f4-refresh-vs-hold', HARSH), [458]); // --check is on in tests: no timer of an ended dialog fires
+    const call = r.calls[458]!;
+    const lines = ladder(call, (e) => !e.retransmission);
+    const bye = lines.indexOf('caller>cube-in BYE');
+    expect(lines.slice(bye)).toEqual([
+      'caller>cube-in BYE',
+      'callee>cube-out 200 OK', // the relayed refresh's answer, still on its way
+      'cube-in>caller 200 OK', // to BYE
+      'cube-in>caller 487 Request Terminated', // the refresh re-INVITE
+      'cube-out>callee BYE',
+      'cube-out>callee ACK', // the late 2xx, acknowledged (§13.2.2.4) and not relayed
+      'callee>cube-out 200 OK', // to BYE
+      'caller>cube-in ACK', // of the 487, within its transaction
+    ]);
+    expect(call.cause).toBe('normal-clearing');
   });
 });

@@ -423,8 +423,13 @@ export class BorderElementCall implements PortCore, DialogOwner, RequestOwner<Se
   }
 
   onByeReceived(d: Dialog): void {
+    const other = this.other(d);
+    // The BYE answered d's pending re-INVITE with 487 (RFC 3261 §15.1.2): the copy relayed on the
+    // other leg no longer answers anything there (its 2xx, if one comes, is only acknowledged).
+    const relayed = other?.ict ?? null;
+    if (relayed !== null && d.ist !== null && relayed.requesterData === d.ist) relayed.takeRequesterData();
     // The B2BUA answers BYE on one leg and sends its own BYE on the other.
-    this.other(d)?.bye();
+    other?.bye();
     this.maybeIdle();
   }
 

@@ -191,6 +191,9 @@ export class Dialog extends SessionTimerDialog implements RequestOwner {
     if (req.allowUpdate) this.remoteAllowsUpdate = true;
     if (req.method === 'BYE') {
       txn.respond(txn.makeResponse(200, this.localTag));
+      // §15.1.2: a request still waiting for its answer is answered, 487 Request Terminated.
+      const ist = this.ist;
+      if (ist !== null && ist.awaitingFinal) this.respond(ist, ist.makeResponse(487, this.localTag));
       this.cancelSessionTimers();
       this.stop2xxRetransmission();
       this.terminate();
@@ -239,6 +242,12 @@ export class Dialog extends SessionTimerDialog implements RequestOwner {
   respond(txn: ServerTransaction, resp: SipMessage): void {
     const method = txn.request.method;
     resp.allowUpdate = this.behaviour.allowUpdate;
+    if (this.state === 'terminated') {
+      // The session ended with BYE (§15.1.2): an answer still owed goes out, but it sets up no
+      // session timer and no 2xx retransmission.
+      txn.respond(resp);
+      return;
+    }
     if (resp.status >= 200 && resp.status < 300) {
       if (method === 'INVITE' || method === 'UPDATE') {
         if (resp.sdp === null && method === 'INVITE') resp.sdp = this.localSdp;
