@@ -1,6 +1,7 @@
 // One benchmark run of W1 with the full model, in its own process so that its peak memory is its
 // own: prints one JSON line. Used by scripts/bench.ts; not a test (no time is asserted anywhere).
 import { Session } from 'node:inspector';
+import { fingerprintFolding } from '../src/experiment/fingerprint-thread.ts';
 import { useSimulationHeapPolicy } from '../src/experiment/heap-policy.ts';
 import { loadExperiment } from '../src/experiment/load.ts';
 import { runReplicationSync } from '../src/experiment/run.ts';
@@ -30,7 +31,8 @@ if (session !== null) {
   });
 }
 const t0 = process.hrtime.bigint();
-const r = runReplicationSync(loaded, 0);
+// The fingerprint folded as the cubesim command folds it (on a thread of its own where a core is free).
+const r = runReplicationSync(loaded, 0, fingerprintFolding(calls));
 const secs = Number(process.hrtime.bigint() - t0) / 1e9;
 const allocation = session === null ? null : allocationByFunction(session);
 const s = r.summary;

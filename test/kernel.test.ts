@@ -1,7 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FOLDING_THREAD_CALLS, FoldingThread, fingerprintFolding } from '../src/experiment/fingerprint-thread.ts';
+import { loadExperiment } from '../src/experiment/load.ts';
+import { runReplicationSync } from '../src/experiment/replication.ts';
 import { EventQueue, type ScheduledEventTarget } from '../src/kernel/event-queue.ts';
 import { Fingerprint, joinedTextHash, textHash } from '../src/kernel/fingerprint.ts';
 import { RandomStream } from '../src/kernel/random.ts';
@@ -469,6 +473,39 @@ describe('fingerprint', () => {
       }
       expect(f.value, `after ${lead} words`).toBe(byteByByte(words));
     }
+  });
+
+  it('folded on a thread of its own: the same value, across the ring of shared blocks many times over', () => {
+    const thread = new FoldingThread();
+    try {
+      const there = new Fingerprint(thread);
+      const words: number[] = [];
+      const random = new RandomStream('fingerprint-test', 'words');
+      // 16 blocks of 16,384 words: about six times round the ring, with values read on the way.
+      for (let i = 0; i < 1_500_000; i++) {
+        const x = Math.floor(random.uniform() * 2 ** 32) | 0;
+        there.int(x);
+        words.push(x);
+        if (i % 400_000 === 7) expect(there.value).toBe(byteByByte(words));
+        if (i % 999 === 0) fold(there, words, { time: i / 3 });
+      }
+      expect(there.value).toBe(byteByByte(words));
+    } finally {
+      thread.close();
+    }
+  });
+
+  it('a whole run folded on a thread gives the fingerprint of the run folded in its own thread', () => {
+    const loaded = loadExperiment('experiments/teach-f4-refresh-vs-hold.json', { set: ['calls=300'] });
+    const here = runReplicationSync(loaded, 0);
+    const apart = runReplicationSync(loaded, 0, { fingerprintFolder: () => new FoldingThread() });
+    expect(apart.fingerprint).toBe(here.fingerprint);
+    expect(apart.summary).toEqual(here.summary);
+  });
+
+  it('a run uses a folding thread only with a core to spare and enough calls to earn its start', () => {
+    expect(fingerprintFolding(FOLDING_THREAD_CALLS - 1)).toEqual({});
+    expect('fingerprintFolder' in fingerprintFolding(FOLDING_THREAD_CALLS)).toBe(availableParallelism() >= 2);
   });
 
   it('reads the same value twice, and folds on after it is read', () => {

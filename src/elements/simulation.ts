@@ -4,7 +4,7 @@
 // the counters, so the same code runs in the CLI, a browser page and the tests.
 
 import { Priority, Simulator, type ScheduledEventTarget } from '../kernel/simulator.ts';
-import { Fingerprint } from '../kernel/fingerprint.ts';
+import { Fingerprint, type WordFolder } from '../kernel/fingerprint.ts';
 import { LegTimerChecks } from './timer-checks.ts';
 import { RandomStream, Streams } from '../kernel/random.ts';
 import type { BorderElementConfig } from '../config/types.ts';
@@ -68,7 +68,7 @@ export class CubeSimulation implements CallEnvironment, CallPartsSite, Scheduled
   readonly sim = new Simulator();
   readonly counters: RunCounters = newCounters();
   /** Hash of everything that crossed the network and every outcome, in order. */
-  readonly fingerprint = new Fingerprint();
+  readonly fingerprint: Fingerprint;
   readonly invariants: Invariants;
   private reported = 0;
   private outcomes = { completed: 0, rejected: 0, dropped: 0 };
@@ -116,7 +116,12 @@ export class CubeSimulation implements CallEnvironment, CallPartsSite, Scheduled
   /** Receives the time from each refresh falling due to its 2xx. */
   onRefreshAnswered: (delay: number) => void = () => {};
 
-  constructor(readonly spec: SimulationSpec) {
+  constructor(
+    readonly spec: SimulationSpec,
+    /** Where the fingerprint's words are folded (this thread when not given). */
+    folder?: WordFolder,
+  ) {
+    this.fingerprint = new Fingerprint(folder);
     const seed = spec.seed;
     this.invariants = new Invariants(spec.check === true);
     this.sim.strictCancels = this.invariants.enabled;

@@ -9,7 +9,9 @@ import { writeFileSync } from 'node:fs';
 import type { Call, TraceEntry } from '../elements/call.ts';
 import { ResultsDir } from '../output/results-dir.ts';
 import { timerHeaders } from '../results/ladder.ts';
+import { fingerprintFolding } from './fingerprint-thread.ts';
 import { loadExperiment, type ExperimentOverrides, type LoadedExperiment } from './load.ts';
+import { callsPerRun } from './spec.ts';
 import { replicationSteps, stepsToEnd, type Progress, type ReplicationResult } from './run.ts';
 import { estimate, flatten, unionKeys } from './statistics.ts';
 
@@ -185,11 +187,14 @@ export function* compareSteps(
   const fingerprints = { a: [] as string[], b: [] as string[] };
   const calls: number[] = [];
   let stoppedIn: Comparison['stoppedIn'] = null;
+  // Each side's fingerprint folded as a run folds it (fingerprint-thread.ts).
+  const foldingA = fingerprintFolding(callsPerRun(a.experiment)),
+    foldingB = fingerprintFolding(callsPerRun(b.experiment));
   for (let r = 0; r < R && stoppedIn === null; r++) {
     const fatesA = new Map<number, Fate>();
     const ranA = yield* relay(
       `side A${R > 1 ? `, replication ${r + 1}/${R}` : ''}`,
-      replicationSteps(a, r, { onCall: (c) => fatesA.set(c.index, fateOf(c)), copiesCalls: true }),
+      replicationSteps(a, r, { onCall: (c) => fatesA.set(c.index, fateOf(c)), copiesCalls: true, ...foldingA }),
     );
     if (ranA.stopped) {
       if (r === 0) return undefined;
@@ -201,6 +206,7 @@ export function* compareSteps(
     const ranB = yield* relay(
       `side B${R > 1 ? `, replication ${r + 1}/${R}` : ''}`,
       replicationSteps(b, r, {
+        ...foldingB,
         onCall: (c) => {
           n++;
           const fa = fatesA.get(c.index);

@@ -5,6 +5,7 @@ import type { Call } from '../elements/call.ts';
 import { CubeSimulation } from '../elements/simulation.ts';
 import type { SimulationSpec } from '../elements/simulation.ts';
 import type { TimeseriesRow } from '../output/timeseries-csv.ts';
+import type { WordFolder } from '../kernel/fingerprint.ts';
 import type { Experiment } from './schema.ts';
 import { estimate, flatten, unionKeys } from './statistics.ts';
 import {
@@ -59,6 +60,12 @@ export interface ReplicationOptions {
   /** Check invariants while running (default: the CUBESIM_CHECK=1 environment variable, set by --check and in tests). */
   check?: boolean;
   replications?: number;
+  /**
+   * Where each replication's fingerprint is folded (a new folder per replication, closed at its
+   * end): src/experiment/fingerprint-thread.ts gives a thread of its own where a core is free;
+   * by default the run's own thread.
+   */
+  fingerprintFolder?: () => WordFolder;
 }
 
 export interface ReplicationResult {
@@ -81,10 +88,24 @@ export function* replicationSteps(
   replication: number,
   opts: ReplicationOptions = {},
 ): Generator<Progress, ReplicationResult, boolean | undefined> {
+  const folder = opts.fingerprintFolder?.();
+  try {
+    return yield* simulate(loaded, replication, opts, folder);
+  } finally {
+    folder?.close?.();
+  }
+}
+
+function* simulate(
+  loaded: Runnable,
+  replication: number,
+  opts: ReplicationOptions,
+  folder: WordFolder | undefined,
+): Generator<Progress, ReplicationResult, boolean | undefined> {
   const e = loaded.experiment;
   const seed = replicationSeed(e.seed, replication);
   const checkByDefault = typeof process !== 'undefined' && process.env['CUBESIM_CHECK'] === '1';
-  const sim = new CubeSimulation({ ...loaded.spec, seed, check: opts.check ?? checkByDefault });
+  const sim = new CubeSimulation({ ...loaded.spec, seed, check: opts.check ?? checkByDefault }, folder);
   const warmup = e.warmup;
   const builder = new SummaryBuilder(warmup);
   const interval = opts.interval ?? 60;

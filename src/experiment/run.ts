@@ -15,6 +15,8 @@ import { freeBytes, ResultsDir } from '../output/results-dir.ts';
 import { callsPcap, type CarriedCall } from '../output/pcap.ts';
 import { TimeseriesCsvWriter } from '../output/timeseries-csv.ts';
 import type { LoadedExperiment } from './load.ts';
+import { callsPerRun } from './spec.ts';
+import { fingerprintFolding } from './fingerprint-thread.ts';
 import { HistogramBuilder } from './histogram.ts';
 import { combine, configName, replicationSteps, type Progress, type ReplicationResult } from './replication.ts';
 import { flatten, unionKeys } from './statistics.ts';
@@ -146,6 +148,7 @@ export async function runExperiment(loaded: LoadedExperiment, opts: RunOptions =
       let backlog = false;
       const steps = replicationSteps(loaded, r, {
         replications: R,
+        ...fingerprintFolding(callsPerRun(loaded.experiment)),
         ...(opts.interval !== undefined ? { interval: opts.interval } : {}),
         // The first N calls by their index: nothing sized by N, which may be far more than the calls that come.
         ...(r === 0 && pcapCalls > 0 ? { tracedBelow: pcapCalls } : {}),

@@ -19,6 +19,11 @@ import type { SimulationSpec } from '../elements/simulation.ts';
 import { closestMatch, show } from '../schema-errors.ts';
 import type { Experiment } from './schema.ts';
 
+/** Calls one run of an experiment simulates: its `calls`, or its base arrival rate times `until`. */
+export function callsPerRun(e: Experiment): number {
+  return e.calls ?? Math.ceil(e.workload.arrivals.rate * (e.until ?? 0));
+}
+
 /**
  * Reads a configuration's text (IOS CLI or JSON) and checks it against the platform's release.
  * Pure: the CLI reads the file, the browser pages have the text.

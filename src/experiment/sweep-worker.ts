@@ -3,7 +3,9 @@
 // depend on the number of workers. Started with SWEEP_CHILD, this module is a worker process
 // of the sweep's pool (src/experiment/sweep.ts).
 import workerpool from 'workerpool';
+import { fingerprintFolding } from './fingerprint-thread.ts';
 import { loadExperiment } from './load.ts';
+import { callsPerRun } from './spec.ts';
 import { driveSteps, replicationSteps, type Progress } from './run.ts';
 import { flatten } from './statistics.ts';
 
@@ -23,12 +25,20 @@ export interface PointResult {
  * A point as steps: yields between slices of simulated time; sent `false`, it stops and returns
  * undefined (an unfinished point is not a result).
  */
-export function* pointSteps(task: PointTask): Generator<Progress, PointResult | undefined, boolean | undefined> {
+export function* pointSteps(
+  task: PointTask,
+  /**
+   * The point runs in the sweep's own process, alone: its fingerprint may be folded on a thread
+   * of its own (fingerprint-thread.ts). Not in a worker process: the workers take every core.
+   */
+  alone = false,
+): Generator<Progress, PointResult | undefined, boolean | undefined> {
   const loaded = loadExperiment(task.experiment, { set: task.set });
   const replications: Array<Record<string, number>> = [];
   const fingerprints: string[] = [];
+  const folding = alone ? fingerprintFolding(callsPerRun(loaded.experiment)) : {};
   for (let r = 0; r < loaded.experiment.replications; r++) {
-    const steps = replicationSteps(loaded, r);
+    const steps = replicationSteps(loaded, r, folding);
     let s = steps.next();
     while (s.done !== true) {
       const go = yield s.value;

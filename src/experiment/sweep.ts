@@ -13,7 +13,7 @@ import { InvariantViolation } from '../kernel/invariants.ts';
 import { readFolderManifest, ResultsDir } from '../output/results-dir.ts';
 import { parseJsonText, show } from '../schema-errors.ts';
 import { displayPath, loadExperiment, parseAssignment } from './load.ts';
-import type { Experiment } from './schema.ts';
+import { callsPerRun } from './spec.ts';
 import { driveSteps } from './run.ts';
 import { estimate, unionKeys } from './statistics.ts';
 import { pointSteps, RUN_POINT, SWEEP_CHILD, type PointResult, type PointTask } from './sweep-worker.ts';
@@ -101,11 +101,6 @@ export function defaultWorkers(callsInAll: number, points: number, cores: number
   return Math.max(1, Math.min(cores, points));
 }
 
-/** Calls one run of an experiment simulates: its `calls`, or its base arrival rate times `until`. */
-function callsPerRun(e: Experiment): number {
-  return e.calls ?? Math.ceil(e.workload.arrivals.rate * (e.until ?? 0));
-}
-
 export interface SweepRow {
   point: number;
   values: Record<string, unknown>;
@@ -165,7 +160,7 @@ export async function runPoints(
     const going = () => signal?.aborted !== true;
     for (const t of tasks) {
       if (!going()) break;
-      const result = await driveSteps(pointSteps(t.task), going);
+      const result = await driveSteps(pointSteps(t.task, true), going);
       results.push(result === undefined ? undefined : tick(result));
     }
     return results;
