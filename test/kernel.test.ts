@@ -491,8 +491,19 @@ describe('fingerprint', () => {
       }
       expect(there.value).toBe(byteByByte(words));
     } finally {
-      thread.close();
+      void thread.close();
     }
+  });
+
+  it('a folding thread that has died stops the run with an error instead of leaving it waiting', async () => {
+    const dead = new FoldingThread(50);
+    await dead.close();
+    const f = new Fingerprint(dead);
+    // More words than the ring holds: the run must wait for a block that is never folded.
+    expect(() => {
+      for (let i = 0; i < 17 * 16_384; i++) f.int(i);
+      return f.value;
+    }).toThrow(/folding thread folded nothing/);
   });
 
   it('a whole run folded on a thread gives the fingerprint of the run folded in its own thread', () => {

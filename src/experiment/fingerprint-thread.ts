@@ -12,6 +12,12 @@ import { foldWords, LANES_AT_START, type WordFolder } from '../kernel/fingerprin
 const BLOCK_WORDS = 1 << 14;
 /** Blocks in the ring: the run waits only when the folding thread is this far behind (or not started yet). */
 const BLOCKS = 16;
+/**
+ * How long the run waits for the folding thread to fold one more block before it gives up with an
+ * error: far beyond any start or any block (a block takes well under a millisecond), so that a
+ * thread that died (it cannot say so while the run waits) stops the run instead of hanging it.
+ */
+const STALL_MS = 30_000;
 
 // The control words at the head of the shared memory, then one word per block (its length).
 const HANDED = 0, // blocks handed over so far
@@ -77,7 +83,10 @@ export class FoldingThread implements WordFolder {
   private handed = 0;
   readonly first: Int32Array;
 
-  constructor() {
+  constructor(
+    /** How long to wait for a block to be folded before giving up (STALL_MS; tests shorten it). */
+    private readonly stallMs = STALL_MS,
+  ) {
     const memory = new SharedArrayBuffer((CONTROL_WORDS + BLOCKS * BLOCK_WORDS) * 4);
     this.control = new Int32Array(memory, 0, CONTROL_WORDS);
     this.control[LANE_A] = LANES_AT_START[0];
@@ -85,11 +94,7 @@ export class FoldingThread implements WordFolder {
     for (let i = 0; i < BLOCKS; i++)
       this.blocks.push(new Int32Array(memory, (CONTROL_WORDS + i * BLOCK_WORDS) * 4, BLOCK_WORDS));
     this.first = this.blocks[0]!;
-    this.worker = new Worker(FOLDER_PROGRAM, {
-      eval: true,
-      workerData: memory,
-      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, codeRangeSizeMb: 8 },
-    });
+    this.worker = new Worker(FOLDER_PROGRAM, { eval: true, workerData: memory });
     this.worker.unref();
   }
 
@@ -100,20 +105,26 @@ export class FoldingThread implements WordFolder {
     Atomics.store(c, HANDED, ++this.handed);
     Atomics.notify(c, HANDED);
     // The next block is free once the thread has folded what was in it.
-    for (let folded = Atomics.load(c, FOLDED); this.handed - folded >= BLOCKS; folded = Atomics.load(c, FOLDED))
-      Atomics.wait(c, FOLDED, folded);
+    this.waitUntilFolded(this.handed - BLOCKS + 1);
     return this.blocks[this.handed % BLOCKS]!;
   }
 
   lanes(): Int32Array {
-    const c = this.control;
-    for (let folded = Atomics.load(c, FOLDED); folded < this.handed; folded = Atomics.load(c, FOLDED))
-      Atomics.wait(c, FOLDED, folded);
-    return Int32Array.of(c[LANE_A]!, c[LANE_B]!);
+    this.waitUntilFolded(this.handed);
+    return Int32Array.of(this.control[LANE_A]!, this.control[LANE_B]!);
   }
 
-  /** Ends the folding thread (the value read before stays valid). */
-  close(): void {
-    void this.worker.terminate();
+  /** Waits until the thread has folded `blocks` blocks. */
+  private waitUntilFolded(blocks: number): void {
+    const c = this.control;
+    for (let folded = Atomics.load(c, FOLDED); folded < blocks; folded = Atomics.load(c, FOLDED)) {
+      if (Atomics.wait(c, FOLDED, folded, this.stallMs) === 'timed-out' && Atomics.load(c, FOLDED) === folded)
+        throw new Error(`the fingerprint's folding thread folded nothing for ${this.stallMs / 1000} s`);
+    }
+  }
+
+  /** Ends the folding thread (the value read before stays valid); resolves once it has ended. */
+  async close(): Promise<void> {
+    await this.worker.terminate();
   }
 }

@@ -92,7 +92,7 @@ export function* replicationSteps(
   try {
     return yield* simulate(loaded, replication, opts, folder);
   } finally {
-    folder?.close?.();
+    void folder?.close?.();
   }
 }
 

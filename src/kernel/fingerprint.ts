@@ -57,7 +57,7 @@ export interface WordFolder {
   /** Both lanes, once every word handed over is folded. */
   lanes(): Int32Array;
   /** Ends what folds, when it is more than a function (the value read before stays valid). */
-  close?(): void;
+  close?(): Promise<void>;
 }
 
 /** Words a buffer holds when folded in this thread. */
