@@ -367,4 +367,16 @@ describe("the caller's BYE overtakes its own refresh re-INVITE at the border ele
     ]);
     expect(call.cause).toBe('normal-clearing');
   });
+
+  it('a feature whose re-INVITE the caller cut short by hanging up is recorded as if no answer had come, not as failed', () => {
+    const lossy = ['calls=2000', 'network.inbound.loss=0.05', 'network.outbound.loss=0.05'];
+    const jittery = ['network.inbound.jitter=1', 'network.outbound.jitter=1'];
+    const call = run(load('quickstart', [...lossy, ...jittery]), [220]).calls[220]!;
+    const lines = ladder(call, (e) => !e.retransmission);
+    const bye = lines.indexOf('caller>cube-in BYE');
+    expect(lines.slice(0, bye)).toContain('caller>cube-in INVITE'); // the hold, sent before the BYE
+    expect(lines.slice(bye)).toContain('cube-in>caller 487 Request Terminated');
+    expect([call.outcome, call.cause]).toEqual(['completed', 'normal-clearing']);
+    expect(call.features).toEqual([]);
+  });
 });

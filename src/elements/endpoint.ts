@@ -261,6 +261,9 @@ export class Endpoint implements PortCore, DialogOwner, RequestOwner<number>, Sc
       return;
     }
     const purpose = p.feature === 'hold' ? (p.step === 'start' ? 'hold' : 'resume') : p.feature;
+    // This party hung up first: the 487 its re-INVITE then got (RFC 3261 §15.1.2) says nothing of
+    // the feature, which is recorded as if no answer had come (a hold that worked stays so).
+    if (st === 487 && !d.confirmed) return;
     if (st >= 300 || resp === null) {
       this.result(p, false, `${p.step === 'resume' ? 'resume ' : ''}${resp === null ? 'timeout' : String(st)}`);
       if ((st === 408 || st === 481) && d.confirmed) this.endOnFailure('midcall-failure', st);

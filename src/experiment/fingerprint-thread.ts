@@ -14,8 +14,9 @@ const BLOCK_WORDS = 1 << 14;
 const BLOCKS = 16;
 /**
  * How long the run waits for the folding thread to fold one more block before it gives up with an
- * error: far beyond any start or any block (a block takes well under a millisecond), so that a
- * thread that died (it cannot say so while the run waits) stops the run instead of hanging it.
+ * error: far beyond any start or any block (a block takes well under a millisecond). A thread whose
+ * program fails says so in the shared memory and the run stops at once; one that never starts, or
+ * ends without a word, cannot (the run's waiting thread hears no event), and this bounds the wait.
  */
 const STALL_MS = 30_000;
 
@@ -24,7 +25,8 @@ const HANDED = 0, // blocks handed over so far
   FOLDED = 1, // blocks folded so far
   LANE_A = 2, // the lanes after the last block folded
   LANE_B = 3,
-  LENGTHS = 4,
+  FAILED = 4, // 1 once the thread's program has failed (it says so before it ends)
+  LENGTHS = 5,
   CONTROL_WORDS = LENGTHS + BLOCKS;
 
 /**
@@ -53,20 +55,26 @@ const foldWords = (${foldWords.toString()});
 const control = new Int32Array(workerData, 0, ${CONTROL_WORDS});
 const words = new Int32Array(workerData, ${CONTROL_WORDS * 4});
 const lanes = new Int32Array([control[${LANE_A}], control[${LANE_B}]]);
-for (let folded = 0; ; ) {
-  const handed = Atomics.load(control, ${HANDED});
-  if (folded === handed) {
-    Atomics.wait(control, ${HANDED}, handed);
-    continue;
+try {
+  for (let folded = 0; ; ) {
+    const handed = Atomics.load(control, ${HANDED});
+    if (folded === handed) {
+      Atomics.wait(control, ${HANDED}, handed);
+      continue;
+    }
+    const block = folded % ${BLOCKS};
+    const from = block * ${BLOCK_WORDS};
+    foldWords(lanes, words, from, from + control[${LENGTHS} + block]);
+    folded++;
+    control[${LANE_A}] = lanes[0];
+    control[${LANE_B}] = lanes[1];
+    Atomics.store(control, ${FOLDED}, folded);
+    Atomics.notify(control, ${FOLDED});
   }
-  const block = folded % ${BLOCKS};
-  const from = block * ${BLOCK_WORDS};
-  foldWords(lanes, words, from, from + control[${LENGTHS} + block]);
-  folded++;
-  control[${LANE_A}] = lanes[0];
-  control[${LANE_B}] = lanes[1];
-  Atomics.store(control, ${FOLDED}, folded);
+} catch (e) {
+  Atomics.store(control, ${FAILED}, 1);
   Atomics.notify(control, ${FOLDED});
+  throw e;
 }
 `;
 
@@ -96,6 +104,8 @@ export class FoldingThread implements WordFolder {
     this.first = this.blocks[0]!;
     this.worker = new Worker(FOLDER_PROGRAM, { eval: true, workerData: memory });
     this.worker.unref();
+    // A failure is told through the shared memory (FAILED); the event would come too late to help.
+    this.worker.on('error', () => {});
   }
 
   handOver(n: number): Int32Array {
@@ -118,6 +128,7 @@ export class FoldingThread implements WordFolder {
   private waitUntilFolded(blocks: number): void {
     const c = this.control;
     for (let folded = Atomics.load(c, FOLDED); folded < blocks; folded = Atomics.load(c, FOLDED)) {
+      if (Atomics.load(c, FAILED) === 1) throw new Error("the fingerprint's folding thread failed");
       if (Atomics.wait(c, FOLDED, folded, this.stallMs) === 'timed-out' && Atomics.load(c, FOLDED) === folded)
         throw new Error(`the fingerprint's folding thread folded nothing for ${this.stallMs / 1000} s`);
     }

@@ -42,7 +42,10 @@ export function* pointSteps(
     let s = steps.next();
     while (s.done !== true) {
       const go = yield s.value;
-      if (go === false) return undefined;
+      if (go === false) {
+        steps.next(false); // the replication ends there, and closes what folds its fingerprint
+        return undefined;
+      }
       s = steps.next(true);
     }
     replications.push(flatten(s.value.summary));

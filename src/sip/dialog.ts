@@ -242,13 +242,9 @@ export class Dialog extends SessionTimerDialog implements RequestOwner {
   respond(txn: ServerTransaction, resp: SipMessage): void {
     const method = txn.request.method;
     resp.allowUpdate = this.behaviour.allowUpdate;
-    if (this.state === 'terminated') {
-      // The session ended with BYE (§15.1.2): an answer still owed goes out, but it sets up no
-      // session timer and no 2xx retransmission.
-      txn.respond(resp);
-      return;
-    }
-    if (resp.status >= 200 && resp.status < 300) {
+    // Once the session ended with BYE (§15.1.2), an answer still owed goes out but sets up no
+    // session timer and no 2xx retransmission.
+    if (resp.status >= 200 && resp.status < 300 && this.state !== 'terminated') {
       if (method === 'INVITE' || method === 'UPDATE') {
         if (resp.sdp === null && method === 'INVITE') resp.sdp = this.localSdp;
         if (resp.sdp !== null) this.localSdp = resp.sdp;
