@@ -155,6 +155,17 @@ class MessageRecord implements SipMessage {
   }
 }
 
+/** The four yes/no headers of any message as MessageRecord.flags holds them. */
+function flagsOf(m: SipMessage): number {
+  if (m instanceof MessageRecord) return m.flags;
+  return (
+    (m.supportedTimer ? SUPPORTED_TIMER : 0) |
+    (m.requireTimer ? REQUIRE_TIMER : 0) |
+    (m.allowUpdate ? ALLOW_UPDATE : 0) |
+    (m.retransmission ? RETRANSMISSION : 0)
+  );
+}
+
 export function newRequest(
   method: Method,
   purpose: Purpose,
@@ -263,13 +274,7 @@ export function newResponse(req: SipMessage, status: number, toTag: string): Sip
 /** Every field of `m`, in a new message (a shallow copy: the SDP summary is shared). */
 export function copyMessage(m: SipMessage): SipMessage {
   const c = new MessageRecord(m.method, m.status, m.callId, m.fromTag, m.toTag, m.cseq, m.branch, m.purpose);
-  if (m instanceof MessageRecord) c.flags = m.flags;
-  else {
-    c.supportedTimer = m.supportedTimer;
-    c.requireTimer = m.requireTimer;
-    c.allowUpdate = m.allowUpdate;
-    c.retransmission = m.retransmission;
-  }
+  c.flags = flagsOf(m);
   c.sessionExpires = m.sessionExpires;
   c.refresher = m.refresher;
   c.minSe = m.minSe;
@@ -327,11 +332,7 @@ export function writeMessageRow(
   nums[at + ROW_SESSION_EXPIRES] = m.sessionExpires;
   nums[at + ROW_MIN_SE] = m.minSe;
   nums[at + ROW_RETRY_AFTER] = m.retryAfter;
-  nums[at + ROW_FLAGS] =
-    (m.supportedTimer ? SUPPORTED_TIMER : 0) |
-    (m.requireTimer ? REQUIRE_TIMER : 0) |
-    (m.allowUpdate ? ALLOW_UPDATE : 0) |
-    (m.retransmission ? RETRANSMISSION : 0);
+  nums[at + ROW_FLAGS] = flagsOf(m);
   refs[ref + ROW_METHOD] = m.method;
   refs[ref + ROW_PURPOSE] = m.purpose;
   refs[ref + ROW_CALL_ID] = m.callId;
