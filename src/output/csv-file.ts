@@ -4,10 +4,9 @@
 // or not one cell per column; a row of plain cells (numbers, and texts of letters, digits and a
 // few marks that start like no formula) is its cells joined by commas, which is byte for byte what
 // csv-stringify writes for it (test/csv-file.test.ts: every plain row of 5,000 random ones, and
-// whole files of mixed rows, against csv-stringify's own text). calls.csv has a row of 33 cells
-// per call, nearly always plain, and csv-stringify makes several small arrays and an object for
-// every cell: on 200,000 W1 calls that was 13 % of the profile of the command a user runs, and
-// part of its collections (README, Performance).
+// whole files of mixed rows, against csv-stringify's own text). csv-stringify makes several small
+// arrays and an object for every cell; calls.csv, a row of 33 cells per call, goes further and
+// puts its plain rows into bytes itself (calls-csv.ts, `writeBytes` here).
 import { stringify } from 'csv-stringify/sync';
 import { createWriteStream, type WriteStream } from 'node:fs';
 
@@ -34,7 +33,7 @@ const UNWRITTEN_BYTES = 1 << 20;
  * quote (delimiter, quote, line break) and no first character that a spreadsheet reads as a
  * formula. Deliberately narrower than what csv-stringify leaves alone; anything else goes to it.
  */
-const PLAIN_TEXT = /^(?:[A-Za-z0-9_.][A-Za-z0-9_.:|/ -]*)?$/;
+export const PLAIN_TEXT = /^(?:[A-Za-z0-9_.][A-Za-z0-9_.:|/ -]*)?$/;
 
 /**
  * Whether every cell of `row` is written as it is (a number as JavaScript writes it); whether the
@@ -68,11 +67,24 @@ export class CsvFile {
 
   /** Writes a row; false when the file wants the producer to wait (backpressure). */
   protected writeCells(row: ReadonlyArray<string | number>): boolean {
-    this.text +=
-      row.length === this.columns.length && isPlainRow(row)
-        ? row.join(',') + '\n'
-        : stringify([row], { columns: this.columns, escape_formulas: true });
+    this.text += this.rowText(row);
     return ++this.rows < BATCH || this.flush();
+  }
+
+  /** A row as the file has it: its cells joined by commas when plain, else as csv-stringify writes it. */
+  protected rowText(row: ReadonlyArray<string | number>): string {
+    return row.length === this.columns.length && isPlainRow(row)
+      ? row.join(',') + '\n'
+      : stringify([row], { columns: this.columns, escape_formulas: true });
+  }
+
+  /**
+   * Hands rows already put into bytes to the file, after any rows still held as text (at first
+   * the header); the bytes must not change afterwards. False when the file's buffer is full.
+   */
+  protected writeBytes(bytes: Uint8Array): boolean {
+    if (this.text !== '') this.flush();
+    return this.file.write(bytes);
   }
 
   /** Hands the rows so far to the file; false when its buffer is full. */
