@@ -14,7 +14,16 @@ import {
   type TimerBehaviour,
   type TimerNote,
 } from '../src/sip/dialog.ts';
-import { newRequest, newResponse, type Method, type Purpose, type Sdp, type SipMessage } from '../src/sip/message.ts';
+import { joinedTextHash } from '../src/kernel/fingerprint.ts';
+import {
+  dialogIdHash,
+  newRequest,
+  newResponse,
+  type Method,
+  type Purpose,
+  type Sdp,
+  type SipMessage,
+} from '../src/sip/message.ts';
 import { PortSite, SipPort } from '../src/sip/port.ts';
 import { withFields } from './helpers.ts';
 import {
@@ -282,6 +291,25 @@ describe('requests the dialog sends (RFC 3261 §12.2.1.1)', () => {
       q.d.request('OPTIONS', 'keepalive').supportedTimer,
       q.d.request('OPTIONS', 'keepalive').allowUpdate,
     ]).toEqual([false, false]);
+  });
+
+  it('each carries the hash of its own Call-ID and tags, given by the dialog; a changed identifier is never hashed stale', () => {
+    const p = party();
+    const own = (m: SipMessage) => expect(dialogIdHash(m)).toBe(joinedTextHash(m.callId, m.fromTag, m.toTag) | 0);
+    establishAsUac(p); // the INVITE without a To tag, then the ACK with the peer's
+    p.fromPeer('OPTIONS', { purpose: 'keepalive' }); // answered with 200 inside the dialog
+    p.d.send('BYE', 'teardown', p.requester);
+    expect(p.sent.map((s) => s.m.method + s.m.status)).toEqual(['INVITE0', 'ACK0', 'OPTIONS200', 'BYE0']);
+    for (const s of p.sent) own(s.m);
+    // an identifier changed afterwards, on the message or on the dialog, is hashed as it is now
+    const m = p.d.request('OPTIONS', 'keepalive');
+    own(m);
+    m.toTag = 'elsewhere';
+    own(m);
+    own(withFields(m, { callId: 'call-2' }));
+    p.d.remoteTag = 'b2';
+    own(p.d.request('OPTIONS', 'keepalive'));
+    own(newResponse(m, 200, 'b3'));
   });
 
   it('with --check a request on a terminated dialog is a violation; without it nothing is checked', () => {

@@ -8,7 +8,7 @@ import type { RandomStream } from '../kernel/random.ts';
 import { joinedTextHash, type Fingerprint } from '../kernel/fingerprint.ts';
 import type { LegTimerChecks } from './timer-checks.ts';
 import { NO_CHECKS, type Invariants } from '../kernel/invariants.ts';
-import { directionCode, type Method, type RefresherToken, type SipMessage } from '../sip/message.ts';
+import { dialogIdHash, directionCode, type Method, type RefresherToken, type SipMessage } from '../sip/message.ts';
 import type { SipPort, Wire } from '../sip/port.ts';
 
 export interface LinkSettings {
@@ -194,6 +194,17 @@ export class Link implements Wire, ScheduledEventTarget {
     this.lastCseq.set(key, msg.cseq);
   }
 
+  /** The hash a message was given for its dialog identifiers is theirs (whoever made it knew them). */
+  private checkIdHash(from: SipPort, msg: SipMessage): void {
+    const h = dialogIdHash(msg);
+    if (h !== (joinedTextHash(msg.callId, msg.fromTag, msg.toTag) | 0))
+      this.net.invariants.fail(
+        this.call,
+        this.net.sim.now,
+        `${msg.method} ${msg.status || ''} from ${from.name} carries the hash of other dialog identifiers than its own (${msg.callId})`,
+      );
+  }
+
   observer: LinkObserver | null = null;
   /** RFC 4028 rules checked on this leg's wire (--check). */
   timerChecks: LegTimerChecks | null = null;
@@ -224,37 +235,12 @@ export class Link implements Wire, ScheduledEventTarget {
     this.call = call;
     this.observer = null;
     this.timerChecks = null;
-    this.lastCallId = '';
-    this.lastFromTag = '';
-    this.lastToTag = '';
-    this.lastIdHash = 0;
     this.lastCseq = null;
   }
 
   attach(): void {
     this.a.wire = this;
     this.b.wire = this;
-  }
-
-  /**
-   * The dialog identifiers (Call-ID, From tag, To tag) last folded in, and one hash of the three:
-   * a link carries one call's few, over and over, so the text is hashed only when it changes.
-   */
-  private lastCallId = '';
-  private lastFromTag = '';
-  private lastToTag = '';
-  private lastIdHash = 0;
-
-  private dialogIdHash(msg: SipMessage): number {
-    if (msg.callId !== this.lastCallId || msg.fromTag !== this.lastFromTag || msg.toTag !== this.lastToTag) {
-      this.lastCallId = msg.callId;
-      this.lastFromTag = msg.fromTag;
-      this.lastToTag = msg.toTag;
-      // As a signed 32-bit value: the same bytes for Fingerprint.int, and a small integer in the
-      // field (a value above 2^31 would be a boxed number kept with each link).
-      this.lastIdHash = joinedTextHash(msg.callId, msg.fromTag, msg.toTag) | 0;
-    }
-    return this.lastIdHash;
   }
 
   /**
@@ -278,7 +264,7 @@ export class Link implements Wire, ScheduledEventTarget {
     );
     f.int(msg.cseq);
     f.int(msg.branch);
-    f.int(this.dialogIdHash(msg));
+    f.int(dialogIdHash(msg));
     // Session-Expires is at most 86400 (< 2^17); Retry-After (-1 when absent) sits above it.
     f.int(msg.sessionExpires | ((msg.retryAfter + 1) << 17));
     const sdp = msg.sdp;
@@ -302,8 +288,10 @@ export class Link implements Wire, ScheduledEventTarget {
   carry(from: SipPort, msg: SipMessage): void {
     const net = this.net;
     const to = from === this.a ? this.b : this.a;
-    if (net.invariants.enabled && msg.status === 0 && !msg.retransmission && msg.method !== 'ACK')
-      this.checkCseq(from, msg);
+    if (net.invariants.enabled) {
+      if (msg.status === 0 && !msg.retransmission && msg.method !== 'ACK') this.checkCseq(from, msg);
+      this.checkIdHash(from, msg);
+    }
     const s = net.settings;
     const c = net.counters;
     c.messagesSent++;

@@ -9,6 +9,7 @@
 import { NO_EVENT, type ScheduledEventTarget } from '../kernel/simulator.ts';
 import type { Invariants } from '../kernel/invariants.ts';
 import type { RandomStream } from '../kernel/random.ts';
+import { joinedTextHash } from '../kernel/fingerprint.ts';
 import { newAck, newRequest, retransmitted, type Method, type Purpose, type Sdp, type SipMessage } from './message.ts';
 import { Pending2xx } from './pending-2xx.ts';
 import type { SipPort } from './port.ts';
@@ -74,7 +75,9 @@ export const REFRESH_DUE = 1,
 const STATE_BITS = 0b11, // DialogState: early 0, confirmed 1, terminating 2, terminated 3
   CREATED_BY_US = 1 << 2,
   REMOTE_ALLOWS_UPDATE = 1 << 3,
-  BYE_WHEN_ACKED = 1 << 4;
+  BYE_WHEN_ACKED = 1 << 4,
+  /** `requestIdHash` holds the hash of the identifiers as they are now (cleared when one changes). */
+  REQUEST_ID_HASH = 1 << 5;
 // The session timer's own bits (session-timer-dialog.ts), from bit 8 up.
 export const REFRESHER_LOCAL = 1 << 8,
   RUNS_TIMERS = 1 << 9,
@@ -104,7 +107,15 @@ function stateCode(s: DialogState): number {
 export abstract class DialogCore implements ScheduledEventTarget {
   /** The facts and small states of the layout above. */
   protected bits: number;
-  remoteTag = '';
+  // The dialog's identifiers (§12): set through their accessors, which forget requestIdHash.
+  private callIdText: string;
+  private localTagText: string;
+  private remoteTagText = '';
+  /**
+   * dialogIdHash (message.ts) of Call-ID, local tag and remote tag, the identifiers of every
+   * request this dialog sends, while REQUEST_ID_HASH is set: worked out once, not per message.
+   */
+  private requestIdHash = 0;
   private localCseq = 0;
   protected remoteCseq = -1;
   /** The client INVITE in progress, if any (for §14.1); whoever asked for it is not the core's business. */
@@ -125,12 +136,14 @@ export abstract class DialogCore implements ScheduledEventTarget {
     public port: SipPort,
     public ctx: DialogContext,
     public behaviour: TimerBehaviour,
-    public callId: string,
-    public localTag: string,
+    callId: string,
+    localTag: string,
     /** This party sent the initial INVITE (and so owns the Call-ID, RFC 3261 §14.1). */
     createdByUs: boolean,
     sdp: Sdp,
   ) {
+    this.callIdText = callId;
+    this.localTagText = localTag;
     this.localSdp = sdp;
     this.bits = initialBits(createdByUs, behaviour);
   }
@@ -150,7 +163,8 @@ export abstract class DialogCore implements ScheduledEventTarget {
     sdp: Sdp,
   ): void {
     this.bits = initialBits(createdByUs, behaviour);
-    this.remoteTag = '';
+    this.remoteTagText = '';
+    this.requestIdHash = 0;
     this.localCseq = 0;
     this.remoteCseq = -1;
     this.ict = null;
@@ -163,8 +177,8 @@ export abstract class DialogCore implements ScheduledEventTarget {
     this.port = port;
     this.ctx = ctx;
     this.behaviour = behaviour;
-    this.callId = callId;
-    this.localTag = localTag;
+    this.callIdText = callId;
+    this.localTagText = localTag;
   }
 
   /**
@@ -180,6 +194,43 @@ export abstract class DialogCore implements ScheduledEventTarget {
     this.remoteTag = '';
     this.callId = '';
     this.localTag = '';
+  }
+
+  get callId(): string {
+    return this.callIdText;
+  }
+
+  set callId(id: string) {
+    this.callIdText = id;
+    this.bits &= ~REQUEST_ID_HASH;
+  }
+
+  get localTag(): string {
+    return this.localTagText;
+  }
+
+  set localTag(tag: string) {
+    this.localTagText = tag;
+    this.bits &= ~REQUEST_ID_HASH;
+  }
+
+  /** '' until the peer's tag is known (§12.1). */
+  get remoteTag(): string {
+    return this.remoteTagText;
+  }
+
+  set remoteTag(tag: string) {
+    this.remoteTagText = tag;
+    this.bits &= ~REQUEST_ID_HASH;
+  }
+
+  /** dialogIdHash of the identifiers of the requests this dialog sends, as they are now. */
+  private requestIdentity(): number {
+    if (!this.hasBit(REQUEST_ID_HASH)) {
+      this.requestIdHash = joinedTextHash(this.callIdText, this.localTagText, this.remoteTagText) | 0;
+      this.bits |= REQUEST_ID_HASH;
+    }
+    return this.requestIdHash;
   }
 
   /** None of the core's own events is still to fire (the 2xx retransmission and its ACK wait). */
@@ -268,11 +319,12 @@ export abstract class DialogCore implements ScheduledEventTarget {
     const msg = newRequest(
       method,
       purpose,
-      this.callId,
-      this.localTag,
-      this.remoteTag,
+      this.callIdText,
+      this.localTagText,
+      this.remoteTagText,
       ++this.localCseq,
       this.ctx.newBranch(),
+      this.requestIdentity(),
     );
     msg.supportedTimer = this.behaviour.supportsTimer; // U1: in every request but ACK
     msg.allowUpdate = this.behaviour.allowUpdate;
@@ -308,7 +360,16 @@ export abstract class DialogCore implements ScheduledEventTarget {
   }
 
   private ackFor(resp: SipMessage, branch: number): SipMessage {
-    return newAck(this.port.spareAcks, resp.purpose, this.callId, this.localTag, this.remoteTag, resp.cseq, branch);
+    return newAck(
+      this.port.spareAcks,
+      resp.purpose,
+      this.callIdText,
+      this.localTagText,
+      this.remoteTagText,
+      resp.cseq,
+      branch,
+      this.requestIdentity(),
+    );
   }
 
   // ---- UAS core: 2xx retransmission until the ACK (§13.3.1.4) ---------------------------------
