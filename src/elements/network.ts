@@ -5,10 +5,17 @@
 
 import { Priority, type ScheduledEventTarget, type Simulator } from '../kernel/simulator.ts';
 import type { RandomStream } from '../kernel/random.ts';
-import { joinedTextHash, type Fingerprint } from '../kernel/fingerprint.ts';
+import type { Fingerprint } from '../kernel/fingerprint.ts';
 import type { LegTimerChecks } from './timer-checks.ts';
 import { NO_CHECKS, type Invariants } from '../kernel/invariants.ts';
-import { dialogIdHash, directionCode, type Method, type RefresherToken, type SipMessage } from '../sip/message.ts';
+import {
+  dialogIdHash,
+  directionCode,
+  idHashOf,
+  type Method,
+  type RefresherToken,
+  type SipMessage,
+} from '../sip/message.ts';
 import type { SipPort, Wire } from '../sip/port.ts';
 
 export interface LinkSettings {
@@ -197,7 +204,7 @@ export class Link implements Wire, ScheduledEventTarget {
   /** The hash a message was given for its dialog identifiers is theirs (whoever made it knew them). */
   private checkIdHash(from: SipPort, msg: SipMessage): void {
     const h = dialogIdHash(msg);
-    if (h !== (joinedTextHash(msg.callId, msg.fromTag, msg.toTag) | 0))
+    if (h !== idHashOf(msg.callId, msg.fromTag, msg.toTag))
       this.net.invariants.fail(
         this.call,
         this.net.sim.now,

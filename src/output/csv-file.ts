@@ -11,11 +11,14 @@ import { stringify } from 'csv-stringify/sync';
 import { createWriteStream, type WriteStream } from 'node:fs';
 
 /**
- * Rows handed to the file together. Few: rows kept longer than a young-generation collection are
- * copied into the old generation and cost a full collection later. The command a user runs on
- * 200,000 W1 calls, alternated with 512 as before: 18.7-19.8 s against 20.0-22.3 s, same memory,
- * the same bytes (README, Performance). Formatting calls.csv on a thread of its own saved no more
- * and cost about 30 MB (the thread's own heap and runtime).
+ * Rows held as text before they go to the file together (rows written with `writeCells`:
+ * timeseries.csv, and calls.csv's rows with a text to quote; calls.csv's plain rows go as bytes,
+ * 64 kB at a time, calls-csv.ts). Few: rows kept longer than a young-generation collection are
+ * copied into the old generation and cost a full collection later. Measured when calls.csv still
+ * went this way, the command a user runs on 200,000 W1 calls, alternated with 512 as before:
+ * 18.7-19.8 s against 20.0-22.3 s, same memory, the same bytes (README, Performance). Formatting
+ * calls.csv on a thread of its own saved no more and cost about 30 MB (the thread's own heap and
+ * runtime).
  */
 const BATCH = 16;
 

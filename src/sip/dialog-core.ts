@@ -9,8 +9,16 @@
 import { NO_EVENT, type ScheduledEventTarget } from '../kernel/simulator.ts';
 import type { Invariants } from '../kernel/invariants.ts';
 import type { RandomStream } from '../kernel/random.ts';
-import { joinedTextHash } from '../kernel/fingerprint.ts';
-import { newAck, newRequest, retransmitted, type Method, type Purpose, type Sdp, type SipMessage } from './message.ts';
+import {
+  idHashOf,
+  newAck,
+  newRequest,
+  retransmitted,
+  type Method,
+  type Purpose,
+  type Sdp,
+  type SipMessage,
+} from './message.ts';
 import { Pending2xx } from './pending-2xx.ts';
 import type { SipPort } from './port.ts';
 import type { TimerBehaviour } from './session-timer.ts';
@@ -227,7 +235,7 @@ export abstract class DialogCore implements ScheduledEventTarget {
   /** dialogIdHash of the identifiers of the requests this dialog sends, as they are now. */
   private requestIdentity(): number {
     if (!this.hasBit(REQUEST_ID_HASH)) {
-      this.requestIdHash = joinedTextHash(this.callIdText, this.localTagText, this.remoteTagText) | 0;
+      this.requestIdHash = idHashOf(this.callIdText, this.localTagText, this.remoteTagText);
       this.bits |= REQUEST_ID_HASH;
     }
     return this.requestIdHash;

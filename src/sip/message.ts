@@ -225,12 +225,20 @@ export const NO_ID_HASH = 0.5;
  * samples under perf, and is 2.4-2.9 % since (README, Performance).
  */
 export function dialogIdHash(m: SipMessage): number {
-  if (!(m instanceof MessageRecord)) return joinedTextHash(m.callId, m.fromTag, m.toTag) | 0;
+  if (!(m instanceof MessageRecord)) return idHashOf(m.callId, m.fromTag, m.toTag);
   if ((m.flags & ID_HASH_KNOWN) === 0) {
-    m.idHash = joinedTextHash(m.callId, m.fromTag, m.toTag) | 0;
+    m.idHash = idHashOf(m.callId, m.fromTag, m.toTag);
     m.flags |= ID_HASH_KNOWN;
   }
   return m.idHash;
+}
+
+/**
+ * The hash of these dialog identifiers, as dialogIdHash gives it for a message that has them:
+ * signed, so that it is a small integer in a field and the same bytes for Fingerprint.int.
+ */
+export function idHashOf(callId: string, fromTag: string, toTag: string): number {
+  return joinedTextHash(callId, fromTag, toTag) | 0;
 }
 
 /** Tells `m` the hash of its dialog identifiers (dialogIdHash), known to whoever made it; NO_ID_HASH: not known. */
